@@ -1,0 +1,1 @@
+"""Append-only audit log of every create, update and delete."""

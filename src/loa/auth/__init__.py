@@ -1,0 +1,1 @@
+"""Agencies, people, roles, passwords, sessions and API tokens."""

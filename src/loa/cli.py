@@ -1,0 +1,153 @@
+"""The ``loa`` command line: serve, demo, users, database, backup. Domain modules add their own commands."""
+
+from __future__ import annotations
+
+import getpass
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, Optional
+
+import typer
+from sqlalchemy.orm import Session
+
+from loa import modules
+from loa.auth import service as auth
+from loa.auth.models import ROLES, Agency
+from loa.config import Settings, get_settings
+from loa.db import session_scope, upgrade
+from loa.errors import UserError
+
+app = typer.Typer(help="Loa — nền tảng truyền thông phòng, chống dịch của tỉnh.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+db_app = typer.Typer(help="Cơ sở dữ liệu / database.", no_args_is_help=True)
+user_app = typer.Typer(help="Người dùng / users.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")
+
+
+def settings() -> Settings:
+    return get_settings()
+
+
+@contextmanager
+def cli_session() -> Iterator[Session]:
+    """One transaction for a command, on a migrated database; the audit log records the source 'cli'."""
+    s = settings()
+    upgrade(s.db_url)
+    with session_scope(s.db_url, source="cli") as db:
+        db.info["actor_name"] = "cli:" + getpass.getuser()
+        yield db
+
+
+def fail(message: str) -> None:
+    typer.secho(message, fg=typer.colors.RED, err=True)
+    raise typer.Exit(1)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply all database migrations."""
+    upgrade(settings().db_url)
+    typer.echo("Đã cập nhật cơ sở dữ liệu / database is up to date.")
+
+
+@user_app.command("add")
+def user_add(username: str, role: list[str] = typer.Option(["viewer"], "--role", "-r", help=", ".join(ROLES)),
+             full_name: str = typer.Option("", "--name"), agency: str = typer.Option("", "--agency"),
+             password: Optional[str] = typer.Option(None, "--password", help="Prompted when omitted")) -> None:
+    """Add a user."""
+    password = password or typer.prompt("Mật khẩu / password", hide_input=True, confirmation_prompt=True)
+    with cli_session() as db:
+        found = None
+        if agency:
+            found = next((a for a in auth.list_agencies(db) if agency.lower() in (a.name.lower(), a.short_name.lower())), None)
+            if found is None:
+                fail(f"Không có cơ quan “{agency}” / no such agency.")
+        user = auth.create_user(db, settings(), username, password, full_name=full_name, roles=role, agency=found)
+        typer.echo(f"Đã tạo / created: {user.username} ({', '.join(sorted(user.roles))})")
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """List users."""
+    with cli_session() as db:
+        for u in auth.list_users(db):
+            agency = db.get(Agency, u.agency_id).name if u.agency_id else "-"
+            typer.echo(f"{u.username:15} {','.join(sorted(u.roles)):25} {agency}")
+
+
+@user_app.command("passwd")
+def user_passwd(username: str, password: Optional[str] = typer.Option(None, "--password")) -> None:
+    """Set a user's password (their open sessions end)."""
+    password = password or typer.prompt("Mật khẩu mới / new password", hide_input=True, confirmation_prompt=True)
+    with cli_session() as db:
+        user = next((u for u in auth.list_users(db) if u.username == username.lower()), None)
+        if user is None:
+            fail(f"Không có người dùng “{username}” / no such user.")
+        auth.set_password(settings(), user, password)
+        typer.echo("Đã đổi mật khẩu / password changed.")
+
+
+@app.command()
+def serve(host: str = typer.Option(None), port: int = typer.Option(None)) -> None:
+    """Serve the web application."""
+    import uvicorn
+
+    from loa.web.app import create_app
+
+    s = settings()
+    uvicorn.run(create_app(s), host=host or s.host, port=port or s.port, proxy_headers=True)
+
+
+@app.command()
+def demo(serve_after: bool = typer.Option(True, "--serve/--no-serve", help="Serve on 127.0.0.1:8000 afterwards")) -> None:
+    """Create the demo province (Trà Vinh) with its agencies, users and module data, then serve it."""
+    from loa import demo as demo_data
+
+    with cli_session() as db:
+        logins = demo_data.seed(db, settings())
+    if logins is None:
+        typer.echo("Dữ liệu mẫu đã có sẵn / demo data already present.")
+        logins = [(u, demo_data.DEMO_PASSWORD, r[0]) for u, _n, r, _a in demo_data.USERS]
+    typer.echo("Tài khoản mẫu / demo logins:")
+    for username, password, role in logins:
+        typer.echo(f"  {username:10} {password}   {ROLES[role][0]} / {ROLES[role][1]}")
+    if serve_after:
+        s = settings()
+        typer.echo(f"Mở / open http://{s.host}:{s.port}")
+        serve(None, None)
+
+
+@app.command("backup")
+def backup_cmd(file: Path) -> None:
+    """Write a consistent snapshot of the database and the data directory to FILE (zip)."""
+    from loa.backup import backup
+
+    manifest = backup(settings(), file)
+    typer.echo(f"Đã sao lưu / backed up {sum(manifest['tables'].values())} rows, {len(manifest['files'])} files → {file}")
+
+
+@app.command("restore")
+def restore_cmd(file: Path, force: bool = typer.Option(False, "--force", help="Overwrite existing data")) -> None:
+    """Restore a backup made by `loa backup` (refuses to overwrite existing data without --force)."""
+    from loa.backup import restore
+
+    if not file.exists():
+        fail(f"Không thấy tệp / no such file: {file}")
+    manifest = restore(settings(), file, force=force)
+    typer.echo(f"Đã khôi phục / restored {sum(manifest['tables'].values())} rows, {len(manifest['files'])} files.")
+
+
+for _mod in modules.find("cli", modules.DOMAINS):
+    _mod.register(app)
+
+
+def main() -> None:
+    try:
+        app()
+    except UserError as exc:
+        fail(exc.message + (f"\n{exc.message_en}" if exc.message_en != exc.message else ""))
+
+
+if __name__ == "__main__":
+    main()

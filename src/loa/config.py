@@ -1,0 +1,70 @@
+"""Settings read from environment variables (prefix ``LOA_``) and an optional ``.env`` file."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+LANGUAGES = ("vi", "en")
+TIMEZONE = "Asia/Ho_Chi_Minh"
+
+
+class Settings(BaseSettings):
+    """All configuration of a Loa instance."""
+
+    model_config = SettingsConfigDict(env_prefix="LOA_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(default=Path("loa-data"), description="Uploads, generated files, indexes, secret key")
+    database_url: str = Field(default="", description="SQLAlchemy URL; empty means SQLite under data_dir")
+    secret_key: str = Field(default="", description="Signs session cookies; generated on first run when empty")
+    default_language: str = Field(default="vi", description="Interface language when the user chose none")
+    province: str = Field(default="Trà Vinh", description="Province this instance serves")
+    session_hours: int = Field(default=12, description="A login lasts this many hours")
+    secure_cookies: bool = Field(default=False, description="Send the session cookie over HTTPS only")
+    login_max_failures: int = Field(default=5, description="Failed logins per user or address before a pause")
+    login_window_minutes: int = Field(default=15, description="Window in which failed logins are counted")
+    max_upload_mb: int = Field(default=20, description="Largest accepted upload")
+    argon2_time_cost: int = Field(default=3, description="Argon2 iterations for password hashing")
+    argon2_memory_kib: int = Field(default=65536, description="Argon2 memory for password hashing")
+    smtp_host: str = Field(default="", description="SMTP server for e-mail digests; empty shows them in the app only")
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = "loa@localhost"
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    @property
+    def db_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'loa.sqlite3').resolve()}"
+
+    @property
+    def files_dir(self) -> Path:
+        """Where modules keep uploaded and generated files."""
+        return self.data_dir / "files"
+
+    def prepare(self) -> "Settings":
+        """Create the data directory and fill the secret key from (or into) ``data_dir/secret.key``."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.files_dir.mkdir(parents=True, exist_ok=True)
+        if self.default_language not in LANGUAGES:
+            raise ValueError(f"LOA_DEFAULT_LANGUAGE must be one of {LANGUAGES}")
+        if not self.secret_key:
+            key_file = self.data_dir / "secret.key"
+            if not key_file.exists():
+                key_file.write_text(secrets.token_urlsafe(48))
+                key_file.chmod(0o600)
+            self.secret_key = key_file.read_text().strip()
+        return self
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, prepared on first use."""
+    return Settings().prepare()

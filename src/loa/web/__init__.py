@@ -1,0 +1,1 @@
+"""The web layer: app assembly, request dependencies, core pages and the JSON API shell."""

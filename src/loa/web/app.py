@@ -1,0 +1,155 @@
+"""The FastAPI application: middleware, error pages, static files, core and domain routers."""
+
+from __future__ import annotations
+
+import json
+from importlib.resources import files
+from pathlib import Path
+
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.middleware.sessions import SessionMiddleware
+
+from loa import __version__, modules
+from loa.config import Settings, get_settings
+from loa.db import upgrade
+from loa.errors import UserError
+from loa.i18n import translator
+from loa.web.deps import LoginRequired, csrf_protect, is_api, lang, render
+
+HERE = Path(__file__).parent
+ROOT = HERE.parent
+
+# (path, Vietnamese label): the modules in the navigation bar; a module appears once a router serves its path.
+NAV = [
+    ("/plans", "Kế hoạch"),
+    ("/content", "Nội dung"),
+    ("/calendar", "Lịch đăng"),
+    ("/listening", "Lắng nghe"),
+    ("/claims", "Tin sai lệch"),
+    ("/answers", "Hỏi đáp"),
+    ("/bulletins", "Bản tin"),
+    ("/reports", "Báo cáo"),
+]
+
+
+class UploadLimit:
+    """Refuse request bodies above the configured size with 413, before the handler reads them."""
+
+    def __init__(self, app, max_bytes: int):
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length and length.isdigit() and int(length) > self.max_bytes:
+            return await self._refuse(send)
+        seen = 0
+
+        async def counted():
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.max_bytes:
+                raise HTTPException(413)
+            return message
+
+        return await self.app(scope, counted, send)
+
+    async def _refuse(self, send):
+        mb = self.max_bytes // (1024 * 1024)
+        body = JSONResponse({"detail": f"Tệp hoặc dữ liệu gửi lên quá lớn (tối đa {mb} MB).",
+                             "detail_en": f"The upload is too large (at most {mb} MB)."}, status_code=413)
+        await send({"type": "http.response.start", "status": 413, "headers": body.raw_headers})
+        await send({"type": "http.response.body", "body": body.body})
+
+
+def template_dirs() -> list[str]:
+    return [str(HERE / "templates")] + [str(p) for p in sorted(ROOT.glob("*/templates")) if p.parent != HERE]
+
+
+def create_app(settings: Settings | None = None, migrate: bool = True) -> FastAPI:
+    settings = settings or get_settings()
+    if migrate:
+        upgrade(settings.db_url)
+    app = FastAPI(title="Loa API", version=__version__, openapi_url="/api/v1/openapi.json",
+                  docs_url="/api/v1/docs", redoc_url=None, dependencies=[Depends(csrf_protect)])
+    app.state.settings = settings
+    app.state.templates = Jinja2Templates(directory=template_dirs())
+    app.state.templates.env.filters["json"] = lambda v: json.dumps(v, ensure_ascii=False)
+    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="loa_session",
+                       max_age=settings.session_hours * 3600, same_site="lax", https_only=settings.secure_cookies)
+    app.add_middleware(UploadLimit, max_bytes=settings.max_upload_mb * 1024 * 1024)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    @app.get("/static/htmx.min.js", include_in_schema=False)
+    def htmx():
+        return FileResponse(files("js_lib_htmx") / "static" / "htmx" / "htmx.min.js", media_type="text/javascript")
+
+    from loa.web import views
+
+    for mod in [views] + modules.find("views", modules.DOMAINS):
+        if hasattr(mod, "router"):
+            app.include_router(mod.router, include_in_schema=False)
+        if hasattr(mod, "api"):
+            app.include_router(mod.api, prefix="/api/v1")
+    paths = {getattr(r, "path", "") for r in app.routes}
+    app.state.nav = [(p, label) for p, label in NAV if any(x == p or x.startswith(p + "/") for x in paths)]
+    install_error_handlers(app)
+    return app
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    def respond(request: Request, status: int, message: str, details: list | None = None):
+        if is_api(request) or request.headers.get("hx-request") and status != 401:
+            body = {"detail": message}
+            if details:
+                body["errors"] = details
+            if request.headers.get("hx-request") and not is_api(request):
+                return render(request, "_error_fragment.html", {"message": message}, status)
+            return JSONResponse(body, status_code=status)
+        return render(request, "error.html", {"status": status, "message": message}, status)
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired):
+        _ = translator(lang(request))
+        if is_api(request):
+            return JSONResponse({"detail": _("Cần đăng nhập.")}, status_code=401)
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+    @app.exception_handler(UserError)
+    async def user_error(request: Request, exc: UserError):
+        return respond(request, exc.status, exc.text(lang(request)), exc.details)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException):
+        _ = translator(lang(request))
+        defaults = {404: _("Không tìm thấy trang hoặc dữ liệu yêu cầu."), 403: _("Bạn không có quyền truy cập."),
+                    405: _("Phương thức không được hỗ trợ."), 401: _("Cần đăng nhập."),
+                    413: _("Tệp hoặc dữ liệu gửi lên quá lớn.")}
+        message = exc.detail if isinstance(exc.detail, str) and exc.detail not in ("Not Found", "Method Not Allowed") \
+            else defaults.get(exc.status_code, _("Có lỗi xảy ra."))
+        return respond(request, exc.status_code, message)
+
+    from starlette.exceptions import HTTPException as StarletteHTTPException
+
+    app.add_exception_handler(StarletteHTTPException, http_error)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError):
+        _ = translator(lang(request))
+        details = [{"field": ".".join(str(x) for x in e.get("loc", ())), "problem": e.get("msg", "")}
+                   for e in exc.errors()]
+        return respond(request, 422, _("Dữ liệu gửi lên không hợp lệ."), details)
+
+    @app.exception_handler(Exception)
+    async def crash(request: Request, exc: Exception):
+        import logging
+
+        logging.getLogger("loa").exception("unhandled error on %s", request.url.path)
+        _ = translator(lang(request))
+        return respond(request, 500, _("Hệ thống gặp lỗi. Dữ liệu của bạn chưa bị thay đổi; vui lòng thử lại."))

@@ -1,0 +1,151 @@
+"""Request dependencies shared by every router: settings, database session, user, roles, CSRF, rendering."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from typing import Iterator
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
+
+from loa import formats
+from loa.auth.models import ROLES, User
+from loa.auth.service import user_for_token
+from loa.config import LANGUAGES, Settings
+from loa.db import session_factory
+from loa.i18n import translator
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+class LoginRequired(Exception):
+    """Raised when a page needs a logged-in user; HTML gets a redirect, the API a 401."""
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    """One transaction per request: committed when the handler succeeds, rolled back otherwise."""
+    session = session_factory(request.app.state.settings.db_url)()
+    session.info.update(source="api" if request.url.path.startswith("/api/") else "web")
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.expunge_all()  # keep loaded objects readable for the error page; nothing is written
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def bearer_token(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    return header[7:].strip() if header.lower().startswith("bearer ") else ""
+
+
+def optional_user(request: Request, db: Session = Depends(get_db)) -> User | None:
+    """The user of this request (API token or session cookie), or None. Sets the audit actor."""
+    token = bearer_token(request)
+    if token:
+        user = user_for_token(db, token)
+        if user is None:
+            raise HTTPException(401, translator(lang(request))("Mã truy cập không hợp lệ hoặc đã bị thu hồi."))
+    else:
+        user = session_user(request, db)
+    request.state.user = user
+    if user is not None:
+        db.info.update(actor_id=user.id, actor_name=user.username)
+    return user
+
+
+def session_user(request: Request, db: Session) -> User | None:
+    data = request.session
+    uid = data.get("uid")
+    if not uid:
+        return None
+    settings = request.app.state.settings
+    if time.time() - data.get("iat", 0) > settings.session_hours * 3600:
+        data.pop("uid", None)
+        return None
+    user = db.get(User, uid)
+    if user is None or not user.active or user.session_epoch != data.get("epoch"):
+        data.pop("uid", None)
+        return None
+    return user
+
+
+def current_user(user: User | None = Depends(optional_user)) -> User:
+    if user is None:
+        raise LoginRequired()
+    return user
+
+
+def require(*roles: str):
+    """Dependency: a logged-in user holding one of ``roles`` (administrators always pass), else 403."""
+
+    def check(request: Request, user: User = Depends(current_user)) -> User:
+        if not user.has_role(*roles):
+            _ = translator(lang(request))
+            raise HTTPException(403, _("Bạn không có quyền thực hiện thao tác này."))
+        return user
+
+    return check
+
+
+def lang(request: Request) -> str:
+    chosen = request.session.get("lang") if "session" in request.scope else None
+    if chosen in LANGUAGES:
+        return chosen
+    return request.app.state.settings.default_language
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get("csrf")
+    if not token:
+        token = request.session["csrf"] = secrets.token_urlsafe(32)
+    return token
+
+
+async def csrf_protect(request: Request) -> None:
+    """Every state-changing request made with the session cookie must carry the session's CSRF token,
+    as the form field ``csrf_token`` or the ``X-CSRF-Token`` header. API-token requests need none."""
+    if request.method in SAFE_METHODS or bearer_token(request):
+        return
+    if not request.session.get("uid") and request.url.path != "/login":
+        return  # anonymous public forms (e.g. citizens' questions) carry no credentials to abuse
+    sent = request.headers.get("x-csrf-token", "")
+    if not sent and request.headers.get("content-type", "").startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")):
+        form = await request.form()
+        sent = str(form.get("csrf_token", ""))
+    expected = request.session.get("csrf", "")
+    if not expected or not secrets.compare_digest(sent, expected):
+        _ = translator(lang(request))
+        raise HTTPException(403, _("Phiên làm việc không hợp lệ hoặc đã hết hạn (thiếu mã CSRF). Vui lòng tải lại trang."))
+
+
+def render(request: Request, template: str, context: dict | None = None, status: int = 200) -> HTMLResponse:
+    """Render a page with the common context: user, language, ``_``, CSRF token, formats, navigation."""
+    language = lang(request)
+    ctx = {
+        "request": request,
+        "user": getattr(request.state, "user", None),
+        "lang": language,
+        "_": translator(language),
+        "csrf_token": csrf_token(request),
+        "fmt": formats,
+        "roles": ROLES,
+        "nav": request.app.state.nav,
+        "province": request.app.state.settings.province,
+    }
+    ctx.update(context or {})
+    return request.app.state.templates.TemplateResponse(request, template, ctx, status_code=status)

@@ -1,0 +1,73 @@
+import json
+import zipfile
+
+import pytest
+from sqlalchemy import create_engine, select, text
+
+from loa.auth.models import Agency, User
+from loa.backup import backup, restore
+from loa.config import Settings
+from loa.db import Base, dispose_engines
+from loa.errors import UserError
+
+
+def _dump(url: str) -> dict:
+    engine = create_engine(url)
+    out = {}
+    with engine.connect() as conn:
+        for table in Base.metadata.sorted_tables:
+            rows = conn.execute(select(table).order_by(*table.primary_key.columns)).mappings().all()
+            out[table.name] = [dict(r) for r in rows]
+    engine.dispose()
+    return out
+
+
+def test_backup_then_restore_into_empty_data_dir_gives_identical_data(settings, people, tmp_path, _database):
+    (settings.files_dir / "plans").mkdir()
+    (settings.files_dir / "plans" / "ke-hoach.txt").write_text("Kế hoạch số 1", encoding="utf-8")
+    archive = tmp_path / "loa-backup.zip"
+    manifest = backup(settings, archive)
+    assert manifest["tables"]["users"] == 6
+    assert "data/files/plans/ke-hoach.txt" in zipfile.ZipFile(archive).namelist()
+    original = _dump(settings.db_url)
+
+    if settings.db_url.startswith("sqlite"):
+        fresh_url = f"sqlite:///{tmp_path / 'fresh' / 'loa.sqlite3'}"
+    else:  # empty the run's PostgreSQL database: the restore target must be empty
+        engine = create_engine(settings.db_url)
+        with engine.begin() as conn:
+            conn.execute(text("TRUNCATE " + ", ".join(t.name for t in Base.metadata.sorted_tables)
+                              + " RESTART IDENTITY CASCADE"))
+        engine.dispose()
+        fresh_url = settings.db_url
+    dispose_engines()
+    fresh = Settings(data_dir=tmp_path / "fresh", database_url=fresh_url, secret_key="x").prepare()
+    restore(fresh, archive)
+    assert _dump(fresh.db_url) == original
+    assert (fresh.files_dir / "plans" / "ke-hoach.txt").read_text(encoding="utf-8") == "Kế hoạch số 1"
+
+    with pytest.raises(UserError, match="--force"):
+        restore(fresh, archive)
+    restore(fresh, archive, force=True)
+    assert _dump(fresh.db_url) == original
+
+
+def test_restore_refuses_a_file_that_is_not_a_backup(settings, tmp_path):
+    bogus = tmp_path / "not-a-backup.zip"
+    bogus.write_bytes(b"PK not really")
+    with pytest.raises(UserError, match="không phải tệp sao lưu"):
+        restore(settings, bogus)
+
+
+def test_restored_sequences_continue(settings, people, tmp_path, db):
+    archive = tmp_path / "b.zip"
+    backup(settings, archive)
+    restore(settings, archive, force=True)
+    from loa.auth import service as auth
+
+    db.expire_all()
+    agency = auth.create_agency(db, db.scalar(select(Agency)).province, "Sở Nội vụ")
+    db.commit()
+    assert agency.id > max(a.id for a in db.scalars(select(Agency)) if a.name != "Sở Nội vụ")
+    assert db.scalar(select(User).where(User.username == "admin")) is not None
+    assert json.loads(zipfile.ZipFile(archive).read("manifest.json"))["format"] == 1
