@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import getpass
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Optional
 
 import typer
-from sqlalchemy.orm import Session
 
 from loa import modules
 from loa.auth import service as auth
 from loa.auth.models import ROLES, Agency
-from loa.config import Settings, get_settings
-from loa.db import session_scope, upgrade
+from loa.clitools import cli_session, fail, settings
+from loa.db import upgrade
 from loa.errors import UserError
 
 app = typer.Typer(help="Loa — nền tảng truyền thông phòng, chống dịch của tỉnh.", no_args_is_help=True,
@@ -23,25 +20,6 @@ db_app = typer.Typer(help="Cơ sở dữ liệu / database.", no_args_is_help=Tr
 user_app = typer.Typer(help="Người dùng / users.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
-
-
-def settings() -> Settings:
-    return get_settings()
-
-
-@contextmanager
-def cli_session() -> Iterator[Session]:
-    """One transaction for a command, on a migrated database; the audit log records the source 'cli'."""
-    s = settings()
-    upgrade(s.db_url)
-    with session_scope(s.db_url, source="cli") as db:
-        db.info["actor_name"] = "cli:" + getpass.getuser()
-        yield db
-
-
-def fail(message: str) -> None:
-    typer.secho(message, fg=typer.colors.RED, err=True)
-    raise typer.Exit(1)
 
 
 @db_app.command("upgrade")
