@@ -116,7 +116,7 @@ def restore_cmd(file: Path, force: bool = typer.Option(False, "--force", help="O
     typer.echo(f"Đã khôi phục / restored {sum(manifest['tables'].values())} rows, {len(manifest['files'])} files.")
 
 
-for _mod in modules.find("cli", modules.DOMAINS):
+for _mod in modules.find("cli"):
     _mod.register(app)
 
 

@@ -11,7 +11,7 @@ import importlib.util
 from types import ModuleType
 
 DOMAINS = ("plans", "content", "channels", "answers", "claims", "listening", "bulletins")
-CORE = ("auth", "audit")
+CORE = ("auth", "audit", "text", "search")
 
 
 def find(kind: str, names: tuple[str, ...] = CORE + DOMAINS) -> list[ModuleType]:
