@@ -1,0 +1,1 @@
+"""Content hub: items with language variants, versions, reviews and attachments; channels, schedules, balance."""
