@@ -1,0 +1,52 @@
+"""``loa text scrub``: print each line of a file (or stdin) with its personal data replaced by placeholders."""
+
+from __future__ import annotations
+
+import codecs
+import sys
+from pathlib import Path
+
+import typer
+
+from loa.clitools import fail
+from loa.text.pii import scrub
+
+text_app = typer.Typer(help="Văn bản tiếng Việt / Vietnamese text.", no_args_is_help=True)
+
+
+def decode(data: bytes, name: str) -> str:
+    """UTF-8 (with or without BOM) or UTF-16 with BOM; anything else is refused with the offending line."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            fail(f"{name}: tệp UTF-16 hỏng / broken UTF-16 file.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        fail(f"{name}, dòng {line}: không phải UTF-8 (có thể là Windows-1258/TCVN3); hãy lưu lại dưới dạng UTF-8.\n"
+             f"{name}, line {line}: not UTF-8 (perhaps Windows-1258/TCVN3); save it as UTF-8, "
+             f"e.g. iconv -f CP1258 -t UTF-8.")
+
+
+@text_app.command("scrub")
+def scrub_cmd(file: str = typer.Option("-", "--file", "-f", help="Tệp văn bản; '-' là stdin / text file, '-' for stdin")) -> None:
+    """Print every line with phone numbers, ID numbers, e-mails, plates and addresses replaced (one line in, one out)."""
+    if file == "-":
+        data, name = sys.stdin.buffer.read(), "stdin"
+    else:
+        try:
+            data, name = Path(file).read_bytes(), file
+        except OSError as exc:
+            fail(f"Không đọc được tệp / cannot read {file}: {exc.strerror}")
+    text = decode(data, name)
+    lines = text.split("\n")
+    if text.endswith("\n"):
+        lines.pop()
+    for line in lines:
+        typer.echo(scrub(line.removesuffix("\r")))
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(text_app, name="text")

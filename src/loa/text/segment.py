@@ -1,0 +1,42 @@
+"""Word segmentation and sentence splitting with underthesea (its offline tokenizers only)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from loa.text.normalize import normalize
+
+_WORDY = re.compile(r"[^\W_]")
+
+
+@lru_cache(maxsize=100_000)
+def _segment(text: str) -> tuple[str, ...]:
+    from underthesea import word_tokenize
+
+    return tuple(w.lower().replace(" ", "_") for w in word_tokenize(text) if _WORDY.search(w))
+
+
+def words(s: str) -> list[str]:
+    """Lower-cased words of ``s``, compounds joined with "_" ("vắc_xin"), punctuation dropped.
+
+    Segmentation runs once per distinct normalised text (cached); a text of one syllable skips the tagger.
+    """
+    text = normalize(s)
+    if not _WORDY.search(text):
+        return []
+    if " " not in text and text.isalnum():
+        return [text.lower()]
+    return list(_segment(text))
+
+
+def sentences(s: str) -> list[str]:
+    """Normalised sentences of ``s``; a line break always ends a sentence."""
+    from underthesea import sent_tokenize
+
+    out = []
+    for line in s.splitlines():
+        line = normalize(line)
+        if line:
+            out.extend(part for part in (normalize(p) for p in sent_tokenize(line)) if part)
+    return out

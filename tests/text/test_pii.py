@@ -1,0 +1,100 @@
+import pytest
+
+from loa.text import PLACEHOLDERS, find_pii, scrub
+
+PERSONAL = [
+    # mobile phones
+    ("Gọi em 0912 345 678 nhé", "Gọi em [SĐT] nhé"),
+    ("sđt 0912.345.678", "sđt [SĐT]"),
+    ("sdt:0912345678", "sdt:[SĐT]"),
+    ("liên hệ 0912-345-678", "liên hệ [SĐT]"),
+    ("số 091 234 5678", "số [SĐT]"),
+    ("0912 34 56 78 zalo", "[SĐT] zalo"),
+    ("+84 912 345 678", "[SĐT]"),
+    ("+84912345678", "[SĐT]"),
+    ("(+84) 912.345.678", "[SĐT]"),
+    ("+84-912-345-678", "[SĐT]"),
+    ("84912345678", "[SĐT]"),
+    ("0084 912 345 678", "[SĐT]"),
+    ("đt 0383.123.456 hoặc 0771234567", "đt [SĐT] hoặc [SĐT]"),
+    ("gọi 0912345678 0987654321 nha", "gọi [SĐT] [SĐT] nha"),
+    ("số cũ 01234567890", "số cũ [SĐT]"),
+    ("0912 345 xxx", "[SĐT]"),
+    ("(0912345678)", "([SĐT])"),
+    # landlines
+    ("(028) 3822 1234", "[SĐT]"),
+    ("028 3822 1234", "[SĐT]"),
+    ("028 3822 xxxx", "[SĐT]"),
+    ("0294.3855.123", "[SĐT]"),
+    ("02838 27 27 27", "[SĐT]"),
+    ("0287 102 6789", "[SĐT]"),
+    ("02862839979", "[SĐT]"),
+    ("+84 28 3822 1234", "[SĐT]"),
+    # identity numbers
+    ("CCCD 084201001234", "CCCD [CCCD]"),
+    ("căn cước: 084 201 001 234", "căn cước: [CCCD]"),
+    ("CMND: 334 123 456", "CMND: [CCCD]"),
+    ("cmnd số 334.123.456", "cmnd số [CCCD]"),
+    ("mã 084201001234 của tôi", "mã [CCCD] của tôi"),
+    ("334123456", "[CCCD]"),
+    # e-mail
+    ("email nguyen.van.a@gmail.com nhé", "email [EMAIL] nhé"),
+    ("Gửi về TRAN_B+covid@yahoo.com.vn.", "Gửi về [EMAIL]."),
+    # licence plates
+    ("xe 84A-123.45 chạy", "xe [BIỂN SỐ] chạy"),
+    ("biển 51F1-234.56", "biển [BIỂN SỐ]"),
+    ("59-X1 123.45", "[BIỂN SỐ]"),
+    ("29A12345", "[BIỂN SỐ]"),
+    ("84B1 12345", "[BIỂN SỐ]"),
+    ("84b1-123.45", "[BIỂN SỐ]"),
+    ("xe 84LD-00123", "xe [BIỂN SỐ]"),
+    # street addresses
+    ("nhà ở số 12 đường Nguyễn Đáng, phường 6", "nhà ở [ĐỊA CHỈ], phường 6"),
+    ("123/4 Lê Lợi, TP. Trà Vinh", "[ĐỊA CHỈ], TP. Trà Vinh"),
+    ("số nhà 45, hẻm 12 Trần Phú", "[ĐỊA CHỈ]"),
+    ("45/12B Trần Hưng Đạo", "[ĐỊA CHỈ]"),
+    ("12 đường Điện Biên Phủ", "[ĐỊA CHỈ]"),
+    ("số 5 đường số 7", "[ĐỊA CHỈ]"),
+    ("số 20 đường 30/4", "[ĐỊA CHỈ]"),
+    ("số 12 đường nguyễn đáng có F0", "[ĐỊA CHỈ] nguyễn đáng có F0"),
+    ("Nhà số 8 Phạm Thái Bường", "[ĐỊA CHỈ]"),
+    ("ngõ 5 phố Huế", "ngõ [ĐỊA CHỈ]"),
+]
+
+PUBLIC = [
+    "Tổng đài 1900 9095 của Bộ Y tế", "gọi 19009095", "đường dây nóng 1900.3228", "1800 1234 miễn phí",
+    "khi khó thở gọi 115", "113, 114, 115", "Ngày 15/7/2021 ghi nhận 1.234 ca", "ngày 15-7-2021", "2021-07-15",
+    "hỗ trợ 50.000 đồng/ngày", "500.000.000 đồng", "150000000 đồng", "1.500.000đ", "3 triệu", "2.345.678 liều",
+    "1 234 567 người đã tiêm", "12,5% dân số", "tỷ lệ 95%", "có 12 ca mắc mới", "số 12 ca mắc mới", "nhà 5 người",
+    "15/7 Bộ Y tế công bố", "20/11/2021 Sở Y tế", "COVID-19", "F0 F1 5K", "SpO2 dưới 94%", "mũi 2 sau 28 ngày",
+    "lúc 8:30", "có 12 đường dây nóng", "Quyết định 4038/QĐ-BYT", "Công văn 5599/BYT-MT", "năm 2021 và 2022",
+    "12 F1 tại Trà Vinh", "thuốc 500mg", "nhiệt độ 38,5 độ", "12.345 ca, 678 ca tử vong",
+]
+
+
+@pytest.mark.parametrize("text, scrubbed", PERSONAL)
+def test_personal_data_is_scrubbed(text, scrubbed):
+    assert scrub(text) == scrubbed
+
+
+@pytest.mark.parametrize("text", PUBLIC)
+def test_health_facts_and_public_numbers_stay(text):
+    assert scrub(text) == text
+    assert find_pii(text) == []
+
+
+def test_spans_kinds_and_order():
+    text = "Chị Lan (0912 345 678, lan@gmail.com) ở 123/4 Lê Lợi, xe 84A-123.45, CCCD 084201001234."
+    spans = find_pii(text)
+    assert [s.kind for s in spans] == ["phone", "email", "address", "plate", "id"]
+    assert text[spans[0].start:spans[0].end] == "0912 345 678"
+    assert all(a.end <= b.start for a, b in zip(spans, spans[1:]))
+    assert set(PLACEHOLDERS) == {"phone", "id", "email", "plate", "address"}
+
+
+def test_scrub_keeps_lines_and_normalises_to_nfc():
+    import unicodedata
+
+    text = unicodedata.normalize("NFD", "Số 0912 345 678\nsố nhà 12 đường Lê Lợi\n\nhết")
+    assert scrub(text) == "Số [SĐT]\n[ĐỊA CHỈ]\n\nhết"
+    assert scrub("0912\n345 678") == "0912\n345 678"
