@@ -1,6 +1,5 @@
 import subprocess
 import sys
-import unicodedata
 
 import pytest
 import typer
@@ -37,7 +36,7 @@ def test_scrub_stdin_and_utf16(invoke, tmp_path):
 
 def test_windows_1258_and_missing_files_are_refused_clearly(invoke, tmp_path):
     f = tmp_path / "legacy.txt"
-    f.write_bytes("dòng một\n".encode() + unicodedata.normalize("NFD", "Sức khỏe 0912345678").encode("cp1258"))
+    f.write_bytes("dòng một\n".encode() + "Không có 0912345678".encode("cp1258"))
     result = invoke("--file", str(f))
     assert result.exit_code == 1
     assert "dòng 2" in result.output and "UTF-8" in result.output and "[SĐT]" not in result.output
