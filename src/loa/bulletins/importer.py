@@ -1,0 +1,388 @@
+"""Reading statistics files (CSV or XLSX, long or wide, cumulative or daily) and checking them before anything
+is stored. Pure functions: nothing here touches the database.
+
+Long form: one row per unit and day — a date column, a unit column (absent: the whole country) and one column per
+metric. Wide form: a date column and one column per unit, all of one metric. Each finding is a ``Problem``:
+warnings may be accepted by the person importing, errors must be fixed in the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from loa.bulletins.gazetteer import NATIONAL, fold, gazetteer
+from loa.bulletins.models import METRICS
+from loa.errors import UserError
+from loa.formats import vn_date, vn_number
+
+MODES = ("cumulative", "daily")
+DATE_COLUMNS = {"date", "ngay", "day", "ngay bao cao", "thoi gian"}
+UNIT_COLUMNS = {"unit", "province", "tinh", "tinh thanh", "tinh thanh pho", "tinh tp", "don vi", "dia phuong",
+                "location", "district", "huyen", "quan huyen", "area"}
+# folded header → (metric, says cumulative?)
+METRIC_COLUMNS = {
+    "cases": ("cases", None), "confirmed": ("cases", None), "ca mac": ("cases", None), "ca nhiem": ("cases", None),
+    "so ca": ("cases", None), "ca mac moi": ("cases", False), "new cases": ("cases", False),
+    "confirmed total": ("cases", True), "tong ca mac": ("cases", True), "cases total": ("cases", True),
+    "recoveries": ("recoveries", None), "recovered": ("recoveries", None), "khoi": ("recoveries", None),
+    "khoi benh": ("recoveries", None), "recovered total": ("recoveries", True),
+    "deaths": ("deaths", None), "tu vong": ("deaths", None), "deaths total": ("deaths", True),
+    "vaccinated 1": ("vaccinated_1", None), "mui 1": ("vaccinated_1", None), "dose 1": ("vaccinated_1", None),
+    "first dose": ("vaccinated_1", None), "tiem mui 1": ("vaccinated_1", None),
+    "vaccinated 2": ("vaccinated_2", None), "mui 2": ("vaccinated_2", None), "dose 2": ("vaccinated_2", None),
+    "second dose": ("vaccinated_2", None), "tiem mui 2": ("vaccinated_2", None),
+}
+OUTLIER_FACTOR = 4  # a day above 4× the previous 7 days' mean (and 20 above it) is flagged
+
+
+@dataclass
+class Problem:
+    """One finding of the validation report. ``id`` is stable for the same file, so it can be accepted."""
+
+    id: str
+    kind: str  # unknown_unit | duplicate_day | gap | decrease | negative | outlier | mode | bad_value | bad_date
+    severity: str  # warning | error
+    message: str
+    message_en: str
+    unit: str = ""
+    day: date | None = None
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "kind": self.kind, "severity": self.severity, "message": self.message,
+                "message_en": self.message_en, "unit": self.unit, "day": self.day.isoformat() if self.day else None}
+
+
+@dataclass
+class Analysis:
+    """What a file holds and what is wrong with it; ``series`` maps (unit code, metric) → {day: value}."""
+
+    filename: str
+    content_hash: str
+    layout: str
+    detected_mode: str
+    mode: str
+    metrics: list[str]
+    series: dict[tuple[str, str], dict[date, int]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def days(self) -> list[date]:
+        return sorted({d for values in self.series.values() for d in values})
+
+    @property
+    def units(self) -> list[str]:
+        return sorted({u for u, _m in self.series})
+
+    def summary(self) -> dict:
+        days = self.days
+        return {"filename": self.filename, "content_hash": self.content_hash, "layout": self.layout,
+                "detected_mode": self.detected_mode, "mode": self.mode, "metrics": self.metrics,
+                "units": self.units, "first_day": days[0].isoformat() if days else None,
+                "last_day": days[-1].isoformat() if days else None,
+                "values": sum(len(v) for v in self.series.values()), "ignored_columns": self.ignored_columns,
+                "problems": [p.as_dict() for p in self.problems]}
+
+
+# ---- reading ------------------------------------------------------------------------------------------
+
+def read_table(content: bytes, filename: str) -> list[list]:
+    """Rows of cells from CSV (any common encoding, , ; or tab) or XLSX (first sheet)."""
+    name = filename.lower()
+    if not content.strip():
+        raise UserError("Tệp trống.", "The file is empty.")
+    if name.endswith(".xls") and not content.startswith(b"PK"):
+        raise UserError("Tệp Excel cũ (.xls) chưa được hỗ trợ: hãy lưu lại dưới dạng .xlsx hoặc .csv.",
+                        "Old Excel files (.xls) are not supported: save as .xlsx or .csv.")
+    if name.endswith((".xlsx", ".xlsm")) or content.startswith(b"PK\x03\x04"):
+        return _read_xlsx(content)
+    return _read_csv(_decode(content))
+
+
+def _read_xlsx(content: bytes) -> list[list]:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise UserError("Không đọc được tệp Excel (tệp hỏng hoặc không phải .xlsx).",
+                        f"Cannot read the Excel file (damaged or not .xlsx): {exc}") from exc
+    try:
+        rows = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
+    finally:
+        wb.close()
+    return [r for r in rows if any(c not in (None, "") for c in r)]
+
+
+def _decode(content: bytes) -> str:
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return unicodedata.normalize("NFC", content.decode("utf-16"))
+    try:
+        return unicodedata.normalize("NFC", content.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(content, cp_isolation=["cp1258", "cp1252", "utf_16", "latin_1"]).best()
+    if best is None or b"\x00" in content:
+        raise UserError("Không nhận ra bảng mã của tệp CSV: hãy lưu lại với bảng mã UTF-8.",
+                        "Cannot tell the CSV file's encoding: save it as UTF-8.")
+    return unicodedata.normalize("NFC", str(best))
+
+
+def _read_csv(text: str) -> list[list]:
+    sample = text[:4096]
+    delimiter = max([",", ";", "\t"], key=lambda d: sample.split("\n", 1)[0].count(d))
+    try:
+        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as exc:
+        raise UserError("Tệp CSV sai định dạng.", f"Malformed CSV file: {exc}") from exc
+    return [[c.strip() for c in r] for r in rows if any(c.strip() for c in r)]
+
+
+def parse_date(value) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value or "").strip()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%Y/%m/%d", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def parse_count(value) -> int | None:
+    """A count: 1234, "1.234" or "1,234" (thousands), 12.0; "" → None; anything else raises ValueError."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, (int, float)):
+        if float(value) != int(value):
+            raise ValueError(value)
+        return int(value)
+    text = str(value).strip().replace(" ", "").replace("\u00a0", "")
+    if re.fullmatch(r"-?\d{1,3}([.,]\d{3})+", text):
+        text = text.replace(".", "").replace(",", "")
+    if re.fullmatch(r"-?\d+(\.0+)?", text):
+        return int(float(text))
+    raise ValueError(value)
+
+
+# ---- analysis -----------------------------------------------------------------------------------------
+
+def content_hash(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def analyse(content: bytes, filename: str, mode: str | None = None, metric: str = "cases",
+            within: str | None = None) -> Analysis:
+    """Read a file and report every problem; ``mode`` is what the person states (None: as detected)."""
+    if mode not in (None, *MODES):
+        raise UserError("Kiểu số liệu phải là “cộng dồn” hoặc “theo ngày”.", "Mode must be cumulative or daily.")
+    if metric not in METRICS:
+        raise UserError(f"Chỉ số không hợp lệ: {metric}.", f"Unknown metric: {metric}.")
+    rows = read_table(content, filename)
+    if len(rows) < 2:
+        raise UserError("Tệp không có dòng số liệu nào.", "The file has no data rows.")
+    header = [fold(str(c or "")) for c in rows[0]]
+    date_col = next((i for i, h in enumerate(header) if h in DATE_COLUMNS), None)
+    if date_col is None:
+        raise UserError("Không thấy cột ngày (date/ngày) ở dòng đầu.", "No date column (date/ngày) in the first row.")
+    unit_col = next((i for i, h in enumerate(header) if h in UNIT_COLUMNS), None)
+    metric_cols = {i: METRIC_COLUMNS[h.replace("_", " ")] for i, h in enumerate(header)
+                   if h.replace("_", " ") in METRIC_COLUMNS and i != date_col}
+    problems: list[Problem] = []
+    raw: dict[tuple[str, str], list[tuple[date, int, int]]] = {}  # (unit label, metric) → [(day, value, row)]
+    said_cumulative: set[bool] = set()
+    if unit_col is not None or metric_cols:
+        layout = "long"
+        columns = {i: m for i, (m, _c) in metric_cols.items()}
+        said_cumulative = {c for _m, c in metric_cols.values() if c is not None}
+        ignored = [str(rows[0][i]) for i in range(len(header)) if i not in columns and i not in (date_col, unit_col)]
+        if not columns:
+            raise UserError("Không thấy cột số liệu nào (ca mắc, khỏi bệnh, tử vong, mũi 1, mũi 2).",
+                            "No metric column (cases, recoveries, deaths, first/second dose).")
+        for n, row in enumerate(rows[1:], start=2):
+            day = _row_day(row, date_col, n, problems)
+            label = str(row[unit_col]).strip() if unit_col is not None and unit_col < len(row) else NATIONAL
+            for i, m in columns.items():
+                _collect(raw, problems, label, m, day, row[i] if i < len(row) else None, n)
+    else:
+        layout = "wide"
+        ignored = []
+        labels = {i: str(c).strip() for i, c in enumerate(rows[0]) if i != date_col and str(c or "").strip()}
+        for n, row in enumerate(rows[1:], start=2):
+            day = _row_day(row, date_col, n, problems)
+            for i, label in labels.items():
+                _collect(raw, problems, label, metric, day, row[i] if i < len(row) else None, n)
+    series, labels_of = _resolve(raw, problems, within)
+    detected = _detect_mode(series, said_cumulative)
+    analysis = Analysis(filename=filename, content_hash=content_hash(content), layout=layout,
+                        detected_mode=detected, mode=mode or detected,
+                        metrics=sorted({m for _u, m in series}, key=list(METRICS).index), ignored_columns=ignored)
+    analysis.series = series
+    if mode and mode != detected:
+        problems.append(_mode_problem(mode))
+    for (unit, m), values in series.items():
+        problems.extend(_series_problems(labels_of[(unit, m)], unit, m, values, analysis.mode))
+    analysis.problems = problems
+    return analysis
+
+
+def _row_day(row, col, n, problems) -> date | None:
+    value = row[col] if col < len(row) else None
+    day = parse_date(value)
+    if day is None:
+        problems.append(Problem(f"bad_date:{n}", "bad_date", "error",
+                                f"Dòng {n}: ngày “{value}” không đọc được (dùng 2021-10-25 hoặc 25/10/2021).",
+                                f"Row {n}: cannot read the date “{value}” (use 2021-10-25 or 25/10/2021)."))
+    return day
+
+
+def _collect(raw, problems, label, metric, day, cell, n) -> None:
+    if day is None:
+        return
+    try:
+        value = parse_count(cell)
+    except ValueError:
+        problems.append(Problem(f"bad_value:{n}:{label}:{metric}", "bad_value", "error",
+                                f"Dòng {n}, {label}: “{cell}” không phải là một số đếm.",
+                                f"Row {n}, {label}: “{cell}” is not a count.", label, day))
+        return
+    if value is not None:
+        raw.setdefault((label, metric), []).append((day, value, n))
+
+
+def _resolve(raw, problems, within):
+    """Map labels to unit codes; unknown labels become (acceptable: skipped) problems; duplicates are reported."""
+    g = gazetteer()
+    series: dict[tuple[str, str], dict[date, int]] = {}
+    labels_of: dict[tuple[str, str], str] = {}
+    unknown: dict[str, int] = {}
+    for (label, metric), values in raw.items():
+        unit = g.resolve(label, within=within)
+        if unit is None:
+            unknown[label] = unknown.get(label, 0) + len(values)
+            continue
+        target = series.setdefault((unit.code, metric), {})
+        labels_of[(unit.code, metric)] = unit.name
+        for day, value, n in sorted(values, key=lambda v: v[2]):
+            if day in target:
+                same = target[day] == value
+                problems.append(Problem(
+                    f"duplicate_day:{unit.code}:{metric}:{day}", "duplicate_day", "warning",
+                    f"{unit.name}, {METRICS[metric][0].lower()}: ngày {vn_date(day)} xuất hiện hai lần "
+                    f"({'cùng giá trị' if same else f'{target[day]} và {value}'}); nếu chấp nhận, giữ giá trị ở dòng {n}.",
+                    f"{unit.name}, {METRICS[metric][1].lower()}: {day} appears twice "
+                    f"({'same value' if same else f'{target[day]} and {value}'}); accepting keeps row {n}.",
+                    unit.code, day))
+            target[day] = value
+    for label, count in unknown.items():
+        hints = ", ".join(u.name for u in g.suggest(label))
+        problems.append(Problem(
+            f"unknown_unit:{fold(label)}", "unknown_unit", "warning",
+            f"Không nhận ra đơn vị “{label}” ({count} giá trị)" + (f"; có phải là: {hints}?" if hints else "")
+            + " Sửa tên trong tệp, hoặc chấp nhận để bỏ qua đơn vị này.",
+            f"Unknown unit “{label}” ({count} values)" + (f"; did you mean: {hints}?" if hints else "")
+            + " Fix the name in the file, or accept to skip this unit.", label))
+    return series, labels_of
+
+
+def _detect_mode(series, said_cumulative: set[bool]) -> str:
+    """Cumulative when the headers say so, or when every series never decreases and grows beyond its daily size."""
+    if said_cumulative:
+        return "cumulative" if True in said_cumulative else "daily"
+    growing = 0
+    for values in series.values():
+        seq = [values[d] for d in sorted(values)]
+        if len(seq) < 3:
+            continue
+        if any(b < a for a, b in zip(seq, seq[1:])):
+            return "daily"
+        if seq[-1] > seq[0]:
+            growing += 1
+    return "cumulative" if growing else "daily"
+
+
+def _mode_problem(mode: str) -> Problem:
+    if mode == "cumulative":
+        return Problem("mode:cumulative", "mode", "warning",
+                       "Bạn chọn “cộng dồn” nhưng số liệu có vẻ là số theo ngày (có ngày giảm so với ngày trước).",
+                       "You chose cumulative but the data look daily (some days decrease).")
+    return Problem("mode:daily", "mode", "warning",
+                   "Bạn chọn “theo ngày” nhưng số liệu có vẻ là số cộng dồn (chỉ tăng, không bao giờ giảm).",
+                   "You chose daily but the data look cumulative (they only ever grow).")
+
+
+def daily_values(values: dict[date, int], mode: str) -> dict[date, int | None]:
+    """Each day's new count: the value itself (daily), or the change from the day before (cumulative; None
+    for the first day and after a gap)."""
+    if mode == "daily":
+        return dict(values)
+    out: dict[date, int | None] = {}
+    for day in sorted(values):
+        prev = values.get(day - timedelta(days=1))
+        out[day] = values[day] - prev if prev is not None else None
+    return out
+
+
+def _series_problems(name: str, unit: str, metric: str, values: dict[date, int], mode: str) -> list[Problem]:
+    problems = []
+    label, label_en = METRICS[metric][0].lower(), METRICS[metric][1].lower()
+    days = sorted(values)
+    for a, b in zip(days, days[1:]):
+        if (b - a).days > 1:
+            first, last = a + timedelta(days=1), b - timedelta(days=1)
+            span = vn_date(first) if first == last else f"{vn_date(first)}–{vn_date(last)}"
+            problems.append(Problem(
+                f"gap:{unit}:{metric}:{first}", "gap", "warning",
+                f"{name}, {label}: thiếu số liệu ngày {span}; nếu chấp nhận, các ngày này để trống.",
+                f"{name}, {label_en}: no data for {first}–{last}; accepting leaves these days empty.", unit, first))
+    daily = daily_values(values, mode)
+    for day in days:
+        change = daily[day]
+        if change is None:
+            continue
+        if change < 0:
+            if mode == "cumulative":
+                msg = (f"{name}, {label}: số cộng dồn giảm {-change} vào ngày {vn_date(day)} "
+                       f"({values[day - timedelta(days=1)]} → {values[day]}).")
+                msg_en = f"{name}, {label_en}: the cumulative total falls by {-change} on {day}."
+                problems.append(Problem(f"decrease:{unit}:{metric}:{day}", "decrease", "warning", msg, msg_en, unit, day))
+            else:
+                problems.append(Problem(f"negative:{unit}:{metric}:{day}", "negative", "warning",
+                                        f"{name}, {label}: số âm ({change}) ngày {vn_date(day)}.",
+                                        f"{name}, {label_en}: negative count ({change}) on {day}.", unit, day))
+            continue
+        before = [daily.get(day - timedelta(days=k)) for k in range(1, 8)]
+        if any(v is None for v in before):
+            continue
+        mean = sum(before) / 7
+        if change > OUTLIER_FACTOR * mean and change - mean >= 20:
+            problems.append(Problem(
+                f"outlier:{unit}:{metric}:{day}", "outlier", "warning",
+                f"{name}, {label}: ngày {vn_date(day)} có {vn_number(change)}, cao bất thường so với trung bình "
+                f"7 ngày trước ({vn_number(mean, 1)}). Kiểm tra lại, hoặc chấp nhận nếu đúng.",
+                f"{name}, {label_en}: {change} on {day} is far above the previous 7 days' mean ({mean:.1f}).",
+                unit, day))
+    return problems
