@@ -1,0 +1,122 @@
+"""The EARS classifier: multi-label subcategories, concern and sentiment from a small logistic model, and a
+rule for questions.
+
+Features are the segmented words (``loa.text.words``), syllable bigrams and diacritic-free syllables (posts
+are often typed without tone marks). The weights ship in ``data/classifier.json``; ``loa.listening.train``
+produces them from the committed labels (joined to the vicov19qa texts at training time) and the seed posts.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from loa.text import fold, syllables, words
+
+DATA = Path(__file__).parent / "data"
+MODEL_FILE = DATA / "classifier.json"
+N_TOPICS = 41
+CONCERN = N_TOPICS  # output column of the concern score
+SENTIMENT = slice(N_TOPICS + 1, N_TOPICS + 4)  # negative, neutral, positive (softmax)
+SENTIMENTS = ("negative", "neutral", "positive")
+N_OUT = N_TOPICS + 4
+
+_QUESTION = re.compile(
+    r"\?|\b(không|chưa|ko|k|hok|hông)\s*(ạ|vậy|nhỉ|nhé|hả|à)?\s*[.!]*$|\b(có|được)\s+\w+(\s+\w+){0,6}\s+(không|chưa)\b"
+    r"|\b(bao giờ|bao lâu|bao nhiêu|ở đâu|chỗ nào|thế nào|như thế nào|ra sao|làm sao|tại sao|vì sao|là gì|"
+    r"có nên|có phải|hay không|được không|xin hỏi|cho hỏi|ai biết|khi nào)\b", re.IGNORECASE)
+
+
+def is_question(text: str) -> bool:
+    """A question mark, or a Vietnamese interrogative pattern ("có ... không", "bao giờ", "ở đâu"...)."""
+    return bool(_QUESTION.search(text))
+
+
+def features(text: str, segmented: list[str] | None = None) -> list[str]:
+    """The feature strings of a text; ``segmented`` reuses words already produced by ``loa.text.words``."""
+    ws = segmented if segmented is not None else words(text)
+    sy = syllables(text)
+    out = ["w:" + w for w in ws]
+    out += ["b:" + a + "_" + b for a, b in zip(sy, sy[1:])]
+    out += ["f:" + fold(s) for s in sy]
+    return out
+
+
+@dataclass
+class Prediction:
+    subcategories: list[int]
+    scores: list[float]
+    is_question: bool
+    is_concern: bool
+    sentiment: str
+
+    @property
+    def category(self) -> str:
+        from loa.listening.taxonomy import category_of
+
+        return category_of(self.subcategories[0])
+
+    def as_dict(self) -> dict:
+        return {"category": self.category, "subcategories": self.subcategories, "is_question": self.is_question,
+                "is_concern": self.is_concern, "sentiment": self.sentiment}
+
+
+class Model:
+    """Weights ``W`` (features × outputs), bias ``b``, the feature vocabulary and per-topic thresholds."""
+
+    def __init__(self, vocab: list[str], W: np.ndarray, b: np.ndarray, thresholds: np.ndarray):
+        self.vocab = {f: i for i, f in enumerate(vocab)}
+        self.W, self.b, self.thresholds = W.astype(np.float32), b.astype(np.float32), thresholds
+
+    @classmethod
+    def load(cls, path: Path = MODEL_FILE) -> "Model":
+        data = json.loads(path.read_text())
+        shape = tuple(data["shape"])
+        W = np.frombuffer(base64.b64decode(data["W"]), dtype=np.float16).reshape(shape)
+        return cls(data["vocab"], W, np.array(data["b"]), np.array(data["thresholds"]))
+
+    def save(self, path: Path = MODEL_FILE) -> None:
+        vocab = sorted(self.vocab, key=self.vocab.get)
+        path.write_text(json.dumps({
+            "vocab": vocab, "shape": list(self.W.shape),
+            "W": base64.b64encode(self.W.astype(np.float16).tobytes()).decode(),
+            "b": [round(float(x), 5) for x in self.b],
+            "thresholds": [round(float(x), 3) for x in self.thresholds]}, ensure_ascii=False))
+
+    def index(self, feats: list[str]) -> np.ndarray:
+        return np.fromiter({self.vocab[f] for f in feats if f in self.vocab}, dtype=np.int64)
+
+    def scores(self, feats: list[str]) -> np.ndarray:
+        """Raw output logits for one document (binary features, L2-normalised)."""
+        idx = self.index(feats)
+        if len(idx) == 0:
+            return self.b.copy()
+        return self.W[idx].sum(axis=0) / np.sqrt(len(idx)) + self.b
+
+    def predict(self, text: str, segmented: list[str] | None = None) -> Prediction:
+        z = self.scores(features(text, segmented))
+        topic = 1 / (1 + np.exp(-z[:N_TOPICS]))
+        order = np.argsort(-topic)
+        subs = [int(order[0]) + 1] + [int(i) + 1 for i in order[1:4] if topic[i] >= self.thresholds[i]]
+        sent = z[SENTIMENT]
+        return Prediction(subcategories=subs, scores=[round(float(topic[s - 1]), 3) for s in subs],
+                          is_question=is_question(text), is_concern=bool(z[CONCERN] > 0),
+                          sentiment=SENTIMENTS[int(np.argmax(sent))])
+
+
+@lru_cache
+def model() -> Model:
+    return Model.load()
+
+
+def classify(text: str, segmented: list[str] | None = None) -> dict:
+    """``{"category", "subcategories", "is_question", "is_concern", "sentiment"}`` for one text."""
+    from loa.text import normalize
+
+    return model().predict(normalize(text), segmented).as_dict()
