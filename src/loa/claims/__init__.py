@@ -1,0 +1,1 @@
+"""Misinformation desk: claim registry, matching, triage queue and published fact-checks."""

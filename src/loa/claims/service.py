@@ -1,0 +1,506 @@
+"""The misinformation desk's services: registry and workflow, import, matching, triage.
+
+Roles: editors, coordinators and reviewers work claims and the triage queue; reviewers conclude (set the
+verdict in force); anyone of those publishes a concluded claim, except its author; administrators pass every
+role check but the author rule still holds for them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from loa.auth.models import User
+from loa.claims import checkworthy
+from loa.claims.config import ClaimsSettings
+from loa.claims.models import STATUSES, VERDICTS, Claim, ClaimAppearance, ClaimEvent, ClaimSource, TriageItem
+from loa.db import utcnow
+from loa.errors import UserError
+from loa.text import fold, normalize, scrub
+
+STARTER = Path(__file__).parent / "data" / "starter_claims.json"
+WORK_ROLES = ("coordinator", "editor", "reviewer")
+CONCLUDE_ROLES = ("reviewer",)
+PAUSE_ROLES = ("coordinator", "reviewer")
+IMPORT_ROLES = ("coordinator",)
+
+# (from, to) → roles allowed to make the step
+TRANSITIONS = {
+    ("new", "investigating"): WORK_ROLES,
+    ("investigating", "concluded"): CONCLUDE_ROLES,
+    ("concluded", "investigating"): CONCLUDE_ROLES,
+    ("concluded", "published"): WORK_ROLES,
+    ("published", "investigating"): CONCLUDE_ROLES,
+}
+MATCHABLE = ("new", "investigating", "concluded", "published")
+
+
+def verdict_label(verdict: str | None, lang: str = "vi") -> str:
+    if not verdict:
+        return ""
+    vi, en, _ = VERDICTS[verdict]
+    return en if lang == "en" else vi
+
+
+def status_label(status: str, lang: str = "vi") -> str:
+    vi, en = STATUSES[status]
+    return en if lang == "en" else vi
+
+
+def _forbid() -> UserError:
+    return UserError("Bạn không có quyền thực hiện thao tác này.", "You may not do this.", 403)
+
+
+def _need(user: User | None, roles: tuple[str, ...]) -> None:
+    if user is not None and not user.has_role(*roles):
+        raise _forbid()
+
+
+def _slug(text: str, limit: int = 60) -> str:
+    s = re.sub(r"[^a-z0-9]+", "-", fold(text).lower()).strip("-")
+    return s[:limit].rstrip("-") or "tin"
+
+
+def _unique_key(db: Session, text: str) -> str:
+    base = _slug(text)
+    key, n = base, 2
+    while db.scalar(select(Claim.id).where(Claim.key == key)) is not None:
+        key, n = f"{base}-{n}", n + 1
+    return key
+
+
+# ---- registry ------------------------------------------------------------------------------------------
+
+def get_claim(db: Session, claim_id: int) -> Claim:
+    claim = db.get(Claim, claim_id)
+    if claim is None:
+        raise UserError("Không tìm thấy tin này.", "No such claim.", 404)
+    return claim
+
+
+def published_claim(db: Session, key: str) -> Claim:
+    claim = db.scalar(select(Claim).where(Claim.key == key, Claim.status == "published"))
+    if claim is None:
+        raise UserError("Không tìm thấy bài kiểm chứng này.", "No such fact-check.", 404)
+    return claim
+
+
+def list_claims(db: Session, status: str | None = None, q: str = "") -> list[Claim]:
+    stmt = select(Claim).order_by(Claim.updated_at.desc(), Claim.id.desc())
+    if status:
+        stmt = stmt.where(Claim.status == status)
+    claims = list(db.scalars(stmt))
+    if q.strip():
+        needle = fold(normalize(q)).lower()
+        claims = [c for c in claims if needle in fold(c.text + " " + " ".join(c.tags)).lower()]
+    return claims
+
+
+def _clean_fields(fields: dict) -> dict:
+    out = {}
+    if "text" in fields:
+        text = normalize(scrub(str(fields["text"] or "")).strip())
+        if len(text) < 8:
+            raise UserError("Nội dung tin cần ít nhất 8 ký tự.", "The claim needs at least 8 characters.", 422)
+        out["text"] = text
+    if "verdict" in fields:
+        verdict = fields["verdict"] or None
+        if verdict is not None and verdict not in VERDICTS:
+            raise UserError("Kết luận không hợp lệ.", f"Unknown verdict {verdict!r}.", 422)
+        out["verdict"] = verdict
+    for name in ("explanation", "original_text", "spoken_text", "social_text"):
+        if name in fields:
+            out[name] = normalize(str(fields[name] or "").strip())
+    if "original_language" in fields:
+        out["original_language"] = str(fields["original_language"] or "vi").strip()[:10] or "vi"
+    for name in ("tags", "phrasings"):
+        if name in fields:
+            value = fields[name]
+            items = value.split(",") if isinstance(value, str) else list(value or [])
+            out[name] = [normalize(str(t).strip()) for t in items if str(t).strip()]
+    return out
+
+
+def create_claim(db: Session, user: User | None, **fields) -> Claim:
+    """A new claim in status Mới; ``user`` is its author."""
+    _need(user, WORK_ROLES)
+    values = _clean_fields(fields)
+    if "text" not in values:
+        raise UserError("Nội dung tin cần ít nhất 8 ký tự.", "The claim needs at least 8 characters.", 422)
+    claim = Claim(key=_unique_key(db, values["text"]), author_id=user.id if user else None, status="new",
+                  first_seen_at=utcnow(), **values)
+    db.add(claim)
+    db.flush()
+    _event(db, claim, "", "new", user)
+    return claim
+
+
+def update_claim(db: Session, claim: Claim, user: User | None, **fields) -> Claim:
+    """Edit a claim. Text and verdict are frozen once concluded (reopen first); the spoken and social
+    versions stay editable."""
+    _need(user, WORK_ROLES)
+    values = _clean_fields(fields)
+    frozen = {"text", "verdict", "explanation"} & {k for k, v in values.items() if getattr(claim, k) != v}
+    if frozen and claim.status in ("concluded", "published"):
+        raise UserError("Tin đã kết luận: mở lại để xác minh trước khi sửa nội dung hay kết luận.",
+                        "The claim is concluded: reopen it before changing its text or verdict.", 409)
+    for key, value in values.items():
+        setattr(claim, key, value)
+    return claim
+
+
+def add_source(db: Session, claim: Claim, user: User | None, *, publisher: str, url: str, title: str = "",
+               date_: date | str | None = None) -> ClaimSource:
+    _need(user, WORK_ROLES)
+    source = _source(publisher, url, title, date_)
+    claim.sources.append(source)
+    db.flush()
+    return source
+
+
+def remove_source(db: Session, claim: Claim, user: User | None, source_id: int) -> None:
+    _need(user, WORK_ROLES)
+    source = next((s for s in claim.sources if s.id == source_id), None)
+    if source is None:
+        raise UserError("Không tìm thấy nguồn này.", "No such source.", 404)
+    claim.sources.remove(source)
+
+
+def _source(publisher, url, title="", date_=None) -> ClaimSource:
+    publisher, url = str(publisher or "").strip(), str(url or "").strip()
+    if not publisher or not re.match(r"^https?://\S+$", url):
+        raise UserError("Nguồn cần tên cơ quan và đường dẫn http(s) hợp lệ.",
+                        "A source needs a publisher and a valid http(s) link.", 422)
+    if isinstance(date_, str):
+        try:
+            date_ = date.fromisoformat(date_.strip()) if date_.strip() else None
+        except ValueError:
+            raise UserError(f"Ngày của nguồn không hợp lệ: {date_} (cần dạng 2021-08-01).",
+                            f"Invalid source date: {date_} (expected 2021-08-01).", 422) from None
+    return ClaimSource(publisher=publisher[:200], url=url[:600], title=str(title or "").strip()[:400], date=date_)
+
+
+# ---- workflow -----------------------------------------------------------------------------------------
+
+def _event(db: Session, claim: Claim, old: str, new: str, user: User | None, note: str = "") -> None:
+    name = (user.full_name or user.username) if user else str(db.info.get("actor_name", ""))
+    claim.events.append(ClaimEvent(from_status=old, to_status=new, actor_id=user.id if user else None,
+                                   actor_name=name[:200], note=note))
+
+
+def allowed_transitions(claim: Claim, user: User | None) -> list[str]:
+    """The statuses ``user`` may move ``claim`` to now."""
+    out = []
+    for target in STATUSES:
+        try:
+            _check_transition(claim, target, user)
+        except UserError:
+            continue
+        out.append(target)
+    return out
+
+
+def _check_transition(claim: Claim, to: str, user: User | None) -> None:
+    old = claim.status
+    if to not in STATUSES or to == old:
+        raise UserError("Bước chuyển trạng thái không hợp lệ.", "Invalid status change.", 409)
+    if to == "paused":
+        roles = PAUSE_ROLES
+    elif old == "paused":
+        if to != claim.paused_from:
+            raise UserError("Tin tạm dừng chỉ tiếp tục ở trạng thái trước đó.",
+                            "A paused claim resumes where it stopped.", 409)
+        roles = PAUSE_ROLES
+    elif (old, to) in TRANSITIONS:
+        roles = TRANSITIONS[(old, to)]
+    else:
+        raise UserError(f"Không thể chuyển từ “{status_label(old)}” sang “{status_label(to)}”.",
+                        f"Cannot go from {status_label(old, 'en')} to {status_label(to, 'en')}.", 409)
+    _need(user, roles)
+    if to == "concluded" and not (claim.verdict and claim.explanation.strip() and claim.sources):
+        raise UserError("Cần kết luận, lời giải thích và ít nhất một nguồn trước khi kết luận.",
+                        "A verdict, an explanation and at least one source are needed to conclude.", 422)
+    if to == "published" and user is not None and claim.author_id == user.id:
+        raise UserError("Người đăng phải khác người viết tin này.",
+                        "The publisher must not be the claim's author.", 403)
+
+
+def transition(db: Session, claim: Claim, to: str, user: User | None, note: str = "") -> Claim:
+    """Move ``claim`` to status ``to``, recording who and when."""
+    _check_transition(claim, to, user)
+    old, now = claim.status, utcnow()
+    if to == "paused":
+        claim.paused_from = old
+    elif old == "paused":
+        claim.paused_from = ""
+    if to == "concluded":
+        claim.concluded_by_id, claim.concluded_at = (user.id if user else None), now
+    if to == "published":
+        claim.published_by_id, claim.published_at = (user.id if user else None), now
+        from loa.claims import publishing
+
+        claim.spoken_text = claim.spoken_text or publishing.spoken_version(claim)
+        claim.social_text = claim.social_text or publishing.social_version(claim)
+    claim.status = to
+    _event(db, claim, old, to, user, note)
+    db.flush()
+    if to == "published":
+        _offer_to_content(db, claim, user)
+    return claim
+
+
+def _offer_to_content(db: Session, claim: Claim, user: User | None) -> None:
+    """A published claim becomes a fact-check content item for the other channels (when content exists)."""
+    import importlib.util
+
+    if claim.content_item_id or importlib.util.find_spec("loa.content.service") is None:
+        return
+    from loa.content import service as content
+
+    if not hasattr(content, "create_item"):
+        return
+    from loa.claims import publishing
+
+    item = content.create_item(db, kind="fact_check", title=publishing.title(claim),
+                               body=publishing.article_text(claim), author=user)
+    claim.content_item_id = getattr(item, "id", None)
+
+
+# ---- import -------------------------------------------------------------------------------------------
+
+def _hash(entry: dict) -> str:
+    return hashlib.sha256(json.dumps(entry, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def parse_import(raw: bytes | str) -> list[dict]:
+    """Validate a claims file (JSON: ``{"claims": [...]}`` or a list); every problem, with its entry
+    number, raises one UserError."""
+    try:
+        data = json.loads(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
+    except UnicodeDecodeError:
+        raise UserError("Tệp không phải UTF-8.", "The file is not UTF-8.", 422) from None
+    except json.JSONDecodeError as exc:
+        raise UserError(f"Tệp JSON hỏng ở dòng {exc.lineno}: {exc.msg}.",
+                        f"Broken JSON at line {exc.lineno}: {exc.msg}.", 422) from None
+    entries = data.get("claims") if isinstance(data, dict) else data
+    if not isinstance(entries, list) or not entries:
+        raise UserError("Tệp cần một danh sách “claims”.", "The file needs a 'claims' list.", 422)
+    problems, keys = [], set()
+    for n, e in enumerate(entries, 1):
+        if not isinstance(e, dict):
+            problems.append(f"#{n}: không phải đối tượng / not an object")
+            continue
+        if len(str(e.get("text", "")).strip()) < 8:
+            problems.append(f"#{n}: thiếu nội dung tin (text) / missing text")
+        if e.get("verdict") not in VERDICTS:
+            problems.append(f"#{n}: kết luận không hợp lệ / invalid verdict {e.get('verdict')!r}")
+        if not str(e.get("explanation", "")).strip():
+            problems.append(f"#{n}: thiếu lời giải thích / missing explanation")
+        sources = e.get("sources")
+        if not isinstance(sources, list) or not sources:
+            problems.append(f"#{n}: cần ít nhất một nguồn / needs a source")
+        else:
+            for s in sources:
+                try:
+                    _source(s.get("publisher"), s.get("url"), s.get("title", ""), s.get("date"))
+                except (UserError, AttributeError):
+                    problems.append(f"#{n}: nguồn không hợp lệ / invalid source {s!r}"[:200])
+        key = str(e.get("key") or _slug(str(e.get("text", ""))))
+        if key in keys:
+            problems.append(f"#{n}: khóa trùng / duplicate key {key}")
+        keys.add(key)
+    if problems:
+        raise UserError("Tệp tin sai lệch không hợp lệ, chưa nhập gì: " + "; ".join(problems[:10]),
+                        "Invalid claims file, nothing imported: " + "; ".join(problems[:10]), 422, problems)
+    return entries
+
+
+def import_claims(db: Session, raw: bytes | str, user: User | None = None) -> dict:
+    """Import a claims file, all or nothing. Entries come in concluded (verdict, explanation and sources
+    reviewed by the file's authors); re-importing an unchanged entry does nothing, a changed one updates
+    a claim that is not yet published."""
+    _need(user, IMPORT_ROLES)
+    entries = parse_import(raw)
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    for e in entries:
+        key = str(e.get("key") or _slug(str(e["text"])))
+        digest = _hash(e)
+        claim = db.scalar(select(Claim).where(Claim.key == key))
+        if claim is not None and (claim.content_hash == digest or claim.status == "published"):
+            counts["unchanged"] += 1
+            continue
+        values = _clean_fields({k: e.get(k) for k in ("text", "verdict", "explanation", "tags", "phrasings",
+                                                      "original_text", "original_language") if k in e})
+        if claim is None:
+            claim = Claim(key=key, status="concluded", author_id=None, concluded_at=utcnow(), **values)
+            db.add(claim)
+            _event(db, claim, "", "concluded", user, "import")
+            counts["created"] += 1
+        else:
+            for k, v in values.items():
+                setattr(claim, k, v)
+            claim.sources.clear()
+            counts["updated"] += 1
+        claim.content_hash = digest
+        for s in e["sources"]:
+            claim.sources.append(_source(s["publisher"], s["url"], s.get("title", ""), s.get("date")))
+    db.flush()
+    return counts
+
+
+def import_starter(db: Session, user: User | None = None) -> dict:
+    return import_claims(db, STARTER.read_bytes(), user)
+
+
+# ---- matching -----------------------------------------------------------------------------------------
+
+def check_text(db: Session, text: str, *, reach: int = 1, origin: str = "listening", ref: str | None = None,
+               settings: ClaimsSettings | None = None, record: bool = True) -> dict:
+    """Check a text (listening item, citizen question...) against the registry.
+
+    ``match`` links it to the claim and updates the claim's counters; ``suggest`` offers the link for a
+    person to confirm; a denial of a claim comes back ``negated`` and never counts as spreading it; an
+    unmatched, check-worthy text joins the triage queue. ``record=False`` only looks."""
+    from loa.claims import matching
+
+    settings = settings or ClaimsSettings()
+    clean = normalize(scrub(text or "")).strip()
+    result = matching.best(db, clean, settings)
+    if not record or not clean:
+        return result
+    reach = max(1, int(reach or 1))
+    if result["decision"] in ("match", "suggest"):
+        claim = db.get(Claim, result["claim_id"])
+        db.add(ClaimAppearance(claim_id=claim.id, origin=origin, ref=(ref or "")[:120], text=clean,
+                               score=result["score"], reach=reach, decision=result["decision"],
+                               confirmed=result["decision"] == "match"))
+        if result["decision"] == "match":
+            _seen(claim, reach)
+    elif result["decision"] == "none" and not result["negated"]:
+        worth = checkworthy.score(clean)
+        if worth >= settings.checkworthy_threshold:
+            result["triage_id"] = _queue(db, clean, origin, ref, reach, worth).id
+    db.flush()
+    return result
+
+
+def _seen(claim: Claim, reach: int) -> None:
+    now = utcnow()
+    claim.times_seen = (claim.times_seen or 0) + 1
+    claim.reach = (claim.reach or 0) + reach
+    claim.first_seen_at = claim.first_seen_at or now
+    claim.last_seen_at = now
+
+
+def confirm_appearance(db: Session, appearance_id: int, user: User | None, accept: bool) -> ClaimAppearance:
+    """A person confirms (counted) or rejects (removed) a suggested link."""
+    _need(user, WORK_ROLES)
+    app = db.get(ClaimAppearance, appearance_id)
+    if app is None or app.decision != "suggest" or app.confirmed:
+        raise UserError("Không có gợi ý nào chờ xác nhận ở đây.", "No pending suggestion here.", 404)
+    if accept:
+        app.confirmed = True
+        _seen(db.get(Claim, app.claim_id), app.reach)
+    else:
+        db.delete(app)
+    db.flush()
+    return app
+
+
+def appearances(db: Session, claim: Claim, limit: int = 50) -> list[ClaimAppearance]:
+    return list(db.scalars(select(ClaimAppearance).where(ClaimAppearance.claim_id == claim.id)
+                           .order_by(ClaimAppearance.seen_at.desc(), ClaimAppearance.id.desc()).limit(limit)))
+
+
+def recent_matches(db: Session, limit: int = 5) -> list[tuple[ClaimAppearance, Claim]]:
+    rows = db.execute(select(ClaimAppearance, Claim).join(Claim, Claim.id == ClaimAppearance.claim_id)
+                      .order_by(ClaimAppearance.seen_at.desc(), ClaimAppearance.id.desc()).limit(limit))
+    return [(a, c) for a, c in rows]
+
+
+# ---- triage -------------------------------------------------------------------------------------------
+
+def _queue(db: Session, text: str, origin: str, ref: str | None, reach: int, worth: float) -> TriageItem:
+    digest = hashlib.sha256(fold(text).lower().encode()).hexdigest()
+    item = db.scalar(select(TriageItem).where(TriageItem.text_hash == digest))
+    if item is None:
+        item = TriageItem(text=text, text_hash=digest, origin=origin, ref=(ref or "")[:120], reach=0,
+                          times_seen=0, checkworthiness=worth)
+        db.add(item)
+    item.reach = (item.reach or 0) + reach
+    item.times_seen = (item.times_seen or 0) + 1
+    item.priority = round(item.checkworthiness * item.reach, 4)
+    db.flush()
+    return item
+
+
+def triage_queue(db: Session, status: str = "open", limit: int = 200) -> list[TriageItem]:
+    """Open items, most check-worthy × widest reach first."""
+    return list(db.scalars(select(TriageItem).where(TriageItem.status == status)
+                           .order_by(TriageItem.priority.desc(), TriageItem.id).limit(limit)))
+
+
+def triage_count(db: Session) -> int:
+    return db.scalar(select(func.count()).select_from(TriageItem).where(TriageItem.status == "open")) or 0
+
+
+def get_triage(db: Session, item_id: int) -> TriageItem:
+    item = db.get(TriageItem, item_id)
+    if item is None:
+        raise UserError("Không tìm thấy mục này trong hàng chờ.", "No such triage item.", 404)
+    if item.status != "open":
+        raise UserError("Mục này đã được xử lý.", "This item has already been handled.", 409)
+    return item
+
+
+def _decide(item: TriageItem, user: User | None, status: str, claim_id: int | None = None, reason: str = ""):
+    item.status, item.claim_id, item.reason = status, claim_id, reason
+    item.decided_by_id, item.decided_at = (user.id if user else None), utcnow()
+
+
+def triage_link(db: Session, item_id: int, claim_id: int, user: User | None) -> Claim:
+    """Link a queued text to an existing claim: it counts as one more appearance."""
+    _need(user, WORK_ROLES)
+    item, claim = get_triage(db, item_id), get_claim(db, claim_id)
+    db.add(ClaimAppearance(claim_id=claim.id, origin=item.origin, ref=item.ref, text=item.text, score=1.0,
+                           reach=item.reach, decision="linked", confirmed=True))
+    claim.times_seen = (claim.times_seen or 0) + item.times_seen - 1
+    _seen(claim, item.reach)
+    _decide(item, user, "linked", claim.id)
+    db.flush()
+    return claim
+
+
+def triage_open(db: Session, item_id: int, user: User | None, text: str = "") -> Claim:
+    """Open a new claim from a queued text (the desk may restate it); the text is its first appearance."""
+    _need(user, WORK_ROLES)
+    item = get_triage(db, item_id)
+    claim = create_claim(db, user, text=text.strip() or item.text)
+    db.add(ClaimAppearance(claim_id=claim.id, origin=item.origin, ref=item.ref, text=item.text, score=1.0,
+                           reach=item.reach, decision="linked", confirmed=True))
+    claim.times_seen, claim.reach, claim.last_seen_at = item.times_seen, item.reach, utcnow()
+    claim.first_seen_at = item.created_at or utcnow()
+    _decide(item, user, "claimed", claim.id)
+    db.flush()
+    return claim
+
+
+def triage_dismiss(db: Session, item_id: int, user: User | None, reason: str) -> TriageItem:
+    _need(user, WORK_ROLES)
+    item = get_triage(db, item_id)
+    if not reason.strip():
+        raise UserError("Cần ghi lý do bỏ qua.", "A reason is needed to dismiss.", 422)
+    _decide(item, user, "dismissed", reason=reason.strip()[:500])
+    db.flush()
+    return item
+
+
+def seen_since(db: Session, since: datetime) -> int:
+    return db.scalar(select(func.count()).select_from(ClaimAppearance)
+                     .where(ClaimAppearance.seen_at >= since, ClaimAppearance.confirmed.is_(True))) or 0
