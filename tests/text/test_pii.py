@@ -59,6 +59,13 @@ PERSONAL = [
     ("số 12 đường nguyễn đáng có F0", "[ĐỊA CHỈ] nguyễn đáng có F0"),
     ("Nhà số 8 Phạm Thái Bường", "[ĐỊA CHỈ]"),
     ("ngõ 5 phố Huế", "ngõ [ĐỊA CHỈ]"),
+    ("số 12 Quốc lộ 53", "[ĐỊA CHỈ]"),
+    ("nhà 7 Phạm Ngũ Lão", "[ĐỊA CHỈ]"),
+    ("số 9 Lê Lợi", "[ĐỊA CHỈ]"),
+    ("nhà cha 123/4 Lê Lợi", "nhà cha [ĐỊA CHỈ]"),
+    ("hotline của tôi 0912 345 678", "hotline của tôi [SĐT]"),
+    ("Quận 10: 02838680048", "Quận 10: [SĐT]"),
+    ("số nhà 3 hẻm", "[ĐỊA CHỈ]"),
 ]
 
 PUBLIC = [
@@ -69,6 +76,11 @@ PUBLIC = [
     "15/7 Bộ Y tế công bố", "20/11/2021 Sở Y tế", "COVID-19", "F0 F1 5K", "SpO2 dưới 94%", "mũi 2 sau 28 ngày",
     "lúc 8:30", "có 12 đường dây nóng", "Quyết định 4038/QĐ-BYT", "Công văn 5599/BYT-MT", "năm 2021 và 2022",
     "12 F1 tại Trà Vinh", "thuốc 500mg", "nhiệt độ 38,5 độ", "12.345 ca, 678 ca tử vong",
+    "Theo Công văn số 425 Hướng dẫn", "văn bản số 5145 SYT-NVY", "thông tư 51/2017 Bộ Y tế",
+    "huyết áp 140/90, đường huyết 7",
+    "tiêm mũi số 2 Pfizer", "liều số 3 Moderna", "gọi hotline 028 7300 6595", "tổng đài 02838 27 27 27",
+    "số 5 Bệnh viện Đa khoa", "ngày 30/4 Trà Vinh", "số 12 đường dây nóng", "nhà 2 đường huyết cao",
+    "ngày 12 Lê Lợi", "TP. Trà Vinh có 3 ca",
 ]
 
 

@@ -31,8 +31,8 @@ def decode(data: bytes, name: str) -> str:
 
 
 @text_app.command("scrub")
-def scrub_cmd(file: str = typer.Option("-", "--file", "-f", help="Tệp văn bản; '-' là stdin / text file, '-' for stdin")) -> None:
-    """Print every line with phone numbers, ID numbers, e-mails, plates and addresses replaced (one line in, one out)."""
+def scrub_cmd(file: str = typer.Option("-", "--file", "-f", help="Tệp; '-' là stdin / file, '-' for stdin")) -> None:
+    """Print each line with phones, ID numbers, e-mails, plates and addresses replaced (one line in, one out)."""
     if file == "-":
         data, name = sys.stdin.buffer.read(), "stdin"
     else:

@@ -1,6 +1,7 @@
 """Finding and scrubbing personal data: phone numbers, ID numbers, e-mails, licence plates, street addresses.
 
-Public service numbers (1800/1900 hotlines, 3-digit emergency numbers), dates, money amounts, case counts and
+Public service numbers (1800/1900 hotlines, 3-digit emergency numbers, landlines introduced as "hotline",
+"tổng đài" or "đường dây nóng"; a mobile number is always personal), dates, money amounts, case counts and
 percentages are health facts and stay. Input is NFC-normalised first; spans index that NFC text.
 """
 
@@ -19,27 +20,45 @@ class Pii(NamedTuple):
     end: int
 
 
-_UPPER = "A-ZĐÀ-ÃÈ-ÊÌÍÒ-ÕÙÚÝĂĨŨƠƯẠ-Ỹ"
+_UPPER = "".join(c for c in map(chr, [*range(0x41, 0x250), *range(0x1E00, 0x1F00)]) if c.isupper())
 _SP = r"[ \t]"  # never a line break: scrubbing keeps the lines of a text
-_NAME_WORD = rf"[{_UPPER}][^\W\d_]*"
+_LETTER = r"[^\W\d_]"
+_NAME_WORD = rf"[{_UPPER}](?:(?![{_UPPER}]){_LETTER})*(?!{_LETTER})"  # "Lê", "Đáng"; not acronyms ("SYT")
 _STREET_NAME = rf"(?:{_NAME_WORD}|\d{{1,2}}/\d{{1,2}}|\d{{1,2}} Tháng \d{{1,2}})(?:[ -]{_NAME_WORD}){{0,5}}"
 _STREET_KIND = r"(?i:đường|phố|hẻm|hẽm|ngõ|ngách|kiệt)"
 _HOUSE = r"\d{1,4}[A-Za-z]?(?:/\d{1,4}[A-Za-z]?){0,3}(?![\w/])"
-_STREET = (rf"{_STREET_KIND}(?:{_SP}+số{_SP}+\d{{1,3}}\b|{_SP}+{_HOUSE},?{_SP}+(?:{_STREET_KIND}{_SP}+)?{_STREET_NAME}"
-           rf"|{_SP}+{_STREET_NAME}|\b)")
+_STREET_NAMED = (rf"(?:{_STREET_KIND}(?:{_SP}+số{_SP}+\d{{1,3}}\b|{_SP}+{_HOUSE},?{_SP}+(?:{_STREET_KIND}{_SP}+)?"
+                 rf"{_STREET_NAME}|{_SP}+{_STREET_NAME})|(?i:quốc lộ|tỉnh lộ|ql|tl)\.?{_SP}*\d{{1,3}}[A-Za-z]?\b)")
+# "đường dây nóng", "đường huyết", "đường hô hấp": "đường" that is no street.
+_NOT_A_STREET = r"(?i:dây|huyết|máu|hô|tiêu|truyền|bay|link|ăn|cát|phèn|sữa|mũi|miệng|thở|lây|tiết)\b"
+# Words before a number that make it a document, dose, measurement or date rather than a house number.
+_NOT_HOUSE_BEFORE = re.compile(
+    r"\b(?i:văn bản|công văn|quyết định|thông tư|nghị định|nghị quyết|chỉ thị|kế hoạch|thông báo|báo cáo|tờ trình|"
+    r"hướng dẫn|điều|khoản|mục|chương|phụ lục|bảng|hình|trang|mũi|liều|lần|loại|huyết áp|ha|tỷ lệ|tỉ lệ|ngày|"
+    r"tháng|năm|lúc|ký hiệu|phòng|giường|khoa|tầng)[ \t:]*$")
+# Capitalised words that follow "số N" or "N/M" without being a street.
+_NOT_STREET = set("""Bộ Sở Ủy Ủy Trung Bệnh Trạm Quyết Công Thông Nghị Chỉ Kế Hướng Văn Điều Khoản Phụ Mục Chương Ban
+    Phòng Cục Viện Khoa Tổ Đội Xã Phường Huyện Quận Tỉnh Thành Pfizer Moderna AstraZeneca Astra Vero Sinopharm
+    Sputnik Abdala Covaxin Janssen Comirnaty Spikevax Hayat Nanocovax Covivac Novavax Corona Covid Delta Omicron
+    Chính Quốc Người Tôi Em Anh Chị Cháu Con Mình Ông Bà Bác Cô Chú Ngày Tháng Năm Giờ""".split())
 
 # Runs of digits with single separators; "x"/"*" may mask the last digits ("028 3822 xxxx").
 _NUMBER_RUN = re.compile(r"(?<![\w/.,@-])(?:\(\+?\d{1,4}\)|\+?\d[\dxX*]*)(?:[ .\-]?(?:\(\d{1,4}\)|[\dxX*]+))*"
                          r"(?![\w@]|[/,.]\d)")
+_SERVICE_BEFORE = re.compile(r"(?i:hotline|tổng đài|đường dây nóng)[^\n\d]{0,12}$")
 _GROUP = re.compile(r"\(?\+?[\dxX*]+\)?")
-_MONEY_AFTER = re.compile(r"\s*(?:đồng|đ\b|vnđ|vnd|triệu|tỷ|tỉ|nghìn|ngàn|k\b|usd|\$|%|ca\b|liều|người|mũi)", re.IGNORECASE)
+_MONEY_AFTER = re.compile(r"\s*(?:đồng|đ\b|vnđ|vnd|triệu|tỷ|tỉ|nghìn|ngàn|k\b|usd|\$|%|ca\b|liều|người|mũi)",
+                          re.IGNORECASE)
 _ID_BEFORE = re.compile(r"(?:cmnd|cccd|căn cước|chứng minh|định danh|hộ chiếu|số id)[\w\s:.#/]{0,12}$", re.IGNORECASE)
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PLATE = re.compile(r"(?<![\w.,/-])\d{2}-?[A-Z]{1,2}\d?[ .-]?(?:\d{3}\.\d{2}|\d{4,5})(?![\w]|[.,]\d)")
 _PLATE_LOWER = re.compile(r"(?<![\w.,/-])\d{2}[a-z]{1,2}\d?-(?:\d{3}\.\d{2}|\d{4,5})(?![\w]|[.,]\d)")
-_ADDRESS_NUMBERED = re.compile(rf"(?<![\w/])(?i:số nhà|nhà số|số|nhà|sn){_SP}*{_HOUSE},?{_SP}*(?:{_STREET}|{_STREET_NAME})")
-_ADDRESS_SLASH = re.compile(rf"(?<![\w/.,])(\d{{1,4}}[A-Za-z]?(?:/\d{{1,4}}[A-Za-z]?){{1,3}}),?{_SP}+(?:{_STREET}|{_STREET_NAME})")
-_ADDRESS_STREET = re.compile(rf"(?<![\w/.,])\d{{1,4}}[A-Za-z]?,?{_SP}+{_STREET_KIND}{_SP}+(?:số{_SP}+\d{{1,3}}\b|{_STREET_NAME})")
+_ADDRESS_NUMBERED = re.compile(rf"(?<![\w/])(?P<prefix>(?i:số nhà|nhà số|số|nhà|sn)){_SP}*(?P<house>{_HOUSE}),?{_SP}*"
+                               rf"(?:(?P<street>{_STREET_NAMED}|{_STREET_KIND}\b(?!{_SP}+{_NOT_A_STREET}))"
+                               rf"|(?P<name>{_STREET_NAME}))")
+_ADDRESS_SLASH = re.compile(rf"(?<![\w/.,])(?P<house>\d{{1,4}}[A-Za-z]?(?:/\d{{1,4}}[A-Za-z]?){{1,3}}),?{_SP}+"
+                            rf"(?:(?P<street>{_STREET_NAMED})|(?P<name>{_STREET_NAME}))")
+_ADDRESS_STREET = re.compile(rf"(?<![\w/.,])\d{{1,4}}[A-Za-z]?,?{_SP}+(?P<street>{_STREET_NAMED})")
 
 
 def _digits(text: str) -> str:
@@ -79,7 +98,11 @@ def _numbers(s: str) -> list[Pii]:
                 text, digits = s[start:end], _digits(s[start:end])
                 if digits.startswith(("1800", "1900")):
                     continue
-                kind = "phone" if _phone(digits) else "id" if _id_number(digits, text, s[:start], s[end:]) else None
+                before, after = s[max(0, start - 30):start], s[end:end + 10]
+                kind = "phone" if _phone(digits) else "id" if _id_number(digits, text, before, after) else None
+                if kind == "phone" and digits.startswith("02") and _SERVICE_BEFORE.search(before):
+                    i = j  # an institution's switchboard or hotline is public
+                    break
                 if kind:
                     found.append(Pii(kind, start, end))
                     i = j
@@ -89,12 +112,32 @@ def _numbers(s: str) -> list[Pii]:
 
 
 def _date_like(house: str) -> bool:
+    """"15/7", "15/7/2021", "51/2017": a date or a document year, not a house number."""
     parts = house.split("/")
     if not all(p.isdigit() for p in parts):
         return False
-    day, month = int(parts[0]), int(parts[1])
-    year_ok = len(parts) == 2 or (len(parts) == 3 and (len(parts[2]) in (2, 4)))
-    return 1 <= day <= 31 and 1 <= month <= 12 and year_ok
+    if len(parts[-1]) == 4 and parts[-1].startswith(("19", "20")):
+        return True
+    return 1 <= int(parts[0]) <= 31 and 1 <= int(parts[1]) <= 12 and (len(parts) == 2 or len(parts[2]) == 2)
+
+
+def _addresses(s: str) -> list[Pii]:
+    found = []
+    for pattern in (_ADDRESS_NUMBERED, _ADDRESS_SLASH, _ADDRESS_STREET):
+        for m in pattern.finditer(s):
+            groups = m.groupdict()
+            house, street, name = groups.get("house"), groups.get("street"), groups.get("name")
+            if _NOT_HOUSE_BEFORE.search(s[max(0, m.start() - 20):m.start()]):
+                continue
+            if name and name.split()[0].split("-")[0] in _NOT_STREET:
+                continue
+            if pattern is _ADDRESS_SLASH and _date_like(house):
+                continue
+            if pattern is _ADDRESS_NUMBERED and groups["prefix"].lower() == "số" and "/" not in house and not (
+                    street or name):
+                continue
+            found.append(Pii("address", m.start(), m.end()))
+    return found
 
 
 def find_pii(s: str) -> list[Pii]:
@@ -102,8 +145,7 @@ def find_pii(s: str) -> list[Pii]:
     s = unicodedata.normalize("NFC", s)
     spans = [Pii("email", m.start(), m.end()) for m in _EMAIL.finditer(s)]
     spans += [Pii("plate", m.start(), m.end()) for p in (_PLATE, _PLATE_LOWER) for m in p.finditer(s)]
-    spans += [Pii("address", m.start(), m.end()) for p in (_ADDRESS_NUMBERED, _ADDRESS_STREET) for m in p.finditer(s)]
-    spans += [Pii("address", m.start(), m.end()) for m in _ADDRESS_SLASH.finditer(s) if not _date_like(m.group(1))]
+    spans += _addresses(s)
     spans += _numbers(s)
     spans.sort(key=lambda p: (p.start, -p.end))
     merged: list[Pii] = []
