@@ -145,19 +145,19 @@ class ContentItem(IdMixin, TimestampMixin, Base):
 
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
-    master: Mapped["ContentItem | None"] = relationship(remote_side="ContentItem.id", back_populates="variants")
-    variants: Mapped[list["ContentItem"]] = relationship(back_populates="master", order_by="ContentItem.language")
+    master: Mapped["ContentItem | None"] = relationship(remote_side="loa.content.models.ContentItem.id", back_populates="variants")
+    variants: Mapped[list["ContentItem"]] = relationship("loa.content.models.ContentItem", back_populates="master", order_by="loa.content.models.ContentItem.language")
     themes: Mapped[list[Theme]] = relationship(secondary=item_themes, order_by=Theme.name)
     channels: Mapped[list[Channel]] = relationship(secondary=item_channels, order_by=Channel.name)
-    versions: Mapped[list["ItemVersion"]] = relationship(back_populates="item", order_by="ItemVersion.number",
+    versions: Mapped[list["ItemVersion"]] = relationship("loa.content.models.ItemVersion", back_populates="item", order_by="loa.content.models.ItemVersion.number",
                                                          cascade="all, delete-orphan")
-    comments: Mapped[list["Comment"]] = relationship(back_populates="item", order_by="Comment.id",
+    comments: Mapped[list["ItemComment"]] = relationship("loa.content.models.ItemComment", back_populates="item", order_by="loa.content.models.ItemComment.id",
                                                      cascade="all, delete-orphan")
-    reviews: Mapped[list["Review"]] = relationship(back_populates="item", order_by="Review.id",
+    reviews: Mapped[list["ItemReview"]] = relationship("loa.content.models.ItemReview", back_populates="item", order_by="loa.content.models.ItemReview.id",
                                                    cascade="all, delete-orphan")
-    attachments: Mapped[list["Attachment"]] = relationship(back_populates="item", order_by="Attachment.id",
+    attachments: Mapped[list["ItemAttachment"]] = relationship("loa.content.models.ItemAttachment", back_populates="item", order_by="loa.content.models.ItemAttachment.id",
                                                            cascade="all, delete-orphan")
-    schedules: Mapped[list["Schedule"]] = relationship(back_populates="item", order_by="Schedule.planned_at",
+    schedules: Mapped[list["Schedule"]] = relationship("loa.content.models.Schedule", back_populates="item", order_by="loa.content.models.Schedule.planned_at",
                                                        cascade="all, delete-orphan")
 
     def __str__(self) -> str:
@@ -182,7 +182,7 @@ class ItemVersion(IdMixin, Base):
     editor: Mapped[User | None] = relationship()
 
 
-class Comment(IdMixin, Base):
+class ItemComment(IdMixin, Base):
     __tablename__ = "content_comments"
 
     item_id: Mapped[int] = mapped_column(ForeignKey("content_items.id", ondelete="CASCADE"), index=True)
@@ -194,7 +194,7 @@ class Comment(IdMixin, Base):
     user: Mapped[User] = relationship()
 
 
-class Review(IdMixin, Base):
+class ItemReview(IdMixin, Base):
     """A reviewer's decision on one version: approve or return for changes."""
 
     __tablename__ = "content_reviews"
@@ -210,7 +210,7 @@ class Review(IdMixin, Base):
     reviewer: Mapped[User] = relationship()
 
 
-class Attachment(IdMixin, Base):
+class ItemAttachment(IdMixin, Base):
     """An image or audio file of an item, stored under ``settings.files_dir/content/``."""
 
     __tablename__ = "content_attachments"

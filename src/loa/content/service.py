@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from loa.auth.models import User
 from loa.config import Settings
-from loa.content.models import (AUDIENCES, CHANNEL_KINDS, KINDS, LANGUAGES, TONES, Attachment, Channel, Comment,
-                                ContentItem, ItemVersion, Review, Schedule, Theme)
+from loa.content.models import (AUDIENCES, CHANNEL_KINDS, KINDS, LANGUAGES, TONES, ItemAttachment, Channel, ItemComment,
+                                ContentItem, ItemVersion, ItemReview, Schedule, Theme)
 from loa.db import utcnow
 from loa.errors import UserError
 from loa.formats import LOCAL, vn_date, vn_number, vn_percent
@@ -344,7 +344,7 @@ def approve(db: Session, item: ContentItem, user: User, note: str = "") -> Conte
     if not ok:
         raise UserError(vi, en, 403)
     item.state, item.approved_by, item.approved_at, item.approved_version = "approved", user, utcnow(), item.version
-    item.reviews.append(Review(reviewer=user, decision="approve", version=item.version, note=_clean(note)))
+    item.reviews.append(ItemReview(reviewer=user, decision="approve", version=item.version, note=_clean(note)))
     db.flush()
     return item
 
@@ -356,7 +356,7 @@ def reject(db: Session, item: ContentItem, user: User, note: str) -> ContentItem
     if not _clean(note):
         raise UserError("Hãy ghi lý do trả lại bài.", "Say why the item goes back.")
     item.state = "draft"
-    item.reviews.append(Review(reviewer=user, decision="reject", version=item.version, note=_clean(note)))
+    item.reviews.append(ItemReview(reviewer=user, decision="reject", version=item.version, note=_clean(note)))
     db.flush()
     return item
 
@@ -472,12 +472,12 @@ def archive(db: Session, item: ContentItem, user: User) -> ContentItem:
     return item
 
 
-def add_comment(db: Session, item: ContentItem, user: User, body: str) -> Comment:
+def add_comment(db: Session, item: ContentItem, user: User, body: str) -> ItemComment:
     _need(user, COMMENTERS)
     body = _clean(body)
     if not body:
         raise UserError("Ý kiến không được để trống.", "The comment is empty.")
-    comment = Comment(item=item, user=user, body=body[:5000])
+    comment = ItemComment(item=item, user=user, body=body[:5000])
     db.add(comment)
     db.flush()
     return comment
@@ -507,7 +507,7 @@ def diff_versions(item: ContentItem, a: int, b: int) -> list[tuple[str, str]]:
 # ---- attachments ------------------------------------------------------------------------------------------
 
 def add_attachment(db: Session, settings: Settings, item: ContentItem, user: User, filename: str,
-                   data: bytes) -> Attachment:
+                   data: bytes) -> ItemAttachment:
     """Store an image (PNG, JPEG, WebP, up to 5 MB) or audio file (MP3, OGG, WAV, up to 20 MB) of an item."""
     _need(user, WRITERS)
     media_type = next((t for t, (_e, test, _m) in ATTACHMENT_TYPES.items() if test(data[:16])), None)
@@ -519,7 +519,7 @@ def add_attachment(db: Session, settings: Settings, item: ContentItem, user: Use
     if len(data) > max_mb * 1024 * 1024:
         raise UserError(f"Tệp quá lớn (tối đa {max_mb} MB).", f"The file is too large (at most {max_mb} MB).", 413)
     name = Path(filename or "tep").name[:200] or "tep"
-    att = Attachment(item=item, filename=name, stored_name=f"{uuid.uuid4().hex}.{ext}", media_type=media_type,
+    att = ItemAttachment(item=item, filename=name, stored_name=f"{uuid.uuid4().hex}.{ext}", media_type=media_type,
                      size=len(data), sha256=hashlib.sha256(data).hexdigest(), uploaded_by_id=user.id)
     db.add(att)
     db.flush()
@@ -529,14 +529,14 @@ def add_attachment(db: Session, settings: Settings, item: ContentItem, user: Use
     return att
 
 
-def attachment_path(settings: Settings, att: Attachment) -> Path:
+def attachment_path(settings: Settings, att: ItemAttachment) -> Path:
     return settings.files_dir / "content" / att.stored_name
 
 
-def get_attachment(db: Session, attachment_id: int) -> Attachment:
-    att = db.get(Attachment, attachment_id)
+def get_attachment(db: Session, attachment_id: int) -> ItemAttachment:
+    att = db.get(ItemAttachment, attachment_id)
     if att is None:
-        raise UserError("Không tìm thấy tệp đính kèm.", "Attachment not found.", 404)
+        raise UserError("Không tìm thấy tệp đính kèm.", "ItemAttachment not found.", 404)
     return att
 
 
