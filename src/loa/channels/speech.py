@@ -17,6 +17,7 @@ import wave
 from pathlib import Path
 
 from loa.errors import UserError
+from loa.text import fold
 
 DIGITS = ["không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"]
 HYPHEN = "\u2011"  # joins loanword syllables ("cô-vít") while the text is processed; becomes "-" at the end
@@ -287,6 +288,7 @@ def normalize(text: str) -> str:
 # ---- synthesis --------------------------------------------------------------------------------------------
 
 VOICES = {"north": "vi", "central": "vi-vn-x-central", "south": "vi-vn-x-south"}
+ENGLISH_VOICE = "en"  # English variants are read as written, without the Vietnamese pre-normaliser
 VOICE_LABELS = {"north": "Giọng miền Bắc", "central": "Giọng miền Trung", "south": "Giọng miền Nam"}
 
 # Provinces by region (folded names) for the default voice; the rest speak with the northern voice.
@@ -297,19 +299,13 @@ _CENTRAL = """thanh hoa, nghe an, ha tinh, quang binh, quang tri, thua thien hue
 binh dinh, phu yen, khanh hoa, ninh thuan, binh thuan, kon tum, gia lai, dak lak, dak nong, lam dong"""
 
 
-def fold(text: str) -> str:
-    """Lower case without diacritics ("Trà Vinh" → "tra vinh")."""
-    text = unicodedata.normalize("NFD", (text or "").replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in text if unicodedata.category(c) != "Mn").lower().strip()
-
-
 def _names(block: str) -> set[str]:
     return {n.strip() for n in block.replace("\n", " ").split(",") if n.strip()}
 
 
 def region_for(province: str) -> str:
     """"Trà Vinh" → "south"; the region whose espeak-ng voice a province's listeners are used to."""
-    name = re.sub(r"^(tinh|thanh pho|tp\.?)\s+", "", fold(province))
+    name = re.sub(r"^(tinh|thanh pho|tp\.?)\s+", "", fold(province).strip())
     if name in _names(_SOUTH):
         return "south"
     if name in _names(_CENTRAL):
@@ -335,7 +331,7 @@ def synthesize(text: str, out: Path, voice: str = "vi-vn-x-south", speed: int = 
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise UserError("Định dạng âm thanh phải là WAV, MP3 hoặc OGG.", "Audio format must be WAV, MP3 or OGG.")
-    if voice not in VOICES.values():
+    if voice not in set(VOICES.values()) | {ENGLISH_VOICE}:
         raise UserError(f"Không có giọng đọc “{voice}”.", f"No such voice “{voice}”.")
     if not espeak_available():
         raise UserError("Máy chủ chưa cài espeak-ng nên chưa đọc được văn bản thành tiếng.",

@@ -1,0 +1,459 @@
+"""Channel outputs of approved content: commune loudspeaker stations, slots and daily playlists, spoken audio
+and uploaded recordings, the public portal, RSS/Atom feeds, social-media texts and print documents.
+
+Content comes only through ``loa.content.service``; callers own the transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import subprocess
+import tempfile
+import wave
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from loa import documents
+from loa.auth.models import User
+from loa.channels import speech
+from loa.channels.models import BroadcastSlot, Commune
+from loa.config import Settings
+from loa.content import service as content
+from loa.db import utcnow
+from loa.errors import UserError
+from loa.formats import LOCAL
+from loa.text import fold
+
+MANAGERS = ("coordinator",)
+RECORDERS = ("editor", "coordinator")
+LIVE_STATES = ("approved", "scheduled", "published")
+SPEAKABLE = ("vi", "en")  # languages espeak-ng can read offline; there is no Khmer voice
+LANGUAGE_CODES = ("vi", "km", "en")
+
+
+# ---- communes and slots -----------------------------------------------------------------------------------
+
+def _need(user: User, roles: tuple[str, ...]) -> None:
+    if not user.has_role(*roles):
+        raise UserError("Bạn không có quyền thực hiện thao tác này.", "You may not do this.", 403)
+
+
+def list_communes(db: Session, active_only: bool = True) -> list[Commune]:
+    q = select(Commune).order_by(Commune.district, Commune.name)
+    if active_only:
+        q = q.where(Commune.active.is_(True))
+    return list(db.scalars(q))
+
+
+def get_commune(db: Session, commune_id: int) -> Commune:
+    commune = db.get(Commune, commune_id)
+    if commune is None:
+        raise UserError("Không tìm thấy xã.", "Commune not found.", 404)
+    return commune
+
+
+def find_commune(db: Session, ref: str) -> Commune:
+    """A commune by id or by name (diacritics and case ignored)."""
+    if str(ref).isdigit():
+        return get_commune(db, int(ref))
+    wanted = fold(ref).strip()
+    for c in list_communes(db, active_only=False):
+        if fold(c.name).strip() == wanted:
+            return c
+    raise UserError(f"Không có xã “{ref}”.", f"No commune “{ref}”.", 404)
+
+
+def create_commune(db: Session, user: User, name: str, district: str = "", languages=("vi",)) -> Commune:
+    _need(user, MANAGERS)
+    name, district = " ".join((name or "").split()), " ".join((district or "").split())
+    langs = [x.strip() for x in (languages.split(",") if isinstance(languages, str) else languages) if x.strip()]
+    if not name:
+        raise UserError("Xã cần có tên.", "A commune needs a name.")
+    if not langs or any(x not in LANGUAGE_CODES for x in langs):
+        raise UserError("Ngôn ngữ phát phải là vi, km hoặc en.", "Broadcast languages must be vi, km or en.")
+    if db.scalar(select(Commune.id).where(Commune.name == name, Commune.district == district)):
+        raise UserError(f"Xã “{name}” đã có.", f"The commune “{name}” exists.", 409)
+    commune = Commune(name=name, district=district, languages=",".join(dict.fromkeys(langs)))
+    db.add(commune)
+    db.flush()
+    return commune
+
+
+def parse_time(value) -> time:
+    """"6:00", "17h30", "6h" → a time of day."""
+    if isinstance(value, time):
+        return value
+    m = re.fullmatch(r"\s*(\d{1,2})\s*(?:[:hg]\s*(\d{2})?)?\s*", str(value or ""))
+    if not m or int(m.group(1)) > 23 or int(m.group(2) or 0) > 59:
+        raise UserError(f"Giờ không hợp lệ: “{value}” (ví dụ 6:00 hoặc 17h30).",
+                        f"Invalid time “{value}” (e.g. 6:00 or 17h30).")
+    return time(int(m.group(1)), int(m.group(2) or 0))
+
+
+def add_slot(db: Session, user: User, commune: Commune, start, minutes: int = 30, label: str = "") -> BroadcastSlot:
+    """A daily broadcast time of a commune's loudspeakers."""
+    _need(user, MANAGERS)
+    at = parse_time(start)
+    if not 5 <= int(minutes) <= 240:
+        raise UserError("Thời lượng phát phải từ 5 đến 240 phút.", "A slot lasts 5 to 240 minutes.")
+    if any(s.start == at for s in commune.slots):
+        raise UserError(f"Xã đã có khung giờ {at:%H:%M}.", f"The commune already broadcasts at {at:%H:%M}.", 409)
+    slot = BroadcastSlot(commune=commune, start=at, minutes=int(minutes), label=" ".join((label or "").split()))
+    db.add(slot)
+    db.flush()
+    return slot
+
+
+def get_slot(db: Session, slot_id: int) -> BroadcastSlot:
+    slot = db.get(BroadcastSlot, slot_id)
+    if slot is None:
+        raise UserError("Không tìm thấy khung giờ.", "Slot not found.", 404)
+    return slot
+
+
+def remove_slot(db: Session, user: User, slot: BroadcastSlot) -> None:
+    _need(user, MANAGERS)
+    slot.commune.slots.remove(slot)
+    db.delete(slot)
+    db.flush()
+
+
+# ---- audio: speech and recordings ------------------------------------------------------------------------
+
+AUDIO_TYPES = {"wav": "audio/wav", "mp3": "audio/mpeg", "ogg": "audio/ogg"}
+
+
+def audio_kind(data: bytes) -> str | None:
+    """"wav", "mp3" or "ogg" from a file's first bytes, else None."""
+    if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
+        return "wav"
+    if data[:4] == b"OggS":
+        return "ogg"
+    if data[:3] == b"ID3" or data[:2] in (b"\xff\xfb", b"\xff\xf3", b"\xff\xf2"):
+        return "mp3"
+    return None
+
+
+def audio_seconds(path: Path) -> float:
+    """Duration of a WAV, MP3 or OGG file, decoded for real; raises UserError when it does not decode."""
+    kind = audio_kind(path.read_bytes()[:16])
+    try:
+        if kind == "wav":
+            return speech.wav_seconds(path)
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "decoded.wav"
+            cmd = ["lame", "--quiet", "--decode", str(path), str(out)] if kind == "mp3" else ["sox", str(path), str(out)]
+            subprocess.run(cmd, check=True, capture_output=True, timeout=120)
+            return speech.wav_seconds(out)
+    except (wave.Error, EOFError, subprocess.CalledProcessError, FileNotFoundError, OSError):
+        raise UserError("Tệp âm thanh bị hỏng hoặc không đọc được.", "The audio file is damaged or unreadable.", 415)
+
+
+def add_recording(db: Session, settings: Settings, item, user: User, filename: str, data: bytes):
+    """An uploaded recording (WAV, MP3 or OGG, up to 20 MB) of one language version of an item — the only way
+    a Khmer version reaches the loudspeakers. Returns the content attachment."""
+    _need(user, RECORDERS)
+    limit = min(20, settings.max_upload_mb)
+    if len(data) > limit * 1024 * 1024:
+        raise UserError(f"Tệp ghi âm quá lớn (tối đa {limit} MB).", f"The recording is too large (at most {limit} MB).",
+                        413)
+    kind = audio_kind(data[:16])
+    if not data or kind is None:
+        raise UserError("Bản ghi âm phải là tệp âm thanh WAV, MP3 hoặc OGG.",
+                        "A recording must be a WAV, MP3 or OGG audio file.", 415)
+    with tempfile.TemporaryDirectory() as tmp:
+        probe = Path(tmp) / f"upload.{kind}"
+        probe.write_bytes(data)
+        if audio_seconds(probe) < 0.5:
+            raise UserError("Bản ghi âm quá ngắn.", "The recording is too short.", 422)
+    stem = Path(filename or "ghi-am").stem or "ghi-am"
+    return content.add_attachment(db, settings, item, user, f"{stem}.{kind}", data)
+
+
+def recording_of(item):
+    """The newest uploaded audio of an item, or None."""
+    audio = [a for a in item.attachments if a.is_audio]
+    return audio[-1] if audio else None
+
+
+def spoken_text(item) -> str:
+    """What the loudspeaker reads for an item: its title, then its body, as normalised for speech."""
+    text = f"{item.title}.\n{item.body}"
+    return text if item.language == "en" else speech.normalize(text)
+
+
+def voice_for_item(settings: Settings, item) -> str:
+    return speech.ENGLISH_VOICE if item.language == "en" else speech.voice_for(settings.province)
+
+
+def speech_file(settings: Settings, item, fmt: str = "mp3") -> Path:
+    """The item read aloud with the province's voice, generated once per text and voice (cached on disk)."""
+    if item.language not in SPEAKABLE:
+        raise UserError("Không có giọng đọc tiếng Khmer ngoại tuyến: hãy tải lên bản ghi âm của bản tiếng Khmer.",
+                        "There is no offline Khmer voice: upload a recording of the Khmer version.", 404)
+    if fmt not in AUDIO_TYPES:
+        raise UserError("Định dạng âm thanh phải là WAV, MP3 hoặc OGG.", "Audio format must be WAV, MP3 or OGG.", 404)
+    text, voice = spoken_text(item), voice_for_item(settings, item)
+    key = hashlib.sha256(f"{voice}\n{text}".encode()).hexdigest()[:24]
+    path = settings.files_dir / "channels" / "speech" / f"{key}.{fmt}"
+    if not path.exists():
+        tmp = path.with_name(f".tmp-{key}{path.suffix}")
+        speech.synthesize(text, tmp, voice=voice, normalized=True)
+        tmp.replace(path)
+    return path
+
+
+def item_audio(settings: Settings, item, fmt: str = "mp3") -> tuple[Path, str]:
+    """(file, media type) to play for an item: its uploaded recording, else generated speech."""
+    rec = recording_of(item)
+    if rec is not None:
+        return content.attachment_path(settings, rec), rec.media_type
+    return speech_file(settings, item, fmt), AUDIO_TYPES[fmt]
+
+
+def estimated_seconds(item) -> int:
+    """About how long the item takes to read (0.3 s per syllable), for playlists."""
+    return max(1, round(len(spoken_text(item).split()) * 0.3))
+
+
+# ---- daily playlists --------------------------------------------------------------------------------------
+
+@dataclass
+class PlaylistEntry:
+    slot: BroadcastSlot
+    item: object  # a content item in the language it is played in
+    language: str
+    source: str  # "recording", "speech" or "missing" (a Khmer version without a recording)
+    seconds: int
+
+    @property
+    def audio_path(self) -> str:
+        rec = recording_of(self.item)
+        return f"/loudspeakers/audio/{self.item.id}.{rec.stored_name.rsplit('.', 1)[-1] if rec else 'mp3'}"
+
+
+def loudspeaker_channels(db: Session) -> list:
+    return [c for c in content.list_channels(db) if c.kind == "loudspeaker"]
+
+
+def _version_in(item, language: str):
+    master = item.master or item
+    for candidate in [master] + list(master.variants):
+        if candidate.language == language and candidate.state in LIVE_STATES:
+            return candidate
+    return None
+
+
+def daily_playlist(db: Session, commune: Commune, day: date) -> list[PlaylistEntry]:
+    """What a commune's loudspeakers play on ``day``: every approved item planned on a loudspeaker channel that
+    day plays in each slot that ends after its planned time, once per broadcast language of the commune."""
+    start = content.local_day_start(day)
+    planned = []
+    for channel in loudspeaker_channels(db):
+        planned += [s for s in content.schedules_between(db, start, start + timedelta(days=1), channel)
+                    if s.item.state in LIVE_STATES]
+    planned.sort(key=lambda s: (s.at, s.id))
+    entries: list[PlaylistEntry] = []
+    for slot in commune.slots:
+        slot_end = datetime.combine(day, slot.start, tzinfo=LOCAL) + timedelta(minutes=slot.minutes)
+        seen = set()
+        for sched in planned:
+            if sched.at >= slot_end or sched.item_id in seen:
+                continue
+            seen.add(sched.item_id)
+            for language in commune.language_list:
+                version = _version_in(sched.item, language)
+                if version is None:
+                    continue
+                rec = recording_of(version)
+                source = "recording" if rec else "speech" if language in SPEAKABLE else "missing"
+                entries.append(PlaylistEntry(slot, version, language, source, estimated_seconds(version)))
+    return entries
+
+
+def playlist_m3u(commune: Commune, day: date, entries: list[PlaylistEntry], base_url: str) -> str:
+    """An extended M3U playlist of the day (missing recordings are left out, with a comment)."""
+    lines = ["#EXTM3U", f"#PLAYLIST:{commune.name} {day:%d/%m/%Y}"]
+    for e in entries:
+        if e.source == "missing":
+            lines.append(f"# {e.slot.start:%H:%M} [{e.language}] {e.item.title}: chưa có bản ghi âm / no recording")
+            continue
+        lines.append(f"#EXTINF:{e.seconds},{e.slot.start:%H:%M} [{e.language}] {e.item.title}")
+        lines.append(base_url.rstrip("/") + e.audio_path)
+    return "\r\n".join(lines) + "\r\n"
+
+
+# ---- the public portal ------------------------------------------------------------------------------------
+
+def portal_channels(db: Session) -> list:
+    return [c for c in content.list_channels(db) if c.kind == "portal"]
+
+
+def portal_items(db: Session, limit: int = 50) -> list:
+    """Items published on the province's portal channels, latest first."""
+    found = {}
+    for channel in portal_channels(db):
+        for item in content.published_items(db, channel, limit=limit):
+            found[item.id] = item
+    return sorted(found.values(), key=lambda i: (i.published_at or utcnow(), i.id), reverse=True)[:limit]
+
+
+def article_path(item) -> str:
+    """A readable Vietnamese address: "/tin-tuc/tiem-vac-xin-mui-3-cho-nguoi-cao-tuoi-12"."""
+    return f"/tin-tuc/{content.slugify(item.title)}-{item.id}"
+
+
+def portal_item(db: Session, ref: str):
+    """The published portal item named by the last number of ``ref``; 404 for anything not public."""
+    m = re.search(r"(\d+)$", ref or "")
+    try:
+        item = content.get_item(db, int(m.group(1))) if m else None
+    except UserError:
+        item = None
+    if item is None or item.state != "published" or not any(
+            s.status == "published" and s.channel.kind == "portal" for s in item.schedules):
+        raise UserError("Không tìm thấy bài viết.", "Article not found.", 404)
+    return item
+
+
+def public_versions(item) -> list:
+    """The item's other published language versions."""
+    master = item.master or item
+    return [v for v in [master] + list(master.variants) if v.id != item.id and v.state == "published"]
+
+
+# ---- feeds ------------------------------------------------------------------------------------------------
+
+def feed(db: Session, channel_slug: str, base_url: str, kind: str = "rss", province: str = "") -> bytes:
+    """RSS 2.0 or Atom 1.0 of the items published on a channel (newest 50)."""
+    from feedgen.feed import FeedGenerator
+
+    channel = content.channel_by_slug(db, channel_slug)
+    if channel is None or not channel.active:
+        raise UserError("Không có kênh này.", "No such channel.", 404)
+    base = base_url.rstrip("/")
+    items = content.published_items(db, channel, limit=50)
+    fg = FeedGenerator()
+    fg.id(f"{base}/kenh/{channel.slug}")
+    fg.title(f"{channel.name} — {province}" if province else channel.name)
+    fg.subtitle(channel.description or f"Tin phòng, chống dịch trên kênh {channel.name}")
+    fg.link(href=f"{base}/tin-tuc", rel="alternate")
+    fg.link(href=f"{base}/kenh/{channel.slug}/{'atom' if kind == 'atom' else 'rss'}.xml", rel="self")
+    fg.language("vi")
+    fg.generator("Loa")
+    fg.updated(max((i.published_at for i in items if i.published_at), default=channel.created_at))
+    for item in reversed(items):
+        entry = fg.add_entry()
+        url = base + article_path(item)
+        entry.id(url)
+        entry.guid(url, permalink=True)
+        entry.title(item.title)
+        entry.link(href=url)
+        entry.summary(_excerpt(item.body, 300))
+        entry.content(str(content.body_html(item.body)), type="html")
+        entry.published(item.published_at)
+        entry.updated(item.published_at)
+        for theme in item.themes:
+            entry.category(term=theme.name)
+    return fg.atom_str(pretty=True) if kind == "atom" else fg.rss_str(pretty=True)
+
+
+def _excerpt(text: str, limit: int) -> str:
+    text = " ".join((text or "").split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + "…"
+
+
+# ---- social-media texts -----------------------------------------------------------------------------------
+
+# platform → (label, limit in the platform's own count)
+PLATFORMS = {
+    "facebook": ("Facebook", 63206),
+    "zalo": ("Zalo (Official Account)", 2000),
+    "x": ("X (Twitter)", 280),
+    "instagram": ("Instagram", 2200),
+}
+X_URL_LENGTH = 23
+_X_LIGHT = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
+_URL = re.compile(r"https?://\S+")
+
+
+def x_length(text: str) -> int:
+    """Length as X counts it: links 23, Latin and basic punctuation 1, everything else — Vietnamese letters of
+    Latin Extended Additional ("ế", "ộ") included — 2."""
+    n = len(_URL.findall(text)) * X_URL_LENGTH
+    for ch in _URL.sub("", text):
+        n += 1 if any(lo <= ord(ch) <= hi for lo, hi in _X_LIGHT) else 2
+    return n
+
+
+def platform_length(platform: str, text: str) -> int:
+    return x_length(text) if platform == "x" else len(text)
+
+
+@dataclass
+class SocialText:
+    platform: str
+    label: str
+    limit: int
+    text: str
+    length: int
+    shortened: bool
+
+    @property
+    def fits(self) -> bool:
+        return self.length <= self.limit
+
+
+def social_texts(item, url: str) -> list[SocialText]:
+    """The item as a post for each platform: the whole text when it fits, else the body cut at a word with
+    "…" and the link to the full article, short enough for the platform."""
+    out = []
+    for platform, (label, limit) in PLATFORMS.items():
+        full = f"{item.title}\n\n{item.body}\n\n{url}".strip()
+        text, shortened = full, False
+        if platform_length(platform, full) > limit:
+            shortened = True
+            words = f"{item.title}\n\n{item.body}".split(" ")
+            while words:
+                text = " ".join(words).rstrip(" ,.;:") + f"…\n{url}"
+                if platform_length(platform, text) <= limit:
+                    break
+                words.pop()
+            else:
+                text = url
+        out.append(SocialText(platform, label, limit, text, platform_length(platform, text), shortened))
+    return out
+
+
+# ---- print ------------------------------------------------------------------------------------------------
+
+def print_document(item, province: str) -> documents.Document:
+    """The item laid out as a Vietnamese leaflet/notice for printing."""
+    agency = item.author.agency.name if item.author and item.author.agency else ""
+    issuer = [f"TỈNH {province.upper()}"] + ([agency.upper()] if agency else [])
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n|\n", item.body or "") if p.strip()]
+    blocks: list = [documents.Paragraph(p) for p in paragraphs]
+    if item.source:
+        blocks.append(documents.Paragraph(f"Nguồn: {item.source}"))
+    when = (item.published_at or item.approved_at or utcnow()).astimezone(LOCAL).date()
+    return documents.Document(title=item.title, issuer=issuer, header=documents.NATIONAL_HEADER, place=province,
+                              date=when, blocks=blocks)
+
+
+def print_file(item, province: str, fmt: str) -> bytes:
+    """DOCX or PDF of an approved item."""
+    if item.state not in LIVE_STATES:
+        raise UserError("Chỉ in được bài đã duyệt.", "Only approved items can be printed.", 409)
+    doc = print_document(item, province)
+    if fmt == "docx":
+        return documents.to_docx(doc)
+    if fmt == "pdf":
+        return documents.to_pdf(doc)
+    raise UserError("Định dạng in phải là DOCX hoặc PDF.", "Print format must be DOCX or PDF.", 404)

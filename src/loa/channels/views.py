@@ -1,0 +1,299 @@
+"""Loudspeaker stations and playlists (/loudspeakers), an item's channel outputs (/channels/items/...),
+the public portal (/tin-tuc) with its feeds (/kenh/...), and their JSON API."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime
+
+from fastapi import APIRouter, Depends, Request, UploadFile
+from fastapi.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from loa.auth.models import User
+from loa.channels import service, speech
+from loa.channels.service import MANAGERS, RECORDERS
+from loa.config import Settings
+from loa.content import service as content
+from loa.errors import UserError
+from loa.formats import LOCAL
+from loa.web.deps import current_user, get_db, get_settings, optional_user, render, require
+
+router = APIRouter()
+api = APIRouter(tags=["channels"])
+
+LANGUAGE_NAMES = {"vi": "Tiếng Việt", "km": "Tiếng Khmer", "en": "Tiếng Anh"}
+SOURCE_NAMES = {"speech": "Giọng đọc máy", "recording": "Bản ghi âm", "missing": "Chưa có bản ghi âm"}
+MEDIA = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "pdf": "application/pdf"}
+
+
+def base_url(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+def parse_day(text: str | None) -> date:
+    if not text:
+        return datetime.now(LOCAL).date()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UserError("Ngày không hợp lệ (YYYY-MM-DD).", "Invalid date (YYYY-MM-DD).") from None
+
+
+def page(request: Request, template: str, ctx: dict | None = None):
+    province = request.app.state.settings.province
+    region = speech.region_for(province)
+    return render(request, template, {"language_names": LANGUAGE_NAMES, "source_names": SOURCE_NAMES,
+                                      "voice_label": speech.VOICE_LABELS[region], "voice": speech.VOICES[region],
+                                      "espeak": speech.espeak_available(), "article_path": service.article_path,
+                                      "body_html": content.body_html, **(ctx or {})})
+
+
+async def _upload(request: Request) -> tuple[str, bytes]:
+    form = await request.form()
+    upload = form.get("file")
+    if upload is None or not hasattr(upload, "read"):
+        raise UserError("Hãy chọn tệp ghi âm.", "Choose a recording file.")
+    return upload.filename or "", await upload.read()
+
+
+# ---- HTML: loudspeakers -----------------------------------------------------------------------------------
+
+@router.get("/loudspeakers")
+def loudspeakers_page(request: Request, text: str = "", db: Session = Depends(get_db),
+                      user: User = Depends(current_user)):
+    return page(request, "channels/loudspeakers.html", {
+        "communes": service.list_communes(db), "text": text[:2000],
+        "spoken": speech.normalize(text[:2000]) if text.strip() else "", "manager": user.has_role(*MANAGERS),
+        "today": datetime.now(LOCAL).date(), "channels": service.loudspeaker_channels(db)})
+
+
+@router.post("/loudspeakers/communes")
+async def commune_create(request: Request, db: Session = Depends(get_db), user: User = Depends(require(*MANAGERS))):
+    form = await request.form()
+    commune = service.create_commune(db, user, str(form.get("name", "")), str(form.get("district", "")),
+                                     list(form.getlist("languages")) or ["vi"])
+    return RedirectResponse(f"/loudspeakers/communes/{commune.id}", status_code=303)
+
+
+@router.get("/loudspeakers/communes/{commune_id}")
+def commune_page(commune_id: int, request: Request, date: str = "", db: Session = Depends(get_db),
+                 user: User = Depends(current_user)):
+    commune = service.get_commune(db, commune_id)
+    day = parse_day(date)
+    return page(request, "channels/commune.html", {
+        "commune": commune, "day": day, "entries": service.daily_playlist(db, commune, day),
+        "manager": user.has_role(*MANAGERS), "recorder": user.has_role(*RECORDERS)})
+
+
+@router.post("/loudspeakers/communes/{commune_id}/slots")
+async def slot_create(commune_id: int, request: Request, db: Session = Depends(get_db),
+                      user: User = Depends(require(*MANAGERS))):
+    form = await request.form()
+    minutes = str(form.get("minutes", "30")).strip()
+    if not minutes.isdigit():
+        raise UserError("Thời lượng phải là số phút.", "The length must be a number of minutes.")
+    commune = service.get_commune(db, commune_id)
+    service.add_slot(db, user, commune, str(form.get("start", "")), int(minutes), str(form.get("label", "")))
+    return RedirectResponse(f"/loudspeakers/communes/{commune.id}", status_code=303)
+
+
+@router.post("/loudspeakers/slots/{slot_id}/delete")
+def slot_delete(slot_id: int, db: Session = Depends(get_db), user: User = Depends(require(*MANAGERS))):
+    slot = service.get_slot(db, slot_id)
+    commune_id = slot.commune_id
+    service.remove_slot(db, user, slot)
+    return RedirectResponse(f"/loudspeakers/communes/{commune_id}", status_code=303)
+
+
+@router.get("/loudspeakers/communes/{commune_id}/playlist.m3u")
+def playlist_file(commune_id: int, request: Request, date: str = "", db: Session = Depends(get_db),
+                  user: User = Depends(current_user)):
+    commune, day = service.get_commune(db, commune_id), parse_day(date)
+    text = service.playlist_m3u(commune, day, service.daily_playlist(db, commune, day), base_url(request))
+    name = f"loa-{content.slugify(commune.name)}-{day:%Y-%m-%d}.m3u"
+    return PlainTextResponse(text, media_type="audio/x-mpegurl; charset=utf-8",
+                             headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.get("/loudspeakers/audio/{item_id}.{fmt}")
+def item_audio(item_id: int, fmt: str, db: Session = Depends(get_db), user: User | None = Depends(optional_user),
+               settings: Settings = Depends(get_settings)):
+    """Audio of an approved item, open to the commune's player; drafts only for signed-in staff."""
+    item = content.get_item(db, item_id)
+    if user is None and item.state not in service.LIVE_STATES:
+        raise UserError("Không tìm thấy nội dung.", "Content item not found.", 404)
+    path, media_type = service.item_audio(settings, item, fmt)
+    return FileResponse(path, media_type=media_type, filename=f"{content.slugify(item.title)}{path.suffix}")
+
+
+@router.get("/loudspeakers/speak.{fmt}")
+def speak_text(fmt: str, text: str = "", user: User = Depends(current_user),
+               settings: Settings = Depends(get_settings)):
+    """Any text read aloud with the province's voice (to try the pre-normaliser)."""
+    if fmt not in service.AUDIO_TYPES:
+        raise UserError("Định dạng âm thanh phải là WAV, MP3 hoặc OGG.", "Audio format must be WAV, MP3 or OGG.", 404)
+    spoken, voice = speech.normalize(text[:2000]), speech.voice_for(settings.province)
+    key = hashlib.sha256(f"{voice}\n{spoken}".encode()).hexdigest()[:24]
+    path = settings.files_dir / "channels" / "speech" / f"try-{key}.{fmt}"
+    if not path.exists():
+        speech.synthesize(spoken, path, voice=voice, normalized=True)
+    return FileResponse(path, media_type=service.AUDIO_TYPES[fmt])
+
+
+# ---- HTML: an item's outputs ------------------------------------------------------------------------------
+
+@router.get("/channels/items/{item_id}")
+def outputs_page(item_id: int, request: Request, db: Session = Depends(get_db), user: User = Depends(current_user)):
+    item = content.get_item(db, item_id)
+    master = item.master or item
+    url = base_url(request) + service.article_path(item)
+    return page(request, "channels/outputs.html", {
+        "item": item, "versions": [master] + list(master.variants), "url": url,
+        "social": service.social_texts(item, url), "spoken": service.spoken_text(item),
+        "recording_of": service.recording_of, "recorder": user.has_role(*RECORDERS),
+        "live": item.state in service.LIVE_STATES, "speakable": service.SPEAKABLE,
+        "public": item.state == "published" and any(s.status == "published" and s.channel.kind == "portal"
+                                                    for s in item.schedules),
+        "feeds": [c for c in item.channels if c.active]})
+
+
+@router.post("/channels/items/{item_id}/recording")
+async def recording_upload(item_id: int, request: Request, db: Session = Depends(get_db),
+                           user: User = Depends(require(*RECORDERS)), settings: Settings = Depends(get_settings)):
+    filename, data = await _upload(request)
+    item = content.get_item(db, item_id)
+    service.add_recording(db, settings, item, user, filename, data)
+    target = (item.master or item).id
+    return RedirectResponse(f"/channels/items/{target}#audio", status_code=303)
+
+
+@router.get("/channels/items/{item_id}/print.{fmt}")
+def print_export(item_id: int, fmt: str, request: Request, db: Session = Depends(get_db),
+                 user: User = Depends(current_user)):
+    item = content.get_item(db, item_id)
+    data = service.print_file(item, request.app.state.settings.province, fmt)
+    name = f"{content.slugify(item.title)}.{fmt}"
+    return Response(data, media_type=MEDIA[fmt], headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+# ---- public portal and feeds ------------------------------------------------------------------------------
+
+@router.get("/tin-tuc")
+def news_page(request: Request, db: Session = Depends(get_db), user: User | None = Depends(optional_user)):
+    return page(request, "channels/news.html", {"items": service.portal_items(db),
+                                                "portals": service.portal_channels(db)})
+
+
+@router.get("/tin-tuc/{ref}")
+def article_page(ref: str, request: Request, db: Session = Depends(get_db), user: User | None = Depends(optional_user)):
+    item = service.portal_item(db, ref)
+    canonical = service.article_path(item)
+    if request.url.path != canonical:
+        return RedirectResponse(canonical, status_code=301)
+    return page(request, "channels/article.html", {"item": item, "others": service.public_versions(item),
+                                                   "has_audio": item.language in service.SPEAKABLE
+                                                   or service.recording_of(item) is not None})
+
+
+@router.get("/kenh/{slug}/{kind}.xml")
+def feed_file(slug: str, kind: str, request: Request, db: Session = Depends(get_db)):
+    if kind not in ("rss", "atom"):
+        raise UserError("Không có nguồn tin này.", "No such feed.", 404)
+    data = service.feed(db, slug, base_url(request), kind, request.app.state.settings.province)
+    return Response(data, media_type=f"application/{kind}+xml; charset=utf-8")
+
+
+# ---- JSON API ---------------------------------------------------------------------------------------------
+
+class CommuneIn(BaseModel):
+    name: str = Field(min_length=1, max_length=120)
+    district: str = Field("", max_length=120)
+    languages: list[str] = ["vi"]
+
+
+class SlotIn(BaseModel):
+    start: str = Field(examples=["6:00", "17h30"])
+    minutes: int = 30
+    label: str = ""
+
+
+class TextIn(BaseModel):
+    text: str = Field(max_length=20000)
+
+
+def commune_dict(c) -> dict:
+    return {"id": c.id, "name": c.name, "district": c.district, "languages": c.language_list,
+            "slots": [{"id": s.id, "start": f"{s.start:%H:%M}", "minutes": s.minutes, "label": s.label}
+                      for s in c.slots]}
+
+
+@api.get("/loudspeakers/communes")
+def api_communes(db: Session = Depends(get_db), user: User = Depends(current_user)):
+    return [commune_dict(c) for c in service.list_communes(db)]
+
+
+@api.post("/loudspeakers/communes", status_code=201)
+def api_commune_create(body: CommuneIn, db: Session = Depends(get_db), user: User = Depends(require(*MANAGERS))):
+    return commune_dict(service.create_commune(db, user, body.name, body.district, body.languages))
+
+
+@api.post("/loudspeakers/communes/{commune_id}/slots", status_code=201)
+def api_slot_create(commune_id: int, body: SlotIn, db: Session = Depends(get_db),
+                    user: User = Depends(require(*MANAGERS))):
+    commune = service.get_commune(db, commune_id)
+    service.add_slot(db, user, commune, body.start, body.minutes, body.label)
+    return commune_dict(commune)
+
+
+@api.delete("/loudspeakers/slots/{slot_id}", status_code=204)
+def api_slot_delete(slot_id: int, db: Session = Depends(get_db), user: User = Depends(require(*MANAGERS))):
+    service.remove_slot(db, user, service.get_slot(db, slot_id))
+
+
+@api.get("/loudspeakers/communes/{commune_id}/playlist")
+def api_playlist(commune_id: int, request: Request, date: str = "", db: Session = Depends(get_db),
+                 user: User = Depends(current_user)):
+    commune, day = service.get_commune(db, commune_id), parse_day(date)
+    return {"commune": commune_dict(commune), "date": day.isoformat(), "entries": [
+        {"slot": f"{e.slot.start:%H:%M}", "item_id": e.item.id, "title": e.item.title, "language": e.language,
+         "source": e.source, "seconds": e.seconds,
+         "audio": None if e.source == "missing" else base_url(request) + e.audio_path}
+        for e in service.daily_playlist(db, commune, day)]}
+
+
+@api.post("/speech/normalize")
+def api_normalize(body: TextIn, user: User = Depends(current_user), settings: Settings = Depends(get_settings)):
+    """The text exactly as the loudspeaker voice will speak it."""
+    return {"spoken": speech.normalize(body.text), "voice": speech.voice_for(settings.province)}
+
+
+@api.get("/channels/items/{item_id}/social")
+def api_social(item_id: int, request: Request, db: Session = Depends(get_db), user: User = Depends(current_user)):
+    item = content.get_item(db, item_id)
+    return [{"platform": s.platform, "label": s.label, "limit": s.limit, "length": s.length, "fits": s.fits,
+             "shortened": s.shortened, "text": s.text}
+            for s in service.social_texts(item, base_url(request) + service.article_path(item))]
+
+
+@api.post("/channels/items/{item_id}/recordings", status_code=201)
+async def api_recording(item_id: int, request: Request, db: Session = Depends(get_db),
+                        user: User = Depends(require(*RECORDERS)), settings: Settings = Depends(get_settings)):
+    filename, data = await _upload(request)
+    att = service.add_recording(db, settings, content.get_item(db, item_id), user, filename, data)
+    return {"id": att.id, "item_id": item_id, "filename": att.filename, "media_type": att.media_type, "size": att.size}
+
+
+@api.get("/portal/items")
+def api_portal(request: Request, db: Session = Depends(get_db)):
+    """Published portal items (public)."""
+    return [{"id": i.id, "title": i.title, "language": i.language, "url": base_url(request) + service.article_path(i),
+             "published_at": i.published_at.isoformat() if i.published_at else None}
+            for i in service.portal_items(db)]
+
+
+@api.get("/feeds/{slug}/{kind}")
+def api_feed(slug: str, kind: str, request: Request, db: Session = Depends(get_db)):
+    """RSS or Atom of a channel (public)."""
+    return feed_file(slug, kind, request, db)
