@@ -131,19 +131,25 @@ def _read_xlsx(content: bytes) -> list[list]:
 
 
 def _decode(content: bytes) -> str:
+    """UTF-8 (BOM or not), UTF-16 with BOM, else Windows-1258 (Excel's "CSV" on Vietnamese Windows, tones as
+    combining marks: NFC composes them). Units read wrongly from another encoding are reported as unknown."""
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return unicodedata.normalize("NFC", content.decode("utf-16"))
+        try:
+            return unicodedata.normalize("NFC", content.decode("utf-16"))
+        except UnicodeDecodeError:
+            pass
+    else:
+        try:
+            return unicodedata.normalize("NFC", content.decode("utf-8-sig"))
+        except UnicodeDecodeError:
+            pass
     try:
-        return unicodedata.normalize("NFC", content.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(content, cp_isolation=["cp1258", "cp1252", "utf_16", "latin_1"]).best()
-    if best is None or b"\x00" in content:
+        if b"\x00" in content:
+            raise UnicodeDecodeError("cp1258", content, 0, 1, "NUL byte")
+        return unicodedata.normalize("NFC", content.decode("cp1258"))
+    except UnicodeDecodeError as exc:
         raise UserError("Không nhận ra bảng mã của tệp CSV: hãy lưu lại với bảng mã UTF-8.",
-                        "Cannot tell the CSV file's encoding: save it as UTF-8.")
-    return unicodedata.normalize("NFC", str(best))
+                        "Cannot tell the CSV file's encoding: save it as UTF-8.") from exc
 
 
 def _read_csv(text: str) -> list[list]:
@@ -309,19 +315,17 @@ def _resolve(raw, problems, within):
 
 
 def _detect_mode(series, said_cumulative: set[bool]) -> str:
-    """Cumulative when the headers say so, or when every series never decreases and grows beyond its daily size."""
+    """Cumulative when the headers say so, or when the values (nearly) never fall from one day to the next
+    and grow over the file; daily otherwise."""
     if said_cumulative:
         return "cumulative" if True in said_cumulative else "daily"
-    growing = 0
+    steps = falls = growing = 0
     for values in series.values():
         seq = [values[d] for d in sorted(values)]
-        if len(seq) < 3:
-            continue
-        if any(b < a for a, b in zip(seq, seq[1:])):
-            return "daily"
-        if seq[-1] > seq[0]:
-            growing += 1
-    return "cumulative" if growing else "daily"
+        steps += len(seq) - 1
+        falls += sum(b < a for a, b in zip(seq, seq[1:]))
+        growing += len(seq) > 1 and seq[-1] > seq[0]
+    return "cumulative" if growing and falls <= 0.05 * steps else "daily"
 
 
 def _mode_problem(mode: str) -> Problem:

@@ -3,6 +3,7 @@ comparison, and the Vietnamese bulletin draft handed to the content workflow."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -323,6 +324,18 @@ def draft_text(f: Figures, source: str = "") -> str:
     return "\n".join(lines)
 
 
+def plain_text(markdown: str) -> str:
+    """The draft without Markdown marks (for the content item, its channels and loudspeaker reading); the
+    title line is dropped since the item carries it."""
+    lines = []
+    for line in markdown.splitlines():
+        if line.startswith("# ") or line.strip() == "---":
+            continue
+        line = re.sub(r"^#+\s*", "", line).replace("**", "")
+        lines.append(re.sub(r"(?<!\w)\*([^*]+)\*(?!\w)", r"\1", line))
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
 def draft(db: Session, unit: Unit, day: date) -> tuple[Figures, str]:
     f = figures(db, unit, day)
     return f, draft_text(f)
@@ -347,11 +360,12 @@ def _to_content(db: Session, bulletin: Bulletin, user) -> int | None:
     is still a draft or under review). Needs a person as author: the CLI only writes files."""
     if user is None:
         return bulletin.content_item_id
+    body = plain_text(bulletin.body)
     item = content.get_item(db, bulletin.content_item_id) if bulletin.content_item_id else None
     if item is not None and item.state in ("draft", "review"):
-        content.update_item(db, item, user, title=bulletin.title, body=bulletin.body, note="Cập nhật số liệu")
+        content.update_item(db, item, user, title=bulletin.title, body=body, note="Cập nhật số liệu")
         return item.id
-    item = content.create_item(db, kind="situation_bulletin", title=bulletin.title, body=bulletin.body, author=user,
+    item = content.create_item(db, kind="situation_bulletin", title=bulletin.title, body=body, author=user,
                                themes=("Tình hình dịch",), audiences=("public",), language="vi",
                                states_health_facts=True, tone="neutral", source=f"Loa · bản tin #{bulletin.id}")
     content.submit(db, item, user)
