@@ -1,0 +1,16 @@
+"""Dashboard panel: the user's overdue and due-soon plan tasks."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from loa.auth.models import User
+from loa.plans import service
+from loa.plans.models import Plan
+
+
+def panel(db: Session, user: User) -> dict | None:
+    if db.scalar(select(Plan.id).limit(1)) is None:
+        return None
+    return {"template": "plans/_panel.html", "order": 10, **service.reminders(db, user)}

@@ -1,0 +1,297 @@
+"""Plans pages (import with preview, overview, my agency's tasks, task page, reminders) and the plans API."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from loa.auth import service as auth
+from loa.auth.models import User
+from loa.config import Settings
+from loa.errors import UserError
+from loa.plans import service
+from loa.plans.models import PRIORITIES, RECURRENCES, STATUSES, Plan, Task
+from loa.plans.parser import ParsedPlan
+from loa.web.deps import current_user, get_db, get_settings, render, require
+
+router = APIRouter()
+api = APIRouter(prefix="/plans", tags=["plans"])
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _uploads(settings: Settings):
+    folder = settings.files_dir / "plans" / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _day(value: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UserError(f"Ngày không hợp lệ: {value}", f"Invalid date: {value}", 422) from None
+
+
+def _attachment(filename: str, ext: str) -> dict:
+    return {"Content-Disposition": f'attachment; filename="{filename}.{ext}"'}
+
+
+# ---- pages --------------------------------------------------------------------------------------------------
+
+@router.get("/plans")
+def plans_page(request: Request, db: Session = Depends(get_db), user: User = Depends(current_user)):
+    plans = service.list_plans(db)
+    today = service.today_local()
+    return render(request, "plans/index.html", {"plans": plans, "overviews": {p.id: service.overview(p, today) for p in plans},
+                                                "can_import": user.has_role("coordinator")})
+
+
+@router.post("/plans/import")
+async def import_upload(request: Request, file: UploadFile = File(...), db: Session = Depends(get_db),
+                        settings: Settings = Depends(get_settings), user: User = Depends(require("coordinator"))):
+    data = await file.read()
+    parsed = service.read_plan(data, settings.max_upload_mb)
+    digest = hashlib.sha256(data).hexdigest()
+    (_uploads(settings) / digest).write_bytes(data)
+    return _preview(request, db, parsed, digest, file.filename or "")
+
+
+def _preview(request: Request, db: Session, parsed: ParsedPlan, digest: str, filename: str):
+    return render(request, "plans/preview.html", {
+        "parsed": parsed, "digest": digest, "filename": filename, "choices": service.body_choices(db, parsed),
+        "agencies": auth.list_agencies(db), "existing": service.find_by_hash(db, parsed)})
+
+
+@router.post("/plans/import/confirm")
+async def import_confirm(request: Request, db: Session = Depends(get_db), settings: Settings = Depends(get_settings),
+                         user: User = Depends(require("coordinator"))):
+    form = await request.form()
+    digest = str(form.get("digest", ""))
+    path = _uploads(settings) / digest
+    if not re.fullmatch(r"[0-9a-f]{64}", digest) or not path.exists():
+        raise UserError("Tệp tải lên đã hết hạn, vui lòng tải lại.", "The upload has expired; please upload again.", 422)
+    parsed = service.read_plan(path.read_bytes(), settings.max_upload_mb)
+    matches = {c.body: c.matches for c in service.body_choices(db, parsed)}
+    choices: dict[str, list[int] | str] = {}
+    for i in range(len(matches)):
+        body, choice = str(form.get(f"body_name_{i}", "")), str(form.get(f"body_{i}", "auto"))
+        if body not in matches:
+            continue
+        if choice == "auto":
+            choices[body] = [a.id for a in matches[body]]
+        elif choice == service.NEW:
+            choices[body] = service.NEW
+        elif choice.startswith("a:") and choice[2:].isdigit():
+            choices[body] = [int(choice[2:])]
+        else:
+            choices[body] = []
+    plan = service.import_plan(db, settings, parsed, user, source_name=str(form.get("filename", "")), choices=choices)
+    path.unlink()
+    return RedirectResponse(f"/plans/{plan.id}", status_code=303)
+
+
+@router.get("/plans/my")
+def my_tasks(request: Request, db: Session = Depends(get_db), user: User = Depends(current_user)):
+    tasks = service.tasks_of_agency(db, user.agency_id) if user.agency_id else []
+    return render(request, "plans/my.html", {"tasks": tasks, "today": service.today_local(), "statuses": STATUSES})
+
+
+@router.get("/plans/reminders")
+def reminders_page(request: Request, db: Session = Depends(get_db), user: User = Depends(current_user),
+                   settings: Settings = Depends(get_settings)):
+    today = service.today_local()
+    return render(request, "plans/reminders.html", {
+        "mine": service.reminders(db, user, today), "today": today, "smtp": bool(settings.smtp_host),
+        "digests": service.digests(db, today) if user.has_role("coordinator") else []})
+
+
+@router.get("/plans/{plan_id}")
+def plan_page(request: Request, plan_id: int, db: Session = Depends(get_db), user: User = Depends(current_user)):
+    plan = service.get_plan(db, plan_id)
+    today = service.today_local()
+    return render(request, "plans/plan.html", {
+        "plan": plan, "info": service.overview(plan, today), "today": today, "statuses": STATUSES,
+        "month_start": today.replace(day=1)})
+
+
+@router.get("/plans/{plan_id}/tasks.csv")
+def export_csv(plan_id: int, db: Session = Depends(get_db), user: User = Depends(current_user)):
+    data = service.export_csv(service.get_plan(db, plan_id))
+    return Response(data, media_type="text/csv; charset=utf-8", headers=_attachment(f"ke-hoach-{plan_id}", "csv"))
+
+
+@router.get("/plans/{plan_id}/tasks.xlsx")
+def export_xlsx(plan_id: int, db: Session = Depends(get_db), user: User = Depends(current_user)):
+    data = service.export_xlsx(service.get_plan(db, plan_id))
+    return Response(data, media_type=XLSX, headers=_attachment(f"ke-hoach-{plan_id}", "xlsx"))
+
+
+@router.get("/plans/{plan_id}/report")
+def report(plan_id: int, start: str = "", end: str = "", format: str = "pdf", db: Session = Depends(get_db),
+           settings: Settings = Depends(get_settings), user: User = Depends(current_user)):
+    plan = service.get_plan(db, plan_id)
+    today = service.today_local()
+    first, last = _day(start) or today.replace(day=1), _day(end) or today
+    data = service.render_report(plan, first, last, format, settings.province)
+    media = "application/pdf" if format == "pdf" else DOCX
+    return Response(data, media_type=media, headers=_attachment(f"bao-cao-ke-hoach-{plan_id}", format))
+
+
+@router.get("/plans/tasks/{task_id}")
+def task_page(request: Request, task_id: int, db: Session = Depends(get_db), user: User = Depends(current_user)):
+    task = service.get_task(db, task_id)
+    users = {u.id: u for u in auth.list_users(db)}
+    return render(request, "plans/task.html", {
+        "task": task, "today": service.today_local(), "can_work": service.can_work_on(user, task),
+        "can_edit": user.has_role("coordinator"), "statuses": STATUSES, "priorities": PRIORITIES,
+        "recurrences": RECURRENCES, "users": users, "agencies": auth.list_agencies(db)})
+
+
+@router.post("/plans/tasks/{task_id}")
+async def task_update(request: Request, task_id: int, db: Session = Depends(get_db), user: User = Depends(current_user)):
+    task = service.get_task(db, task_id)
+    form = await request.form()
+    changes = {"status": form.get("status") or None}
+    if user.has_role("coordinator"):
+        changes.update(priority=form.get("priority") or None, recurrence=form.get("recurrence"),
+                       start_on=_day(str(form.get("start_on", ""))), due_on=_day(str(form.get("due_on", ""))),
+                       theme_id=int(form["theme_id"]) if str(form.get("theme_id", "")).isdigit() else None)
+        if "agency_ids" in form:
+            changes["agency_ids"] = [int(i) for i in form.getlist("agency_ids") if str(i).isdigit()]
+    service.update_task(db, task, user, **changes)
+    return RedirectResponse(f"/plans/tasks/{task.id}", status_code=303)
+
+
+@router.post("/plans/tasks/{task_id}/reports")
+async def report_create(request: Request, task_id: int, db: Session = Depends(get_db), user: User = Depends(current_user),
+                        settings: Settings = Depends(get_settings)):
+    task = service.get_task(db, task_id)
+    if not service.can_work_on(user, task):
+        raise UserError("Bạn chỉ báo cáo được nhiệm vụ của cơ quan mình.", "You may only report on your agency's tasks.", 403)
+    form = await request.form()
+    figures = {str(form.get(f"figure_label_{i}", "")).strip(): form.get(f"figure_value_{i}", "")
+               for i in range(3) if str(form.get(f"figure_label_{i}", "")).strip()}
+    files = [(f.filename, await f.read()) for f in form.getlist("files") if getattr(f, "filename", "")]
+    service.add_report(db, settings, task, user, str(form.get("text", "")), figures=figures,
+                       links=str(form.get("links", "")).split(), files=files, status=form.get("status") or None)
+    return RedirectResponse(f"/plans/tasks/{task.id}", status_code=303)
+
+
+@router.get("/plans/attachments/{attachment_id}")
+def attachment(attachment_id: int, db: Session = Depends(get_db), settings: Settings = Depends(get_settings),
+               user: User = Depends(current_user)):
+    att = service.get_attachment(db, attachment_id)
+    data = service.attachment_path(settings, att).read_bytes()
+    return Response(data, media_type=att.content_type,
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{_quote(att.filename)}"})
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name)
+
+
+# ---- JSON API -----------------------------------------------------------------------------------------------
+
+class TaskOut(BaseModel):
+    id: int
+    group: str
+    text: str
+    status: str
+    priority: str
+    start_on: date | None
+    due_on: date | None
+    recurrence: str
+    theme_id: int | None
+    agencies: list[str]
+    reports: int
+
+
+class PlanOut(BaseModel):
+    id: int
+    title: str
+    number: str
+    issued_on: date | None
+    purposes: list[str]
+    themes: list[str]
+    tasks: list[TaskOut] = []
+
+
+class TaskPatch(BaseModel):
+    status: str | None = None
+    priority: str | None = None
+    start_on: date | None = None
+    due_on: date | None = None
+    recurrence: str | None = None
+    theme_id: int | None = None
+    agency_ids: list[int] | None = None
+
+
+class ReportIn(BaseModel):
+    text: str = Field(min_length=1)
+    figures: dict[str, float] = {}
+    links: list[str] = []
+    status: str | None = None
+
+
+def task_out(t: Task) -> TaskOut:
+    return TaskOut(id=t.id, group=t.group.name, text=t.text, status=t.status, priority=t.priority, start_on=t.start_on,
+                   due_on=t.due_on, recurrence=t.recurrence, theme_id=t.theme_id, agencies=[a.name for a in t.agencies],
+                   reports=len(t.reports))
+
+
+def plan_out(p: Plan, with_tasks: bool = False) -> PlanOut:
+    return PlanOut(id=p.id, title=p.title, number=p.number, issued_on=p.issued_on, purposes=[i.text for i in p.purposes],
+                   themes=[i.text for i in p.themes], tasks=[task_out(t) for t in p.tasks] if with_tasks else [])
+
+
+@api.get("", response_model=list[PlanOut])
+def api_plans(db: Session = Depends(get_db), user: User = Depends(current_user)):
+    return [plan_out(p) for p in service.list_plans(db)]
+
+
+@api.post("/parse")
+async def api_parse(file: UploadFile = File(...), db: Session = Depends(get_db), settings: Settings = Depends(get_settings),
+                    user: User = Depends(current_user)):
+    """Dry run: the parsed structure and, per body, the registry agencies it matches. Stores nothing."""
+    parsed = service.read_plan(await file.read(), settings.max_upload_mb)
+    return {**parsed.to_dict(), "matches": {c.body: [a.name for a in c.matches] for c in service.body_choices(db, parsed)}}
+
+
+@api.post("", response_model=PlanOut, status_code=201)
+async def api_import(file: UploadFile = File(...), create_agencies: bool = Form(False), db: Session = Depends(get_db),
+                     settings: Settings = Depends(get_settings), user: User = Depends(require("coordinator"))):
+    parsed = service.read_plan(await file.read(), settings.max_upload_mb)
+    plan = service.import_plan(db, settings, parsed, user, source_name=file.filename or "", create_unknown=create_agencies)
+    return plan_out(plan, with_tasks=True)
+
+
+@api.get("/{plan_id}", response_model=PlanOut)
+def api_plan(plan_id: int, db: Session = Depends(get_db), user: User = Depends(current_user)):
+    return plan_out(service.get_plan(db, plan_id), with_tasks=True)
+
+
+@api.patch("/tasks/{task_id}", response_model=TaskOut)
+def api_task_update(task_id: int, body: TaskPatch, db: Session = Depends(get_db), user: User = Depends(current_user)):
+    task = service.get_task(db, task_id)
+    return task_out(service.update_task(db, task, user, **body.model_dump(exclude_unset=True)))
+
+
+@api.post("/tasks/{task_id}/reports", status_code=201)
+def api_report(task_id: int, body: ReportIn, db: Session = Depends(get_db), settings: Settings = Depends(get_settings),
+               user: User = Depends(current_user)):
+    task = service.get_task(db, task_id)
+    report = service.add_report(db, settings, task, user, body.text, figures=body.figures, links=body.links,
+                                status=body.status)
+    return {"id": report.id, "task_id": task.id, "status": task.status}
