@@ -325,7 +325,8 @@ def check_attachment(filename: str, data: bytes, max_mb: int) -> tuple[str, str]
 def add_report(db: Session, settings: Settings, task: Task, user: User, text: str, *, figures: dict | None = None,
                links: list[str] | None = None, files: list[tuple[str, bytes]] = (), status: str | None = None
                ) -> ProgressReport:
-    """File a progress report (all or nothing: every attachment is checked before anything is stored)."""
+    """File a progress report (all or nothing: every attachment is checked before anything is stored). A report
+    belongs to the reporter's agency, or to the task's first agency when a coordinator files it for them."""
     if not can_work_on(user, task):
         raise UserError("Bạn chỉ báo cáo được nhiệm vụ của cơ quan mình.", "You may only report on your agency's tasks.", 403)
     text = " ".join((text or "").replace("\r\n", "\n").split(" ")).strip()
@@ -345,7 +346,9 @@ def add_report(db: Session, settings: Settings, task: Task, user: User, text: st
         raise UserError(f"Tối đa {MAX_ATTACHMENTS} tệp đính kèm.", f"At most {MAX_ATTACHMENTS} attachments.", 422)
     max_mb = min(MAX_ATTACHMENT_MB, settings.max_upload_mb)
     checked = [(check_attachment(name, data, max_mb), data) for name, data in files]
-    report = ProgressReport(task=task, agency_id=user.agency_id, user_id=user.id, text=text, figures=clean_figures,
+    task_agencies = [a.id for a in task.agencies]
+    agency_id = user.agency_id if user.agency_id in task_agencies or not task_agencies else task_agencies[0]
+    report = ProgressReport(task=task, agency_id=agency_id, user_id=user.id, text=text, figures=clean_figures,
                             links=links)
     folder = settings.files_dir / "plans"
     for (name, content_type), data in checked:
