@@ -41,13 +41,25 @@ def last_days(content: bytes, n: int, columns: list[str] | None = None) -> list[
     """The header and last ``n`` rows of a wide file, keeping only ``columns`` (all when None)."""
     rows = table(content)
     keep = [0] + [i for i, h in enumerate(rows[0]) if columns is None or h in columns]
-    return [[r[i] for i in keep] for r in [rows[0]] + rows[-n:]]
+    return [[r[i] for i in keep] for r in [rows[0]] + rows[1:][-n:]]
+
+
+@pytest.fixture(scope="session")
+def delta_csv(provinces_csv) -> bytes:
+    """The real series of the 13 Mekong Delta provinces (Trà Vinh's region), whole period."""
+    from loa.bulletins.gazetteer import gazetteer
+
+    names = [u.name for u in gazetteer().region_provinces("dbscl")]
+    header = table(provinces_csv)[0]
+    columns = [h for h in header if gazetteer().resolve(h) and gazetteer().resolve(h).name in names]
+    assert len(columns) == 13
+    return to_csv(last_days(provinces_csv, 10_000, columns))
 
 
 @pytest.fixture
-def real_data(db, provinces_csv, national_csv):
-    """The real province series and the national totals, imported (all warnings accepted)."""
-    service.import_stats(db, provinces_csv, PROVINCES.name, accepted=True)
+def real_data(db, delta_csv, national_csv):
+    """The real Mekong Delta series and the national totals, imported (all warnings accepted)."""
+    service.import_stats(db, delta_csv, "dbscl.csv", accepted=True)
     service.import_stats(db, national_csv, NATIONAL.name, accepted=True)
     db.commit()
     return db
