@@ -38,13 +38,15 @@ def is_question(text: str) -> bool:
     return bool(_QUESTION.search(text))
 
 
-def features(text: str, segmented: list[str] | None = None) -> list[str]:
-    """The feature strings of a text; ``segmented`` reuses words already produced by ``loa.text.words``."""
+def features(text: str, segmented: list[str] | None = None,
+             sylls: tuple[list[str], list[str]] | None = None) -> list[str]:
+    """The feature strings of a text; ``segmented`` (``loa.text.words``) and ``sylls`` (syllables and their
+    folded forms) reuse what the pipeline already computed."""
     ws = segmented if segmented is not None else words(text)
-    sy = syllables(text)
+    sy, folded = sylls if sylls is not None else (syllables(text), fold(" ".join(syllables(text))).split())
     out = ["w:" + w for w in ws]
     out += ["b:" + a + "_" + b for a, b in zip(sy, sy[1:])]
-    out += ["f:" + fold(s) for s in sy]
+    out += ["f:" + f for f in folded]
     return out
 
 
@@ -99,8 +101,9 @@ class Model:
             return self.b.copy()
         return self.W[idx].sum(axis=0) / np.sqrt(len(idx)) + self.b
 
-    def predict(self, text: str, segmented: list[str] | None = None) -> Prediction:
-        z = self.scores(features(text, segmented))
+    def predict(self, text: str, segmented: list[str] | None = None,
+                sylls: tuple[list[str], list[str]] | None = None) -> Prediction:
+        z = self.scores(features(text, segmented, sylls))
         topic = 1 / (1 + np.exp(-z[:N_TOPICS]))
         order = np.argsort(-topic)
         subs = [int(order[0]) + 1] + [int(i) + 1 for i in order[1:4] if topic[i] >= self.thresholds[i]]

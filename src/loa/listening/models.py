@@ -130,3 +130,13 @@ class Alert(IdMixin, TimestampMixin, Base):
     p_value: Mapped[float] = mapped_column(Float)
     evidence: Mapped[dict] = mapped_column(JSON, default=dict)
     status: Mapped[str] = mapped_column(String(10), default="open")  # open | done
+
+
+class SeenPost(Base):
+    """Identity hashes of posts already ingested (text, time, platform, url), so re-imports add nothing."""
+
+    __tablename__ = "listening_seen"
+    __audit__ = False
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, index=True)

@@ -1,0 +1,136 @@
+"""The per-post pipeline: privacy at the door, normalisation, exact and near-duplicate keys, classification.
+
+Nothing here touches the database; ``service.Ingestor`` stores what it returns.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zlib
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+from loa.listening.classify import Prediction, model
+from loa.text import fold, normalize, scrub, syllables, words
+
+NUM_PERM = 64
+_URL = re.compile(r"(https?://|www\.)\S+", re.IGNORECASE)
+_HANDLE = re.compile(r"(?<![\w.])@[\w.]{2,}", re.UNICODE)
+_TAG_LINE = re.compile(r"^\s*(người đăng|tác giả|đăng bởi|posted by|author|by)\s*:.*$", re.IGNORECASE | re.MULTILINE)
+
+
+@dataclass
+class Post:
+    """One incoming post as the pipeline accepts it: no author field exists to be filled."""
+
+    text: str
+    published_at: datetime
+    source_type: str = "post"
+    platform: str = ""
+    url: str = ""
+    engagement: int = 0
+
+
+@dataclass
+class Processed:
+    text: str
+    exact_hash: str
+    post_key: str
+    minhash: MinHash
+    prediction: Prediction
+    words: list[str] = field(default_factory=list)
+
+
+def private(text: str) -> str:
+    """The text with links, @handles and "author:" lines removed and personal data scrubbed (``loa.text``)."""
+    text = _TAG_LINE.sub(" ", text)
+    text = _URL.sub("[LIÊN KẾT]", text)
+    text = _HANDLE.sub("[TÀI KHOẢN]", text)
+    return normalize(scrub(text)).strip()
+
+
+def folded_syllables(text: str) -> tuple[list[str], list[str]]:
+    """The text's syllables and their diacritic-free forms (computed once, shared by every step)."""
+    sy = syllables(text)
+    return sy, fold(" ".join(sy)).split()
+
+
+def exact_key(folded: list[str]) -> str:
+    """Hash of the folded, punctuation-free text: the same words are the same story."""
+    return hashlib.sha1(" ".join(folded).encode()).hexdigest()
+
+
+def post_key(post: Post, text: str) -> str:
+    """Identity of one post (text, time, platform, url): importing it again adds nothing."""
+    raw = f"{text}\x1f{post.published_at.isoformat()}\x1f{post.platform}\x1f{post.url}"
+    return hashlib.sha1(raw.encode()).hexdigest()
+
+
+_SEED = MinHash(num_perm=NUM_PERM, seed=7)
+_PERMS, _SCHEME = _SEED.permutations, _SEED.scheme
+
+
+def _crc(data: bytes) -> int:
+    return zlib.crc32(data)
+
+
+def minhash(folded: list[str]) -> MinHash:
+    """MinHash (datasketch, CRC-32 shingle hashes) over 2-syllable shingles of the folded text."""
+    shingles = {" ".join(folded[i:i + 2]) for i in range(max(1, len(folded) - 1))}
+    m = MinHash(num_perm=NUM_PERM, seed=7, permutations=_PERMS, scheme=_SCHEME, hashfunc=_crc)
+    m.update_batch([s.encode() for s in shingles])
+    return m
+
+
+def minhash_bytes(m: MinHash) -> bytes:
+    return m.hashvalues.astype(np.uint32).tobytes()
+
+
+def minhash_from(data: bytes) -> MinHash:
+    return MinHash(num_perm=NUM_PERM, seed=7, permutations=_PERMS, scheme=_SCHEME, hashfunc=_crc,
+                   hashvalues=np.frombuffer(data, dtype=np.uint32).astype(np.uint64))
+
+
+def process(post: Post) -> Processed | None:
+    """Scrub, normalise, segment, hash and classify one post; None when no text is left."""
+    text = private(post.text or "")
+    sy, folded = folded_syllables(text)
+    if not sy:
+        return None
+    segmented = words(text)
+    return Processed(text=text, exact_hash=exact_key(folded), post_key=post_key(post, text),
+                     minhash=minhash(folded), prediction=model().predict(text, segmented, (sy, folded)),
+                     words=segmented)
+
+
+class NearDuplicates:
+    """An LSH index over the most recent ``capacity`` stories (bounded memory; the oldest leave first).
+    LSH candidates are confirmed by their estimated Jaccard similarity."""
+
+    def __init__(self, threshold: float = 0.6, capacity: int = 50_000):
+        self.lsh = MinHashLSH(threshold=max(0.3, threshold - 0.2), num_perm=NUM_PERM, weights=(0.3, 0.7))
+        self.threshold = threshold
+        self.keys: OrderedDict[int, np.ndarray] = OrderedDict()
+        self.capacity = capacity
+
+    def find(self, m: MinHash) -> int | None:
+        best, best_j = None, self.threshold
+        for key in self.lsh.query(m):
+            j = float(np.mean(self.keys[key] == m.hashvalues.astype(np.uint32)))
+            if j >= best_j:
+                best, best_j = key, j
+        return best
+
+    def add(self, item_id: int, m: MinHash) -> None:
+        if item_id in self.keys:
+            return
+        self.lsh.insert(item_id, m)
+        self.keys[item_id] = m.hashvalues.astype(np.uint32)
+        while len(self.keys) > self.capacity:
+            old, _ = self.keys.popitem(last=False)
+            self.lsh.remove(old)
