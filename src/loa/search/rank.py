@@ -1,0 +1,83 @@
+"""Learned fusion: per-candidate features from every stage, combined by logistic regression into one
+calibrated probability. Weights are learned from question–answer pairs (``bench/answers_retrieval.py --train``)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+LEXICAL = ("syl", "fold", "word")
+NAMES = tuple(f"{n}_{kind}" for n in LEXICAL for kind in ("rel", "rr", "cov")) + (
+    "sem_cos", "sem_gap", "sem_rr", "rrf")
+WEIGHTS_FILE = Path(__file__).with_name("weights.json")
+
+
+def features(scores: dict[str, float], ranks: dict[str, int | None], tops: dict[str, float],
+             coverage: dict[str, float]) -> list[float]:
+    """The feature vector (order of :data:`NAMES`) of one candidate."""
+    out = []
+    rrf = 0.0
+    for n in LEXICAL:
+        top = tops.get(n, 0.0)
+        r = ranks.get(n)
+        out += [scores.get(n, 0.0) / top if top > 0 else 0.0, 1.0 / (1 + r) if r is not None else 0.0,
+                coverage.get(n, 0.0)]
+        rrf += 1.0 / (60 + r) if r is not None else 0.0
+    if "sem" in scores:
+        r = ranks.get("sem")
+        out += [scores["sem"], scores["sem"] - tops.get("sem", 0.0), 1.0 / (1 + r) if r is not None else 0.0]
+        rrf += 1.0 / (60 + r) if r is not None else 0.0
+    else:
+        out += [0.0, 0.0, 0.0]
+    out.append(rrf * 20)
+    return out
+
+
+@dataclass
+class Ranker:
+    """Logistic regression over :data:`NAMES`; ``predict`` gives calibrated probabilities."""
+
+    weights: np.ndarray
+    bias: float
+
+    @classmethod
+    def default(cls, semantic: bool = False) -> "Ranker":
+        """The shipped weights (learned on the UIT-ViCoV19QA train split) for lexical or hybrid indexes."""
+        data = json.loads(WEIGHTS_FILE.read_text()) if WEIGHTS_FILE.exists() else {}
+        entry = data.get("hybrid" if semantic else "lexical")
+        if entry and list(entry["names"]) == list(NAMES):
+            return cls(np.array(entry["weights"], dtype=np.float64), float(entry["bias"]))
+        base = np.zeros(len(NAMES))
+        for i, n in enumerate(NAMES):  # a reasonable prior before any training: coverage and agreement
+            base[i] = {"syl_cov": 3.0, "fold_cov": 1.5, "word_cov": 1.5, "syl_rel": 1.0, "sem_cos": 4.0 if semantic else 0,
+                       "rrf": 1.0}.get(n, 0.0)
+        return cls(base, -5.0 - (3.0 if semantic else 0.0))
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        x = np.atleast_2d(np.asarray(x, dtype=np.float64))
+        return 1.0 / (1.0 + np.exp(-(x @ self.weights + self.bias)))
+
+    @classmethod
+    def fit(cls, x: np.ndarray, y: np.ndarray, l2: float = 1.0, iterations: int = 50) -> "Ranker":
+        """Logistic regression by Newton's method with an L2 penalty."""
+        x = np.hstack([np.asarray(x, np.float64), np.ones((len(x), 1))])
+        y = np.asarray(y, np.float64)
+        w = np.zeros(x.shape[1])
+        reg = np.eye(x.shape[1]) * l2
+        reg[-1, -1] = 0.0
+        for _ in range(iterations):
+            p = 1.0 / (1.0 + np.exp(-(x @ w)))
+            grad = x.T @ (p - y) + reg @ w
+            hess = (x * (p * (1 - p))[:, None]).T @ x + reg
+            step = np.linalg.solve(hess, grad)
+            w -= step
+            if np.abs(step).max() < 1e-6:
+                break
+        return cls(w[:-1], float(w[-1]))
+
+    def as_dict(self) -> dict:
+        return {"names": list(NAMES), "weights": [round(float(v), 5) for v in self.weights],
+                "bias": round(self.bias, 5)}

