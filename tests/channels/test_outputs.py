@@ -1,0 +1,100 @@
+"""Portal pages, RSS/Atom feeds, social-media texts and print exports of published items."""
+
+import io
+import re
+import subprocess
+
+import feedparser
+import pytest
+from docx import Document as Docx
+
+from loa.channels import service
+from loa.content import service as content
+
+BODY = ("Từ ngày 20/9/2021, các trạm y tế xã tiêm mũi 3 vắc xin phòng COVID-19 cho người từ 65 tuổi trở lên.\n\n"
+        "Bà con mang theo căn cước và sổ tiêm chủng; gọi 0294.3855.123 nếu cần hỗ trợ.")
+
+
+def test_news_list_and_readable_article_url(client, publish):
+    item = publish("Tiêm vắc xin mũi 3 cho người cao tuổi", BODY)
+    path = service.article_path(item)
+    assert path == f"/tin-tuc/tiem-vac-xin-mui-3-cho-nguoi-cao-tuoi-{item.id}"
+    news = client.get("/tin-tuc")
+    assert news.status_code == 200 and path in news.text
+    page = client.get(path)
+    assert page.status_code == 200
+    assert "Tiêm vắc xin mũi 3 cho người cao tuổi" in page.text and "căn cước" in page.text
+    moved = client.get(f"/tin-tuc/ten-cu-{item.id}", follow_redirects=False)
+    assert moved.status_code == 301 and moved.headers["location"] == path
+
+
+def test_unpublished_and_non_portal_items_are_not_public(client, db, people, publish, channels):
+    draft = content.create_item(db, kind="article", title="Bản nháp chưa duyệt", body="Nội dung nháp.",
+                                author=people["editor"], channels=[channels["portal"]])
+    db.commit()
+    social_only = publish("Chỉ đăng Facebook", "Nội dung.", channel="social")
+    for item in (draft, social_only):
+        assert client.get(service.article_path(item)).status_code == 404
+        assert service.article_path(item) not in client.get("/tin-tuc").text
+    assert client.get("/tin-tuc/khong-co-so").status_code == 404
+
+
+@pytest.mark.parametrize("kind", ["rss", "atom"])
+def test_feeds_parse_back(client, publish, kind):
+    first = publish("Tiêm vắc xin mũi 3 cho người cao tuổi", BODY)
+    second = publish("Cầu Ngang kiểm soát được dịch", "Huyện không ghi nhận ca mới trong 14 ngày.")
+    r = client.get(f"/kenh/cong-thong-tin/{kind}.xml")
+    assert r.status_code == 200 and r.headers["content-type"].startswith(f"application/{kind}+xml")
+    parsed = feedparser.parse(r.content)
+    assert not parsed.bozo, parsed.bozo_exception
+    assert parsed.version == ("rss20" if kind == "rss" else "atom10")
+    assert parsed.feed.title.startswith("Cổng thông tin điện tử tỉnh")
+    assert [e.title for e in parsed.entries] == [second.title, first.title]
+    assert parsed.entries[1].link.endswith(service.article_path(first))
+    assert "căn cước" in parsed.entries[1].summary
+    assert parsed.entries[1].published_parsed is not None
+    assert client.get(f"/api/v1/feeds/cong-thong-tin/{kind}").content == r.content
+    assert client.get(f"/kenh/khong-co/{kind}.xml").status_code == 404
+
+
+def test_social_texts_respect_platform_limits(publish):
+    long_body = " ".join(["Bà con thực hiện nghiêm 5K, tiêm vắc xin đầy đủ và theo dõi sức khỏe hằng ngày."] * 12)
+    item = publish("Khuyến cáo của Sở Y tế", long_body)
+    url = "https://travinh.example/tin-tuc/khuyen-cao-cua-so-y-te-1"
+    posts = {p.platform: p for p in service.social_texts(item, url)}
+    assert set(posts) == {"facebook", "zalo", "x", "instagram"}
+    assert not posts["facebook"].shortened and long_body in posts["facebook"].text
+    x = posts["x"]
+    assert x.shortened and x.fits and x.text.endswith(url) and "…" in x.text
+    assert len(x.text.replace(url, "")) < service.x_length(x.text) - 23  # Vietnamese letters count double on X
+    assert all(p.fits for p in posts.values())
+
+
+def test_x_length_counts_like_x():
+    assert service.x_length("abc") == 3
+    assert service.x_length("Tiêm") == 4  # "ê" (U+00EA) weighs 1
+    assert service.x_length("tiếng") == 6  # "ế" U+1EBF weighs 2
+    assert service.x_length("xem https://example.org/a/very/long/path/that/goes/on") == 4 + 23
+
+
+def test_print_docx_and_pdf(login, publish, tmp_path):
+    item = publish("Tiêm vắc xin mũi 3 cho người cao tuổi", BODY)
+    c = login("viewer")
+    r = c.get(f"/channels/items/{item.id}/print.docx")
+    assert r.status_code == 200
+    text = "\n".join(p.text for p in Docx(io.BytesIO(r.content)).paragraphs)
+    assert "TIÊM VẮC XIN MŨI 3 CHO NGƯỜI CAO TUỔI" in text and "sổ tiêm chủng" in text
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in "\n".join(
+        cell.text for t in Docx(io.BytesIO(r.content)).tables for row in t.rows for cell in row.cells)
+    r = c.get(f"/channels/items/{item.id}/print.pdf")
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
+    pdf = tmp_path / "a.pdf"
+    pdf.write_bytes(r.content)
+    extracted = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "sổ tiêm chủng" in re.sub(r"\s+", " ", extracted)
+
+
+def test_print_refuses_unapproved(login, db, people, channels):
+    item = content.create_item(db, kind="print", title="Tờ rơi nháp", body="Nháp.", author=people["editor"])
+    db.commit()
+    assert login("editor").get(f"/channels/items/{item.id}/print.pdf").status_code == 409

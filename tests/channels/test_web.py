@@ -1,0 +1,161 @@
+"""Loudspeaker pages, playlist download, audio, uploads and the JSON API through the web app; permissions."""
+
+import io
+import shutil
+import wave
+from datetime import date, datetime
+
+import pytest
+
+from loa.channels import service
+from loa.formats import LOCAL
+from tests.channels.conftest import local_at
+from tests.channels.test_loudspeakers import wav_bytes
+from tests.conftest import ROLES, audit_count
+
+needs_espeak = pytest.mark.skipif(not shutil.which("espeak-ng"), reason="espeak-ng is not installed")
+
+
+@pytest.fixture
+def commune(db, people):
+    c = service.create_commune(db, people["coordinator"], "Mỹ Long Nam", "Cầu Ngang", ["vi", "km"])
+    service.add_slot(db, people["coordinator"], c, "6:00")
+    service.add_slot(db, people["coordinator"], c, "17:00")
+    db.commit()
+    return c
+
+
+def test_loudspeaker_pages(login, commune, publish):
+    today = datetime.now(LOCAL).date()
+    item = publish("Thông báo tiêm chủng", "Sáng mai 7h00 tiêm tại trạm y tế xã.", channel="loudspeaker",
+                   at=local_at(today, 5))
+    c = login("viewer")
+    home = c.get("/loudspeakers")
+    assert home.status_code == 200
+    assert "Mỹ Long Nam" in home.text and "Giọng miền Nam" in home.text
+    assert "Không có giọng đọc tiếng Khmer ngoại tuyến" in home.text
+    assert 'action="/loudspeakers/communes"' not in home.text  # a viewer gets no form
+    tried = c.get("/loudspeakers", params={"text": "Gọi 115 khi SpO2 dưới 94%"})
+    assert "gọi một một năm khi xờ pê ô hai dưới chín mươi tư phần trăm" in tried.text.lower()
+    page = c.get(f"/loudspeakers/communes/{commune.id}")
+    assert page.status_code == 200 and "Thông báo tiêm chủng" in page.text
+    m3u = c.get(f"/loudspeakers/communes/{commune.id}/playlist.m3u", params={"date": today.isoformat()})
+    assert m3u.status_code == 200 and m3u.headers["content-type"].startswith("audio/x-mpegurl")
+    assert "attachment" in m3u.headers["content-disposition"]
+    urls = [x for x in m3u.text.splitlines() if x and not x.startswith("#")]
+    assert urls == [f"http://testserver/loudspeakers/audio/{item.id}.mp3"] * 2
+    assert c.get(f"/loudspeakers/communes/{commune.id}", params={"date": "hôm qua"}).status_code == 400
+
+
+@needs_espeak
+def test_audio_is_open_to_the_players_for_approved_items(client, db, people, publish):
+    item = publish("Bản tin loa", "Bà con đeo khẩu trang khi ra khỏi nhà.")
+    r = client.get(f"/loudspeakers/audio/{item.id}.wav")
+    assert r.status_code == 200 and r.headers["content-type"] == "audio/wav"
+    with wave.open(io.BytesIO(r.content)) as w:
+        assert 1.5 < w.getnframes() / w.getframerate() < 10
+    assert service.audio_kind(client.get(f"/loudspeakers/audio/{item.id}.mp3").content) == "mp3"
+    from loa.content import service as content
+
+    draft = content.create_item(db, kind="script", title="Nháp", body="Chưa duyệt.", author=people["editor"])
+    db.commit()
+    assert client.get(f"/loudspeakers/audio/{draft.id}.mp3").status_code == 404
+
+
+def test_outputs_page_and_recording_upload(login, db, publish, settings):
+    vi = publish("Lịch tiêm vắc xin", "Trạm y tế xã tiêm từ 7h00.")
+    km = publish("Lịch tiêm (Khmer)", "Khmer", master=vi, language="km")
+    c = login("editor")
+    page = c.get(f"/channels/items/{vi.id}")
+    assert page.status_code == 200
+    for text in ("Facebook", "X (Twitter)", "Zalo", "print.docx", "Không có giọng đọc tiếng Khmer ngoại tuyến",
+                 "Chưa có bản ghi âm", "Trạm y tế xã tiêm từ bảy giờ"):
+        assert text in page.text, text
+    r = c.post(f"/channels/items/{km.id}/recording", data={"csrf_token": c.csrf},
+               files={"file": ("khmer.wav", wav_bytes(1.5), "audio/wav")}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/channels/items/{vi.id}#audio"
+    page = c.get(f"/channels/items/{vi.id}")
+    assert "khmer.wav" in page.text
+    before = audit_count(settings)
+    r = c.post(f"/channels/items/{km.id}/recording", data={"csrf_token": c.csrf},
+               files={"file": ("anh.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64, "audio/wav")})
+    assert r.status_code == 415 and "WAV, MP3 hoặc OGG" in r.text
+    assert audit_count(settings) == before
+
+
+def test_api(login, commune, publish):
+    c = login("coordinator")
+    r = c.post("/api/v1/loudspeakers/communes", json={"name": "Kim Sơn", "district": "Trà Cú", "languages": ["vi", "km"]})
+    assert r.status_code == 201, r.text
+    cid = r.json()["id"]
+    r = c.post(f"/api/v1/loudspeakers/communes/{cid}/slots", json={"start": "17h30", "minutes": 20})
+    assert r.status_code == 201 and r.json()["slots"][0]["start"] == "17:30"
+    assert c.post(f"/api/v1/loudspeakers/communes/{cid}/slots", json={"start": "31:00"}).status_code == 400
+    assert {x["name"] for x in c.get("/api/v1/loudspeakers/communes").json()} == {"Mỹ Long Nam", "Kim Sơn"}
+    day = date(2021, 9, 20)
+    item = publish("Loa sáng", "Nội dung.", channel="loudspeaker", at=local_at(day, 5))
+    playlist = c.get(f"/api/v1/loudspeakers/communes/{commune.id}/playlist", params={"date": "2021-09-20"}).json()
+    assert [(e["slot"], e["item_id"], e["source"]) for e in playlist["entries"]] == [
+        ("06:00", item.id, "speech"), ("17:00", item.id, "speech")]
+    assert c.post("/api/v1/speech/normalize", json={"text": "BHYT 80%"}).json() == {
+        "spoken": "bảo hiểm y tế tám mươi phần trăm", "voice": "vi-vn-x-south"}
+    social = c.get(f"/api/v1/channels/items/{item.id}/social").json()
+    assert {s["platform"] for s in social} == {"facebook", "zalo", "x", "instagram"}
+    slot_id = c.get("/api/v1/loudspeakers/communes").json()[0]["slots"][0]["id"]
+    assert c.delete(f"/api/v1/loudspeakers/slots/{slot_id}").status_code == 204
+
+
+def test_portal_api(client, publish):
+    item = publish("Tin công khai", "Nội dung.")
+    assert [x["url"] for x in client.get("/api/v1/portal/items").json()] == [
+        "http://testserver" + service.article_path(item)]
+
+
+@pytest.fixture
+def targets(db, people, publish, commune):
+    item = publish("Bài có ghi âm", "Nội dung.")
+    slot = commune.slots[0]
+    return {"item": item.id, "commune": commune.id, "slot": slot.id}
+
+
+ENDPOINTS = [
+    # (method, path template, kind, payload, roles allowed)
+    ("POST", "/loudspeakers/communes", "form", lambda r, t: {"name": f"Xã {r}", "district": "Trà Cú"}, {"coordinator"}),
+    ("POST", "/loudspeakers/communes/{commune}/slots", "form", lambda r, t: {"start": f"{ROLES.index(r) + 8}:15"},
+     {"coordinator"}),
+    ("POST", "/loudspeakers/slots/{slot}/delete", "form", lambda r, t: {}, {"coordinator"}),
+    ("POST", "/channels/items/{item}/recording", "file", lambda r, t: {}, {"editor", "coordinator"}),
+    ("POST", "/api/v1/loudspeakers/communes", "json", lambda r, t: {"name": f"Xã API {r}"}, {"coordinator"}),
+    ("POST", "/api/v1/loudspeakers/communes/{commune}/slots", "json", lambda r, t: {"start": f"{ROLES.index(r) + 8}:45"},
+     {"coordinator"}),
+    ("DELETE", "/api/v1/loudspeakers/slots/{slot}", "json", None, {"coordinator"}),
+    ("POST", "/api/v1/channels/items/{item}/recordings", "file", lambda r, t: {}, {"editor", "coordinator"}),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("method,path,kind,payload,allowed", ENDPOINTS, ids=[f"{e[0]} {e[1]}" for e in ENDPOINTS])
+def test_permission_matrix(login, settings, targets, role, method, path, kind, payload, allowed):
+    c = login(role)
+    url = path.format(**targets)
+    before = audit_count(settings)
+    if kind == "json":
+        r = c.request(method, url, json=payload(role, targets) if payload else None)
+    elif kind == "form":
+        r = c.request(method, url, data={**payload(role, targets), "csrf_token": c.csrf}, follow_redirects=False)
+    else:
+        r = c.request(method, url, data={"csrf_token": c.csrf}, files={"file": ("a.wav", wav_bytes(1.0), "audio/wav")},
+                      follow_redirects=False)
+    if role in allowed or role == "admin":
+        assert r.status_code in (200, 201, 204, 303), r.text
+        assert audit_count(settings) > before
+    else:
+        assert r.status_code == 403, r.text
+        assert audit_count(settings) == before
+
+
+def test_anonymous_cannot_write(client, targets, settings):
+    before = audit_count(settings)
+    assert client.post("/api/v1/loudspeakers/communes", json={"name": "X"}).status_code == 401
+    assert client.post("/loudspeakers/communes", data={"name": "X"}, follow_redirects=False).status_code == 303
+    assert audit_count(settings) == before
