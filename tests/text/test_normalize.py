@@ -24,6 +24,7 @@ def test_decomposed_input_and_whitespace():
     assert normalize(nfd) == "Tiêm vắc xin xong có khỏe không?"
     assert normalize("vắc\u200bxin\ufeff") == "vắcxin"
     assert normalize("  ") == ""
+    assert normalize("ÐÃ TIÊM") == "ĐÃ TIÊM"
 
 
 @pytest.mark.parametrize("text, folded", [

@@ -27,3 +27,4 @@ def test_fold_ignores_normalisation(s):
 def test_scrub_never_raises_and_keeps_lines(s):
     out = scrub(s)
     assert out.count("\n") == s.count("\n")
+    assert scrub(out) == out

@@ -18,6 +18,7 @@ SHAPES = {"\u0302", "\u0306", "\u031b"}  # circumflex (â ê ô), breve (ă), ho
 VOWELS = set("aeiouy")
 CODAS = {"", "c", "ch", "m", "n", "ng", "nh", "p", "t"}
 INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+INVISIBLE.update({ord("Ð"): "Đ", ord("ð"): "đ"})  # Icelandic eth typed for Vietnamese Đ
 
 _TOKEN = re.compile(r"(?:[^\W\d_][\u0300-\u036f]*)+")
 _SYLLABLE = re.compile(r"[^\W_]+")
@@ -70,7 +71,7 @@ def _place_tone(token: str) -> str:
 
 
 def normalize(s: str) -> str:
-    """NFC, one tone-mark placement, invisible characters removed, whitespace collapsed; case kept."""
+    """NFC, one tone-mark placement, invisible characters removed, "Ð" read as "Đ", whitespace collapsed; case kept."""
     s = unicodedata.normalize("NFC", s).translate(INVISIBLE)
     s = " ".join(s.split())
     return unicodedata.normalize("NFC", _TOKEN.sub(lambda m: _place_tone(m.group()), s))

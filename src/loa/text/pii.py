@@ -11,7 +11,8 @@ import re
 import unicodedata
 from typing import NamedTuple
 
-PLACEHOLDERS = {"phone": "[SĐT]", "id": "[CCCD]", "email": "[EMAIL]", "plate": "[BIỂN SỐ]", "address": "[ĐỊA CHỈ]"}
+PLACEHOLDERS = {"phone": "[SĐT]", "id": "[CCCD]", "email": "[EMAIL]", "plate": "[BIỂN SỐ]", "address": "[ĐỊA CHỈ]",
+                "account": "[STK]"}
 
 
 class Pii(NamedTuple):
@@ -43,14 +44,21 @@ _NOT_STREET = set("""Bộ Sở Ủy Ủy Trung Bệnh Trạm Quyết Công Thôn
     Chính Quốc Người Tôi Em Anh Chị Cháu Con Mình Ông Bà Bác Cô Chú Ngày Tháng Năm Giờ""".split())
 
 # Runs of digits with single separators; "x"/"*" may mask the last digits ("028 3822 xxxx").
-_NUMBER_RUN = re.compile(r"(?<![\w/.,@-])(?:\(\+?\d{1,4}\)|\+?\d[\dxX*]*)(?:[ .\-]?(?:\(\d{1,4}\)|[\dxX*]+))*"
-                         r"(?![\w@]|[/,.]\d)")
+# A group follows a separator or a closing bracket, so a run splits into groups one way only (no backtracking blow-up).
+_NUMBER_RUN = re.compile(r"(?<![\w/.,@-])(?:\(\+?\d{1,4}\)|\+?\d[\dxX*]*)"
+                         r"(?:(?:[ .\-]|(?<=\)))(?:\(\d{1,4}\)|[\dxX*]+))*+(?![\w@]|[/,.]\d)")
 _SERVICE_BEFORE = re.compile(r"(?i:hotline|tổng đài|đường dây nóng)[^\n\d]{0,12}$")
+MAX_GROUPS = 6  # "+84 (28) 38 22 12 34": no phone or ID number is written in more groups
 _GROUP = re.compile(r"\(?\+?[\dxX*]+\)?")
 _MONEY_AFTER = re.compile(r"\s*(?:đồng|đ\b|vnđ|vnd|triệu|tỷ|tỉ|nghìn|ngàn|k\b|usd|\$|%|ca\b|liều|người|mũi)",
                           re.IGNORECASE)
 _ID_BEFORE = re.compile(r"(?:cmnd|cccd|căn cước|chứng minh|định danh|hộ chiếu|số id)[\w\s:.#/]{0,12}$", re.IGNORECASE)
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+(?:@|\s?[(\[{]at[)\]}]\s?)[\w-]+(?:(?:\.|\s?[(\[{]dot[)\]}]\s?)[\w-]+)+")
+# Passport (after the word), health-insurance card ("DN4010120012345") and bank account (after the word) numbers.
+_PASSPORT = re.compile(r"(?i:hộ chiếu|passport)[ \t:.#]*(?:(?i:số)[ \t:]*)?(?P<n>[A-Z]\d{7,8})\b")
+_INSURANCE_CARD = re.compile(r"(?<!\w)(?P<n>[A-Z]{2}\d{13})(?!\w)")
+_ACCOUNT = re.compile(r"(?<!\w)(?i:stk|số tài khoản|số tk|tài khoản số|tài khoản|tk)[ \t:.#]*(?:(?i:số)[ \t:]*)?"
+                      r"(?P<n>\d(?:[ .-]?\d){7,18})(?![\w]|[.,]\d)")
 _PLATE = re.compile(r"(?<![\w.,/-])\d{2}-?[A-Z]{1,2}\d?[ .-]?(?:\d{3}\.\d{2}|\d{4,5})(?![\w]|[.,]\d)")
 _PLATE_LOWER = re.compile(r"(?<![\w.,/-])\d{2}[a-z]{1,2}\d?-(?:\d{3}\.\d{2}|\d{4,5})(?![\w]|[.,]\d)")
 _ADDRESS_NUMBERED = re.compile(rf"(?<![\w/])(?P<prefix>(?i:số nhà|nhà số|số|nhà|sn)){_SP}*(?P<house>{_HOUSE}),?{_SP}*"
@@ -93,7 +101,7 @@ def _numbers(s: str) -> list[Pii]:
         groups = list(_GROUP.finditer(run.group()))
         i = 0
         while i < len(groups):
-            for j in range(len(groups) - 1, i - 1, -1):
+            for j in range(min(len(groups), i + MAX_GROUPS) - 1, i - 1, -1):
                 start, end = run.start() + groups[i].start(), run.start() + groups[j].end()
                 text, digits = s[start:end], _digits(s[start:end])
                 if digits.startswith(("1800", "1900")):
@@ -146,6 +154,8 @@ def find_pii(s: str) -> list[Pii]:
     spans = [Pii("email", m.start(), m.end()) for m in _EMAIL.finditer(s)]
     spans += [Pii("plate", m.start(), m.end()) for p in (_PLATE, _PLATE_LOWER) for m in p.finditer(s)]
     spans += _addresses(s)
+    for kind, pattern in (("id", _PASSPORT), ("id", _INSURANCE_CARD), ("account", _ACCOUNT)):
+        spans += [Pii(kind, m.start("n"), m.end("n")) for m in pattern.finditer(s) if not _MONEY_AFTER.match(s, m.end())]
     spans += _numbers(s)
     spans.sort(key=lambda p: (p.start, -p.end))
     merged: list[Pii] = []
