@@ -155,7 +155,8 @@ def find_pii(s: str) -> list[Pii]:
     spans += [Pii("plate", m.start(), m.end()) for p in (_PLATE, _PLATE_LOWER) for m in p.finditer(s)]
     spans += _addresses(s)
     for kind, pattern in (("id", _PASSPORT), ("id", _INSURANCE_CARD), ("account", _ACCOUNT)):
-        spans += [Pii(kind, m.start("n"), m.end("n")) for m in pattern.finditer(s) if not _MONEY_AFTER.match(s, m.end())]
+        spans += [Pii(kind, m.start("n"), m.end("n")) for m in pattern.finditer(s)
+                  if not _MONEY_AFTER.match(s, m.end())]
     spans += _numbers(s)
     spans.sort(key=lambda p: (p.start, -p.end))
     merged: list[Pii] = []
