@@ -1,44 +1,72 @@
-"""Matching texts to the claim registry with ``loa.search``: each claim and each of its known phrasings is a
-document; a long post is also searched sentence by sentence; a denial of a claim is never a match of it."""
+"""Matching texts to the claim registry with ``loa.search``.
+
+Each claim and each of its known phrasings is a document, also in its diacritics-folded form (so a post typed
+without accents meets its claim in every lexical stage); a longer post is searched whole, by sentence and by
+clause; the fused score comes from a ranker fitted for claim matching (``data/ranker.json``, written by
+``bench/claims_matching.py --train`` from variants of the registry itself). A text that denies the claim
+(:func:`loa.search.negation.contradicts`, applied clause by clause) is never a match of it.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 import threading
+from pathlib import Path
 
+import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from loa.claims.config import ClaimsSettings
 from loa.claims.models import Claim
-from loa.search import Index
-from loa.text import expand_abbreviations, sentences
+from loa.search import Index, contradicts
+from loa.search.rank import NAMES, Ranker
+from loa.text import expand_abbreviations, normalize, sentences, strip_diacritics
 
+RANKER = Path(__file__).parent / "data" / "ranker.json"
 _lock = threading.Lock()
 _cache: dict[str, tuple[str, Index]] = {}
+_REPORTED = re.compile(r"^.*?\b(?:nói|bảo|kể|đồn|rằng|bàn tán|truyền tai nhau|chia sẻ|viết)\b\s*(?:là|rằng)?\s*:?\s*",
+                       re.IGNORECASE)
+_CLAUSE = re.compile(r"\s*(?:[,;:!?…]+|\.\s|\bvà\b|\bnhưng\b|\bmà\b)\s*", re.IGNORECASE)
+
+
+def ranker(semantic: bool) -> Ranker | None:
+    """The claims ranker for a lexical or hybrid index (None: loa.search's default)."""
+    if not RANKER.exists():
+        return None
+    entry = json.loads(RANKER.read_text()).get("hybrid" if semantic else "lexical")
+    if not entry or list(entry["names"]) != list(NAMES):
+        return None
+    return Ranker(np.array(entry["weights"], dtype=np.float64), float(entry["bias"]))
 
 
 def documents(claims: list[Claim]) -> list[tuple[str, str, dict]]:
+    """Every claim text and phrasing, as written and folded."""
     docs = []
     for c in claims:
         for n, body in enumerate([c.text, *(c.phrasings or [])]):
-            docs.append((f"{c.id}:{n}", body, {"claim_id": c.id, "status": c.status}))
+            meta = {"claim_id": c.id, "status": c.status}
+            docs.append((f"{c.id}:{n}", body, meta))
+            docs.append((f"{c.id}:{n}:f", strip_diacritics(body), meta))
     return docs
 
 
-def registry_index(db: Session, semantic: bool = False) -> Index:
+def registry_index(db: Session, semantic: bool = False, fitted: bool = True) -> Index:
     """The in-memory index of matchable claims, rebuilt when the registry changes."""
     from loa.claims.service import MATCHABLE
 
     claims = list(db.scalars(select(Claim).where(Claim.status.in_(MATCHABLE)).order_by(Claim.id)))
     docs = documents(claims)
     signature = hashlib.sha1(repr([(d[0], d[1], d[2]["status"]) for d in docs]).encode()).hexdigest()
-    url = f"{db.get_bind().url}|{semantic}"
+    url = f"{db.get_bind().url}|{semantic}|{fitted}"
     with _lock:
         cached = _cache.get(url)
         if cached and cached[0] == signature:
             return cached[1]
-        index = Index("claims", semantic=semantic)
+        index = Index("claims", semantic=semantic, ranker=ranker(semantic) if fitted else None)
         if docs:
             index.add(docs)
         _cache[url] = (signature, index)
@@ -46,11 +74,19 @@ def registry_index(db: Session, semantic: bool = False) -> Index:
 
 
 def passages(text: str) -> list[str]:
-    """The whole text and, for a longer post, each of its sentences."""
+    """The whole text and, for a longer post, each sentence and clause of it, also without a leading
+    reported-speech frame ("nghe bà con nói ...", "... bàn tán rằng ...")."""
     parts = [text]
-    if len(text.split()) > 12:
-        parts += [s for s in sentences(text) if len(s.split()) >= 3]
-    return parts
+    if len(text.split()) > 10:
+        for s in sentences(text):
+            parts.append(s)
+            parts += [c for c in _CLAUSE.split(s) if len(c.split()) >= 4]
+    parts += [_REPORTED.sub("", p, count=1) for p in parts]
+    return list(dict.fromkeys(p.strip() for p in parts if len(p.split()) >= 3))
+
+
+def queries(text: str) -> list[str]:
+    return list(dict.fromkeys(q for p in passages(text) for q in (p, expand_abbreviations(p))))
 
 
 def best(db: Session, text: str, settings: ClaimsSettings) -> dict:
@@ -60,24 +96,54 @@ def best(db: Session, text: str, settings: ClaimsSettings) -> dict:
         return empty
     index = registry_index(db, settings.semantic)
     top = None
-    for part in passages(text):
-        for query in dict.fromkeys([part, expand_abbreviations(part)]):
-            for hit in index.search(query, k=3):
-                if top is None or hit.score > top.score:
-                    top = hit
+    for query in queries(text):
+        for hit in index.search(query, k=3):
+            if top is None or hit.score > top.score:
+                top = hit
     if top is None or top.score < settings.suggest_threshold:
         return empty
     claim = db.get(Claim, top.meta["claim_id"])
-    negated = _denies(text, index, claim.id)
+    negated = denies(text, [claim.text, *(claim.phrasings or [])])
     decision = "none" if negated else ("match" if top.score >= settings.match_threshold else "suggest")
     return {"decision": decision, "claim_id": claim.id, "claim": claim.text, "score": round(top.score, 4),
             "negated": negated, "verdict": claim.verdict}
 
 
-def _denies(text: str, index: Index, claim_id: int) -> bool:
-    """True when any passage of ``text`` that retrieves the claim denies it."""
-    for part in passages(text):
-        for hit in index.search(part, k=5, filters={"claim_id": claim_id}):
-            if hit.negated:
-                return True
-    return False
+def _clauses(text: str) -> list[str]:
+    out = [text]
+    for s in sentences(text):
+        out.append(s)
+        out += [c for c in _CLAUSE.split(s) if len(c.split()) >= 2]
+    return list(dict.fromkeys(c.strip() for c in out if c.strip()))
+
+
+_CURE_FOLDED = re.compile(r"\b(khong|ko|k|la|thuoc|de|giup|se|duoc)\s+chua\b|\bchua(?=\s+(khoi|benh|tri|covid|dut)\b)",
+                          re.IGNORECASE)
+
+
+def _for_negation(text: str) -> str:
+    """Spell "chữa" (to cure) as its synonym "trị" before the negation check: folded, ``loa.search.negation``
+    reads it as the negator "chưa" (not yet). In text typed without accents, "chua" after a negator or a
+    copula, or before "khỏi"/"bệnh", is taken as "chữa"."""
+    text = re.sub(r"\b([cC])hữa\b", lambda m: "trị" if m.group(1) == "c" else "Trị", normalize(text))
+    return _CURE_FOLDED.sub(lambda m: (m.group(1) + " tri") if m.group(1) else "tri", text)
+
+
+def _content(text: str) -> set[str]:
+    return {w for w in strip_diacritics(text).lower().split() if len(w) > 1} - {"khong", "ko", "chua", "la", "thi"}
+
+
+def _comparable(a: str, b: str) -> bool:
+    """Two clauses about the same thing: each shares at least 40% of its content words with the other."""
+    ca, cb = _content(a), _content(b)
+    shared = len(ca & cb)
+    return bool(ca and cb) and shared >= 0.4 * len(ca) and shared >= 0.4 * len(cb)
+
+
+def denies(text: str, claim_texts: list[str]) -> bool:
+    """True when the text contradicts one of the claim's texts, whole or clause by comparable clause."""
+    mine = [_for_negation(c) for c in _clauses(text)]
+    theirs = [_for_negation(c) for t in claim_texts for c in _clauses(t)]
+    whole = [_for_negation(t) for t in claim_texts]
+    return any(contradicts(b, mine[0]) for b in whole) or any(
+        contradicts(b, a) for a in mine[1:] for b in theirs if _comparable(a, b))
