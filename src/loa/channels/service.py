@@ -84,6 +84,16 @@ def create_commune(db: Session, user: User, name: str, district: str = "", langu
     return commune
 
 
+def parse_day(text: str | None) -> date:
+    """"2021-09-20" → a date; empty means today (local)."""
+    if not text:
+        return datetime.now(LOCAL).date()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UserError("Ngày không hợp lệ (YYYY-MM-DD).", "Invalid date (YYYY-MM-DD).") from None
+
+
 def parse_time(value) -> time:
     """"6:00", "17h30", "6h" → a time of day."""
     if isinstance(value, time):

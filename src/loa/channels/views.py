@@ -4,7 +4,7 @@ the public portal (/tin-tuc) with its feeds (/kenh/...), and their JSON API."""
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime
+from datetime import datetime
 
 from fastapi import APIRouter, Depends, Request, UploadFile
 from fastapi.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
@@ -30,15 +30,6 @@ MEDIA = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml
 
 def base_url(request: Request) -> str:
     return str(request.base_url).rstrip("/")
-
-
-def parse_day(text: str | None) -> date:
-    if not text:
-        return datetime.now(LOCAL).date()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UserError("Ngày không hợp lệ (YYYY-MM-DD).", "Invalid date (YYYY-MM-DD).") from None
 
 
 def page(request: Request, template: str, ctx: dict | None = None):
@@ -81,7 +72,7 @@ async def commune_create(request: Request, db: Session = Depends(get_db), user: 
 def commune_page(commune_id: int, request: Request, date: str = "", db: Session = Depends(get_db),
                  user: User = Depends(current_user)):
     commune = service.get_commune(db, commune_id)
-    day = parse_day(date)
+    day = service.parse_day(date)
     return page(request, "channels/commune.html", {
         "commune": commune, "day": day, "entries": service.daily_playlist(db, commune, day),
         "manager": user.has_role(*MANAGERS), "recorder": user.has_role(*RECORDERS)})
@@ -110,7 +101,7 @@ def slot_delete(slot_id: int, db: Session = Depends(get_db), user: User = Depend
 @router.get("/loudspeakers/communes/{commune_id}/playlist.m3u")
 def playlist_file(commune_id: int, request: Request, date: str = "", db: Session = Depends(get_db),
                   user: User = Depends(current_user)):
-    commune, day = service.get_commune(db, commune_id), parse_day(date)
+    commune, day = service.get_commune(db, commune_id), service.parse_day(date)
     text = service.playlist_m3u(commune, day, service.daily_playlist(db, commune, day), base_url(request))
     name = f"loa-{content.slugify(commune.name)}-{day:%Y-%m-%d}.m3u"
     return PlainTextResponse(text, media_type="audio/x-mpegurl; charset=utf-8",
@@ -255,7 +246,7 @@ def api_slot_delete(slot_id: int, db: Session = Depends(get_db), user: User = De
 @api.get("/loudspeakers/communes/{commune_id}/playlist")
 def api_playlist(commune_id: int, request: Request, date: str = "", db: Session = Depends(get_db),
                  user: User = Depends(current_user)):
-    commune, day = service.get_commune(db, commune_id), parse_day(date)
+    commune, day = service.get_commune(db, commune_id), service.parse_day(date)
     return {"commune": commune_dict(commune), "date": day.isoformat(), "entries": [
         {"slot": f"{e.slot.start:%H:%M}", "item_id": e.item.id, "title": e.item.title, "language": e.language,
          "source": e.source, "seconds": e.seconds,
