@@ -40,7 +40,7 @@ def to_csv(rows: list[list], delimiter: str = ",") -> bytes:
 def last_days(content: bytes, n: int, columns: list[str] | None = None) -> list[list[str]]:
     """The header and last ``n`` rows of a wide file, keeping only ``columns`` (all when None)."""
     rows = table(content)
-    keep = [0] + [i for i, h in enumerate(rows[0]) if columns is None or h in columns]
+    keep = [0] + [i for i, h in enumerate(rows[0]) if i and (columns is None or h in columns)]
     return [[r[i] for i in keep] for r in [rows[0]] + rows[1:][-n:]]
 
 
