@@ -66,6 +66,7 @@ def test_syllables_words_sentences():
     w = words(text)
     assert "vắc_xin" in w and "bác_sĩ" in w and "rượu_bia" in w and "?" not in w
     assert words("khoẻ") == ["khỏe"] and words("...") == [] and words("") == []
+    assert words("Cảm ơn bác sĩ! Cảm ơn bác sĩ.\nhoà") == ["cảm_ơn", "bác_sĩ", "cảm_ơn", "bác_sĩ", "hòa"]
     assert sentences("Tôi đi tiêm. Bạn có đi không?\nNgày 15/7/2021 có 1.234 ca") == [
         "Tôi đi tiêm.", "Bạn có đi không?", "Ngày 15/7/2021 có 1.234 ca"]
     assert sentences("   \n") == []

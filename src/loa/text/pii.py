@@ -38,7 +38,7 @@ _NOT_HOUSE_BEFORE = re.compile(
     r"hướng dẫn|điều|khoản|mục|chương|phụ lục|bảng|hình|trang|mũi|liều|lần|loại|huyết áp|ha|tỷ lệ|tỉ lệ|ngày|"
     r"tháng|năm|lúc|ký hiệu|phòng|giường|khoa|tầng)[ \t:]*$")
 # Capitalised words that follow "số N" or "N/M" without being a street.
-_NOT_STREET = set("""Bộ Sở Ủy Ủy Trung Bệnh Trạm Quyết Công Thông Nghị Chỉ Kế Hướng Văn Điều Khoản Phụ Mục Chương Ban
+_NOT_STREET = set("""Bộ Sở Ủy Uỷ Trung Bệnh Trạm Quyết Công Thông Nghị Chỉ Kế Hướng Văn Điều Khoản Phụ Mục Chương Ban
     Phòng Cục Viện Khoa Tổ Đội Xã Phường Huyện Quận Tỉnh Thành Pfizer Moderna AstraZeneca Astra Vero Sinopharm
     Sputnik Abdala Covaxin Janssen Comirnaty Spikevax Hayat Nanocovax Covivac Novavax Corona Covid Delta Omicron
     Chính Quốc Người Tôi Em Anh Chị Cháu Con Mình Ông Bà Bác Cô Chú Ngày Tháng Năm Giờ""".split())
@@ -53,7 +53,7 @@ _GROUP = re.compile(r"\(?\+?[\dxX*]+\)?")
 _MONEY_AFTER = re.compile(r"\s*(?:đồng|đ\b|vnđ|vnd|triệu|tỷ|tỉ|nghìn|ngàn|k\b|usd|\$|%|ca\b|liều|người|mũi)",
                           re.IGNORECASE)
 _ID_BEFORE = re.compile(r"(?:cmnd|cccd|căn cước|chứng minh|định danh|hộ chiếu|số id)[\w\s:.#/]{0,12}$", re.IGNORECASE)
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+(?:@|\s?[(\[{]at[)\]}]\s?)[\w-]+(?:(?:\.|\s?[(\[{]dot[)\]}]\s?)[\w-]+)+")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+(?:@| ?[(\[{]at[)\]}] ?)[\w-]+(?:(?:\.| ?[(\[{]dot[)\]}] ?)[\w-]+)+")
 # Passport (after the word), health-insurance card ("DN4010120012345") and bank account (after the word) numbers.
 _PASSPORT = re.compile(r"(?i:hộ chiếu|passport)[ \t:.#]*(?:(?i:số)[ \t:]*)?(?P<n>[A-Z]\d{7,8})\b")
 _INSURANCE_CARD = re.compile(r"(?<!\w)(?P<n>[A-Z]{2}\d{13})(?!\w)")

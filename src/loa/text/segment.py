@@ -8,6 +8,7 @@ from functools import lru_cache
 from loa.text.normalize import normalize
 
 _WORDY = re.compile(r"[^\W_]")
+_SENTENCE_END = re.compile(r"(?<=[.!?…;])\s+")
 
 
 @lru_cache(maxsize=100_000)
@@ -20,14 +21,15 @@ def _segment(text: str) -> tuple[str, ...]:
 def words(s: str) -> list[str]:
     """Lower-cased words of ``s``, compounds joined with "_" ("vắc_xin"), punctuation dropped.
 
-    Segmentation runs once per distinct normalised text (cached); a text of one syllable skips the tagger.
+    The tagger runs once per distinct sentence (cached: greetings and shared posts repeat); a lone syllable skips it.
     """
-    text = normalize(s)
-    if not _WORDY.search(text):
-        return []
-    if " " not in text and text.isalnum():
-        return [text.lower()]
-    return list(_segment(text))
+    out: list[str] = []
+    for chunk in _SENTENCE_END.split(normalize(s)):
+        if " " not in chunk and chunk.isalnum():
+            out.append(chunk.lower())
+        elif _WORDY.search(chunk):
+            out.extend(_segment(chunk))
+    return out
 
 
 def sentences(s: str) -> list[str]:
