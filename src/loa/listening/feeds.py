@@ -110,7 +110,7 @@ def parse_feed(data: bytes, content_type: str = "") -> list[Post]:
     posts = []
     for entry in parsed.entries:
         title = _plain(entry.get("title", ""))
-        summary = _plain(entry.get("summary", "") or "".join(c.get("value", "") for c in entry.get("content", [])))
+        summary = _plain("".join(c.get("value", "") for c in entry.get("content", [])) or entry.get("summary", ""))
         text = title if not summary or summary.startswith(title) else f"{title}. {summary}" if title else summary
         when = entry.get("published_parsed") or entry.get("updated_parsed")
         published = datetime(*when[:6], tzinfo=timezone.utc) if when else datetime.now(timezone.utc)

@@ -241,10 +241,10 @@ class Ingestor:
                 row["id"] = item_id
             self.stats.added += len(ids)
         if reposts:
-            db.execute(update(Item).where(Item.id == bindparam("tid")).values(
-                copies=Item.copies + bindparam("dc"), engagement=Item.engagement + bindparam("de")),
-                [{"tid": i, "dc": c, "de": e} for i, (c, e) in reposts.items()],
-                execution_options={"synchronize_session": False})
+            t = Item.__table__
+            db.execute(update(t).where(t.c.id == bindparam("tid")).values(
+                copies=t.c.copies + bindparam("dc"), engagement=t.c.engagement + bindparam("de")),
+                [{"tid": i, "dc": c, "de": e} for i, (c, e) in reposts.items()])
         if seen_rows:
             db.execute(insert(SeenPost), seen_rows)
         if self.check_claims:
@@ -324,9 +324,9 @@ def add_counts(db: Session, counts: dict[tuple[date, int], list[int]]) -> None:
         else:
             inserts.append({"day": d, "topic": t, **values})
     if updates:
-        db.execute(update(DailyCount).where(DailyCount.id == bindparam("cid")).values(
-            **{k: getattr(DailyCount, k) + bindparam("d_" + k) for k in cols}), updates,
-            execution_options={"synchronize_session": False})
+        t = DailyCount.__table__
+        db.execute(update(t).where(t.c.id == bindparam("cid")).values(
+            **{k: t.c[k] + bindparam("d_" + k) for k in cols}), updates)
     if inserts:
         db.execute(insert(DailyCount), inserts)
 
