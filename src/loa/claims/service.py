@@ -256,20 +256,16 @@ def transition(db: Session, claim: Claim, to: str, user: User | None, note: str 
 
 
 def _offer_to_content(db: Session, claim: Claim, user: User | None) -> None:
-    """A published claim becomes a fact-check content item for the other channels (when content exists)."""
-    import importlib.util
-
-    if claim.content_item_id or importlib.util.find_spec("loa.content.service") is None:
-        return
+    """A published claim becomes a fact-check draft in the content library, for the other channels."""
+    from loa.claims import publishing
     from loa.content import service as content
 
-    if not hasattr(content, "create_item"):
+    if claim.content_item_id or user is None:
         return
-    from loa.claims import publishing
-
-    item = content.create_item(db, kind="fact_check", title=publishing.title(claim),
-                               body=publishing.article_text(claim), author=user)
-    claim.content_item_id = getattr(item, "id", None)
+    item = content.create_item(db, kind="fact_check", title=publishing.title(claim)[:200],
+                               body=publishing.article_text(claim), author=user, states_health_facts=True,
+                               source=", ".join(s.url for s in claim.sources)[:500])
+    claim.content_item_id = item.id
 
 
 # ---- import -------------------------------------------------------------------------------------------
@@ -504,3 +500,27 @@ def triage_dismiss(db: Session, item_id: int, user: User | None, reason: str) ->
 def seen_since(db: Session, since: datetime) -> int:
     return db.scalar(select(func.count()).select_from(ClaimAppearance)
                      .where(ClaimAppearance.seen_at >= since, ClaimAppearance.confirmed.is_(True))) or 0
+
+
+# ---- public ------------------------------------------------------------------------------------------
+
+def published(db: Session) -> list[Claim]:
+    return list(db.scalars(select(Claim).where(Claim.status == "published")
+                           .order_by(Claim.published_at.desc(), Claim.id.desc())))
+
+
+def search_published(db: Session, q: str, limit: int = 30) -> list[Claim]:
+    """Published fact-checks for a search box: ranked by ``loa.search``, then plain text matches."""
+    from loa.claims import matching
+
+    claims = published(db)
+    if not q.strip():
+        return claims[:limit]
+    by_id = {c.id: c for c in claims}
+    found: list[int] = []
+    for hit in matching.registry_index(db).search(q, k=limit * 2, filters={"status": "published"}):
+        if hit.meta["claim_id"] in by_id and hit.meta["claim_id"] not in found and hit.score >= 0.05:
+            found.append(hit.meta["claim_id"])
+    needle = fold(normalize(q)).lower()
+    found += [c.id for c in claims if c.id not in found and needle in fold(c.text + " " + c.explanation).lower()]
+    return [by_id[i] for i in found[:limit]]

@@ -1,0 +1,370 @@
+"""The misinformation desk (/claims, staff), the public fact-checks (/kiem-chung, anonymous) and the JSON API."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from loa.auth.models import User
+from loa.claims import publishing, service
+from loa.claims.models import STATUSES, TRIAGE_STATUSES, VERDICTS, Claim
+from loa.config import Settings
+from loa.errors import UserError
+from loa.web.deps import current_user, get_db, get_settings, lang, render
+
+router = APIRouter()
+api = APIRouter(tags=["claims"])
+
+
+def organisation(settings: Settings) -> str:
+    return f"Sở Y tế {settings.province}"
+
+
+def base_url(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+def page(request: Request, template: str, ctx: dict | None = None, status: int = 200):
+    language = lang(request)
+    ctx = {"verdicts": VERDICTS, "statuses": STATUSES, "triage_statuses": TRIAGE_STATUSES, **(ctx or {})}
+    ctx["lbl"] = lambda mapping, key: (mapping[key][0 if language == "vi" else 1] if key in mapping else key or "")
+    return render(request, template, ctx, status)
+
+
+def _form_id(value) -> int:
+    value = str(value or "").strip()
+    if not value.isdigit():
+        raise UserError("Cần chọn một tin trong danh mục.", "Choose a claim from the registry.", 422)
+    return int(value)
+
+
+# ---- public pages ------------------------------------------------------------------------------------
+
+@router.get("/kiem-chung")
+def public_index(request: Request, q: str = "", db: Session = Depends(get_db)):
+    return page(request, "claims/public_index.html", {"claims": service.search_published(db, q), "q": q})
+
+
+@router.get("/kiem-chung/rss.xml")
+def public_rss(request: Request, db: Session = Depends(get_db), settings: Settings = Depends(get_settings)):
+    body = publishing.rss(service.published(db), base_url(request), organisation(settings))
+    return Response(body, media_type="application/rss+xml; charset=utf-8")
+
+
+@router.get("/kiem-chung/{key}")
+def public_page(request: Request, key: str, db: Session = Depends(get_db),
+                settings: Settings = Depends(get_settings)):
+    claim = service.published_claim(db, key)
+    review = publishing.claim_review(claim, base_url(request), organisation(settings),
+                                     service.appearances(db, claim, 5))
+    return page(request, "claims/public_page.html", {"claim": claim, "review": review,
+                                                     "organisation": organisation(settings)})
+
+
+# ---- the desk ----------------------------------------------------------------------------------------
+
+@router.get("/claims")
+def desk(request: Request, status: str = "", q: str = "", db: Session = Depends(get_db),
+         user: User = Depends(current_user)):
+    claims = service.list_claims(db, status or None, q)
+    counts = {s: len(service.list_claims(db, s)) for s in STATUSES}
+    return page(request, "claims/desk.html", {"claims": claims, "status": status, "q": q, "counts": counts,
+                                              "triage_open": service.triage_count(db),
+                                              "can_work": user.has_role(*service.WORK_ROLES),
+                                              "can_import": user.has_role(*service.IMPORT_ROLES)})
+
+
+@router.post("/claims/import")
+async def desk_import(request: Request, file: UploadFile | None = None, starter: str = "",
+                      db: Session = Depends(get_db), user: User = Depends(current_user)):
+    if starter:
+        counts = service.import_starter(db, user)
+    else:
+        if file is None or not file.filename:
+            raise UserError("Hãy chọn tệp cần nhập.", "Choose a file to import.", 422)
+        counts = service.import_claims(db, await file.read(), user)
+    return RedirectResponse(f"/claims?imported={counts['created']}", status_code=303)
+
+
+@router.get("/claims/new")
+def claim_new_page(request: Request, user: User = Depends(current_user)):
+    return page(request, "claims/new.html", {})
+
+
+@router.post("/claims/new")
+async def claim_new(request: Request, db: Session = Depends(get_db), user: User = Depends(current_user)):
+    form = await request.form()
+    claim = service.create_claim(db, user, text=form.get("text", ""), tags=str(form.get("tags", "")),
+                                 original_text=form.get("original_text", ""),
+                                 original_language=form.get("original_language", "vi"))
+    return RedirectResponse(f"/claims/{claim.id}", status_code=303)
+
+
+@router.get("/claims/check")
+def check_page(request: Request, user: User = Depends(current_user)):
+    return page(request, "claims/check.html", {})
+
+
+@router.post("/claims/check")
+async def check_submit(request: Request, db: Session = Depends(get_db), user: User = Depends(current_user)):
+    form = await request.form()
+    if not user.has_role(*service.WORK_ROLES):
+        raise UserError("Bạn không có quyền thực hiện thao tác này.", "You may not do this.", 403)
+    reach = str(form.get("reach", "1")).strip()
+    result = service.check_text(db, str(form.get("text", "")), reach=int(reach) if reach.isdigit() else 1,
+                                origin="desk")
+    return page(request, "claims/check.html", {"result": result, "text": form.get("text", ""),
+                                               "claim": db.get(Claim, result["claim_id"]) if result["claim_id"] else None})
+
+
+@router.get("/claims/triage")
+def triage_page(request: Request, db: Session = Depends(get_db), user: User = Depends(current_user)):
+    return page(request, "claims/triage.html", {"items": service.triage_queue(db),
+                                                "claims": service.list_claims(db),
+                                                "can_work": user.has_role(*service.WORK_ROLES)})
+
+
+@router.post("/claims/triage/{item_id}/link")
+async def triage_link(request: Request, item_id: int, db: Session = Depends(get_db),
+                      user: User = Depends(current_user)):
+    form = await request.form()
+    service.triage_link(db, item_id, _form_id(form.get("claim_id")), user)
+    return RedirectResponse("/claims/triage", status_code=303)
+
+
+@router.post("/claims/triage/{item_id}/open")
+async def triage_open(request: Request, item_id: int, db: Session = Depends(get_db),
+                      user: User = Depends(current_user)):
+    form = await request.form()
+    claim = service.triage_open(db, item_id, user, str(form.get("text", "")))
+    return RedirectResponse(f"/claims/{claim.id}", status_code=303)
+
+
+@router.post("/claims/triage/{item_id}/dismiss")
+async def triage_dismiss(request: Request, item_id: int, db: Session = Depends(get_db),
+                         user: User = Depends(current_user)):
+    form = await request.form()
+    service.triage_dismiss(db, item_id, user, str(form.get("reason", "")))
+    return RedirectResponse("/claims/triage", status_code=303)
+
+
+@router.post("/claims/appearances/{appearance_id}")
+async def appearance_decide(request: Request, appearance_id: int, db: Session = Depends(get_db),
+                            user: User = Depends(current_user)):
+    form = await request.form()
+    app = service.confirm_appearance(db, appearance_id, user, form.get("accept") == "1")
+    return RedirectResponse(f"/claims/{app.claim_id}", status_code=303)
+
+
+@router.get("/claims/{claim_id}")
+def claim_page(request: Request, claim_id: int, db: Session = Depends(get_db), user: User = Depends(current_user)):
+    claim = service.get_claim(db, claim_id)
+    return page(request, "claims/claim.html", {
+        "claim": claim, "appearances": service.appearances(db, claim),
+        "transitions": service.allowed_transitions(claim, user), "can_work": user.has_role(*service.WORK_ROLES),
+        "public_url": publishing.url(base_url(request), claim),
+        "frozen": claim.status in ("concluded", "published"),
+        "spoken_draft": claim.spoken_text or publishing.spoken_version(claim),
+        "social_draft": claim.social_text or publishing.social_version(claim, base_url(request))})
+
+
+@router.post("/claims/{claim_id}")
+async def claim_edit(request: Request, claim_id: int, db: Session = Depends(get_db),
+                     user: User = Depends(current_user)):
+    form = await request.form()
+    fields = {k: form.get(k) for k in ("text", "verdict", "explanation", "tags", "original_text",
+                                       "original_language", "spoken_text", "social_text") if k in form}
+    service.update_claim(db, service.get_claim(db, claim_id), user, **fields)
+    return RedirectResponse(f"/claims/{claim_id}", status_code=303)
+
+
+@router.post("/claims/{claim_id}/sources")
+async def claim_source(request: Request, claim_id: int, db: Session = Depends(get_db),
+                       user: User = Depends(current_user)):
+    form = await request.form()
+    service.add_source(db, service.get_claim(db, claim_id), user, publisher=str(form.get("publisher", "")),
+                       url=str(form.get("url", "")), title=str(form.get("title", "")), date_=str(form.get("date", "")))
+    return RedirectResponse(f"/claims/{claim_id}#sources", status_code=303)
+
+
+@router.post("/claims/{claim_id}/sources/{source_id}/delete")
+def claim_source_delete(claim_id: int, source_id: int, db: Session = Depends(get_db),
+                        user: User = Depends(current_user)):
+    service.remove_source(db, service.get_claim(db, claim_id), user, source_id)
+    return RedirectResponse(f"/claims/{claim_id}#sources", status_code=303)
+
+
+@router.post("/claims/{claim_id}/status")
+async def claim_status(request: Request, claim_id: int, db: Session = Depends(get_db),
+                       user: User = Depends(current_user)):
+    form = await request.form()
+    service.transition(db, service.get_claim(db, claim_id), str(form.get("to", "")), user,
+                       str(form.get("note", "")))
+    return RedirectResponse(f"/claims/{claim_id}", status_code=303)
+
+
+# ---- JSON API ----------------------------------------------------------------------------------------
+
+class SourceIn(BaseModel):
+    publisher: str
+    url: str
+    title: str = ""
+    date: str | None = None
+
+
+class ClaimIn(BaseModel):
+    text: str
+    verdict: str | None = None
+    explanation: str = ""
+    tags: list[str] = Field(default_factory=list)
+    phrasings: list[str] = Field(default_factory=list)
+    original_text: str = ""
+    original_language: str = "vi"
+    sources: list[SourceIn] = Field(default_factory=list)
+
+
+class ClaimPatch(BaseModel):
+    text: str | None = None
+    verdict: str | None = None
+    explanation: str | None = None
+    tags: list[str] | None = None
+    phrasings: list[str] | None = None
+    original_text: str | None = None
+    original_language: str | None = None
+    spoken_text: str | None = None
+    social_text: str | None = None
+
+
+class TransitionIn(BaseModel):
+    to: str
+    note: str = ""
+
+
+class CheckIn(BaseModel):
+    text: str
+    reach: int = 1
+    origin: str = "api"
+    ref: str | None = None
+
+
+class LinkIn(BaseModel):
+    claim_id: int
+
+
+class OpenIn(BaseModel):
+    text: str = ""
+
+
+class DismissIn(BaseModel):
+    reason: str
+
+
+def claim_json(claim: Claim) -> dict:
+    return {"id": claim.id, "key": claim.key, "text": claim.text, "verdict": claim.verdict,
+            "verdict_label": service.verdict_label(claim.verdict), "status": claim.status,
+            "explanation": claim.explanation, "tags": claim.tags, "phrasings": claim.phrasings,
+            "original_text": claim.original_text, "original_language": claim.original_language,
+            "sources": [{"id": s.id, "publisher": s.publisher, "title": s.title, "url": s.url,
+                         "date": s.date.isoformat() if s.date else None} for s in claim.sources],
+            "times_seen": claim.times_seen, "reach": claim.reach,
+            "first_seen_at": claim.first_seen_at, "last_seen_at": claim.last_seen_at,
+            "author_id": claim.author_id, "concluded_by_id": claim.concluded_by_id,
+            "concluded_at": claim.concluded_at, "published_by_id": claim.published_by_id,
+            "published_at": claim.published_at, "spoken_text": claim.spoken_text, "social_text": claim.social_text,
+            "content_item_id": claim.content_item_id}
+
+
+def triage_json(item) -> dict:
+    return {"id": item.id, "text": item.text, "origin": item.origin, "reach": item.reach,
+            "times_seen": item.times_seen, "checkworthiness": item.checkworthiness, "priority": item.priority,
+            "status": item.status, "claim_id": item.claim_id, "reason": item.reason}
+
+
+@api.get("/claims")
+def api_list(status: str | None = None, q: str = "", db: Session = Depends(get_db),
+             user: User = Depends(current_user)):
+    return [claim_json(c) for c in service.list_claims(db, status, q)]
+
+
+@api.post("/claims", status_code=201)
+def api_create(body: ClaimIn, db: Session = Depends(get_db), user: User = Depends(current_user)):
+    data = body.model_dump(exclude={"sources"})
+    claim = service.create_claim(db, user, **data)
+    for s in body.sources:
+        service.add_source(db, claim, user, publisher=s.publisher, url=s.url, title=s.title, date_=s.date)
+    return claim_json(claim)
+
+
+@api.post("/claims/import")
+async def api_import(request: Request, db: Session = Depends(get_db), user: User = Depends(current_user)):
+    return service.import_claims(db, await request.body(), user)
+
+
+@api.post("/claims/match")
+def api_match(body: CheckIn, db: Session = Depends(get_db), user: User = Depends(current_user)):
+    """Look only: the decision for a text, nothing recorded."""
+    return service.check_text(db, body.text, record=False)
+
+
+@api.post("/claims/check")
+def api_check(body: CheckIn, db: Session = Depends(get_db), user: User = Depends(current_user)):
+    """Check and record: link a match, offer a suggestion, or queue a check-worthy text for triage."""
+    if not user.has_role(*service.WORK_ROLES):
+        raise UserError("Bạn không có quyền thực hiện thao tác này.", "You may not do this.", 403)
+    return service.check_text(db, body.text, reach=body.reach, origin=body.origin[:20], ref=body.ref)
+
+
+@api.get("/claims/triage")
+def api_triage(db: Session = Depends(get_db), user: User = Depends(current_user)):
+    return [triage_json(i) for i in service.triage_queue(db)]
+
+
+@api.post("/claims/triage/{item_id}/link")
+def api_triage_link(item_id: int, body: LinkIn, db: Session = Depends(get_db), user: User = Depends(current_user)):
+    return claim_json(service.triage_link(db, item_id, body.claim_id, user))
+
+
+@api.post("/claims/triage/{item_id}/open", status_code=201)
+def api_triage_open(item_id: int, body: OpenIn, db: Session = Depends(get_db), user: User = Depends(current_user)):
+    return claim_json(service.triage_open(db, item_id, user, body.text))
+
+
+@api.post("/claims/triage/{item_id}/dismiss")
+def api_triage_dismiss(item_id: int, body: DismissIn, db: Session = Depends(get_db),
+                       user: User = Depends(current_user)):
+    return triage_json(service.triage_dismiss(db, item_id, user, body.reason))
+
+
+@api.get("/claims/{claim_id}")
+def api_get(claim_id: int, db: Session = Depends(get_db), user: User = Depends(current_user)):
+    return claim_json(service.get_claim(db, claim_id))
+
+
+@api.patch("/claims/{claim_id}")
+def api_patch(claim_id: int, body: ClaimPatch, db: Session = Depends(get_db), user: User = Depends(current_user)):
+    claim = service.update_claim(db, service.get_claim(db, claim_id), user, **body.model_dump(exclude_unset=True))
+    return claim_json(claim)
+
+
+@api.post("/claims/{claim_id}/sources", status_code=201)
+def api_source(claim_id: int, body: SourceIn, db: Session = Depends(get_db), user: User = Depends(current_user)):
+    claim = service.get_claim(db, claim_id)
+    service.add_source(db, claim, user, publisher=body.publisher, url=body.url, title=body.title, date_=body.date)
+    return claim_json(claim)
+
+
+@api.post("/claims/{claim_id}/transition")
+def api_transition(claim_id: int, body: TransitionIn, db: Session = Depends(get_db),
+                   user: User = Depends(current_user)):
+    return claim_json(service.transition(db, service.get_claim(db, claim_id), body.to, user, body.note))
+
+
+@api.get("/claims/{claim_id}/claimreview")
+def api_claimreview(request: Request, claim_id: int, db: Session = Depends(get_db),
+                    settings: Settings = Depends(get_settings)):
+    claim = service.get_claim(db, claim_id)
+    if claim.status != "published":
+        raise UserError("Tin chưa được đăng.", "The claim is not published.", 404)
+    return publishing.claim_review(claim, base_url(request), organisation(settings), service.appearances(db, claim, 5))

@@ -1,0 +1,11 @@
+import pytest
+
+from loa.claims import service
+
+
+@pytest.fixture
+def starter(db, people):
+    """The starter registry, imported (concluded claims, no author)."""
+    service.import_starter(db, people["coordinator"])
+    db.commit()
+    return {c.key: c for c in service.list_claims(db)}

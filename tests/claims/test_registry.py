@@ -1,0 +1,116 @@
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from loa.claims import service
+from loa.claims.models import Claim, ClaimEvent
+from loa.errors import UserError
+from tests.conftest import audit_count
+
+
+def test_starter_registry_imports_once(db, people):
+    data = json.loads(service.STARTER.read_text(encoding="utf-8"))["claims"]
+    assert len(data) >= 30
+    keys = " ".join(c["key"] for c in data)
+    for topic in ("5g", "tam-nuoc-nong", "toi", "xit-con", "may-say-tay", "uv", "khang-sinh", "lanh", "xong",
+                  "chanh-gung", "nuoc-sa", "vo-sinh", "nuoc-muoi"):
+        assert topic in keys, topic
+    for c in data:
+        assert c["explanation"] and c["sources"] and all(s["url"].startswith("https://") and s["date"]
+                                                         for s in c["sources"])
+    first = service.import_starter(db, people["coordinator"])
+    assert first["created"] == len(data)
+    again = service.import_starter(db, people["coordinator"])
+    assert again == {"created": 0, "updated": 0, "unchanged": len(data)}
+    claim = db.scalar(select(Claim).where(Claim.key == "vac-xin-vo-sinh"))
+    assert claim.status == "concluded" and claim.verdict == "false" and claim.sources[0].date is not None
+
+
+@pytest.mark.parametrize("raw,needle", [
+    (b"{not json", "JSON"),
+    (b"\xff\xfe\x00", "UTF-8"),
+    (json.dumps({"claims": []}).encode(), "claims"),
+    (json.dumps({"claims": [{"text": "Một tin hợp lệ về vắc xin", "verdict": "false", "explanation": "x",
+                             "sources": [{"publisher": "WHO", "url": "https://who.int"}]},
+                            {"text": "Tin thứ hai không có kết luận", "explanation": "y",
+                             "sources": [{"publisher": "WHO", "url": "https://who.int"}]}]}).encode(), "#2"),
+    (json.dumps({"claims": [{"text": "Tin có nguồn hỏng ở đây", "verdict": "false", "explanation": "x",
+                             "sources": [{"publisher": "WHO", "url": "ftp://x"}]}]}).encode(), "#1"),
+])
+def test_bad_import_is_refused_and_writes_nothing(db, people, settings, raw, needle):
+    db.commit()
+    before = audit_count(settings)
+    with pytest.raises(UserError) as err:
+        service.import_claims(db, raw, people["coordinator"])
+    db.rollback()
+    assert needle in err.value.message
+    assert audit_count(settings) == before
+    assert db.scalar(select(func.count()).select_from(Claim)) == 0
+
+
+def test_workflow_records_who_and_when_and_publisher_is_not_author(db, people):
+    editor, reviewer, coordinator = people["editor"], people["reviewer"], people["coordinator"]
+    claim = service.create_claim(db, editor, text="Uống nước dừa mỗi sáng phòng được COVID-19")
+    assert claim.status == "new" and claim.author_id == editor.id
+    with pytest.raises(UserError) as err:
+        service.transition(db, claim, "investigating", people["viewer"])
+    assert err.value.status == 403
+    service.transition(db, claim, "investigating", editor)
+    with pytest.raises(UserError) as err:  # no verdict, explanation, source yet
+        service.transition(db, claim, "concluded", reviewer)
+    assert err.value.status == 422
+    service.update_claim(db, claim, editor, verdict="false", explanation="Không có bằng chứng nước dừa phòng bệnh.")
+    service.add_source(db, claim, editor, publisher="WHO", url="https://www.who.int", date_="2021-05-13")
+    with pytest.raises(UserError) as err:  # editors do not conclude
+        service.transition(db, claim, "concluded", editor)
+    assert err.value.status == 403
+    service.transition(db, claim, "concluded", reviewer)
+    assert claim.concluded_by_id == reviewer.id and claim.concluded_at is not None
+    with pytest.raises(UserError):  # text frozen once concluded
+        service.update_claim(db, claim, editor, verdict="true")
+    with pytest.raises(UserError) as err:  # the author may not publish
+        service.transition(db, claim, "published", editor)
+    assert err.value.status == 403 and "khác người viết" in err.value.message
+    with pytest.raises(UserError) as err:  # admins pass role checks, not the author rule
+        admin_claim = service.create_claim(db, people["admin"], text="Tin do quản trị viên tạo để thử")
+        admin_claim.status = "concluded"
+        service.transition(db, admin_claim, "published", people["admin"])
+    assert err.value.status == 403
+    service.transition(db, claim, "published", coordinator)
+    assert claim.published_by_id == coordinator.id and claim.published_at is not None
+    assert claim.spoken_text and claim.social_text
+    steps = [(e.from_status, e.to_status, e.actor_id) for e in claim.events]
+    assert steps == [("", "new", editor.id), ("new", "investigating", editor.id),
+                     ("investigating", "concluded", reviewer.id), ("concluded", "published", coordinator.id)]
+    assert all(e.at is not None for e in claim.events)
+
+
+def test_pause_resumes_where_it_stopped(db, people):
+    claim = service.create_claim(db, people["editor"], text="Ăn cháo hành giải cảm là khỏi COVID-19")
+    service.transition(db, claim, "investigating", people["editor"])
+    with pytest.raises(UserError):
+        service.transition(db, claim, "paused", people["editor"])  # editors do not pause
+    service.transition(db, claim, "paused", people["coordinator"], "chờ ý kiến chuyên gia")
+    assert service.allowed_transitions(claim, people["coordinator"]) == ["investigating"]
+    with pytest.raises(UserError):
+        service.transition(db, claim, "new", people["coordinator"])
+    service.transition(db, claim, "investigating", people["coordinator"])
+    assert claim.status == "investigating" and claim.paused_from == ""
+    assert db.scalar(select(func.count()).select_from(ClaimEvent).where(ClaimEvent.note == "chờ ý kiến chuyên gia")) == 1
+
+
+def test_allowed_transitions_per_role(db, people, starter):
+    claim = starter["an-toi"]
+    assert service.allowed_transitions(claim, people["viewer"]) == []
+    assert service.allowed_transitions(claim, people["agency_member"]) == []
+    assert set(service.allowed_transitions(claim, people["reviewer"])) == {"investigating", "published", "paused"}
+    assert set(service.allowed_transitions(claim, people["editor"])) == {"published"}
+
+
+def test_publishing_creates_a_fact_check_content_item(db, people, starter):
+    from loa.content.models import ContentItem
+
+    claim = service.transition(db, starter["xong-hoi-la"], "published", people["editor"])
+    item = db.get(ContentItem, claim.content_item_id)
+    assert item.kind == "fact_check" and "Xông hơi" in item.title and "covid19.gov.vn" in item.body
