@@ -188,6 +188,7 @@ def test_encodings_are_detected(db):
     (b"tinh,so\nTra Vinh,1\n", "nodate.csv", "cột ngày"),
     ("ngày,Trà Vinh\n2021-10-25,nhiều\n".encode(), "text.csv", "không phải là một số"),
     ("ngày,Trà Vinh\n32/10/2021,5\n".encode(), "baddate.csv", "không đọc được"),
+    ("ngày,tỉnh,ca mắc\n25/10/2021,,5\n".encode(), "nounit.csv", "thiếu tên đơn vị"),
 ])
 def test_bad_files_give_clear_messages_and_store_nothing(db, content, name, needle):
     with pytest.raises(UserError) as err:

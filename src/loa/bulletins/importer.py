@@ -230,7 +230,11 @@ def analyse(content: bytes, filename: str, mode: str | None = None, metric: str 
                             "No metric column (cases, recoveries, deaths, first/second dose).")
         for n, row in enumerate(rows[1:], start=2):
             day = _row_day(row, date_col, n, problems)
-            label = str(row[unit_col]).strip() if unit_col is not None and unit_col < len(row) else NATIONAL
+            label = str(row[unit_col] or "").strip() if unit_col is not None and unit_col < len(row) else NATIONAL
+            if not label:
+                problems.append(Problem(f"bad_value:{n}:unit", "bad_value", "error",
+                                        f"Dòng {n}: thiếu tên đơn vị.", f"Row {n}: the unit is missing."))
+                continue
             for i, m in columns.items():
                 _collect(raw, problems, label, m, day, row[i] if i < len(row) else None, n)
     else:
