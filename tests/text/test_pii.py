@@ -73,6 +73,9 @@ PERSONAL = [
     ("số tài khoản: 1903 5678 9012 34", "số tài khoản: [STK]"),
     ("mail nguyenvana(at)gmail.com", "mail [EMAIL]"),
     ("a.b [at] yahoo [dot] com", "[EMAIL]"),
+    ("nhà em ở 123 Lê Lợi, phường 1", "nhà em ở [ĐỊA CHỈ], phường 1"),
+    ("Địa chỉ: 45 Nguyễn Thị Minh Khai", "Địa chỉ: [ĐỊA CHỈ]"),
+    ("sđt 0 9 1 2 3 4 5 6 7 8", "sđt [SĐT]"),
 ]
 
 PUBLIC = [
@@ -88,7 +91,8 @@ PUBLIC = [
     "tiêm mũi số 2 Pfizer", "liều số 3 Moderna", "gọi hotline 028 7300 6595", "tổng đài 02838 27 27 27",
     "số 5 Bệnh viện Đa khoa", "ngày 30/4 Trà Vinh", "số 12 đường dây nóng", "nhà 2 đường huyết cao",
     "ngày 12 Lê Lợi", "TP. Trà Vinh có 3 ca", "chuyển 500.000.000 đồng vào tài khoản", "tài khoản 3 triệu",
-    "gặp nhau at home. Then", "12345678901234567890123456789",
+    "gặp nhau at home. Then", "12345678901234567890123456789", "1 2 3 4 5 6 7 8 9", "ở 2 Bệnh viện Trà Vinh",
+    "tại 15 Quốc gia", "ở 3 Tỉnh Miền Tây",
 ]
 
 

@@ -48,7 +48,7 @@ _NOT_STREET = set("""Bộ Sở Ủy Uỷ Trung Bệnh Trạm Quyết Công Thôn
 _NUMBER_RUN = re.compile(r"(?<![\w/.,@-])(?:\(\+?\d{1,4}\)|\+?\d[\dxX*]*)"
                          r"(?:(?:[ .\-]|(?<=\)))(?:\(\d{1,4}\)|[\dxX*]+))*+(?![\w@]|[/,.]\d)")
 _SERVICE_BEFORE = re.compile(r"(?i:hotline|tổng đài|đường dây nóng)[^\n\d]{0,12}$")
-MAX_GROUPS = 6  # "+84 (28) 38 22 12 34": no phone or ID number is written in more groups
+MAX_GROUPS = 12  # "0 9 1 2 3 4 5 6 7 8": no phone or ID number is written in more groups
 _GROUP = re.compile(r"\(?\+?[\dxX*]+\)?")
 _MONEY_AFTER = re.compile(r"\s*(?:đồng|đ\b|vnđ|vnd|triệu|tỷ|tỉ|nghìn|ngàn|k\b|usd|\$|%|ca\b|liều|người|mũi)",
                           re.IGNORECASE)
@@ -61,12 +61,14 @@ _ACCOUNT = re.compile(r"(?<!\w)(?i:stk|số tài khoản|số tk|tài khoản s�
                       r"(?P<n>\d(?:[ .-]?\d){7,18})(?![\w]|[.,]\d)")
 _PLATE = re.compile(r"(?<![\w.,/-])\d{2}-?[A-Z]{1,2}\d?[ .-]?(?:\d{3}\.\d{2}|\d{4,5})(?![\w]|[.,]\d)")
 _PLATE_LOWER = re.compile(r"(?<![\w.,/-])\d{2}[a-z]{1,2}\d?-(?:\d{3}\.\d{2}|\d{4,5})(?![\w]|[.,]\d)")
-_ADDRESS_NUMBERED = re.compile(rf"(?<![\w/])(?P<prefix>(?i:số nhà|nhà số|số|nhà|sn)){_SP}*(?P<house>{_HOUSE}),?{_SP}*"
-                               rf"(?:(?P<street>{_STREET_NAMED}|{_STREET_KIND}\b(?!{_SP}+{_NOT_A_STREET}))"
-                               rf"|(?P<name>{_STREET_NAME}))")
-_ADDRESS_SLASH = re.compile(rf"(?<![\w/.,])(?P<house>\d{{1,4}}[A-Za-z]?(?:/\d{{1,4}}[A-Za-z]?){{1,3}}),?{_SP}+"
-                            rf"(?:(?P<street>{_STREET_NAMED})|(?P<name>{_STREET_NAME}))")
-_ADDRESS_STREET = re.compile(rf"(?<![\w/.,])\d{{1,4}}[A-Za-z]?,?{_SP}+(?P<street>{_STREET_NAMED})")
+_ADDRESS_NUMBERED = re.compile(rf"(?<![\w/])(?P<address>(?P<prefix>(?i:số nhà|nhà số|số|nhà|sn)){_SP}*"
+                               rf"(?P<house>{_HOUSE}),?{_SP}*(?:(?P<street>{_STREET_NAMED}|{_STREET_KIND}\b(?!{_SP}+{_NOT_A_STREET}))"
+                               rf"|(?P<name>{_STREET_NAME})))")
+_ADDRESS_SLASH = re.compile(rf"(?<![\w/.,])(?P<address>(?P<house>\d{{1,4}}[A-Za-z]?(?:/\d{{1,4}}[A-Za-z]?){{1,3}}),?"
+                            rf"{_SP}+(?:(?P<street>{_STREET_NAMED})|(?P<name>{_STREET_NAME})))")
+_ADDRESS_AT = re.compile(rf"(?<!\w)(?i:ở|tại|địa chỉ|đ/c|đc)[ \t:]+(?P<address>\d{{1,4}}[A-Za-z]?,?{_SP}+"
+                        rf"(?P<name>{_NAME_WORD}(?:[ -]{_NAME_WORD}){{1,5}}))")
+_ADDRESS_STREET = re.compile(rf"(?<![\w/.,])(?P<address>\d{{1,4}}[A-Za-z]?,?{_SP}+(?P<street>{_STREET_NAMED}))")
 
 
 def _digits(text: str) -> str:
@@ -90,7 +92,7 @@ def _id_number(digits: str, text: str, before: str, after: str) -> bool:
         return False
     if _ID_BEFORE.search(before):
         return True
-    if "." in text or "-" in text or _MONEY_AFTER.match(after):
+    if "." in text or "-" in text or _MONEY_AFTER.match(after) or min(map(len, re.findall(r"\d+", text))) < 3:
         return False
     return len(digits) == 9 or digits.startswith("0")
 
@@ -131,11 +133,11 @@ def _date_like(house: str) -> bool:
 
 def _addresses(s: str) -> list[Pii]:
     found = []
-    for pattern in (_ADDRESS_NUMBERED, _ADDRESS_SLASH, _ADDRESS_STREET):
+    for pattern in (_ADDRESS_NUMBERED, _ADDRESS_SLASH, _ADDRESS_STREET, _ADDRESS_AT):
         for m in pattern.finditer(s):
             groups = m.groupdict()
             house, street, name = groups.get("house"), groups.get("street"), groups.get("name")
-            if _NOT_HOUSE_BEFORE.search(s[max(0, m.start() - 20):m.start()]):
+            if _NOT_HOUSE_BEFORE.search(s[max(0, m.start() - 20):m.start()]) and pattern is not _ADDRESS_AT:
                 continue
             if name and name.split()[0].split("-")[0] in _NOT_STREET:
                 continue
@@ -144,7 +146,7 @@ def _addresses(s: str) -> list[Pii]:
             if pattern is _ADDRESS_NUMBERED and groups["prefix"].lower() == "số" and "/" not in house and not (
                     street or name):
                 continue
-            found.append(Pii("address", m.start(), m.end()))
+            found.append(Pii("address", m.start("address"), m.end("address")))
     return found
 
 
