@@ -62,7 +62,8 @@ _ACCOUNT = re.compile(r"(?<!\w)(?i:stk|số tài khoản|số tk|tài khoản s�
 _PLATE = re.compile(r"(?<![\w.,/-])\d{2}-?[A-Z]{1,2}\d?[ .-]?(?:\d{3}\.\d{2}|\d{4,5})(?![\w]|[.,]\d)")
 _PLATE_LOWER = re.compile(r"(?<![\w.,/-])\d{2}[a-z]{1,2}\d?-(?:\d{3}\.\d{2}|\d{4,5})(?![\w]|[.,]\d)")
 _ADDRESS_NUMBERED = re.compile(rf"(?<![\w/])(?P<address>(?P<prefix>(?i:số nhà|nhà số|số|nhà|sn)){_SP}*"
-                               rf"(?P<house>{_HOUSE}),?{_SP}*(?:(?P<street>{_STREET_NAMED}|{_STREET_KIND}\b(?!{_SP}+{_NOT_A_STREET}))"
+                               rf"(?P<house>{_HOUSE}),?{_SP}*"
+                               rf"(?:(?P<street>{_STREET_NAMED}|{_STREET_KIND}\b(?!{_SP}+{_NOT_A_STREET}))"
                                rf"|(?P<name>{_STREET_NAME})))")
 _ADDRESS_SLASH = re.compile(rf"(?<![\w/.,])(?P<address>(?P<house>\d{{1,4}}[A-Za-z]?(?:/\d{{1,4}}[A-Za-z]?){{1,3}}),?"
                             rf"{_SP}+(?:(?P<street>{_STREET_NAMED})|(?P<name>{_STREET_NAME})))")
