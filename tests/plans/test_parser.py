@@ -164,7 +164,7 @@ def test_broken_files(data, message):
     assert message in err.value.message
 
 
-SEED_LINES = seed_text().splitlines() if True else []
+SEED_LINES = seed_text().splitlines()
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

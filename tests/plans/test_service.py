@@ -202,3 +202,9 @@ def test_report_upward_pdf_and_docx(db, settings, people, seed_plan, tmp_path):
         service.render_report(seed_plan, today, today - timedelta(days=1), "pdf")
     with pytest.raises(UserError):
         service.render_report(seed_plan, today, today, "odt")
+
+
+def test_report_text_is_scrubbed_of_personal_data(db, settings, people, seed_plan):
+    report = service.add_report(db, settings, seed_plan.groups[4].tasks[0], people["agency_member"],
+                                "Đã gọi lại cho người hỏi (0912 345 678); đường dây nóng 1900 9095 trực 24/7.")
+    assert "0912" not in report.text and "[SĐT]" in report.text and "1900 9095" in report.text

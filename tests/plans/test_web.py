@@ -168,3 +168,12 @@ def test_views_and_exports(login, db, seed_plan):
     assert mine.count('data-testid="task-row"') == 2
     assert "Kế hoạch: nhắc việc" in member.get("/").text
     assert member.get("/plans/reminders").status_code == 200
+
+
+def test_hostile_html_in_a_plan_is_shown_as_text(login, db, registry):
+    c = login("coordinator")
+    hostile = seed_text().replace("- Chủ động, cung cấp kịp thời", "- <script>alert('x')</script> cung cấp kịp thời")
+    r = c.post("/api/v1/plans", files={"file": ("k.txt", hostile.encode())})
+    assert r.status_code == 201
+    page = c.get(f"/plans/{r.json()['id']}").text
+    assert "<script>alert" not in page and "&lt;script&gt;alert" in page

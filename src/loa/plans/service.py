@@ -28,6 +28,7 @@ from loa.formats import LOCAL, vn_date
 from loa.plans.models import (PRIORITIES, RECURRENCES, STATUSES, AgencyGroup, Attachment, Plan, PlanItem,
                               ProgressReport, Task, TaskEvent)
 from loa.plans.parser import ParsedPlan, fold, parse_bytes
+from loa.text import scrub
 
 NEW = "new"  # choice for a body: create an agency of that name
 DUE_SOON_DAYS = 3
@@ -329,7 +330,7 @@ def add_report(db: Session, settings: Settings, task: Task, user: User, text: st
     belongs to the reporter's agency, or to the task's first agency when a coordinator files it for them."""
     if not can_work_on(user, task):
         raise UserError("Bạn chỉ báo cáo được nhiệm vụ của cơ quan mình.", "You may only report on your agency's tasks.", 403)
-    text = " ".join((text or "").replace("\r\n", "\n").split(" ")).strip()
+    text = scrub((text or "").replace("\r\n", "\n")).strip()  # no citizen's phone or ID number is stored
     if not text:
         raise UserError("Báo cáo cần có nội dung.", "A report needs some text.", 422)
     links = [link.strip() for link in (links or []) if link.strip()]

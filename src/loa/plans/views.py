@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import date
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
@@ -193,13 +194,7 @@ def attachment(attachment_id: int, db: Session = Depends(get_db), settings: Sett
     att = service.get_attachment(db, attachment_id)
     data = service.attachment_path(settings, att).read_bytes()
     return Response(data, media_type=att.content_type,
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{_quote(att.filename)}"})
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(att.filename)}"})
 
 
 # ---- JSON API -----------------------------------------------------------------------------------------------
