@@ -40,6 +40,10 @@ def test_windows_1258_and_missing_files_are_refused_clearly(invoke, tmp_path):
     result = invoke("--file", str(f))
     assert result.exit_code == 1
     assert "dòng 2" in result.output and "UTF-8" in result.output and "[SĐT]" not in result.output
+    bom_less = tmp_path / "utf16le.txt"
+    bom_less.write_bytes("sđt 0912345678".encode("utf-16-le"))
+    result = invoke("--file", str(bom_less))
+    assert result.exit_code == 1 and "UTF-16" in result.output
     missing = invoke("--file", str(tmp_path / "none.txt"))
     assert missing.exit_code == 1 and "không đọc được" in missing.output.lower()
 

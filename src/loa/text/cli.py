@@ -15,12 +15,15 @@ text_app = typer.Typer(help="Văn bản tiếng Việt / Vietnamese text.", no_a
 
 
 def decode(data: bytes, name: str) -> str:
-    """UTF-8 (with or without BOM) or UTF-16 with BOM; anything else is refused with the offending line."""
+    """UTF-8 (with or without BOM) or UTF-16 with BOM; anything else is refused, naming the offending line."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError:
             fail(f"{name}: tệp UTF-16 hỏng / broken UTF-16 file.")
+    if b"\x00" in data:
+        fail(f"{name}: có vẻ là UTF-16 không có BOM; hãy lưu lại dưới dạng UTF-8.\n"
+             f"{name}: looks like UTF-16 without a byte-order mark; save it as UTF-8.")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
