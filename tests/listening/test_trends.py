@@ -1,0 +1,99 @@
+"""Daily aggregates, the rising-topic test (spike fires, flat stays quiet, topic 37 never), retention."""
+
+from datetime import timedelta
+
+from sqlalchemy import insert, select
+
+from loa.listening import service
+from loa.listening.config import ListeningSettings
+from loa.listening.models import Alert, DailyCount, Item
+from loa.listening.pipeline import Post
+from tests.listening.conftest import days_ago
+
+S = ListeningSettings()
+
+
+def test_poisson_tail():
+    assert abs(service.poisson_sf(0, 3.0) - 1.0) < 1e-12
+    assert abs(service.poisson_sf(1, 2.0) - (1 - 2.718281828 ** -2)) < 1e-6
+    assert service.poisson_sf(30, 4.0) < 1e-10
+
+
+def test_rising_rule():
+    flat = [5, 6, 4, 5, 6, 5, 4, 6, 5, 5, 4, 6, 5, 5]
+    assert service.rising(flat, 6, S) is None
+    assert service.rising(flat, 9, S) is None  # within noise
+    spike = service.rising(flat, 25, S)
+    assert spike and spike["p_value"] < 1e-6 and spike["ratio"] >= 4
+    assert service.rising([0] * 14, 3, S) is None  # too few items
+    assert service.rising([1] * 5, 30, S) is None  # too little history
+
+
+def seed_counts(db, topic: int, series: list[int], end, total: bool = True):
+    rows = []
+    for i, n in enumerate(series):
+        day = end - timedelta(days=len(series) - 1 - i)
+        rows += [{"day": day, "topic": 0, "items": n + 20}] * total + [{"day": day, "topic": topic, "items": n}]
+    db.execute(insert(DailyCount), rows)
+
+
+def test_alert_fires_on_spike_with_evidence(db):
+    day = days_ago(0).date()
+    seed_counts(db, 23, [3, 2, 4, 3, 3, 2, 3, 4, 3, 2, 3, 3, 4, 3, 0], day)
+    waits = ["Đăng ký tiêm vắc xin từ tháng trước mà đến giờ vẫn chưa tới lượt",
+             "Xã bên đã tiêm xong hết rồi còn ấp tôi thì chưa có lịch tiêm",
+             "Gọi điện lên trạm y tế hỏi lịch tiêm mũi hai thì không ai bắt máy",
+             "Danh sách ưu tiên tiêm chủng ở phường không thấy tên mẹ tôi đâu cả",
+             "Điểm tiêm lưu động hẹn tới ấp mình mà hoãn ba lần liền",
+             "Người trên sáu mươi lăm tuổi tiêm ở bệnh viện huyện phải chờ tới khi nào"]
+    contexts = ["ông bà già yếu ở nhà chờ mãi không yên tâm",
+                "công nhân khu công nghiệp muốn đi làm lại mà không có giấy chứng nhận",
+                "hỏi tổ trưởng tổ dân phố cũng chỉ bảo là chờ thông báo"]
+    posts = [Post(f"{w}, {c}.", days_ago(0, 3)) for w in waits for c in contexts]
+    service.ingest(db, posts)
+    alert = db.scalar(select(Alert).where(Alert.topic == 23))
+    assert alert is not None and alert.day == day and alert.count >= 15
+    ev = alert.evidence
+    assert ev["test"] == "poisson_upper_tail" and ev["p_value"] < 0.001 and len(ev["series"]) == 14
+    assert ev["baseline_mean"] < 4 and len(ev["examples"]) == 3
+    assert all("chưa tới lượt" in i.text for i in service.example_items(db, ev["examples"]))
+
+
+def test_flat_series_stays_quiet(db):
+    day = days_ago(0).date()
+    seed_counts(db, 23, [6, 5, 7, 6, 5, 6, 7, 5, 6, 6, 5, 7, 6, 5, 6], day)
+    assert service.detect(db, day) == []
+    assert db.scalar(select(Alert)) is None
+
+
+def test_civil_unrest_is_only_counted(db):
+    day = days_ago(0).date()
+    seed_counts(db, 37, [1, 0, 1, 0, 0, 1, 0, 1, 0, 0, 1, 0, 0, 1, 40], day)
+    seed_counts(db, 5, [1] * 14 + [40], day, total=False)
+    raised = {a.topic for a in service.detect(db, day)}
+    assert raised == {5}
+    assert service.recent_items(db, topic=37) == []
+
+
+def test_overview_share_and_change(db):
+    day = days_ago(0).date()
+    db.execute(insert(DailyCount), [
+        {"day": day - timedelta(days=1), "topic": 0, "items": 40}, {"day": day - timedelta(days=1), "topic": 14, "items": 10},
+        {"day": day, "topic": 0, "items": 50}, {"day": day, "topic": 14, "items": 15, "questions": 9, "concerns": 4}])
+    row = next(r for r in service.overview(db, day) if r["topic"] == 14)
+    assert row["change_pct"] == 50.0 and row["share_pct"] == 30.0 and row["questions"] == 9
+
+
+def test_retention_keeps_only_aggregates(db):
+    old = [Post("Sáng nay chợ huyện đông quá, không ai đeo khẩu trang cả", days_ago(120)),
+           Post("Xin hỏi trẻ 5 tuổi đã tiêm vắc xin sởi thì có tiêm được vắc xin Covid không?", days_ago(100)),
+           Post("Tiền hỗ trợ lao động tự do ở xã tôi chưa phát, hỏi hoài không ai trả lời", days_ago(95))]
+    new = [Post("Hôm nay trạm y tế có tiêm mũi nhắc lại không mọi người?", days_ago(2))]
+    service.ingest(db, old + new)
+    before = sum(c.items for c in db.scalars(select(DailyCount).where(DailyCount.topic == 0)))
+    result = service.apply_retention(db)
+    assert result["items_deleted"] == 3
+    assert [i.text for i in db.scalars(select(Item))] == [new[0].text]
+    after = sum(c.items for c in db.scalars(select(DailyCount).where(DailyCount.topic == 0)))
+    assert before == after == 4
+    assert service.apply_retention(db, days=1)["items_deleted"] == 1
