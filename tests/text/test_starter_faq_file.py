@@ -23,7 +23,7 @@ def test_schema_and_count():
             assert isinstance(entry[key], kind) and entry[key], (key, entry["question"])
         assert 2 <= len(entry["alternatives"]) <= 4 and all(isinstance(a, str) and a for a in entry["alternatives"])
         assert all(isinstance(t, str) and t for t in entry["tags"])
-        assert entry["source_url"].startswith("https://")
+        assert entry["source_url"].startswith("https://") and len(entry["source"]) <= 255  # the FAQ column width
         issued = datetime.date.fromisoformat(entry["source_date"])
         assert datetime.date(2020, 1, 1) <= issued <= datetime.date(2022, 12, 31)
         assert 3 <= len(re.findall(r"[.!?](?:\s|$)", entry["answer"])) <= 8, entry["question"]
