@@ -67,7 +67,7 @@ def _need(user: User, roles: tuple[str, ...]) -> None:
         raise UserError("Bạn không có quyền thực hiện thao tác này.", "You may not do this.", 403)
 
 
-def _week_start(d: date) -> date:
+def week_start(d: date) -> date:
     return d - timedelta(days=d.weekday())
 
 
@@ -633,7 +633,7 @@ def _pct_en(v: float) -> str:
 
 def balance(db: Session, week: date, channel=None) -> list[Balance]:
     """For each active channel (or one), the balance of the local week containing ``week``."""
-    start = _week_start(week)
+    start = week_start(week)
     channels = [_channel(db, channel)] if channel is not None else list_channels(db)
     rows = {c.id: Balance(channel=c, week_start=start) for c in channels}
     for s in schedules_between(db, local_day_start(start), local_day_start(start + timedelta(days=7))):

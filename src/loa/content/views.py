@@ -86,7 +86,7 @@ def _form_fields(form) -> dict:
                 duration_seconds=duration, source=str(form.get("source", "")))
 
 
-def to_item(request: Request, item: ContentItem) -> RedirectResponse:
+def to_item(item: ContentItem) -> RedirectResponse:
     return RedirectResponse(f"/content/{item.id}", status_code=303)
 
 
@@ -111,7 +111,7 @@ async def create(request: Request, db: Session = Depends(get_db), user: User = D
     form = await request.form()
     fields = _form_fields(form)
     item = service.create_item(db, author=user, language=str(form.get("language", "vi")), **fields)
-    return to_item(request, item)
+    return to_item(item)
 
 
 @router.get("/content/channels")
@@ -138,7 +138,7 @@ async def channel_targets(channel_id: int, request: Request, db: Session = Depen
 
 @router.get("/content/balance")
 def balance_page(request: Request, week: str = "", db: Session = Depends(get_db), user: User = Depends(current_user)):
-    day = service._week_start(parse_day(week))
+    day = service.week_start(parse_day(week))
     return page(request, "content/balance.html", {"rows": service.balance(db, day), "week": day,
                                                   "prev": day - timedelta(days=7), "next": day + timedelta(days=7)})
 
@@ -169,7 +169,7 @@ async def edit(item_id: int, request: Request, db: Session = Depends(get_db), us
     form = await request.form()
     item = service.get_item(db, item_id)
     service.update_item(db, item, user, note=str(form.get("note", "")), **_form_fields(form))
-    return to_item(request, item)
+    return to_item(item)
 
 
 @router.get("/content/{item_id}/diff")
@@ -183,37 +183,37 @@ def diff_page(item_id: int, request: Request, a: int = 0, b: int = 0, db: Sessio
 
 @router.post("/content/{item_id}/submit")
 def submit(item_id: int, request: Request, db: Session = Depends(get_db), user: User = Depends(require(*WRITERS))):
-    return to_item(request, service.submit(db, service.get_item(db, item_id), user))
+    return to_item(service.submit(db, service.get_item(db, item_id), user))
 
 
 @router.post("/content/{item_id}/approve")
 async def approve(item_id: int, request: Request, db: Session = Depends(get_db),
                   user: User = Depends(require(*REVIEWERS))):
     form = await request.form()
-    return to_item(request, service.approve(db, service.get_item(db, item_id), user, str(form.get("note", ""))))
+    return to_item(service.approve(db, service.get_item(db, item_id), user, str(form.get("note", ""))))
 
 
 @router.post("/content/{item_id}/reject")
 async def reject(item_id: int, request: Request, db: Session = Depends(get_db),
                  user: User = Depends(require(*REVIEWERS))):
     form = await request.form()
-    return to_item(request, service.reject(db, service.get_item(db, item_id), user, str(form.get("note", ""))))
+    return to_item(service.reject(db, service.get_item(db, item_id), user, str(form.get("note", ""))))
 
 
 @router.post("/content/{item_id}/return")
 def return_to_draft(item_id: int, request: Request, db: Session = Depends(get_db),
                     user: User = Depends(require(*WRITERS))):
-    return to_item(request, service.return_to_draft(db, service.get_item(db, item_id), user))
+    return to_item(service.return_to_draft(db, service.get_item(db, item_id), user))
 
 
 @router.post("/content/{item_id}/publish")
 def publish(item_id: int, request: Request, db: Session = Depends(get_db), user: User = Depends(require(*WRITERS))):
-    return to_item(request, service.publish(db, service.get_item(db, item_id), user))
+    return to_item(service.publish(db, service.get_item(db, item_id), user))
 
 
 @router.post("/content/{item_id}/archive")
 def archive(item_id: int, request: Request, db: Session = Depends(get_db), user: User = Depends(require(*WRITERS))):
-    return to_item(request, service.archive(db, service.get_item(db, item_id), user))
+    return to_item(service.archive(db, service.get_item(db, item_id), user))
 
 
 @router.post("/content/{item_id}/comments")
@@ -222,7 +222,7 @@ async def comment(item_id: int, request: Request, db: Session = Depends(get_db),
     form = await request.form()
     item = service.get_item(db, item_id)
     service.add_comment(db, item, user, str(form.get("body", "")))
-    return to_item(request, item)
+    return to_item(item)
 
 
 @router.post("/content/{item_id}/schedule")
@@ -234,7 +234,7 @@ async def schedule(item_id: int, request: Request, db: Session = Depends(get_db)
     if channel is None:
         raise UserError("Hãy chọn kênh.", "Choose a channel.")
     service.schedule(db, item, user, channel, parse_local(str(form.get("at", ""))))
-    return to_item(request, item)
+    return to_item(item)
 
 
 @router.post("/content/{item_id}/variants")
@@ -243,7 +243,7 @@ async def variant(item_id: int, request: Request, db: Session = Depends(get_db),
     form = await request.form()
     v = service.create_variant(db, service.get_item(db, item_id), language=str(form.get("language", "")),
                                title=str(form.get("title", "")), body=str(form.get("body", "")), author=user)
-    return to_item(request, v)
+    return to_item(v)
 
 
 @router.post("/content/{item_id}/attachments")
@@ -255,7 +255,7 @@ async def attach(item_id: int, request: Request, db: Session = Depends(get_db), 
         raise UserError("Hãy chọn tệp.", "Choose a file.")
     item = service.get_item(db, item_id)
     service.add_attachment(db, settings, item, user, upload.filename or "", await upload.read())
-    return to_item(request, item)
+    return to_item(item)
 
 
 @router.post("/content/schedules/{schedule_id}/move")
@@ -289,8 +289,8 @@ def calendar_range(view: str, day: date) -> tuple[date, date]:
     if view == "month":
         first = day.replace(day=1)
         last = (first + timedelta(days=32)).replace(day=1)
-        return service._week_start(first), service._week_start(last - timedelta(days=1)) + timedelta(days=7)
-    start = service._week_start(day)
+        return service.week_start(first), service.week_start(last - timedelta(days=1)) + timedelta(days=7)
+    start = service.week_start(day)
     return start, start + timedelta(days=7)
 
 
@@ -306,8 +306,8 @@ def calendar_page(request: Request, view: str = "week", day: str = "", channel: 
     for s in slots:
         days.setdefault(s.at.astimezone(LOCAL).date(), []).append(s)
     if view == "month":
-        step = lambda d, n: (d.replace(day=1) + timedelta(days=32 * n if n > 0 else -1)).replace(day=1)  # noqa: E731
-        prev, nxt = step(anchor, -1), step(anchor, 1)
+        prev = (anchor.replace(day=1) - timedelta(days=1)).replace(day=1)
+        nxt = (anchor.replace(day=1) + timedelta(days=32)).replace(day=1)
     else:
         prev, nxt = start - timedelta(days=7), start + timedelta(days=7)
     return page(request, "content/calendar.html", {
