@@ -42,6 +42,8 @@ CASES = [
     ("2021-07-15", "ngày mười lăm tháng bảy năm hai nghìn không trăm hai mươi mốt"),
     ("từ 15/7 đến 30/7", "từ ngày mười lăm tháng bảy đến ngày ba mươi tháng bảy"),
     ("ngày 4/4", "ngày bốn tháng tư"),
+    ("Ngày 30/4 và 1/5", "Ngày ba mươi tháng tư và ngày một tháng năm"),
+    ("1/3 và 1/5 dân số", "một phần ba và một phần năm dân số"),
     ("tháng 7/2021", "tháng bảy năm hai nghìn không trăm hai mươi mốt"),
     ("tháng 4/2021", "tháng tư năm hai nghìn không trăm hai mươi mốt"),
     ("6:00", "sáu giờ"),
@@ -68,6 +70,7 @@ CASES = [
     ("0294 3855 123", "không hai chín bốn, ba tám năm năm, một hai ba"),
     ("Đường dây nóng 1900 9095", "Đường dây nóng một chín không không, chín không chín năm"),
     ("gọi 115", "gọi một một năm"),
+    ("Điện thoại: (0294) 3855 123", "Điện thoại: không hai chín bốn, ba tám năm năm, một hai ba"),
     ("+84 912 345 678", "cộng tám bốn, chín một hai, ba bốn năm, sáu bảy tám"),
     # abbreviations
     ("BHYT", "bảo hiểm y tế"),
@@ -86,6 +89,9 @@ CASES = [
     # foreign words
     ("Covid-19", "cô-vít mười chín"),
     ("COVID", "cô-vít"),
+    ("Covid19", "cô-vít mười chín"),
+    ("Xem https://travinh.gov.vn/tin-tuc.", "Xem travinh chấm gov chấm vn gạch chéo tin gạch ngang tuc."),
+    ("thư syt@travinh.gov.vn", "thư syt a còng travinh chấm gov chấm vn"),
     ("SARS-CoV-2", "xát-cô-vi hai"),
     ("vắc-xin AstraZeneca", "vắc xin át-xtra-dê-nê-ca"),
     ("vaccine Pfizer, Moderna, Vero Cell", "vắc xin phai-dơ, mô-đéc-na, vê-rô xeo"),

@@ -114,7 +114,7 @@ ABBREVIATIONS = {
 
 # Foreign words, matched regardless of case.
 FOREIGN = {
-    "covid-19": _h("cô-vít mười chín"), "covid": _h("cô-vít"), "sars-cov-2": _h("xát-cô-vi hai"),
+    "covid-19": _h("cô-vít mười chín"), "covid19": _h("cô-vít mười chín"), "covid": _h("cô-vít"), "sars-cov-2": _h("xát-cô-vi hai"),
     "pc-covid": _h("pê xê cô-vít"), "vaccine": "vắc xin", "vaccines": "vắc xin", "vaccin": "vắc xin",
     "vắc-xin": "vắc xin", "vacxin": "vắc xin", "vắcxin": "vắc xin", "astrazeneca": _h("át-xtra-dê-nê-ca"),
     "pfizer": _h("phai-dơ"), "biontech": _h("bai-ôn-tếch"), "moderna": _h("mô-đéc-na"),
@@ -134,7 +134,7 @@ UNITS = {
     "mmHg": _h("mi-li-mét thủy ngân"), "m": "mét", "kg": _h("ki-lô-gam"), "mg": _h("mi-li-gam"),
     "mcg": _h("mi-crô-gam"), "µg": _h("mi-crô-gam"), "μg": _h("mi-crô-gam"), "g": "gam", "ml": _h("mi-li-lít"),
     "l": "lít", "°C": "độ xê", "ºC": "độ xê", "°": "độ", "ha": _h("héc-ta"), "đ": "đồng", "VNĐ": "đồng",
-    "VND": "đồng", "USD": "đô la Mỹ", "tr": "triệu", "k": "nghìn", "tuổi": "tuổi",
+    "VND": "đồng", "USD": "đô la Mỹ", "tr": "triệu", "k": "nghìn",
 }
 
 LETTERS = {"A": "a", "B": "bê", "C": "xê", "D": "dê", "Đ": "đê", "E": "e", "F": "ép", "G": "gờ", "H": "hát",
@@ -214,6 +214,15 @@ def _phone(match: re.Match) -> str:
     return match.group("cue") + spoken
 
 
+def _address(match: re.Match) -> str:
+    """A web or e-mail address read out: "syt@travinh.gov.vn" → "syt a còng travinh chấm gov chấm vn"."""
+    text = re.sub(r"^https?://|/$", "", match.group(0))
+    for sign, word in (("@", " a còng "), (".", " chấm "), ("/", " gạch chéo "), ("-", " gạch ngang "),
+                       ("_", " gạch dưới ")):
+        text = text.replace(sign, word)
+    return " ".join(text.split())
+
+
 def _spell(match: re.Match) -> str:
     word = match.group(0)
     if _SYLLABLE.fullmatch(word):
@@ -238,7 +247,10 @@ def normalize(text: str) -> str:
     s = unicodedata.normalize("NFC", text or "")
     s = re.sub(r"[–—]", "-", s)
     s = re.sub(r"[•*#_~|]+", " ", s)
+    s = re.sub(r"https?://\S+?(?=[.,;:!?)]*(?:\s|$))|www\.\S+?(?=[.,;:!?)]*(?:\s|$))|[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
+               _address, s)
     # Phone numbers first (they look like other numbers): after a cue word, or shaped like one.
+    s = re.sub(r"\((0\d{2,3})\)\s*", r"\1 ", s)  # "(0294) 3855 123"
     s = re.sub(rf"(?P<cue>(?<!\w){PHONE_CUES}\s*:?\s*)(?P<num>\+?\d[\d .\-]{{1,14}}\d)(?![\d,])",
                _phone, s, flags=re.IGNORECASE)
     s = re.sub(r"(?P<cue>)(?<![\w.,])(?P<num>(?:\+84[ .]?|0)\d{2,3}(?:[ .\-]?\d{3,4}){2}|(?:1800|1900)[ .]?\d{3,4}(?:[ .]?\d{2,3})?)(?![\w,]|\.\d)",
@@ -255,6 +267,8 @@ def normalize(text: str) -> str:
                _month_year, s, flags=re.IGNORECASE)
     s = re.sub(r"(?<!\w)(?P<cue>ngày|hôm|từ|đến|tới|trước|sau|hết|sáng|chiều|tối|đêm|trưa)\s+(?P<d>\d{1,2})/(?P<m>\d{1,2})(?![\d/])",
                _day_month, s, flags=re.IGNORECASE)
+    s = re.sub(r"(?P<cue>(?<!\w)tháng\s+\w+(?:\s+và|\s+đến|,))\s*(?P<d>\d{1,2})/(?P<m>\d{1,2})(?![\d/])", _day_month, s,
+               flags=re.IGNORECASE)  # "30/4 và 1/5": the second one is a date too
     s = re.sub(r"(?<![\w:,.])(?P<h>\d{1,2}):(?P<m>\d{2})(?::\d{2})?(?![\d:])", _time, s)
     s = re.sub(r"(?<![\w:,.])(?P<h>\d{1,2})\s?[hg](?P<m>\d{2})?(?:'|p|ph)?(?![\w])", _time, s)
     # Ordinals, percentages, units, ranges, then every remaining number.

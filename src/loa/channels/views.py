@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from fastapi import APIRouter, Depends, Request, UploadFile
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
@@ -16,9 +16,10 @@ from loa.channels import service, speech
 from loa.channels.service import MANAGERS, RECORDERS
 from loa.config import Settings
 from loa.content import service as content
+from loa.content.models import STATES
 from loa.errors import UserError
 from loa.formats import LOCAL
-from loa.web.deps import current_user, get_db, get_settings, optional_user, render, require
+from loa.web.deps import current_user, get_db, get_settings, lang, optional_user, render, require
 
 router = APIRouter()
 api = APIRouter(tags=["channels"])
@@ -35,7 +36,9 @@ def base_url(request: Request) -> str:
 def page(request: Request, template: str, ctx: dict | None = None):
     province = request.app.state.settings.province
     region = speech.region_for(province)
+    english = lang(request) == "en"
     return render(request, template, {"language_names": LANGUAGE_NAMES, "source_names": SOURCE_NAMES,
+                                      "state_label": lambda key: STATES.get(key, (key, key))[english],
                                       "voice_label": speech.VOICE_LABELS[region], "voice": speech.VOICES[region],
                                       "espeak": speech.espeak_available(), "article_path": service.article_path,
                                       "body_html": content.body_html, **(ctx or {})})
