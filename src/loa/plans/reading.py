@@ -72,28 +72,20 @@ COMMON_WORDS = set("và của các trong được cho những với người ph�
                    "tác có là không để này đến một về nhân dân thực hiện xã hội kế hoạch chỉ đạo cơ quan".split())
 
 
+_CP1252 = {i: bytes([i]).decode("cp1252") for i in range(0x80, 0xA0) if i not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
+
+
 def _cp1252(data: bytes) -> str:
     """Bytes as a Windows (cp1252) font would show them; the five unassigned bytes as Latin-1."""
-    return "".join(data[i:i + 1].decode("cp1252", errors="strict") if data[i] not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
-                   else chr(data[i]) for i in range(len(data)))
+    return data.decode("latin-1").translate(_CP1252)
 
 
 def tcvn3_to_unicode(text: str) -> str:
     """Text whose characters are TCVN3 bytes (as read through cp1252 or Latin-1) → Unicode."""
-    out = []
-    for ch in text:
-        code = _byte_of(ch)
-        out.append(TCVN3.get(code, ch) if code is not None else ch)
-    return _restore_capitals("".join(out))
+    return _restore_capitals(text.translate(TCVN3))  # every TCVN3 code is ≥ 0xA1, where cp1252 is Latin-1
 
 
-def _byte_of(ch: str) -> int | None:
-    if ord(ch) < 0x100:
-        return ord(ch)
-    try:
-        return ch.encode("cp1252")[0]
-    except UnicodeEncodeError:
-        return None
+_LOWER_ONLY_WORD = re.compile(r"\w*[" + "".join(sorted(_TCVN3_LOWER_ONLY)) + r"]\w*")
 
 
 def _restore_capitals(text: str) -> str:
@@ -101,15 +93,18 @@ def _restore_capitals(text: str) -> str:
     is upper-cased, and so is a word with at least two other letters, all capitals ("CầU")."""
 
     def caps(part: str, least: int) -> bool:
-        others = [c for c in part if c.isalpha() and c not in _TCVN3_LOWER_ONLY]
-        return len(others) >= least and all(c.isupper() for c in others) and any(c in _TCVN3_LOWER_ONLY for c in part)
+        if any(c.islower() and c not in _TCVN3_LOWER_ONLY for c in part):
+            return False
+        return sum(1 for c in part if c.isupper()) >= least
 
     lines = []
     for line in text.split("\n"):
-        if caps(line, 3):
+        if not _LOWER_ONLY_WORD.search(line):
+            lines.append(line)
+        elif caps(line, 3):
             lines.append(line.upper())
         else:
-            lines.append(re.sub(r"\w+", lambda m: m.group(0).upper() if caps(m.group(0), 2) else m.group(0), line))
+            lines.append(_LOWER_ONLY_WORD.sub(lambda m: m.group(0).upper() if caps(m.group(0), 2) else m.group(0), line))
     return "\n".join(lines)
 
 
