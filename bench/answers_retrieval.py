@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
 import sys
 import time
@@ -25,6 +26,8 @@ sys.path.insert(0, str(ROOT / "src"))
 from loa.search import Index, rank  # noqa: E402
 
 CACHE = ROOT / ".cache" / "loa-embeddings"
+BENCH_CACHE = ROOT / ".cache" / "loa-bench"  # tokenised pools, so a re-run skips segmentation
+
 STAGE_NAMES = {"syl": "bm25-syllables", "fold": "bm25-folded", "word": "bm25-words", "sem": "e5-small"}
 
 
@@ -33,7 +36,7 @@ def read(path: Path) -> list[dict]:
         return [r for r in csv.DictReader(fh, delimiter="|") if r.get("Question") and r.get("Answer_1")]
 
 
-def build(pool_files: list[Path], semantic: bool) -> tuple[Index, dict[str, str], float]:
+def build(pool_files: list[Path], semantic: bool, cold: bool = False) -> tuple[Index, dict[str, str], float]:
     """Index of the distinct answers of the pool; returns it, answer text → doc id, build seconds."""
     doc_of: dict[str, str] = {}
     docs = []
@@ -44,8 +47,10 @@ def build(pool_files: list[Path], semantic: bool) -> tuple[Index, dict[str, str]
                 doc_of[answer] = f"{path.stem}:{row['id']}"
                 docs.append((doc_of[answer], answer, {}))
     started = time.perf_counter()
-    index = Index("bench", semantic=semantic, embeddings=CACHE)
-    index.add(docs)
+    name = hashlib.sha1("|".join(d[0] + d[1] for d in docs).encode()).hexdigest()[:12]
+    index = Index(f"pool-{name}", None if cold else BENCH_CACHE, semantic=semantic, embeddings=CACHE)
+    if len(index) != len(docs):  # a cold build, or a pool seen for the first time
+        index.add(docs)
     return index, doc_of, time.perf_counter() - started
 
 
@@ -120,6 +125,7 @@ def main() -> None:
     parser.add_argument("--learn", type=Path, help="train split to learn the fusion weights from")
     parser.add_argument("--no-semantic", action="store_true", help="lexical stages only")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--cold", action="store_true", help="rebuild the pool index instead of loading it")
     args = parser.parse_args()
     semantic = not args.no_semantic
     if args.learn:
@@ -127,7 +133,7 @@ def main() -> None:
         return
     if not args.pool or not args.queries:
         parser.error("--pool and --queries are required")
-    index, doc_of, build_s = build(args.pool, semantic)
+    index, doc_of, build_s = build(args.pool, semantic, args.cold)
     methods, _ = evaluate(index, doc_of, read(args.queries), None)
     report = {"fused": "learned-fusion", "methods": methods, "pool": len(index), "queries": len(read(args.queries)),
               "index_build_s": round(build_s, 1)}

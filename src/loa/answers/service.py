@@ -1,0 +1,277 @@
+"""The question service: ask → an approved answer, or an honest "not yet" and a scrubbed, grouped queue entry;
+staff answer a group once, a reviewer approves, and the next asker gets the new entry."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from loa import text
+from loa.answers.models import STATUSES, FaqEntry, QuestionGroup, UnansweredQuestion
+from loa.auth.models import User
+from loa.db import utcnow
+from loa.errors import UserError
+from loa.search import Index
+
+ANSWER_THRESHOLD = 0.5     # calibrated score at or above which an approved entry answers
+SUGGEST_THRESHOLD = 0.2    # other entries shown as "you may mean" above this score
+GROUP_SIMILARITY = 0.6     # Dice overlap of content syllables for two questions to share a group
+_STOP = {"có", "không", "ko", "k", "được", "thì", "là", "và", "ạ", "à", "vậy", "nào", "gì", "cho", "em", "tôi",
+         "mình", "bạn", "ơi", "hỏi", "xin", "của", "bị", "với", "như", "thế", "nhé", "nha", "hay", "hoặc"}
+
+_indexes: dict[str, Index] = {}
+_lock = threading.Lock()
+
+
+def content_hash(question: str, answer: str) -> str:
+    return hashlib.sha1(f"{text.normalize(question)}\n{text.normalize(answer)}".encode("utf-8")).hexdigest()
+
+
+# ---- FAQ entries
+def create_entry(db: Session, data: dict, *, author: User | None = None, status: str = "draft") -> FaqEntry:
+    """A new entry (``data``: question, alternatives, answer, source, source_url, source_date, tags, language)."""
+    question, answer = text.normalize(data.get("question") or ""), (data.get("answer") or "").strip()
+    if len(question) < 3 or len(answer) < 3:
+        raise UserError("Cần có câu hỏi và câu trả lời.", "A question and an answer are required.")
+    if not (data.get("source") or "").strip():
+        raise UserError("Mỗi câu trả lời cần ghi nguồn.", "Every answer needs a source.")
+    if status not in STATUSES:
+        raise UserError("Trạng thái không hợp lệ.", "Invalid status.")
+    entry = FaqEntry(
+        question=question, alternatives=[text.normalize(a) for a in data.get("alternatives") or [] if a.strip()],
+        answer=answer, source=data["source"].strip(), source_url=(data.get("source_url") or "").strip(),
+        source_date=_date(data.get("source_date")), tags=[t.strip() for t in data.get("tags") or [] if t.strip()],
+        language=data.get("language") or "vi", status="draft", author_id=author.id if author else None,
+        content_hash=content_hash(question, answer))
+    db.add(entry)
+    db.flush()
+    if status == "approved":
+        approve(db, entry, author)
+    elif status == "retired":
+        entry.status = "retired"
+    return entry
+
+
+def _date(value) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise UserError(f"Ngày nguồn không hợp lệ: {value} (cần dạng YYYY-MM-DD).",
+                        f"Invalid source date: {value} (expected YYYY-MM-DD).") from None
+
+
+def approve(db: Session, entry: FaqEntry, reviewer: User | None) -> FaqEntry:
+    """Approve ``entry``: it answers from now on; a queued group it answers is closed."""
+    if entry.status == "approved":
+        raise UserError("Mục này đã được duyệt.", "This entry is already approved.", 409)
+    entry.status = "approved"
+    entry.reviewer_id = reviewer.id if reviewer else None
+    entry.reviewed_at = utcnow()
+    for group in db.scalars(select(QuestionGroup).where(QuestionGroup.entry_id == entry.id)):
+        group.status = "answered"
+    db.flush()
+    return entry
+
+
+def retire(db: Session, entry: FaqEntry) -> FaqEntry:
+    if entry.status == "retired":
+        raise UserError("Mục này đã ngừng sử dụng.", "This entry is already retired.", 409)
+    entry.status = "retired"
+    db.flush()
+    return entry
+
+
+def get_entry(db: Session, entry_id: int) -> FaqEntry:
+    entry = db.get(FaqEntry, entry_id)
+    if entry is None:
+        raise UserError("Không tìm thấy mục hỏi đáp.", "FAQ entry not found.", 404)
+    return entry
+
+
+def list_entries(db: Session, status: str | None = None) -> list[FaqEntry]:
+    query = select(FaqEntry).order_by(FaqEntry.id)
+    if status:
+        query = query.where(FaqEntry.status == status)
+    return list(db.scalars(query))
+
+
+# ---- the index of approved entries
+def faq_index(db: Session, directory: Path | None = None) -> Index:
+    """The search index of approved entries (one document per phrasing and one for the answer), brought in
+    line with the database: entries approved, changed or retired since the last call are added or removed."""
+    key = str(directory.resolve()) if directory else str(db.get_bind().url)
+    with _lock:
+        index = _indexes.get(key)
+        if index is None:
+            index = _indexes[key] = Index("faq", directory)
+        wanted = {str(e.id): e for e in db.scalars(select(FaqEntry).where(FaqEntry.status == "approved"))}
+        have = {m["entry"]: m["hash"] for m in index.metas}
+        stale = [i for i, m in zip(index.ids, index.metas)
+                 if m["entry"] not in wanted or wanted[m["entry"]].content_hash != m["hash"]
+                 or m.get("n") != len(wanted[m["entry"]].phrasings())]
+        if stale:
+            index.remove(stale)
+            have = {m["entry"]: m["hash"] for m in index.metas}
+        docs = []
+        for entry_id, entry in wanted.items():
+            if have.get(entry_id) == entry.content_hash:
+                continue
+            meta = {"entry": entry_id, "hash": entry.content_hash, "n": len(entry.phrasings()),
+                    "tags": entry.tags, "lang": entry.language}
+            docs += [(f"{entry_id}:q{i}", p, {**meta, "kind": "question"}) for i, p in enumerate(entry.phrasings())]
+            docs.append((f"{entry_id}:a", entry.answer, {**meta, "kind": "answer"}))
+        if docs:
+            index.add(docs)
+        return index
+
+
+def match(db: Session, question: str, *, index_dir: Path | None = None, k: int = 5) -> list[dict]:
+    """Approved entries for ``question``, best first: ``{"entry_id", "score", "negated"}`` (one per entry)."""
+    best: dict[int, dict] = {}
+    for hit in faq_index(db, index_dir).search(question, k=k * 4):
+        entry_id = int(hit.meta["entry"])
+        if entry_id not in best or hit.score > best[entry_id]["score"]:
+            best[entry_id] = {"entry_id": entry_id, "score": round(hit.score, 3),
+                              "negated": hit.negated and hit.meta["kind"] == "answer" and "?" not in question}
+    return sorted(best.values(), key=lambda m: -m["score"])[:k]
+
+
+# ---- asking
+def ask(db: Session, question: str, *, index_dir: Path | None = None, channel: str = "web",
+        record: bool = True) -> dict:
+    """Answer ``question`` from approved entries, or say honestly that none exists yet and queue it.
+
+    Returns ``answered``, ``entry_id``, ``score``, ``answer``, ``source`` (+ ``source_url``, ``source_date``,
+    ``reviewed_at``, ``question``) and ``alternatives`` (other close entries: id, question, score)."""
+    question = text.normalize(question or "")
+    if not question:
+        raise UserError("Vui lòng nhập câu hỏi.", "Please type a question.", 422)
+    if len(question) > 2000:
+        raise UserError("Câu hỏi quá dài (tối đa 2000 ký tự).", "The question is too long (2000 characters at most).", 422)
+    matches = match(db, question, index_dir=index_dir)
+    top = matches[0] if matches and matches[0]["score"] >= ANSWER_THRESHOLD and not matches[0]["negated"] else None
+    others = [m for m in matches if m is not top and m["score"] >= SUGGEST_THRESHOLD][:3]
+    result = {"answered": top is not None, "entry_id": None, "score": matches[0]["score"] if matches else 0.0,
+              "answer": None, "source": None, "source_url": None, "source_date": None, "reviewed_at": None,
+              "question": None, "alternatives": [
+                  {"entry_id": m["entry_id"], "question": db.get(FaqEntry, m["entry_id"]).question, "score": m["score"]}
+                  for m in others]}
+    if top:
+        entry = db.get(FaqEntry, top["entry_id"])
+        result.update(entry_id=entry.id, answer=entry.answer, source=entry.source, source_url=entry.source_url,
+                      source_date=entry.source_date.isoformat() if entry.source_date else None,
+                      reviewed_at=entry.reviewed_at.isoformat() if entry.reviewed_at else None,
+                      question=entry.question)
+    elif record:
+        result["group_id"] = queue(db, question, channel=channel).id
+    if record:
+        _offer_to_claims(db, question, result)
+    return result
+
+
+def _offer_to_claims(db: Session, question: str, result: dict) -> None:
+    """Each citizen question is checked against the misinformation registry (it may repeat a rumour)."""
+    from loa.claims import service as claims
+
+    found = claims.check_text(db, question, reach=1, origin="answers",
+                              ref=f"faq:{result['entry_id']}" if result["entry_id"] else f"group:{result.get('group_id')}")
+    if found.get("decision") == "match" and found.get("claim_id"):
+        result["claim_id"] = found["claim_id"]
+
+
+# ---- the unanswered queue
+def _content(value: str) -> set[str]:
+    return {t for t in text.syllables(text.expand_abbreviations(value)) if t not in _STOP and len(t) > 1}
+
+
+def similarity(a: str, b: str) -> float:
+    """Dice overlap of the folded content syllables of two questions."""
+    sa, sb = {text.fold(t) for t in _content(a)}, {text.fold(t) for t in _content(b)}
+    return 2 * len(sa & sb) / (len(sa) + len(sb)) if sa and sb else 0.0
+
+
+def queue(db: Session, question: str, *, channel: str = "web") -> QuestionGroup:
+    """Store ``question`` PII-scrubbed (nothing about the asker) in the group of its most similar open question."""
+    scrubbed = text.scrub(text.normalize(question))
+    best, best_score = None, 0.0
+    for group in db.scalars(select(QuestionGroup).where(QuestionGroup.status.in_(("open", "drafted")))):
+        score = similarity(scrubbed, group.text)
+        if score > best_score:
+            best, best_score = group, score
+    if best is None or best_score < GROUP_SIMILARITY:
+        best = QuestionGroup(text=scrubbed, count=0, status="open")
+        db.add(best)
+        db.flush()
+    best.count += 1
+    best.last_asked_at = utcnow()
+    db.add(UnansweredQuestion(group_id=best.id, text=scrubbed, channel=channel[:20]))
+    db.flush()
+    return best
+
+
+def get_group(db: Session, group_id: int) -> QuestionGroup:
+    group = db.get(QuestionGroup, group_id)
+    if group is None:
+        raise UserError("Không tìm thấy nhóm câu hỏi.", "Question group not found.", 404)
+    return group
+
+
+def list_groups(db: Session, status: str | None = "open") -> list[QuestionGroup]:
+    query = select(QuestionGroup).order_by(QuestionGroup.count.desc(), QuestionGroup.last_asked_at.desc())
+    if status:
+        query = query.where(QuestionGroup.status == status)
+    return list(db.scalars(query))
+
+
+def answer_group(db: Session, group: QuestionGroup, data: dict, user: User) -> FaqEntry:
+    """Staff write the answer once for the whole group: a draft entry that waits for a reviewer."""
+    if group.status not in ("open", "drafted"):
+        raise UserError("Nhóm câu hỏi này đã được xử lý.", "This question group is already closed.", 409)
+    if group.entry_id and group.entry.status == "draft":
+        raise UserError("Nhóm này đã có câu trả lời chờ duyệt.", "This group already has an answer awaiting review.", 409)
+    phrasings = list(dict.fromkeys(q.text for q in group.questions))
+    question = (data.get("question") or "").strip() or group.text
+    entry = create_entry(db, {**data, "question": question,
+                              "alternatives": [p for p in phrasings if p != question][:10]}, author=user)
+    group.entry_id = entry.id
+    group.status = "drafted"
+    db.flush()
+    return entry
+
+
+def dismiss_group(db: Session, group: QuestionGroup) -> QuestionGroup:
+    """Close a group that needs no answer (off-topic, spam)."""
+    if group.status == "answered":
+        raise UserError("Nhóm câu hỏi này đã được trả lời.", "This question group is already answered.", 409)
+    group.status = "dismissed"
+    db.flush()
+    return group
+
+
+def top_unanswered(db: Session, since: datetime, until: datetime, limit: int = 10) -> list[dict]:
+    """The most asked unanswered question groups in [since, until): ``{"text", "count", "group_id", "status"}``."""
+    n = func.count(UnansweredQuestion.id)
+    rows = db.execute(
+        select(QuestionGroup, n).join(UnansweredQuestion, UnansweredQuestion.group_id == QuestionGroup.id)
+        .where(UnansweredQuestion.asked_at >= since, UnansweredQuestion.asked_at < until,
+               QuestionGroup.status.in_(("open", "drafted")))
+        .group_by(QuestionGroup.id).order_by(n.desc(), QuestionGroup.id).limit(limit)).all()
+    return [{"text": g.text, "count": c, "group_id": g.id, "status": g.status} for g, c in rows]
+
+
+def waiting_count(db: Session) -> tuple[int, int]:
+    """(open groups, questions in them)."""
+    row = db.execute(select(func.count(QuestionGroup.id), func.coalesce(func.sum(QuestionGroup.count), 0))
+                     .where(QuestionGroup.status == "open")).one()
+    return int(row[0]), int(row[1])
