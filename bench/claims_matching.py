@@ -120,6 +120,7 @@ def cases() -> list[dict]:
             {"kind": "denial_no_diacritics", "text": strip_diacritics(c["denial"]), "claim": None, "denies": key},
         ]
     out += [{"kind": "unrelated", "text": t, "claim": None} for t in data["unrelated"]]
+    out += [{"kind": "novel_claim", "text": t, "claim": None} for t in data["novel"]]
     return out
 
 

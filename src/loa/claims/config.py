@@ -9,7 +9,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class ClaimsSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="LOA_CLAIMS_", env_file=".env", extra="ignore")
 
-    match_threshold: float = Field(default=0.25, description="At or above: the text is linked to the claim")
+    match_threshold: float = Field(default=0.35, description="At or above: the text is linked to the claim")
     suggest_threshold: float = Field(default=0.10, description="At or above (below match): offered for review")
     semantic: bool = Field(default=False, description="Add the e5 semantic stage (slower on small machines)")
     checkworthy_threshold: float = Field(default=0.5, description="Unmatched texts at or above join triage")

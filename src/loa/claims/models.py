@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Date, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from loa.db import Base, IdMixin, TimestampMixin, UTCDateTime, utcnow
@@ -117,13 +117,13 @@ class ClaimAppearance(IdMixin, Base):
     text: Mapped[str] = mapped_column(Text)
     score: Mapped[float] = mapped_column(Float, default=0.0)
     reach: Mapped[int] = mapped_column(Integer, default=1)
-    decision: Mapped[str] = mapped_column(String(10))  # match | suggest | linked
-    confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    decision: Mapped[str] = mapped_column(String(10))  # match (automatic) | linked (by a person)
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
 class TriageItem(IdMixin, TimestampMixin, Base):
-    """An unmatched, check-worthy text waiting for a person: link, open a new claim, or dismiss."""
+    """A text waiting for a person — unmatched but check-worthy, or a suggested match below the automatic
+    threshold: link it to a claim, open a new claim, or dismiss it with a reason."""
 
     __tablename__ = "claim_triage"
 
@@ -134,6 +134,9 @@ class TriageItem(IdMixin, TimestampMixin, Base):
     reach: Mapped[int] = mapped_column(Integer, default=1)
     times_seen: Mapped[int] = mapped_column(Integer, default=1)
     checkworthiness: Mapped[float] = mapped_column(Float, default=0.0)
+    suggested_claim_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id", ondelete="SET NULL"),
+                                                           nullable=True)
+    suggested_score: Mapped[float] = mapped_column(Float, default=0.0)
     priority: Mapped[float] = mapped_column(Float, default=0.0, index=True)
     status: Mapped[str] = mapped_column(String(20), default="open", index=True)
     claim_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id", ondelete="SET NULL"), nullable=True)

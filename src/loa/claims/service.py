@@ -360,9 +360,9 @@ def check_text(db: Session, text: str, *, reach: int = 1, origin: str = "listeni
                settings: ClaimsSettings | None = None, record: bool = True) -> dict:
     """Check a text (listening item, citizen question...) against the registry.
 
-    ``match`` links it to the claim and updates the claim's counters; ``suggest`` offers the link for a
-    person to confirm; a denial of a claim comes back ``negated`` and never counts as spreading it; an
-    unmatched, check-worthy text joins the triage queue. ``record=False`` only looks."""
+    ``match`` links it to the claim and updates the claim's counters; ``suggest`` queues it for triage with
+    the suggested claim, for a person to link; a denial of a claim comes back ``negated`` and never counts as
+    spreading it; an unmatched, check-worthy text joins the triage queue. ``record=False`` only looks."""
     from loa.claims import matching
 
     settings = settings or ClaimsSettings()
@@ -371,14 +371,15 @@ def check_text(db: Session, text: str, *, reach: int = 1, origin: str = "listeni
     if not record or not clean:
         return result
     reach = max(1, int(reach or 1))
-    if result["decision"] in ("match", "suggest"):
+    if result["decision"] == "match":
         claim = db.get(Claim, result["claim_id"])
         db.add(ClaimAppearance(claim_id=claim.id, origin=origin, ref=(ref or "")[:120], text=clean,
-                               score=result["score"], reach=reach, decision=result["decision"],
-                               confirmed=result["decision"] == "match"))
-        if result["decision"] == "match":
-            _seen(claim, reach)
-    elif result["decision"] == "none" and not result["negated"]:
+                               score=result["score"], reach=reach, decision="match"))
+        _seen(claim, reach)
+    elif result["decision"] == "suggest":
+        worth = max(checkworthy.score(clean), settings.checkworthy_threshold)
+        result["triage_id"] = _queue(db, clean, origin, ref, reach, worth, result).id
+    elif not result["negated"]:
         worth = checkworthy.score(clean)
         if worth >= settings.checkworthy_threshold:
             result["triage_id"] = _queue(db, clean, origin, ref, reach, worth).id
@@ -394,21 +395,6 @@ def _seen(claim: Claim, reach: int) -> None:
     claim.last_seen_at = now
 
 
-def confirm_appearance(db: Session, appearance_id: int, user: User | None, accept: bool) -> ClaimAppearance:
-    """A person confirms (counted) or rejects (removed) a suggested link."""
-    _need(user, WORK_ROLES)
-    app = db.get(ClaimAppearance, appearance_id)
-    if app is None or app.decision != "suggest" or app.confirmed:
-        raise UserError("Không có gợi ý nào chờ xác nhận ở đây.", "No pending suggestion here.", 404)
-    if accept:
-        app.confirmed = True
-        _seen(db.get(Claim, app.claim_id), app.reach)
-    else:
-        db.delete(app)
-    db.flush()
-    return app
-
-
 def appearances(db: Session, claim: Claim, limit: int = 50) -> list[ClaimAppearance]:
     return list(db.scalars(select(ClaimAppearance).where(ClaimAppearance.claim_id == claim.id)
                            .order_by(ClaimAppearance.seen_at.desc(), ClaimAppearance.id.desc()).limit(limit)))
@@ -422,7 +408,8 @@ def recent_matches(db: Session, limit: int = 5) -> list[tuple[ClaimAppearance, C
 
 # ---- triage -------------------------------------------------------------------------------------------
 
-def _queue(db: Session, text: str, origin: str, ref: str | None, reach: int, worth: float) -> TriageItem:
+def _queue(db: Session, text: str, origin: str, ref: str | None, reach: int, worth: float,
+           suggestion: dict | None = None) -> TriageItem:
     digest = hashlib.sha256(fold(text).lower().encode()).hexdigest()
     item = db.scalar(select(TriageItem).where(TriageItem.text_hash == digest))
     if item is None:
@@ -431,6 +418,8 @@ def _queue(db: Session, text: str, origin: str, ref: str | None, reach: int, wor
         db.add(item)
     item.reach = (item.reach or 0) + reach
     item.times_seen = (item.times_seen or 0) + 1
+    if suggestion:
+        item.suggested_claim_id, item.suggested_score = suggestion["claim_id"], suggestion["score"]
     item.priority = round(item.checkworthiness * item.reach, 4)
     db.flush()
     return item
@@ -465,7 +454,7 @@ def triage_link(db: Session, item_id: int, claim_id: int, user: User | None) -> 
     _need(user, WORK_ROLES)
     item, claim = get_triage(db, item_id), get_claim(db, claim_id)
     db.add(ClaimAppearance(claim_id=claim.id, origin=item.origin, ref=item.ref, text=item.text, score=1.0,
-                           reach=item.reach, decision="linked", confirmed=True))
+                           reach=item.reach, decision="linked"))
     claim.times_seen = (claim.times_seen or 0) + item.times_seen - 1
     _seen(claim, item.reach)
     _decide(item, user, "linked", claim.id)
@@ -479,7 +468,7 @@ def triage_open(db: Session, item_id: int, user: User | None, text: str = "") ->
     item = get_triage(db, item_id)
     claim = create_claim(db, user, text=text.strip() or item.text)
     db.add(ClaimAppearance(claim_id=claim.id, origin=item.origin, ref=item.ref, text=item.text, score=1.0,
-                           reach=item.reach, decision="linked", confirmed=True))
+                           reach=item.reach, decision="linked"))
     claim.times_seen, claim.reach, claim.last_seen_at = item.times_seen, item.reach, utcnow()
     claim.first_seen_at = item.created_at or utcnow()
     _decide(item, user, "claimed", claim.id)
@@ -495,11 +484,6 @@ def triage_dismiss(db: Session, item_id: int, user: User | None, reason: str) ->
     _decide(item, user, "dismissed", reason=reason.strip()[:500])
     db.flush()
     return item
-
-
-def seen_since(db: Session, since: datetime) -> int:
-    return db.scalar(select(func.count()).select_from(ClaimAppearance)
-                     .where(ClaimAppearance.seen_at >= since, ClaimAppearance.confirmed.is_(True))) or 0
 
 
 # ---- public ------------------------------------------------------------------------------------------

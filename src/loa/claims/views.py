@@ -121,8 +121,9 @@ async def check_submit(request: Request, db: Session = Depends(get_db), user: Us
 
 @router.get("/claims/triage")
 def triage_page(request: Request, db: Session = Depends(get_db), user: User = Depends(current_user)):
-    return page(request, "claims/triage.html", {"items": service.triage_queue(db),
-                                                "claims": service.list_claims(db),
+    claims = service.list_claims(db)
+    return page(request, "claims/triage.html", {"items": service.triage_queue(db), "claims": claims,
+                                                "claims_by_id": {c.id: c for c in claims},
                                                 "can_work": user.has_role(*service.WORK_ROLES)})
 
 
@@ -148,14 +149,6 @@ async def triage_dismiss(request: Request, item_id: int, db: Session = Depends(g
     form = await request.form()
     service.triage_dismiss(db, item_id, user, str(form.get("reason", "")))
     return RedirectResponse("/claims/triage", status_code=303)
-
-
-@router.post("/claims/appearances/{appearance_id}")
-async def appearance_decide(request: Request, appearance_id: int, db: Session = Depends(get_db),
-                            user: User = Depends(current_user)):
-    form = await request.form()
-    app = service.confirm_appearance(db, appearance_id, user, form.get("accept") == "1")
-    return RedirectResponse(f"/claims/{app.claim_id}", status_code=303)
 
 
 @router.get("/claims/{claim_id}")
@@ -279,7 +272,8 @@ def claim_json(claim: Claim) -> dict:
 def triage_json(item) -> dict:
     return {"id": item.id, "text": item.text, "origin": item.origin, "reach": item.reach,
             "times_seen": item.times_seen, "checkworthiness": item.checkworthiness, "priority": item.priority,
-            "status": item.status, "claim_id": item.claim_id, "reason": item.reason}
+            "status": item.status, "claim_id": item.claim_id, "reason": item.reason,
+            "suggested_claim_id": item.suggested_claim_id, "suggested_score": item.suggested_score}
 
 
 @api.get("/claims")

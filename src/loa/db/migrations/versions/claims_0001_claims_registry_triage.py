@@ -2,7 +2,7 @@
 
 Revision ID: claims_0001
 Revises: 0001_core
-Create Date: 2026-11-26 11:25:35.513266
+Create Date: 2026-11-26 11:50:33.893314
 """
 from alembic import op
 import sqlalchemy as sa
@@ -16,7 +16,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    
+
     op.create_table('claims',
     sa.Column('key', sa.String(length=80), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
@@ -61,7 +61,6 @@ def upgrade() -> None:
     sa.Column('score', sa.Float(), nullable=False),
     sa.Column('reach', sa.Integer(), nullable=False),
     sa.Column('decision', sa.String(length=10), nullable=False),
-    sa.Column('confirmed', sa.Boolean(), nullable=False),
     sa.Column('seen_at', loa.db.UTCDateTime(), nullable=False),
     sa.Column('id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['claim_id'], ['claims.id'], name=op.f('fk_claim_appearances_claim_id_claims'), ondelete='CASCADE'),
@@ -108,6 +107,8 @@ def upgrade() -> None:
     sa.Column('reach', sa.Integer(), nullable=False),
     sa.Column('times_seen', sa.Integer(), nullable=False),
     sa.Column('checkworthiness', sa.Float(), nullable=False),
+    sa.Column('suggested_claim_id', sa.Integer(), nullable=True),
+    sa.Column('suggested_score', sa.Float(), nullable=False),
     sa.Column('priority', sa.Float(), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('claim_id', sa.Integer(), nullable=True),
@@ -119,6 +120,7 @@ def upgrade() -> None:
     sa.Column('updated_at', loa.db.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['claim_id'], ['claims.id'], name=op.f('fk_claim_triage_claim_id_claims'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['decided_by_id'], ['users.id'], name=op.f('fk_claim_triage_decided_by_id_users')),
+    sa.ForeignKeyConstraint(['suggested_claim_id'], ['claims.id'], name=op.f('fk_claim_triage_suggested_claim_id_claims'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_claim_triage')),
     sa.UniqueConstraint('text_hash', name=op.f('uq_claim_triage_text_hash'))
     )
@@ -128,9 +130,8 @@ def upgrade() -> None:
 
 
 
-
 def downgrade() -> None:
-    
+
     with op.batch_alter_table('claim_triage', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_claim_triage_status'))
         batch_op.drop_index(batch_op.f('ix_claim_triage_priority'))
@@ -153,4 +154,3 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_claims_status'))
 
     op.drop_table('claims')
-
