@@ -11,7 +11,7 @@ from loa.errors import UserError
 from loa.plans import service
 from loa.plans.models import Task
 from loa.plans.parser import parse_bytes
-from tests.plans.encoders import seed_bytes, seed_text, to_vni
+from tests.plans.encoders import seed_text, to_vni
 
 
 def test_import_assigns_agencies(seed_plan, registry):

@@ -48,11 +48,15 @@ def import_cmd(file: Path,
                        f"{len(parsed.agency_groups)} nhóm cơ quan, {parsed.duty_count} nhiệm vụ "
                        f"(dry run: nothing stored)")
         return
-    with cli_session() as db:
-        plan = service.import_plan(db, settings(), parsed, None, source_name=file.name, create_unknown=create_agencies)
-        unassigned = sum(1 for t in plan.tasks if not t.agencies)
-        typer.echo(f"Đã nhập kế hoạch #{plan.id} / imported plan #{plan.id}: {len(plan.tasks)} nhiệm vụ / tasks"
-                   + (f", {unassigned} chưa giao cơ quan / unassigned" if unassigned else ""), err=as_json)
+    try:
+        with cli_session() as db:
+            plan = service.import_plan(db, settings(), parsed, None, source_name=file.name,
+                                       create_unknown=create_agencies)
+            unassigned = sum(1 for t in plan.tasks if not t.agencies)
+    except UserError as exc:
+        fail(f"{exc.message}\n{exc.message_en}")
+    typer.echo(f"Đã nhập kế hoạch #{plan.id} / imported plan #{plan.id}: {len(plan.tasks)} nhiệm vụ / tasks"
+               + (f", {unassigned} chưa giao cơ quan / unassigned" if unassigned else ""), err=as_json)
 
 
 @plan_app.command("list")
@@ -74,8 +78,11 @@ def report_cmd(plan: int, date_from: str = typer.Option(..., "--from", help="YYY
     from loa.plans import service
 
     start, end = _day(date_from, "--from"), _day(date_to, "--to")
-    with cli_session() as db:
-        data = service.render_report(service.get_plan(db, plan), start, end, fmt, settings().province)
+    try:
+        with cli_session() as db:
+            data = service.render_report(service.get_plan(db, plan), start, end, fmt, settings().province)
+    except UserError as exc:
+        fail(f"{exc.message}\n{exc.message_en}")
     out.write_bytes(data)
     typer.echo(f"Đã ghi / written: {out} ({len(data)} bytes)")
 

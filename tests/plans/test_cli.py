@@ -1,0 +1,33 @@
+"""`loa plan import/list/report/digest` in a fresh data directory."""
+
+import os
+import subprocess
+import sys
+
+from pypdf import PdfReader
+
+from tests.plans.encoders import SEED
+
+
+def loa(tmp_path, *args):
+    env = {**os.environ, "LOA_DATA_DIR": str(tmp_path / "data"), "LOA_DATABASE_URL": ""}
+    return subprocess.run([sys.executable, "-m", "loa.cli", *args], capture_output=True, text=True, env=env,
+                          cwd=tmp_path)
+
+
+def test_import_report_and_digest(tmp_path):
+    out = loa(tmp_path, "plan", "import", str(SEED), "--create-agencies")
+    assert out.returncode == 0, out.stderr
+    assert "26 nhiệm vụ" in out.stdout and "chưa giao" not in out.stdout
+    again = loa(tmp_path, "plan", "import", str(SEED))
+    assert again.returncode == 1 and "đã được nhập" in again.stderr
+    assert "#1" in loa(tmp_path, "plan", "list").stdout
+    pdf = tmp_path / "bao-cao.pdf"
+    out = loa(tmp_path, "plan", "report", "1", "--from", "2021-09-01", "--to", "2021-09-30", "--format", "pdf",
+              "--out", str(pdf))
+    assert out.returncode == 0, out.stderr
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(pdf).pages).split())
+    assert "BÁO CÁO KẾT QUẢ THỰC HIỆN KẾ HOẠCH" in text and "Đài Phát thanh - Truyền hình Trà Vinh" in text
+    bad = loa(tmp_path, "plan", "report", "1", "--from", "2021-09-30", "--to", "2021-09-01", "--out", str(pdf))
+    assert bad.returncode == 1 and "sau ngày bắt đầu" in bad.stderr
+    assert loa(tmp_path, "plan", "digest").returncode == 0
