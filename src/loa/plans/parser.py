@@ -154,7 +154,11 @@ def join(parts: list[str]) -> str:
 
 def parse_bytes(data: bytes) -> ParsedPlan:
     """Read a plan file of any supported format and parse it."""
-    return parse_text(read_document(data))
+    try:
+        text = read_document(data)
+    except UserError as exc:  # a broken .docx or PDF
+        raise ParseError(exc.message, exc.message_en) from exc
+    return parse_text(text)
 
 
 def parse_text(text: str) -> ParsedPlan:
