@@ -65,14 +65,14 @@ def read_csv(data: bytes) -> list[tuple[int, dict]]:
     first = content.split("\n", 1)[0]
     if first.lower().replace(" ", "").startswith("id|question|answer"):
         return read_uit(data)
+    if "," not in first and any(d in first for d in (";", "\t", "|")):
+        raise _fault(1, "sai dấu phân cách: cột phải cách nhau bằng dấu phẩy (,).",
+                     "wrong delimiter: columns must be separated by commas (,).")
     rows = _rows(content, ",")
     if not rows:
         raise _fault(1, "tệp trống.", "the file is empty.")
     line, header = rows[0]
     names = [h.strip().lower() for h in header]
-    if len(names) == 1 and any(d in first for d in (";", "\t", "|")):
-        raise _fault(line, "sai dấu phân cách: cột phải cách nhau bằng dấu phẩy (,).",
-                     "wrong delimiter: columns must be separated by commas (,).")
     missing = [c for c in REQUIRED if c not in names]
     if missing:
         raise _fault(line, f"thiếu cột {', '.join(missing)} trong dòng tiêu đề.",
