@@ -70,6 +70,8 @@ EARS_THEMES = (
     "Ý kiến về biện pháp hạn chế", "Kỳ thị, phân biệt",
 )
 
+M = __name__  # relationships name classes by full path: other modules have classes called e.g. Attachment
+
 item_themes = Table(
     "content_item_themes", Base.metadata,
     Column("item_id", ForeignKey("content_items.id", ondelete="CASCADE"), primary_key=True),
@@ -145,20 +147,21 @@ class ContentItem(IdMixin, TimestampMixin, Base):
 
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
-    master: Mapped["ContentItem | None"] = relationship(remote_side="loa.content.models.ContentItem.id", back_populates="variants")
-    variants: Mapped[list["ContentItem"]] = relationship("loa.content.models.ContentItem", back_populates="master", order_by="loa.content.models.ContentItem.language")
+    master: Mapped["ContentItem | None"] = relationship(remote_side=f"{M}.ContentItem.id", back_populates="variants")
+    variants: Mapped[list["ContentItem"]] = relationship(f"{M}.ContentItem", back_populates="master",
+                                                         order_by=f"{M}.ContentItem.language")
     themes: Mapped[list[Theme]] = relationship(secondary=item_themes, order_by=Theme.name)
     channels: Mapped[list[Channel]] = relationship(secondary=item_channels, order_by=Channel.name)
-    versions: Mapped[list["ItemVersion"]] = relationship("loa.content.models.ItemVersion", back_populates="item", order_by="loa.content.models.ItemVersion.number",
-                                                         cascade="all, delete-orphan")
-    comments: Mapped[list["ItemComment"]] = relationship("loa.content.models.ItemComment", back_populates="item", order_by="loa.content.models.ItemComment.id",
-                                                     cascade="all, delete-orphan")
-    reviews: Mapped[list["ItemReview"]] = relationship("loa.content.models.ItemReview", back_populates="item", order_by="loa.content.models.ItemReview.id",
-                                                   cascade="all, delete-orphan")
-    attachments: Mapped[list["ItemAttachment"]] = relationship("loa.content.models.ItemAttachment", back_populates="item", order_by="loa.content.models.ItemAttachment.id",
-                                                           cascade="all, delete-orphan")
-    schedules: Mapped[list["Schedule"]] = relationship("loa.content.models.Schedule", back_populates="item", order_by="loa.content.models.Schedule.planned_at",
-                                                       cascade="all, delete-orphan")
+    versions: Mapped[list["ItemVersion"]] = relationship(f"{M}.ItemVersion", back_populates="item",
+                                                         order_by=f"{M}.ItemVersion.number", cascade="all, delete-orphan")
+    comments: Mapped[list["ItemComment"]] = relationship(f"{M}.ItemComment", back_populates="item",
+                                                         order_by=f"{M}.ItemComment.id", cascade="all, delete-orphan")
+    reviews: Mapped[list["ItemReview"]] = relationship(f"{M}.ItemReview", back_populates="item",
+                                                       order_by=f"{M}.ItemReview.id", cascade="all, delete-orphan")
+    attachments: Mapped[list["ItemAttachment"]] = relationship(
+        f"{M}.ItemAttachment", back_populates="item", order_by=f"{M}.ItemAttachment.id", cascade="all, delete-orphan")
+    schedules: Mapped[list["Schedule"]] = relationship(f"{M}.Schedule", back_populates="item",
+                                                       order_by=f"{M}.Schedule.planned_at", cascade="all, delete-orphan")
 
     def __str__(self) -> str:
         return f"{self.kind} “{self.title}”"

@@ -86,8 +86,21 @@ def _form_fields(form) -> dict:
                 duration_seconds=duration, source=str(form.get("source", "")))
 
 
-def to_item(item: ContentItem) -> RedirectResponse:
-    return RedirectResponse(f"/content/{item.id}", status_code=303)
+def done(db: Session, url: str) -> RedirectResponse:
+    """Commit, then redirect: the browser's next request must see the change (the request's own commit
+    would only happen after the response is sent)."""
+    db.commit()
+    return RedirectResponse(url, status_code=303)
+
+
+def to_item(db: Session, item: ContentItem) -> RedirectResponse:
+    return done(db, f"/content/{item.id}")
+
+
+def saved(db: Session, data):
+    """Commit before an API answer goes out, so a client's next call sees the change."""
+    db.commit()
+    return data
 
 
 # ---- HTML: items ------------------------------------------------------------------------------------------
@@ -111,7 +124,7 @@ async def create(request: Request, db: Session = Depends(get_db), user: User = D
     form = await request.form()
     fields = _form_fields(form)
     item = service.create_item(db, author=user, language=str(form.get("language", "vi")), **fields)
-    return to_item(item)
+    return to_item(db, item)
 
 
 @router.get("/content/channels")
@@ -124,7 +137,7 @@ async def channel_create(request: Request, db: Session = Depends(get_db), user: 
     form = await request.form()
     service.create_channel(db, str(form.get("name", "")), str(form.get("kind", "")),
                            description=str(form.get("description", "")))
-    return RedirectResponse("/content/channels", status_code=303)
+    return done(db, "/content/channels")
 
 
 @router.post("/content/channels/{channel_id}/targets")
@@ -133,7 +146,7 @@ async def channel_targets(channel_id: int, request: Request, db: Session = Depen
     form = await request.form()
     service.set_targets(service.get_channel(db, channel_id), _float(form.get("epidemic_min_pct")),
                         _float(form.get("epidemic_max_pct")), _float(form.get("hopeful_min_pct")))
-    return RedirectResponse("/content/channels", status_code=303)
+    return done(db, "/content/channels")
 
 
 @router.get("/content/balance")
@@ -169,7 +182,7 @@ async def edit(item_id: int, request: Request, db: Session = Depends(get_db), us
     form = await request.form()
     item = service.get_item(db, item_id)
     service.update_item(db, item, user, note=str(form.get("note", "")), **_form_fields(form))
-    return to_item(item)
+    return to_item(db, item)
 
 
 @router.get("/content/{item_id}/diff")
@@ -183,37 +196,37 @@ def diff_page(item_id: int, request: Request, a: int = 0, b: int = 0, db: Sessio
 
 @router.post("/content/{item_id}/submit")
 def submit(item_id: int, request: Request, db: Session = Depends(get_db), user: User = Depends(require(*WRITERS))):
-    return to_item(service.submit(db, service.get_item(db, item_id), user))
+    return to_item(db, service.submit(db, service.get_item(db, item_id), user))
 
 
 @router.post("/content/{item_id}/approve")
 async def approve(item_id: int, request: Request, db: Session = Depends(get_db),
                   user: User = Depends(require(*REVIEWERS))):
     form = await request.form()
-    return to_item(service.approve(db, service.get_item(db, item_id), user, str(form.get("note", ""))))
+    return to_item(db, service.approve(db, service.get_item(db, item_id), user, str(form.get("note", ""))))
 
 
 @router.post("/content/{item_id}/reject")
 async def reject(item_id: int, request: Request, db: Session = Depends(get_db),
                  user: User = Depends(require(*REVIEWERS))):
     form = await request.form()
-    return to_item(service.reject(db, service.get_item(db, item_id), user, str(form.get("note", ""))))
+    return to_item(db, service.reject(db, service.get_item(db, item_id), user, str(form.get("note", ""))))
 
 
 @router.post("/content/{item_id}/return")
 def return_to_draft(item_id: int, request: Request, db: Session = Depends(get_db),
                     user: User = Depends(require(*WRITERS))):
-    return to_item(service.return_to_draft(db, service.get_item(db, item_id), user))
+    return to_item(db, service.return_to_draft(db, service.get_item(db, item_id), user))
 
 
 @router.post("/content/{item_id}/publish")
 def publish(item_id: int, request: Request, db: Session = Depends(get_db), user: User = Depends(require(*WRITERS))):
-    return to_item(service.publish(db, service.get_item(db, item_id), user))
+    return to_item(db, service.publish(db, service.get_item(db, item_id), user))
 
 
 @router.post("/content/{item_id}/archive")
 def archive(item_id: int, request: Request, db: Session = Depends(get_db), user: User = Depends(require(*WRITERS))):
-    return to_item(service.archive(db, service.get_item(db, item_id), user))
+    return to_item(db, service.archive(db, service.get_item(db, item_id), user))
 
 
 @router.post("/content/{item_id}/comments")
@@ -222,7 +235,7 @@ async def comment(item_id: int, request: Request, db: Session = Depends(get_db),
     form = await request.form()
     item = service.get_item(db, item_id)
     service.add_comment(db, item, user, str(form.get("body", "")))
-    return to_item(item)
+    return to_item(db, item)
 
 
 @router.post("/content/{item_id}/schedule")
@@ -234,7 +247,7 @@ async def schedule(item_id: int, request: Request, db: Session = Depends(get_db)
     if channel is None:
         raise UserError("Hãy chọn kênh.", "Choose a channel.")
     service.schedule(db, item, user, channel, parse_local(str(form.get("at", ""))))
-    return to_item(item)
+    return to_item(db, item)
 
 
 @router.post("/content/{item_id}/variants")
@@ -243,7 +256,7 @@ async def variant(item_id: int, request: Request, db: Session = Depends(get_db),
     form = await request.form()
     v = service.create_variant(db, service.get_item(db, item_id), language=str(form.get("language", "")),
                                title=str(form.get("title", "")), body=str(form.get("body", "")), author=user)
-    return to_item(v)
+    return to_item(db, v)
 
 
 @router.post("/content/{item_id}/attachments")
@@ -255,7 +268,7 @@ async def attach(item_id: int, request: Request, db: Session = Depends(get_db), 
         raise UserError("Hãy chọn tệp.", "Choose a file.")
     item = service.get_item(db, item_id)
     service.add_attachment(db, settings, item, user, upload.filename or "", await upload.read())
-    return to_item(item)
+    return to_item(db, item)
 
 
 @router.post("/content/schedules/{schedule_id}/move")
@@ -265,14 +278,13 @@ async def move(schedule_id: int, request: Request, db: Session = Depends(get_db)
     slot = service.get_schedule(db, schedule_id)
     service.reschedule(db, slot, user, parse_local(str(form.get("at", ""))), _int(form.get("channel_id")))
     back = str(form.get("next", ""))
-    return RedirectResponse(back if back.startswith("/") and not back.startswith("//") else f"/content/{slot.item_id}",
-                            status_code=303)
+    return done(db, back if back.startswith("/") and not back.startswith("//") else f"/content/{slot.item_id}")
 
 
 @router.post("/content/schedules/{schedule_id}/cancel")
 def cancel(schedule_id: int, request: Request, db: Session = Depends(get_db), user: User = Depends(require(*WRITERS))):
     slot = service.cancel_schedule(db, service.get_schedule(db, schedule_id), user)
-    return RedirectResponse(f"/content/{slot.item_id}", status_code=303)
+    return done(db, f"/content/{slot.item_id}")
 
 
 @router.post("/content/schedules/{schedule_id}/publish")
@@ -280,7 +292,7 @@ def publish_slot(schedule_id: int, request: Request, db: Session = Depends(get_d
                  user: User = Depends(require(*WRITERS))):
     slot = service.get_schedule(db, schedule_id)
     service.publish(db, slot.item, user, slot=slot)
-    return RedirectResponse(f"/content/{slot.item_id}", status_code=303)
+    return done(db, f"/content/{slot.item_id}")
 
 
 # ---- HTML: calendar ---------------------------------------------------------------------------------------
@@ -443,7 +455,7 @@ def api_items(state: str = "", kind: str = "", channel: str = "", language: str 
 
 @api.post("/content/items", status_code=201)
 def api_create(data: ItemIn, db: Session = Depends(get_db), user: User = Depends(require(*WRITERS))):
-    return item_json(service.create_item(db, author=user, **data.model_dump()))
+    return saved(db, item_json(service.create_item(db, author=user, **data.model_dump())))
 
 
 @api.get("/content/items/{item_id}")
@@ -455,49 +467,51 @@ def api_item(item_id: int, db: Session = Depends(get_db), user: User = Depends(c
 def api_update(item_id: int, data: ItemPatch, db: Session = Depends(get_db), user: User = Depends(require(*WRITERS))):
     changes = data.model_dump(exclude_unset=True)
     note = changes.pop("note", "")
-    return item_json(service.update_item(db, service.get_item(db, item_id), user, note=note, **changes))
+    item = service.update_item(db, service.get_item(db, item_id), user, note=note, **changes)
+    return saved(db, item_json(item))
 
 
 @api.post("/content/items/{item_id}/submit")
 def api_submit(item_id: int, db: Session = Depends(get_db), user: User = Depends(require(*WRITERS))):
-    return item_json(service.submit(db, service.get_item(db, item_id), user))
+    return saved(db, item_json(service.submit(db, service.get_item(db, item_id), user)))
 
 
 @api.post("/content/items/{item_id}/approve")
 def api_approve(item_id: int, data: NoteIn, db: Session = Depends(get_db), user: User = Depends(require(*REVIEWERS))):
-    return item_json(service.approve(db, service.get_item(db, item_id), user, data.note))
+    return saved(db, item_json(service.approve(db, service.get_item(db, item_id), user, data.note)))
 
 
 @api.post("/content/items/{item_id}/reject")
 def api_reject(item_id: int, data: NoteIn, db: Session = Depends(get_db), user: User = Depends(require(*REVIEWERS))):
-    return item_json(service.reject(db, service.get_item(db, item_id), user, data.note))
+    return saved(db, item_json(service.reject(db, service.get_item(db, item_id), user, data.note)))
 
 
 @api.post("/content/items/{item_id}/return")
 def api_return(item_id: int, db: Session = Depends(get_db), user: User = Depends(require(*WRITERS))):
-    return item_json(service.return_to_draft(db, service.get_item(db, item_id), user))
+    return saved(db, item_json(service.return_to_draft(db, service.get_item(db, item_id), user)))
 
 
 @api.post("/content/items/{item_id}/publish")
 def api_publish(item_id: int, db: Session = Depends(get_db), user: User = Depends(require(*WRITERS))):
-    return item_json(service.publish(db, service.get_item(db, item_id), user))
+    return saved(db, item_json(service.publish(db, service.get_item(db, item_id), user)))
 
 
 @api.post("/content/items/{item_id}/archive")
 def api_archive(item_id: int, db: Session = Depends(get_db), user: User = Depends(require(*WRITERS))):
-    return item_json(service.archive(db, service.get_item(db, item_id), user))
+    return saved(db, item_json(service.archive(db, service.get_item(db, item_id), user)))
 
 
 @api.post("/content/items/{item_id}/comments", status_code=201)
 def api_comment(item_id: int, data: CommentIn, db: Session = Depends(get_db),
                 user: User = Depends(require(*COMMENTERS))):
     c = service.add_comment(db, service.get_item(db, item_id), user, data.body)
-    return {"id": c.id, "body": c.body}
+    return saved(db, {"id": c.id, "body": c.body})
 
 
 @api.post("/content/items/{item_id}/variants", status_code=201)
 def api_variant(item_id: int, data: VariantIn, db: Session = Depends(get_db), user: User = Depends(require(*WRITERS))):
-    return item_json(service.create_variant(db, service.get_item(db, item_id), author=user, **data.model_dump()))
+    variant = service.create_variant(db, service.get_item(db, item_id), author=user, **data.model_dump())
+    return saved(db, item_json(variant))
 
 
 @api.get("/content/items/{item_id}/versions")
@@ -515,7 +529,8 @@ def api_diff(item_id: int, a: int, b: int, db: Session = Depends(get_db), user: 
 @api.post("/content/items/{item_id}/schedules", status_code=201)
 def api_schedule(item_id: int, data: ScheduleIn, db: Session = Depends(get_db),
                  user: User = Depends(require(*WRITERS))):
-    return schedule_json(service.schedule(db, service.get_item(db, item_id), user, data.channel, _aware(data.at)))
+    slot = service.schedule(db, service.get_item(db, item_id), user, data.channel, _aware(data.at))
+    return saved(db, schedule_json(slot))
 
 
 def _aware(at: datetime) -> datetime:
@@ -529,7 +544,7 @@ def api_channels(db: Session = Depends(get_db), user: User = Depends(current_use
 
 @api.post("/content/channels", status_code=201)
 def api_channel_create(data: ChannelIn, db: Session = Depends(get_db), user: User = Depends(require("coordinator"))):
-    return channel_json(service.create_channel(db, **data.model_dump()))
+    return saved(db, channel_json(service.create_channel(db, **data.model_dump())))
 
 
 @api.put("/content/channels/{channel_id}/targets")
@@ -537,7 +552,7 @@ def api_targets(channel_id: int, data: TargetsIn, db: Session = Depends(get_db),
                 user: User = Depends(require("coordinator"))):
     channel = service.get_channel(db, channel_id)
     service.set_targets(channel, data.epidemic_min_pct, data.epidemic_max_pct, data.hopeful_min_pct)
-    return channel_json(channel)
+    return saved(db, channel_json(channel))
 
 
 @api.get("/content/balance")
@@ -558,7 +573,7 @@ def api_calendar(start: str = "", end: str = "", channel: str = "", db: Session 
 def api_reschedule(schedule_id: int, data: RescheduleIn, db: Session = Depends(get_db),
                    user: User = Depends(require(*WRITERS))):
     slot = service.reschedule(db, service.get_schedule(db, schedule_id), user, _aware(data.at), data.channel)
-    return schedule_json(slot)
+    return saved(db, schedule_json(slot))
 
 
 @api.get("/calendar/channels/{channel}.ics")
