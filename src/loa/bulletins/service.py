@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from loa.bulletins.gazetteer import NATIONAL, Unit, gazetteer
 from loa.bulletins.importer import Analysis, analyse, daily_values
-from loa.bulletins.models import METRICS, Bulletin, StatImport, StatPoint
+from loa.bulletins.models import Bulletin, StatImport, StatPoint
 from loa.content import service as content
 from loa.errors import UserError
 from loa.formats import vn_date, vn_long_date, vn_number, vn_percent
@@ -370,14 +370,3 @@ def _to_content(db: Session, bulletin: Bulletin, user) -> int | None:
                                states_health_facts=True, tone="neutral", source=f"Loa · bản tin #{bulletin.id}")
     content.submit(db, item, user)
     return item.id
-
-
-def get_bulletin(db: Session, bulletin_id: int) -> Bulletin:
-    bulletin = db.get(Bulletin, bulletin_id)
-    if bulletin is None:
-        raise UserError("Không tìm thấy bản tin.", "No such bulletin.", 404)
-    return bulletin
-
-
-def metric_label(metric: str, lang: str = "vi") -> str:
-    return METRICS[metric][0 if lang == "vi" else 1]

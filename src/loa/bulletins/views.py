@@ -94,7 +94,8 @@ async def import_preview(request: Request, file: UploadFile = File(...), mode: s
     token = analysis.content_hash
     (_pending_dir(settings) / token).write_bytes(content)
     return render(request, "bulletins/preview.html", {"a": analysis, "earlier": earlier, "token": token,
-                                                      "filename": filename, "mode": mode, "metric": metric})
+                                                      "filename": filename, "mode": mode, "metric": metric,
+                                                      "metrics": METRICS})
 
 
 @router.post("/bulletins/import/confirm")
@@ -120,7 +121,7 @@ async def import_confirm(request: Request, db: Session = Depends(get_db), user: 
                                             _within(settings))
         return render(request, "bulletins/preview.html", {
             "a": analysis, "earlier": earlier, "token": token, "filename": filename, "mode": mode,
-            "metric": metric, "error": exc.text(lang(request)), "accepted": accepted}, 422)
+            "metric": metric, "metrics": METRICS, "error": exc.text(lang(request)), "accepted": accepted}, 422)
     path.unlink(missing_ok=True)
     return RedirectResponse(f"/bulletins?imported={record.id}", status_code=303)
 
