@@ -537,7 +537,8 @@ def report_document(plan: Plan, start: date, end: date, province: str = "", toda
     today = today or today_local()
     as_of = min(end, today)
     blocks: list = [docs.Paragraph(
-        f"Thực hiện {plan.title[0].lower() + plan.title[1:]}{' số ' + plan.number if plan.number else ''}, "
+        f"Thực hiện {plain_title(plan.title).lower()[:1] + plain_title(plan.title)[1:]}"
+        f"{' số ' + plan.number if plan.number else ''}, "
         f"kết quả thực hiện từ ngày {vn_date(start)} đến ngày {vn_date(end)} như sau:")]
     info = overview(plan, as_of)
     t = info["total"]
@@ -566,15 +567,22 @@ def report_document(plan: Plan, start: date, end: date, province: str = "", toda
             blocks.append(docs.Bullets([_report_line(r) for r in filed], marker="+"))
     header = docs.PARTY_HEADER if any(w in fold(" ".join(plan.issuer) + " " + plan.signer.get("on_behalf", ""))
                                       for w in PARTY_WORDS) or not plan.issuer else docs.NATIONAL_HEADER
+    issuer = list(plan.issuer) or ([("TỈNH ỦY " if header == docs.PARTY_HEADER else "ỦY BAN NHÂN DÂN TỈNH ")
+                                    + province.upper()] if province else [])
     return docs.Document(
-        title="Báo cáo kết quả thực hiện Kế hoạch", subtitle=plan.title, issuer=list(plan.issuer),
+        title="Báo cáo kết quả thực hiện Kế hoạch", subtitle=plain_title(plan.title), issuer=issuer,
         header=header, number="      -BC", place=province, date=today,
         blocks=blocks, recipients=["Như trên", "Lưu"], signature=docs.Signature(title="NGƯỜI BÁO CÁO"))
 
 
+def plain_title(title: str) -> str:
+    """"KẾ HOẠCH truyền thông ..." → "Kế hoạch truyền thông ..." (for running text)."""
+    return re.sub(r"^[A-ZĐÀ-Ỹ ]+\b(?= [a-zđà-ỹ]|$)", lambda m: m.group(0).capitalize(), title)
+
+
 def _task_line(task: Task) -> str:
     due = f" (hạn {vn_date(task.due_on)})" if task.due_on else ""
-    return f"{task.title}{due}"
+    return f"{task.text}{due}"
 
 
 def _report_line(report: ProgressReport) -> str:
