@@ -216,3 +216,28 @@ def test_reimport_overlapping_days_replaces_values(db, provinces_csv):
     assert len(tv) == 10 and tv[date(2021, 10, 25)] == (66, 2320)
     assert tv[date(2021, 10, 23)] == (58, 2141)  # joined to the stored day before the file's first day
     assert table(to_csv(corrected))[0] == ["date", "Trà Vinh"]
+
+
+def test_wide_xlsx_from_the_real_series(db, provinces_csv):
+    rows = last_days(provinces_csv, 7, ["Trà Vinh", "Hồ Chí Minh city", "Thừa Thiên - Huế"])
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(rows[0])
+    for r in rows[1:]:
+        ws.append([datetime.fromisoformat(r[0])] + [int(v) for v in r[1:]])
+    buf = io.BytesIO()
+    wb.save(buf)
+    analysis = analyse(buf.getvalue(), "rong.xlsx")
+    assert (analysis.layout, analysis.detected_mode, analysis.units) == ("wide", "cumulative", ["46", "79", "84"])
+    service.import_stats(db, buf.getvalue(), "rong.xlsx")
+    assert points(db)[date(2021, 10, 25)] == (60, 2314)
+
+
+def test_district_rows_of_the_home_province(db):
+    rows = [["ngay", "huyen", "ca_mac_moi"], ["2021-10-25", "Cầu Ngang", 7], ["2021-10-25", "Thị xã Duyên Hải", 2],
+            ["2021-10-25", "Cau Ke", 3], ["2021-10-25", "Duyên Hải", 1]]
+    analysis = analyse(to_csv(rows), "huyen.csv", within="84")
+    assert analysis.units == ["845", "848", "851"]
+    [problem] = analysis.problems
+    assert problem.kind == "unknown_unit" and "Duyên Hải" in problem.message  # district or town: not guessed
+    assert analyse(to_csv(rows[:2]), "huyen.csv").problems[0].kind == "unknown_unit"  # no home province given
