@@ -1,0 +1,333 @@
+"""Listening pages (/listening) and JSON API (/api/v1/listening). Thin: parse, call the service, render."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, timedelta
+
+from fastapi import APIRouter, Depends, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from loa.auth.models import User
+from loa.config import Settings
+from loa.errors import UserError
+from loa.listening import report, service
+from loa.listening.classify import classify
+from loa.listening.models import CIVIL_UNREST, DailyCount, ImportJob
+from loa.listening.taxonomy import CATEGORY_NAMES
+from loa.web.deps import current_user, get_db, get_settings, render, require
+
+router = APIRouter()
+api = APIRouter(tags=["listening"])
+WORK = ("coordinator", "agency_member")  # may add sources, upload, poll, close alerts (administrators always)
+
+
+def latest_day(db: Session) -> date:
+    found = db.scalar(select(func.max(DailyCount.day)))
+    return found or service.local_day(service.utcnow())
+
+
+def parse_day(value: str | None, default: date) -> date:
+    if not value:
+        return default
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UserError("Ngày không hợp lệ (định dạng YYYY-MM-DD).", "Invalid date (YYYY-MM-DD).", 422) from None
+
+
+def period(db: Session, start: str | None, end: str | None) -> tuple[date, date]:
+    last = parse_day(end, latest_day(db))
+    return parse_day(start, last - timedelta(days=6)), last
+
+
+# ---- pages ------------------------------------------------------------------------------------------------
+
+@router.get("/listening")
+def dashboard(request: Request, day: str = "", db: Session = Depends(get_db), user: User = Depends(current_user)):
+    chosen = parse_day(day, latest_day(db))
+    counts = service.daily_counts(db, chosen, chosen, [0])
+    total = counts.get((chosen, 0))
+    return render(request, "listening/index.html", {
+        "day": chosen, "rows": service.overview(db, chosen), "total": total, "alerts": service.alerts(db, "open", 10),
+        "topics": service.topics(db), "sources": service.list_sources(db), "can_work": user.has_role(*WORK),
+        "categories": CATEGORY_NAMES, "civil_unrest": CIVIL_UNREST})
+
+
+@router.get("/listening/topics/{number}")
+def topic_page(request: Request, number: int, db: Session = Depends(get_db), user: User = Depends(current_user)):
+    topics = service.topics(db)
+    if number not in topics:
+        raise UserError("Không có nhóm chủ đề này.", "No such topic.", 404)
+    end = latest_day(db)
+    days = service.days_between(end - timedelta(days=27), end)
+    counts = service.daily_counts(db, days[0], end, [number])
+    series = {number: [counts[(d, number)].items if (d, number) in counts else 0 for d in days]}
+    return render(request, "listening/topic.html", {
+        "topic": topics[number], "chart": report.svg_lines(days, series, {number: topics[number].name_vi}),
+        "rows": [(d, counts.get((d, number))) for d in reversed(days)],
+        "items": service.recent_items(db, number, 20), "civil_unrest": number == CIVIL_UNREST})
+
+
+@router.get("/listening/alerts/{alert_id}")
+def alert_page(request: Request, alert_id: int, db: Session = Depends(get_db), user: User = Depends(current_user)):
+    alert = service.get_alert(db, alert_id)
+    return render(request, "listening/alert.html", {
+        "alert": alert, "topic": service.topics(db)[alert.topic], "can_work": user.has_role(*WORK),
+        "examples": service.example_items(db, alert.evidence.get("examples", []))})
+
+
+@router.post("/listening/alerts/{alert_id}/close")
+def alert_close(alert_id: int, db: Session = Depends(get_db), user: User = Depends(require(*WORK))):
+    service.close_alert(db, service.get_alert(db, alert_id))
+    return RedirectResponse("/listening", status_code=303)
+
+
+@router.get("/listening/sources")
+def sources_page(request: Request, db: Session = Depends(get_db), user: User = Depends(current_user)):
+    return render(request, "listening/sources.html", {
+        "sources": service.list_sources(db), "imports": service.list_imports(db), "can_work": user.has_role(*WORK),
+        "now": service.utcnow()})
+
+
+@router.post("/listening/sources")
+def sources_add(name: str = Form(""), url: str = Form(""), kind: str = Form("feed"), platform: str = Form(""),
+                poll_minutes: int = Form(60), db: Session = Depends(get_db), user: User = Depends(require(*WORK))):
+    service.create_source(db, name=name, url=url, kind=kind, platform=platform, poll_minutes=poll_minutes)
+    return RedirectResponse("/listening/sources", status_code=303)
+
+
+@router.post("/listening/sources/{source_id}/poll")
+def sources_poll(source_id: int, db: Session = Depends(get_db), user: User = Depends(require(*WORK))):
+    service.poll_source(db, service.get_source(db, source_id))
+    return RedirectResponse("/listening/sources", status_code=303)
+
+
+@router.post("/listening/sources/{source_id}/toggle")
+def sources_toggle(source_id: int, db: Session = Depends(get_db), user: User = Depends(require(*WORK))):
+    source = service.get_source(db, source_id)
+    service.set_source_active(db, source, not source.active)
+    return RedirectResponse("/listening/sources", status_code=303)
+
+
+def upload_path(settings: Settings, key: str):
+    if not key.isalnum():
+        raise UserError("Tệp tải lên không hợp lệ.", "Invalid upload.", 404)
+    return service.data_dir(settings) / f"{key}.upload"
+
+
+@router.get("/listening/upload")
+def upload_page(request: Request, user: User = Depends(require(*WORK))):
+    return render(request, "listening/upload.html", {"fields": service.FIELDS})
+
+
+@router.post("/listening/upload")
+async def upload(request: Request, file: UploadFile, settings: Settings = Depends(get_settings),
+                 user: User = Depends(require(*WORK))):
+    data = await file.read()
+    fmt = service.file_format(file.filename or "", data)
+    if fmt == "feed":
+        raise UserError("Tệp RSS/Atom: hãy thêm nguồn tin hoặc dùng lệnh loa listening import.",
+                        "RSS/Atom file: add it as a feed or use `loa listening import`.", 422)
+    service.columns(data, fmt)  # refuses non-UTF-8 and broken JSON before anything is kept
+    key = hashlib.sha256(data).hexdigest()[:32]
+    upload_path(settings, key).write_bytes(data)
+    name = (file.filename or "tep").replace("/", "_")[:200]
+    return RedirectResponse(f"/listening/upload/{key}?name={name}", status_code=303)
+
+
+@router.get("/listening/upload/{key}")
+def mapping_page(request: Request, key: str, name: str = "", settings: Settings = Depends(get_settings),
+                 user: User = Depends(require(*WORK))):
+    path = upload_path(settings, key)
+    if not path.exists():
+        raise UserError("Tệp tải lên đã hết hạn, hãy tải lại.", "The upload expired; upload it again.", 404)
+    data = path.read_bytes()
+    fmt = service.file_format(name, data)
+    cols = service.columns(data, fmt)
+    preview = [row for _, row in zip(range(3), service.read_rows(data, fmt))]
+    return render(request, "listening/mapping.html", {
+        "key": key, "name": name, "columns": cols, "guess": service.guess_mapping(cols), "fields": service.FIELDS,
+        "preview": preview})
+
+
+@router.post("/listening/upload/{key}")
+async def mapping_submit(request: Request, key: str, db: Session = Depends(get_db),
+                         settings: Settings = Depends(get_settings), user: User = Depends(require(*WORK))):
+    form = await request.form()
+    path = upload_path(settings, key)
+    if not path.exists():
+        raise UserError("Tệp tải lên đã hết hạn, hãy tải lại.", "The upload expired; upload it again.", 404)
+    data = path.read_bytes()
+    mapping = {f: str(form.get(f"map_{f}", "")) for f in service.FIELDS if form.get(f"map_{f}")}
+    job = service.start_import(db, data, str(form.get("name", "")) or "upload.csv", mapping,
+                               platform=str(form.get("platform", "")))
+    service.run_import(db, job, data)
+    path.unlink(missing_ok=True)
+    return RedirectResponse(f"/listening/sources?job={job.id}", status_code=303)
+
+
+@router.get("/listening/taxonomy")
+def taxonomy_page(request: Request, db: Session = Depends(get_db), user: User = Depends(current_user)):
+    return render(request, "listening/taxonomy.html", {"topics": service.topics(db), "categories": CATEGORY_NAMES,
+                                                       "can_edit": user.has_role("admin")})
+
+
+@router.post("/listening/taxonomy/{number}")
+def taxonomy_edit(number: int, name_vi: str = Form(""), name_en: str = Form(""), description: str = Form(""),
+                  alerts: str = Form(""), db: Session = Depends(get_db), user: User = Depends(require("admin"))):
+    service.update_topic(db, number, name_vi=name_vi, name_en=name_en, description=description, alerts=bool(alerts))
+    return RedirectResponse("/listening/taxonomy", status_code=303)
+
+
+@router.post("/listening/retention")
+def retention_run(db: Session = Depends(get_db), user: User = Depends(require("admin"))):
+    result = service.apply_retention(db)
+    return RedirectResponse(f"/listening/sources?deleted={result['items_deleted']}", status_code=303)
+
+
+@router.get("/listening/report")
+def report_page(request: Request, start: str = "", end: str = "", db: Session = Depends(get_db),
+                user: User = Depends(current_user)):
+    first, last = period(db, start, end)
+    data = report.build(db, first, last)
+    return render(request, "listening/report.html", report_context(data))
+
+
+def report_context(data: dict) -> dict:
+    return {"r": data, "bars": report.svg_bars(data["topics"]),
+            "lines": report.svg_lines(data["days"], data["series"], data["names"]), "levels": report.LEVEL_VI}
+
+
+@router.get("/listening/report.{fmt}")
+def report_file(fmt: str, start: str = "", end: str = "", db: Session = Depends(get_db),
+                settings: Settings = Depends(get_settings), user: User = Depends(current_user)):
+    return report_response(db, settings, fmt, start, end)
+
+
+def report_response(db: Session, settings: Settings, fmt: str, start: str, end: str) -> Response:
+    if fmt not in ("pdf", "docx"):
+        raise UserError("Định dạng phải là pdf hoặc docx.", "Format must be pdf or docx.", 404)
+    first, last = period(db, start, end)
+    body = report.render(report.build(db, first, last), fmt, settings.province)
+    media = "application/pdf" if fmt == "pdf" else \
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    name = f"bao-cao-lang-nghe-{first.isoformat()}-{last.isoformat()}.{fmt}"
+    return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.get("/listening/classify")
+def classify_page(request: Request, q: str = "", user: User = Depends(current_user)):
+    return render(request, "listening/classify.html", {"q": q, "result": classify(q) if q.strip() else None})
+
+
+# ---- JSON API ---------------------------------------------------------------------------------------------
+
+class ClassifyIn(BaseModel):
+    text: str | None = Field(default=None, max_length=20_000)
+    texts: list[str] | None = Field(default=None, max_length=1000)
+
+
+@api.post("/listening/classify")
+def api_classify(body: ClassifyIn, user: User = Depends(current_user)):
+    """Classify one text (``text``) or several (``texts``, answers in order). Nothing is stored."""
+    if body.texts is not None:
+        return {"results": [classify(t) for t in body.texts]}
+    if not (body.text or "").strip():
+        raise UserError("Cần có nội dung để phân loại.", "A text is required.", 422)
+    return classify(body.text)
+
+
+@api.get("/listening/trends")
+def api_trends(day: str = "", db: Session = Depends(get_db), user: User = Depends(current_user)):
+    """Per subcategory on a day: count, % change on the previous day, share of the day, questions, concerns."""
+    chosen = parse_day(day, latest_day(db))
+    return {"day": chosen.isoformat(), "topics": service.overview(db, chosen)}
+
+
+@api.get("/listening/alerts")
+def api_alerts(status: str = "open", db: Session = Depends(get_db), user: User = Depends(current_user)):
+    return [{"id": a.id, "topic": a.topic, "day": a.day.isoformat(), "count": a.count, "baseline": a.baseline,
+             "p_value": a.p_value, "status": a.status, "evidence": a.evidence}
+            for a in service.alerts(db, status or None, 200)]
+
+
+def source_json(s) -> dict:
+    return {"id": s.id, "name": s.name, "kind": s.kind, "url": s.url, "platform": s.platform, "active": s.active,
+            "status": s.status, "last_error": s.last_error, "failures": s.failures,
+            "last_polled_at": s.last_polled_at, "next_poll_at": s.next_poll_at, "items_added": s.items_added}
+
+
+@api.get("/listening/sources")
+def api_sources(db: Session = Depends(get_db), user: User = Depends(current_user)):
+    return [source_json(s) for s in service.list_sources(db)]
+
+
+class SourceIn(BaseModel):
+    name: str
+    url: str
+    kind: str = "feed"
+    platform: str = ""
+    poll_minutes: int = 60
+
+
+@api.post("/listening/sources", status_code=201)
+def api_source_add(body: SourceIn, db: Session = Depends(get_db), user: User = Depends(require(*WORK))):
+    return source_json(service.create_source(db, **body.model_dump()))
+
+
+@api.post("/listening/poll")
+def api_poll(force: bool = False, db: Session = Depends(get_db), user: User = Depends(require(*WORK))):
+    """Poll the due sources now (all active ones with ``force``)."""
+    return {"results": service.poll(db, force=force)}
+
+
+@api.post("/listening/import")
+async def api_import(file: UploadFile, mapping: str = Form(""), platform: str = Form(""),
+                     db: Session = Depends(get_db), user: User = Depends(require(*WORK))):
+    """Import a CSV or JSON Lines export; ``mapping`` is a JSON object target field → column (optional)."""
+    data = await file.read()
+    try:
+        cols = json.loads(mapping) if mapping else None
+    except ValueError:
+        raise UserError("Bảng ánh xạ cột phải là JSON.", "The mapping must be JSON.", 422) from None
+    if service.file_format(file.filename or "", data) == "feed":
+        stats = service.import_feed_bytes(db, data, file.filename or "")
+        return {"status": "done", **stats.as_dict()}
+    job = service.run_import(db, service.start_import(db, data, file.filename or "upload", cols, platform), data)
+    return job_json(job)
+
+
+def job_json(job: ImportJob) -> dict:
+    return {"id": job.id, "status": job.status, "rows": job.position, "added": job.added, "reposts": job.reposts,
+            "already_seen": job.duplicates}
+
+
+@api.get("/listening/report")
+def api_report(start: str = "", end: str = "", format: str = "json", db: Session = Depends(get_db),
+               settings: Settings = Depends(get_settings), user: User = Depends(current_user)):
+    """The insights report as JSON, or as a PDF/DOCX file (``format``)."""
+    if format in ("pdf", "docx"):
+        return report_response(db, settings, format, start, end)
+    first, last = period(db, start, end)
+    data = report.build(db, first, last)
+    if format == "html":
+        return HTMLResponse(standalone_html(data))
+    return json.loads(json.dumps(data, default=str))
+
+
+def standalone_html(data: dict) -> str:
+    """The report page without the application shell (CLI ``--format html``)."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    from loa import formats
+    from loa.i18n import translator
+    from loa.web.app import template_dirs
+
+    env = Environment(loader=FileSystemLoader(template_dirs()), autoescape=select_autoescape())
+    return env.get_template("listening/report_standalone.html").render(
+        _=translator("vi"), fmt=formats, **report_context(data))

@@ -1,0 +1,178 @@
+"""Pages, API, permission matrix (every role × mutating endpoint), report files, demo and CLI."""
+
+import json
+import shutil
+import subprocess
+import sys
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from loa.listening import demo, service
+from loa.listening.models import Alert, Item, Source
+from loa.listening.pipeline import Post
+from tests.conftest import ROLES, audit_count
+from tests.listening.conftest import days_ago
+
+WORK = {"admin", "coordinator", "agency_member"}
+KEYS = {"category", "subcategories", "is_question", "is_concern", "sentiment"}
+
+
+def csv_for(role):
+    return (f"text,time,author\nNgười dân ấp {role} hỏi lịch tiêm mũi nhắc lại ở trạm y tế xã,2021-10-05 08:00,"
+            f"Nguyễn Văn {role}\n").encode()
+
+
+@pytest.fixture
+def world(db, people):
+    source = service.create_source(db, name="Hỏng", url="http://127.0.0.1:9/feed.xml")
+    service.ingest(db, [Post("Tiêm vắc xin xong bị sốt cao có sao không?", days_ago(1))])
+    alert = Alert(topic=14, day=days_ago(1).date(), count=9, baseline=1.0, p_value=1e-6, evidence={"examples": []})
+    db.add(alert)
+    db.commit()
+    return {"source": source.id, "alert": alert.id}
+
+
+ENDPOINTS = [
+    # (method, path, body(role, world, client) → kwargs, allowed roles, writes an audit row)
+    ("POST", "/api/v1/listening/sources",
+     lambda r, w, c: {"json": {"name": f"Báo {r}", "url": f"https://bao.example/{r}.rss"}}, WORK, True),
+    ("POST", "/listening/sources",
+     lambda r, w, c: {"data": {"name": f"Trang {r}", "url": f"https://trang.example/{r}.rss", "csrf_token": c.csrf}},
+     WORK, True),
+    ("POST", "/api/v1/listening/poll?force=true", lambda r, w, c: {}, WORK, True),
+    ("POST", "/listening/sources/{source}/poll", lambda r, w, c: {"data": {"csrf_token": c.csrf}}, WORK, True),
+    ("POST", "/listening/sources/{source}/toggle", lambda r, w, c: {"data": {"csrf_token": c.csrf}}, WORK, True),
+    ("POST", "/api/v1/listening/import", lambda r, w, c: {"files": {"file": (f"{r}.csv", csv_for(r), "text/csv")}},
+     WORK, True),
+    ("POST", "/listening/alerts/{alert}/close", lambda r, w, c: {"data": {"csrf_token": c.csrf}}, WORK, True),
+    ("POST", "/listening/taxonomy/12",
+     lambda r, w, c: {"data": {"name_vi": f"Sức khỏe tâm thần ({r})", "name_en": "Mental health", "alerts": "1",
+                               "csrf_token": c.csrf}}, {"admin"}, True),
+    ("POST", "/listening/retention", lambda r, w, c: {"data": {"csrf_token": c.csrf}}, {"admin"}, False),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("method,path,body,allowed,audits", ENDPOINTS, ids=[e[1] for e in ENDPOINTS])
+def test_permission_matrix(login, settings, world, role, method, path, body, allowed, audits):
+    c = login(role)
+    before = audit_count(settings)
+    r = c.request(method, path.format(**world), follow_redirects=False, **body(role, world, c))
+    if role in allowed:
+        assert r.status_code in (200, 201, 303), r.text
+        assert audit_count(settings) > before or not audits
+    else:
+        assert r.status_code == 403, r.text
+        assert audit_count(settings) == before
+
+
+def test_pages_render_on_demo_data(db, people, login, settings):
+    demo.seed(db, None)
+    db.commit()
+    assert db.scalar(select(Alert).where(Alert.topic == 23)) is not None  # the rising topic fired
+    c = login("viewer")
+    home = c.get("/")
+    assert "Lắng nghe" in home.text and 'data-testid="listening-panel-alerts"' in home.text
+    page = c.get("/listening")
+    assert page.status_code == 200 and 'data-testid="topics"' in page.text
+    assert "/listening/topics/37" not in page.text  # count only, no drill-down
+    assert c.get("/listening/topics/37").status_code == 200
+    assert "phản đối" not in c.get("/listening/topics/37").text
+    alert = db.scalar(select(Alert).where(Alert.topic == 23))
+    assert "Kiểm định Poisson" in c.get(f"/listening/alerts/{alert.id}").text
+    for path in ("/listening/sources", "/listening/taxonomy", "/listening/report", "/listening/topics/14",
+                 "/listening/classify?q=Tiêm+vắc+xin+ở+đâu"):
+        r = c.get(path)
+        assert r.status_code == 200, path
+    sources = c.get("/listening/sources").text
+    assert "Đang lỗi" in sources and "quá thời gian chờ" in sources
+    report = c.get("/listening/report").text
+    assert "<svg" in report and 'data-testid="report-actions"' in report
+    en = c.get("/lang/en?next=/listening", follow_redirects=True)
+    assert "Listening" in en.text
+
+
+def test_upload_with_mapping_step(login, db, settings):
+    c = login("agency_member")
+    data = ("Nội dung,Thời gian,Tên người đăng\nKhi nào học sinh lớp 9 được đi học trực tiếp?,06/10/2021 07:00,"
+            "Lâm Thị Phụ Huynh\n").encode()
+    r = c.post("/listening/upload", files={"file": ("export.csv", data, "text/csv")}, data={"csrf_token": c.csrf},
+               follow_redirects=False)
+    assert r.status_code == 303
+    mapping = c.get(r.headers["location"])
+    assert "Tên người đăng" in mapping.text  # offered, but only mapped columns are read
+    key = r.headers["location"].split("/")[-1].split("?")[0]
+    done = c.post(f"/listening/upload/{key}", data={"csrf_token": c.csrf, "name": "export.csv",
+                                                     "map_text": "Nội dung", "map_time": "Thời gian"},
+                  follow_redirects=False)
+    assert done.status_code == 303
+    db.expire_all()
+    assert [i.text for i in db.scalars(select(Item))] == ["Khi nào học sinh lớp 9 được đi học trực tiếp?"]
+
+
+def test_api_classify_and_trends(login):
+    c = login("viewer")
+    one = c.post("/api/v1/listening/classify", json={"text": "Xét nghiệm PCR ở đâu, giá bao nhiêu?"}).json()
+    assert set(one) == KEYS and one["category"] == "INTERVENTIONS" and one["subcategories"][0] == 20
+    many = c.post("/api/v1/listening/classify", json={"texts": ["Vắc xin có an toàn không?", "Chợ đông quá"]}).json()
+    assert len(many["results"]) == 2
+    assert c.post("/api/v1/listening/classify", json={"text": " "}).status_code == 422
+    assert "topics" in c.get("/api/v1/listening/trends").json()
+
+
+def test_report_pdf_renders_to_png(db, people, login, tmp_path):
+    if not shutil.which("pdftoppm"):
+        pytest.fail("pdftoppm (poppler-utils) is required")
+    demo.seed(db, None)
+    db.commit()
+    c = login("viewer")
+    end = service.local_day(service.utcnow())
+    start = end - timedelta(days=6)
+    pdf = c.get(f"/listening/report.pdf?start={start}&end={end}")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    (tmp_path / "r.pdf").write_bytes(pdf.content)
+    subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(tmp_path / "r.pdf"),
+                    str(tmp_path / "page")], check=True)
+    png = next(tmp_path.glob("page*.png"))
+    assert png.read_bytes().startswith(b"\x89PNG") and png.stat().st_size > 5000
+    text = subprocess.run(["pdftotext", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True).stdout
+    assert "Phân phối và tiếp cận vắc xin" in text and "Khuyến nghị" in text
+    docx = c.get(f"/listening/report.docx?start={start}&end={end}")
+    assert docx.content.startswith(b"PK")
+    js = c.get(f"/api/v1/listening/report?start={start}&end={end}").json()
+    assert js["rising"] and js["rising"][0]["topic"] == 23 and js["topics"][0]["risk"] in ("low", "medium", "high")
+
+
+def run_cli(settings, *args, stdin=None):
+    env = {"LOA_DATABASE_URL": settings.db_url, "LOA_DATA_DIR": str(settings.data_dir), "PATH": "/usr/bin:/bin"}
+    return subprocess.run([sys.executable, "-m", "loa.cli", "listening", *args], capture_output=True, text=True,
+                          env=env, input=stdin, timeout=120)
+
+
+def test_cli_classify_import_report(settings, tmp_path, db):
+    one = run_cli(settings, "classify", "Người già 70 tuổi bị tiểu đường tiêm vắc xin được không?", "--json")
+    assert one.returncode == 0, one.stderr
+    assert set(json.loads(one.stdout)) == KEYS
+    lines = ["Xét nghiệm PCR ở đâu?", "Chùa có tổ chức lễ không?", "Tin giả nói vắc xin gắn chip"]
+    (tmp_path / "in.txt").write_text("\n".join(lines), encoding="utf-8")
+    out = run_cli(settings, "classify", "--file", str(tmp_path / "in.txt"), "--json")
+    rows = [json.loads(x) for x in out.stdout.splitlines()]
+    assert [r["subcategories"][0] for r in rows] == [20, 33, 40]
+    (tmp_path / "posts.jsonl").write_text(
+        '{"text": "Bao giờ tỉnh cho học sinh đi học lại?", "time": "2021-10-05T08:00:00+07:00", "user": "abc"}\n'
+        '{"text": "Giá máy đo SpO2 tăng gấp đôi", "time": 1633392000, "user": "xyz"}\n', encoding="utf-8")
+    imp = run_cli(settings, "import", str(tmp_path / "posts.jsonl"))
+    first = json.loads(imp.stdout)
+    assert first["added"] == 2, imp.stderr
+    again = json.loads(run_cli(settings, "import", str(tmp_path / "posts.jsonl")).stdout)
+    assert again["id"] == first["id"] and again["status"] == "done"  # the same job: nothing added
+    assert len(list(db.scalars(select(Item)))) == 2
+    for fmt in ("html", "pdf", "docx"):
+        out_file = tmp_path / f"r.{fmt}"
+        r = run_cli(settings, "report", "--from", "2021-10-01", "--to", "2021-10-07", "--format", fmt, "--out",
+                    str(out_file))
+        assert r.returncode == 0, r.stderr
+        assert out_file.stat().st_size > 1000
+    assert "Báo cáo lắng nghe" in (tmp_path / "r.html").read_text(encoding="utf-8")
