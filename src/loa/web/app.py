@@ -8,6 +8,7 @@ from pathlib import Path
 
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -92,12 +93,16 @@ def create_app(settings: Settings | None = None, migrate: bool = True) -> FastAP
 
     from loa.web import views
 
+    app.state.get_paths = []  # every GET path, for the navigation and the smoke test
     for mod in [views] + modules.find("views", modules.DOMAINS):
-        if hasattr(mod, "router"):
-            app.include_router(mod.router, include_in_schema=False)
-        if hasattr(mod, "api"):
-            app.include_router(mod.api, prefix="/api/v1")
-    paths = {getattr(r, "path", "") for r in app.routes}
+        for attr, prefix in (("router", ""), ("api", "/api/v1")):
+            router = getattr(mod, attr, None)
+            if router is None:
+                continue
+            app.include_router(router, prefix=prefix, include_in_schema=attr == "api")
+            app.state.get_paths += [prefix + r.path for r in router.routes
+                                    if isinstance(r, APIRoute) and "GET" in r.methods]
+    paths = app.state.get_paths
     app.state.nav = [(p, label) for p, label in NAV if any(x == p or x.startswith(p + "/") for x in paths)]
     install_error_handlers(app)
     return app
