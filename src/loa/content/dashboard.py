@@ -17,4 +17,4 @@ def panel(db: Session, user: User) -> dict | None:
     if not waiting and not any(r.total for r in rows):
         return None
     return {"template": "content/_panel.html", "order": 20, "waiting": waiting,
-            "warnings": [w for r in rows for w in r.warnings]}
+            "off": [r for r in rows if r.warnings]}
