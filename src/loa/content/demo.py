@@ -48,7 +48,7 @@ ITEMS = [
      "Người mắc COVID-19 không triệu chứng hoặc triệu chứng nhẹ có thể được theo dõi tại nhà.\n\n"
      "Gia đình đo nhiệt độ, nhịp thở mỗi ngày; khi khó thở hoặc SpO2 dưới 96% phải báo ngay trạm y tế.",
      ["Chăm sóc F0 tại nhà"], ["patients", "public"], [4, 1], "neutral", True, 6, True, "scheduled",
-     [(4, 2, 17), (1, 3, 19)]),
+     [(4, 2, 17), (1, 3, 19), (4, 8, 6), (4, 10, 17)]),
     ("article", "Người khỏi bệnh ở Cầu Ngang trở về, hàng xóm đón bằng giỏ rau",
      "Sau 10 ngày điều trị, anh Thạch Sa Ranh ở xã Long Sơn đã khỏi bệnh. Bà con trong ấp góp rau, gạo đón anh "
      "về nhà.\n\nCâu chuyện nhỏ cho thấy người khỏi bệnh không cần bị xa lánh.",
@@ -60,7 +60,7 @@ ITEMS = [
     ("article", "Giá lúa vụ thu đông nhích lên, nông dân Tiểu Cần phấn khởi",
      "Vụ thu đông năm nay, giá lúa tại Tiểu Cần tăng nhẹ so với vụ trước. Hợp tác xã bố trí tổ thu hoạch "
      "bảo đảm an toàn phòng dịch cho người lao động.", ["Phục hồi sản xuất, kinh doanh"], ["public", "workers"],
-     [0, 1], "hopeful", False, 3, False, "scheduled", [(0, 2, 5), (1, 2, 18)]),
+     [0, 1], "hopeful", False, 3, False, "scheduled", [(0, 2, 5), (1, 2, 18), (2, 9, 8)]),
     ("qa", "Hỏi - đáp: đã khỏi bệnh có cần tiêm mũi nhắc lại không?",
      "Hỏi: Tôi đã mắc COVID-19 và khỏi bệnh, có cần tiêm mũi nhắc lại không?\n\n"
      "Đáp: Có. Người đã khỏi bệnh vẫn nên tiêm đủ liều theo hướng dẫn của Bộ Y tế; thời điểm tiêm do cán bộ y tế "
