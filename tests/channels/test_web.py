@@ -60,6 +60,15 @@ def test_audio_is_open_to_the_players_for_approved_items(client, db, people, pub
     draft = content.create_item(db, kind="script", title="Nháp", body="Chưa duyệt.", author=people["editor"])
     db.commit()
     assert client.get(f"/loudspeakers/audio/{draft.id}.mp3").status_code == 404
+    assert client.get("/loudspeakers/speak.wav", params={"text": "Xin chào"}, follow_redirects=False).status_code == 303
+
+
+@needs_espeak
+def test_try_the_voice(login):
+    c = login("viewer")
+    r = c.get("/loudspeakers/speak.ogg", params={"text": "Bà con thực hiện 5K"})
+    assert r.status_code == 200 and r.content[:4] == b"OggS"
+    assert c.get("/loudspeakers/speak.flac", params={"text": "x"}).status_code == 404
 
 
 def test_outputs_page_and_recording_upload(login, db, publish, settings):

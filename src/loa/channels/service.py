@@ -10,6 +10,7 @@ import hashlib
 import re
 import subprocess
 import tempfile
+import uuid
 import wave
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -201,21 +202,25 @@ def voice_for_item(settings: Settings, item) -> str:
     return speech.ENGLISH_VOICE if item.language == "en" else speech.voice_for(settings.province)
 
 
+def cached_speech(settings: Settings, spoken: str, voice: str, fmt: str = "mp3") -> Path:
+    """Already normalised text spoken with ``voice``, generated once per text and voice (cached on disk)."""
+    if fmt not in AUDIO_TYPES:
+        raise UserError("Định dạng âm thanh phải là WAV, MP3 hoặc OGG.", "Audio format must be WAV, MP3 or OGG.", 404)
+    key = hashlib.sha256(f"{voice}\n{spoken}".encode()).hexdigest()[:24]
+    path = settings.files_dir / "channels" / "speech" / f"{key}.{fmt}"
+    if not path.exists():
+        tmp = path.with_name(f".{uuid.uuid4().hex}{path.suffix}")
+        speech.synthesize(spoken, tmp, voice=voice, normalized=True)
+        tmp.replace(path)
+    return path
+
+
 def speech_file(settings: Settings, item, fmt: str = "mp3") -> Path:
-    """The item read aloud with the province's voice, generated once per text and voice (cached on disk)."""
+    """The item read aloud with the province's voice (English versions with an English voice)."""
     if item.language not in SPEAKABLE:
         raise UserError("Không có giọng đọc tiếng Khmer ngoại tuyến: hãy tải lên bản ghi âm của bản tiếng Khmer.",
                         "There is no offline Khmer voice: upload a recording of the Khmer version.", 404)
-    if fmt not in AUDIO_TYPES:
-        raise UserError("Định dạng âm thanh phải là WAV, MP3 hoặc OGG.", "Audio format must be WAV, MP3 or OGG.", 404)
-    text, voice = spoken_text(item), voice_for_item(settings, item)
-    key = hashlib.sha256(f"{voice}\n{text}".encode()).hexdigest()[:24]
-    path = settings.files_dir / "channels" / "speech" / f"{key}.{fmt}"
-    if not path.exists():
-        tmp = path.with_name(f".tmp-{key}{path.suffix}")
-        speech.synthesize(text, tmp, voice=voice, normalized=True)
-        tmp.replace(path)
-    return path
+    return cached_speech(settings, spoken_text(item), voice_for_item(settings, item), fmt)
 
 
 def item_audio(settings: Settings, item, fmt: str = "mp3") -> tuple[Path, str]:

@@ -3,7 +3,6 @@ the public portal (/tin-tuc) with its feeds (/kenh/...), and their JSON API."""
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 
 from fastapi import APIRouter, Depends, Request
@@ -126,13 +125,7 @@ def item_audio(item_id: int, fmt: str, db: Session = Depends(get_db), user: User
 def speak_text(fmt: str, text: str = "", user: User = Depends(current_user),
                settings: Settings = Depends(get_settings)):
     """Any text read aloud with the province's voice (to try the pre-normaliser)."""
-    if fmt not in service.AUDIO_TYPES:
-        raise UserError("Định dạng âm thanh phải là WAV, MP3 hoặc OGG.", "Audio format must be WAV, MP3 or OGG.", 404)
-    spoken, voice = speech.normalize(text[:2000]), speech.voice_for(settings.province)
-    key = hashlib.sha256(f"{voice}\n{spoken}".encode()).hexdigest()[:24]
-    path = settings.files_dir / "channels" / "speech" / f"try-{key}.{fmt}"
-    if not path.exists():
-        speech.synthesize(spoken, path, voice=voice, normalized=True)
+    path = service.cached_speech(settings, speech.normalize(text[:2000]), speech.voice_for(settings.province), fmt)
     return FileResponse(path, media_type=service.AUDIO_TYPES[fmt])
 
 
