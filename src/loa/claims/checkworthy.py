@@ -18,7 +18,9 @@ ASSERT = re.compile(
     r"ngan chan|gay ra|gay|lam cho|lam tang|lam giam|khoi benh|khoi han|hieu qua|tang|giam|bao ve|"
     r"lay qua|lay truyen|khong lay|mien nhiem|thay doi|bien doi|gan chip|nhiem tu|vo sinh|tu vong|"
     r"chung minh|nghien cuu|khoa hoc|da duoc|se bi|se chet|deu bi|khong can|chi can|thay the|an toan|"
-    r"doc|nguy hiem|tac dung|phat tan|lay lan)\b")
+    r"doc|nguy hiem|tac dung|phat tan|lay lan|phong|giup|truyen|chong duoc|song duoc|chua|mien dich|"
+    r"khong (bi )?(nhiem|lay|mac)|bi (sot|liet|soc|nhiem|say thai|di tat)|lam (rung|tang|giam|bien|thay|hong|mat)|"
+    r"chua [a-z ]{0,12}(thit|te bao|kim loai))\b")
 NUMBER = re.compile(r"\d+\s*(?:%|(?:phan tram|ca|nguoi|lan|ngay|do|lieu|mui)\b)")
 QUESTION = re.compile(
     r"\?|\b(co .{1,40} (khong|ko|k|hok|chua) *(a|vay|nhi|ha|nhe)?\s*$|bao gio|o dau|the nao|tai sao|vi sao|"
@@ -42,5 +44,5 @@ def score(text: str) -> float:
     f = features(text)
     if not f["health"] or f["words"] < 3:
         return 0.05
-    s = 0.3 + 0.2 * min(f["assert"], 2) + 0.15 * f["number"] - 0.45 * f["question"] - 0.35 * f["opinion"]
+    s = 0.3 + 0.2 * min(f["assert"], 2) + 0.2 * f["number"] - 0.45 * f["question"] - 0.35 * f["opinion"]
     return round(min(1.0, max(0.0, s)), 3)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request, UploadFile
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from loa.auth.models import User
 from loa.claims import publishing, service
@@ -77,14 +78,15 @@ def desk(request: Request, status: str = "", q: str = "", db: Session = Depends(
 
 
 @router.post("/claims/import")
-async def desk_import(request: Request, file: UploadFile | None = None, starter: str = "",
-                      db: Session = Depends(get_db), user: User = Depends(current_user)):
-    if starter:
+async def desk_import(request: Request, db: Session = Depends(get_db), user: User = Depends(current_user)):
+    form = await request.form()
+    upload = form.get("file")
+    if form.get("starter"):
         counts = service.import_starter(db, user)
     else:
-        if file is None or not file.filename:
+        if not isinstance(upload, StarletteUpload) or not upload.filename:
             raise UserError("Hãy chọn tệp cần nhập.", "Choose a file to import.", 422)
-        counts = service.import_claims(db, await file.read(), user)
+        counts = service.import_claims(db, await upload.read(), user)
     return RedirectResponse(f"/claims?imported={counts['created']}", status_code=303)
 
 
