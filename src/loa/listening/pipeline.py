@@ -16,7 +16,7 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from loa.listening.classify import Prediction, model
-from loa.text import fold, normalize, scrub, syllables, words
+from loa.text import normalize, scrub, strip_diacritics, words
 
 NUM_PERM = 64
 _URL = re.compile(r"(https?://|www\.)\S+", re.IGNORECASE)
@@ -48,16 +48,23 @@ class Processed:
 
 def private(text: str) -> str:
     """The text with links, @handles and "author:" lines removed and personal data scrubbed (``loa.text``)."""
-    text = _TAG_LINE.sub(" ", text)
-    text = _URL.sub("[LIÊN KẾT]", text)
-    text = _HANDLE.sub("[TÀI KHOẢN]", text)
+    if ":" in text:
+        text = _TAG_LINE.sub(" ", text)
+    if "http" in text or "www." in text:
+        text = _URL.sub("[LIÊN KẾT]", text)
+    if "@" in text:
+        text = _HANDLE.sub("[TÀI KHOẢN]", text)
     return normalize(scrub(text)).strip()
 
 
+_SYLLABLE = re.compile(r"[^\W_]+")
+
+
 def folded_syllables(text: str) -> tuple[list[str], list[str]]:
-    """The text's syllables and their diacritic-free forms (computed once, shared by every step)."""
-    sy = syllables(text)
-    return sy, fold(" ".join(sy)).split()
+    """The syllables of an already normalised text (as ``loa.text.syllables``) and their diacritic-free forms,
+    computed once and shared by every step."""
+    sy = _SYLLABLE.findall(text.lower())
+    return sy, strip_diacritics(" ".join(sy)).split()
 
 
 def exact_key(folded: list[str]) -> str:
@@ -109,28 +116,32 @@ def process(post: Post) -> Processed | None:
 
 
 class NearDuplicates:
-    """An LSH index over the most recent ``capacity`` stories (bounded memory; the oldest leave first).
-    LSH candidates are confirmed by their estimated Jaccard similarity."""
+    """An LSH index over the most recent ``capacity`` stories, keyed by their exact hash, with a small payload
+    per story (bounded memory; the oldest leave first). LSH candidates are confirmed by their estimated
+    Jaccard similarity."""
 
     def __init__(self, threshold: float = 0.6, capacity: int = 50_000):
         self.lsh = MinHashLSH(threshold=max(0.3, threshold - 0.2), num_perm=NUM_PERM, weights=(0.3, 0.7))
         self.threshold = threshold
-        self.keys: OrderedDict[int, np.ndarray] = OrderedDict()
+        self.keys: OrderedDict[str, np.ndarray] = OrderedDict()
+        self.meta: dict[str, object] = {}
         self.capacity = capacity
 
-    def find(self, m: MinHash) -> int | None:
-        best, best_j = None, self.threshold
-        for key in self.lsh.query(m):
-            j = float(np.mean(self.keys[key] == m.hashvalues.astype(np.uint32)))
-            if j >= best_j:
-                best, best_j = key, j
-        return best
+    def find(self, m: MinHash) -> str | None:
+        found = self.lsh.query(m)
+        if not found:
+            return None
+        sims = (np.stack([self.keys[k] for k in found]) == m.hashvalues.astype(np.uint32)).mean(axis=1)
+        best = int(np.argmax(sims))
+        return found[best] if sims[best] >= self.threshold else None
 
-    def add(self, item_id: int, m: MinHash) -> None:
-        if item_id in self.keys:
+    def add(self, key: str, m: MinHash, meta: object = None) -> None:
+        self.meta[key] = meta
+        if key in self.keys:
             return
-        self.lsh.insert(item_id, m)
-        self.keys[item_id] = m.hashvalues.astype(np.uint32)
+        self.lsh.insert(key, m)
+        self.keys[key] = m.hashvalues.astype(np.uint32)
         while len(self.keys) > self.capacity:
             old, _ = self.keys.popitem(last=False)
             self.lsh.remove(old)
+            self.meta.pop(old, None)

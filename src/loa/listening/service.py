@@ -160,7 +160,6 @@ class Ingestor:
         self.stats = IngestStats()
         self.pending: list[tuple[Post, Processed]] = []
         self.index = index or load_index(db, self.settings)
-        self.meta: dict[int, list[int]] = getattr(self.index, "meta", {})
 
     def add(self, post: Post) -> None:
         done = process(post)
@@ -201,8 +200,10 @@ class Ingestor:
                 target, subs = -1 - new_by_hash[p.exact_hash], new_rows[new_by_hash[p.exact_hash]]["subcategories"]
             else:
                 key = self.index.find(p.minhash)
-                if key is not None:
-                    target, subs = (key, self.meta.get(key, [])) if key >= 0 else (key, new_rows[-1 - key]["subcategories"])
+                if key in new_by_hash:
+                    target, subs = -1 - new_by_hash[key], new_rows[new_by_hash[key]]["subcategories"]
+                elif key is not None:
+                    target, subs = self.index.meta[key]
             if target is not None:
                 self.stats.reposts += 1
                 if target >= 0:
@@ -223,7 +224,7 @@ class Ingestor:
                    "subcategories": pred.subcategories, "is_question": pred.is_question,
                    "is_concern": pred.is_concern, "sentiment": pred.sentiment, "created_at": utcnow()}
             new_by_hash[p.exact_hash] = len(new_rows)
-            self.index.add(-1 - len(new_rows), p.minhash)  # provisional key until the row has its id
+            self.index.add(p.exact_hash, p.minhash)  # its id is known once the batch is written
             new_rows.append(row)
             for t in [0] + pred.subcategories:
                 c = counts[(day, t)]
@@ -235,9 +236,9 @@ class Ingestor:
         ids: list[int] = []
         if new_rows:
             ids = list(db.scalars(insert(Item).returning(Item.id, sort_by_parameter_order=True), new_rows))
-            for n, (row, item_id) in enumerate(zip(new_rows, ids)):
-                self.index.rekey(-1 - n, item_id)
-                self.meta[item_id] = row["subcategories"]
+            for row, item_id in zip(new_rows, ids):
+                if row["exact_hash"] in self.index.keys:
+                    self.index.meta[row["exact_hash"]] = (item_id, row["subcategories"])
                 row["id"] = item_id
             self.stats.added += len(ids)
         if reposts:
@@ -272,39 +273,14 @@ class Ingestor:
         return self.stats
 
 
-class _Index(NearDuplicates):
-    """The near-duplicate index plus each story's subcategories, re-keyed once a row has its id."""
-
-    def __init__(self, threshold: float, capacity: int):
-        super().__init__(threshold, capacity)
-        self.meta: dict[int, list[int]] = {}
-        self.pending: dict[int, object] = {}
-
-    def add(self, item_id: int, m) -> None:
-        if item_id < 0:
-            self.pending[item_id] = m
-        super().add(item_id, m)
-
-    def rekey(self, provisional: int, item_id: int) -> None:
-        m = self.pending.pop(provisional, None)
-        if m is None or provisional not in self.keys:
-            return
-        self.lsh.remove(provisional)
-        del self.keys[provisional]
-        super().add(item_id, m)
-
-    def add_stored(self, item_id: int, m, subs: list[int]) -> None:
-        self.meta[item_id] = subs
-        super().add(item_id, m)
-
-
-def load_index(db: Session, settings: ListeningSettings) -> _Index:
-    """The near-duplicate index over the most recent stories (up to the configured window)."""
-    index = _Index(settings.near_duplicate_threshold, settings.dedupe_window)
-    rows = db.execute(select(Item.id, Item.minhash, Item.subcategories).order_by(Item.id.desc())
+def load_index(db: Session, settings: ListeningSettings) -> NearDuplicates:
+    """The near-duplicate index over the most recent stories (up to the configured window); each entry carries
+    the story's id and subcategories."""
+    index = NearDuplicates(settings.near_duplicate_threshold, settings.dedupe_window)
+    rows = db.execute(select(Item.id, Item.exact_hash, Item.minhash, Item.subcategories).order_by(Item.id.desc())
                       .limit(settings.dedupe_window)).all()
-    for item_id, mh, subs in reversed(rows):
-        index.add_stored(item_id, minhash_from(mh), subs)
+    for item_id, key, mh, subs in reversed(rows):
+        index.add(key, minhash_from(mh), (item_id, subs))
     return index
 
 
