@@ -30,6 +30,11 @@ def test_pages_render_for_every_role(login, db, people):
             assert r.status_code == 200, (role, url, r.text[:300])
     assert "Viết bài mới" in login("editor").get("/content").text
     assert "Viết bài mới" not in login("viewer").get("/content").text
+    english = login("reviewer")
+    english.get("/lang/en")
+    page = english.get(f"/content/{item.id}").text
+    assert "Radio/loudspeaker script" in page and "Draft" in page and "Version history" in page
+    assert "<h1>Calendar</h1>" in english.get("/calendar").text
 
 
 def test_write_submit_approve_schedule_through_forms(login, db, people):
