@@ -147,3 +147,7 @@ def test_api_round_trip(login, db, people):
     assert {"mark": "+", "line": "Đeo khẩu trang, rửa tay"} in diff
     assert len(editor.get(f"/api/v1/content/items/{item['id']}/versions").json()) == 2
     assert editor.get("/api/v1/content/items?state=scheduled").json()[0]["id"] == item["id"]
+    service.ensure_theme(db, "Tiêm chủng vắc xin", source="Kế hoạch 12/KH-UBND")
+    db.commit()
+    assert {"name": "Tiêm chủng vắc xin", "source": "Kế hoạch 12/KH-UBND"}.items() <= \
+        editor.get("/api/v1/content/themes").json()[0].items()

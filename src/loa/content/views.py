@@ -555,6 +555,11 @@ def api_targets(channel_id: int, data: TargetsIn, db: Session = Depends(get_db),
     return saved(db, channel_json(channel))
 
 
+@api.get("/content/themes")
+def api_themes(db: Session = Depends(get_db), user: User = Depends(current_user)):
+    return [{"id": t.id, "name": t.name, "source": t.source} for t in service.list_themes(db)]
+
+
 @api.get("/content/balance")
 def api_balance(week: str = "", channel: str = "", db: Session = Depends(get_db), user: User = Depends(current_user)):
     return [b.as_dict() for b in service.balance(db, parse_day(week), channel or None)]
