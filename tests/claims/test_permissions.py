@@ -25,7 +25,7 @@ def world(db, people):
     service.update_claim(db, own, people["editor"], verdict="false", explanation="Không có bằng chứng.")
     service.add_source(db, own, people["editor"], publisher="WHO", url="https://www.who.int")
     items = [service.check_text(db, text, reach=3)["triage_id"] for text in (
-        "Vắc xin làm rụng tóc ở 20% người tiêm", "Đeo vòng bạc giúp phòng được virus corona",
+        "Vắc xin làm rụng tóc ở 20% người tiêm", "Uống nước đậu đen rang chữa được sốt xuất huyết",
         "Ngâm chân nước muối nóng diệt được virus trong phổi")]
     db.commit()
     return {"own": own.id, "concluded": starter["an-toi"].id, "items": items}
