@@ -87,10 +87,10 @@ def communes_cmd(as_json: bool = typer.Option(False, "--json")) -> None:
         rows = service.list_communes(db)
         if as_json:
             echo_json([{"id": c.id, "name": c.name, "district": c.district, "languages": c.language_list,
-                        "slots": [f"{s.start:%H:%M}" for s in c.slots]} for c in rows])
+                        "slots": [s.start for s in c.slots]} for c in rows])
             return
         for c in rows:
-            slots = " ".join(f"{s.start:%H:%M}" for s in c.slots) or "-"
+            slots = " ".join(s.start for s in c.slots) or "-"
             typer.echo(f"{c.id:4} {c.district:18} {c.name:22} {c.languages:6} {slots}")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import time
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Time, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from loa.db import Base, IdMixin, TimestampMixin
@@ -40,11 +40,15 @@ class BroadcastSlot(IdMixin, TimestampMixin, Base):
     __table_args__ = (UniqueConstraint("commune_id", "start"),)
 
     commune_id: Mapped[int] = mapped_column(ForeignKey("channels_communes.id", ondelete="CASCADE"), index=True)
-    start: Mapped[time] = mapped_column(Time)
+    start: Mapped[str] = mapped_column(String(5))  # "06:00", zero-padded so that text order is time order
     minutes: Mapped[int] = mapped_column(Integer, default=30)
     label: Mapped[str] = mapped_column(String(120), default="")
 
     commune: Mapped[Commune] = relationship(back_populates="slots")
 
+    @property
+    def start_time(self) -> time:
+        return time.fromisoformat(self.start)
+
     def __str__(self) -> str:
-        return f"{self.start:%H:%M}"
+        return self.start

@@ -112,9 +112,10 @@ def add_slot(db: Session, user: User, commune: Commune, start, minutes: int = 30
     at = parse_time(start)
     if not 5 <= int(minutes) <= 240:
         raise UserError("Thời lượng phát phải từ 5 đến 240 phút.", "A slot lasts 5 to 240 minutes.")
-    if any(s.start == at for s in commune.slots):
+    if any(s.start_time == at for s in commune.slots):
         raise UserError(f"Xã đã có khung giờ {at:%H:%M}.", f"The commune already broadcasts at {at:%H:%M}.", 409)
-    slot = BroadcastSlot(commune=commune, start=at, minutes=int(minutes), label=" ".join((label or "").split()))
+    slot = BroadcastSlot(commune=commune, start=f"{at:%H:%M}", minutes=int(minutes),
+                         label=" ".join((label or "").split()))
     db.add(slot)
     db.flush()
     return slot
@@ -275,7 +276,7 @@ def daily_playlist(db: Session, commune: Commune, day: date) -> list[PlaylistEnt
     planned.sort(key=lambda s: (s.at, s.id))
     entries: list[PlaylistEntry] = []
     for slot in commune.slots:
-        slot_end = datetime.combine(day, slot.start, tzinfo=LOCAL) + timedelta(minutes=slot.minutes)
+        slot_end = datetime.combine(day, slot.start_time, tzinfo=LOCAL) + timedelta(minutes=slot.minutes)
         seen = set()
         for sched in planned:
             if sched.at >= slot_end or sched.item_id in seen:
@@ -296,9 +297,9 @@ def playlist_m3u(commune: Commune, day: date, entries: list[PlaylistEntry], base
     lines = ["#EXTM3U", f"#PLAYLIST:{commune.name} {day:%d/%m/%Y}"]
     for e in entries:
         if e.source == "missing":
-            lines.append(f"# {e.slot.start:%H:%M} [{e.language}] {e.item.title}: chưa có bản ghi âm / no recording")
+            lines.append(f"# {e.slot} [{e.language}] {e.item.title}: chưa có bản ghi âm / no recording")
             continue
-        lines.append(f"#EXTINF:{e.seconds},{e.slot.start:%H:%M} [{e.language}] {e.item.title}")
+        lines.append(f"#EXTINF:{e.seconds},{e.slot} [{e.language}] {e.item.title}")
         lines.append(base_url.rstrip("/") + e.audio_path)
     return "\r\n".join(lines) + "\r\n"
 

@@ -212,7 +212,7 @@ class TextIn(BaseModel):
 
 def commune_dict(c) -> dict:
     return {"id": c.id, "name": c.name, "district": c.district, "languages": c.language_list,
-            "slots": [{"id": s.id, "start": f"{s.start:%H:%M}", "minutes": s.minutes, "label": s.label}
+            "slots": [{"id": s.id, "start": s.start, "minutes": s.minutes, "label": s.label}
                       for s in c.slots]}
 
 
@@ -244,7 +244,7 @@ def api_playlist(commune_id: int, request: Request, date: str = "", db: Session 
                  user: User = Depends(current_user)):
     commune, day = service.get_commune(db, commune_id), service.parse_day(date)
     return {"commune": commune_dict(commune), "date": day.isoformat(), "entries": [
-        {"slot": f"{e.slot.start:%H:%M}", "item_id": e.item.id, "title": e.item.title, "language": e.language,
+        {"slot": e.slot.start, "item_id": e.item.id, "title": e.item.title, "language": e.language,
          "source": e.source, "seconds": e.seconds,
          "audio": None if e.source == "missing" else base_url(request) + e.audio_path}
         for e in service.daily_playlist(db, commune, day)]}

@@ -30,7 +30,7 @@ def upgrade() -> None:
     op.create_table(
         "channels_broadcast_slots",
         sa.Column("commune_id", sa.Integer(), nullable=False),
-        sa.Column("start", sa.Time(), nullable=False),
+        sa.Column("start", sa.String(length=5), nullable=False),
         sa.Column("minutes", sa.Integer(), nullable=False),
         sa.Column("label", sa.String(length=120), nullable=False),
         sa.Column("id", sa.Integer(), nullable=False),
