@@ -69,7 +69,11 @@ def test_write_submit_approve_schedule_through_forms(login, db, people):
     assert slot.planned_at == datetime(2021, 11, 14, 23, 0, tzinfo=timezone.utc)  # 06:00 in Trà Vinh
     cal = editor.get("/calendar?day=2021-11-17").text
     assert "Tiêm vắc xin cho trẻ 12-17 tuổi" in cal and "06:00" in cal
-    editor.post(f"/content/schedules/{slot.id}/move", data={"at": "2021-11-16T17:30"})
+    r = editor.post(f"/content/schedules/{slot.id}/move", data={"at": "2021-11-16T17:30",
+                                                                 "next": "/calendar?day=2021-11-16"},
+                    follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/calendar?day=2021-11-16"
+    assert editor.post(f"/content/schedules/{slot.id}/move", data={"at": "hôm qua"}).status_code == 400
     db.expire_all()
     assert db.get(ContentItem, item_id).schedules[0].planned_at == datetime(2021, 11, 16, 10, 30, tzinfo=timezone.utc)
 
