@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from datetime import date
 from urllib.parse import quote
 
@@ -29,8 +30,12 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _uploads(settings: Settings):
+    """Where uploads wait between preview and confirmation; those left unconfirmed for a day are removed."""
     folder = settings.files_dir / "plans" / "uploads"
     folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.iterdir():
+        if time.time() - old.stat().st_mtime > 86400:
+            old.unlink(missing_ok=True)
     return folder
 
 
