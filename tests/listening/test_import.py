@@ -92,7 +92,7 @@ def test_reposts_add_reach_not_items(db):
     text = "Nghe nói tiêm vắc xin xong bị đông máu, mọi người có ai bị chưa, tôi sợ quá không dám đi tiêm."
     posts = [Post(text, when, platform="facebook", engagement=3),
              Post(text + " ", when.replace(hour=10), platform="zalo"),  # same words: exact repost
-             Post("Mọi người xem nè: " + text.replace("quá", "lắm"), when.replace(hour=11)),  # near copy
+             Post("Chia sẻ lại: " + text.replace("quá", "lắm"), when.replace(hour=11)),  # near copy
              Post("Lịch tiêm mũi nhắc lại tại trạm y tế xã Long Hòa là thứ Bảy tuần này.", when)]
     stats = service.ingest(db, posts)
     assert stats.added == 2 and stats.reposts == 2

@@ -121,7 +121,7 @@ class NearDuplicates:
     Jaccard similarity."""
 
     def __init__(self, threshold: float = 0.6, capacity: int = 50_000):
-        self.lsh = MinHashLSH(threshold=max(0.3, threshold - 0.2), num_perm=NUM_PERM, weights=(0.3, 0.7))
+        self.lsh = MinHashLSH(num_perm=NUM_PERM, params=(16, 4))  # 16 bands of 4: candidates from J ≈ 0.4
         self.threshold = threshold
         self.keys: OrderedDict[str, np.ndarray] = OrderedDict()
         self.meta: dict[str, object] = {}
