@@ -168,3 +168,26 @@ def test_anonymous_cannot_write(client, targets, settings):
     assert client.post("/api/v1/loudspeakers/communes", json={"name": "X"}).status_code == 401
     assert client.post("/loudspeakers/communes", data={"name": "X"}, follow_redirects=False).status_code == 303
     assert audit_count(settings) == before
+
+
+@needs_espeak
+def test_offline_bundle(login, settings, people, commune, publish, db):
+    day = date(2021, 9, 20)
+    vi = publish("Loa sáng", "Bà con đi tiêm vắc xin.", channel="loudspeaker", at=local_at(day, 5))
+    km = publish("Loa sáng (Khmer)", "Khmer", master=vi, language="km")
+    c = login("viewer")
+    r = c.get(f"/loudspeakers/communes/{commune.id}/playlist.zip", params={"date": "2021-09-20"})
+    assert r.status_code == 200 and r.headers["content-type"] == "application/zip"
+    import zipfile
+
+    z = zipfile.ZipFile(io.BytesIO(r.content))
+    m3u = z.read("playlist.m3u").decode().splitlines()
+    files = [x for x in m3u if x and not x.startswith("#")]
+    assert files == ["01-loa-sang.mp3", "01-loa-sang.mp3"]
+    assert sum("chưa có bản ghi âm" in x for x in m3u) == 2
+    assert service.audio_kind(z.read("01-loa-sang.mp3")) == "mp3"
+    service.add_recording(db, settings, km, people["editor"], "km.wav", wav_bytes(1.0))
+    db.commit()
+    z = zipfile.ZipFile(io.BytesIO(c.get(f"/loudspeakers/communes/{commune.id}/playlist.zip",
+                                         params={"date": "2021-09-20"}).content))
+    assert sorted(z.namelist()) == ["01-loa-sang.mp3", "02-loa-sang-khmer.wav", "playlist.m3u"]

@@ -7,11 +7,13 @@ Content comes only through ``loa.content.service``; callers own the transaction.
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import subprocess
 import tempfile
 import uuid
 import wave
+import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -302,6 +304,29 @@ def playlist_m3u(commune: Commune, day: date, entries: list[PlaylistEntry], base
         lines.append(f"#EXTINF:{e.seconds},{e.slot} [{e.language}] {e.item.title}")
         lines.append(base_url.rstrip("/") + e.audio_path)
     return "\r\n".join(lines) + "\r\n"
+
+
+def playlist_bundle(settings: Settings, commune: Commune, day: date, entries: list[PlaylistEntry]) -> bytes:
+    """A ZIP for a station without a steady connection: the day's audio files and an M3U naming them."""
+    files: dict[int, tuple[str, Path]] = {}
+    lines = ["#EXTM3U", f"#PLAYLIST:{commune.name} {day:%d/%m/%Y}"]
+    for e in entries:
+        title = f"{e.slot} [{e.language}] {e.item.title}"
+        if e.source == "speech" and not speech.espeak_available():
+            e = PlaylistEntry(e.slot, e.item, e.language, "missing", e.seconds)
+        if e.source == "missing":
+            lines.append(f"# {title}: chưa có bản ghi âm / no recording")
+            continue
+        if e.item.id not in files:
+            path, _media = item_audio(settings, e.item)
+            files[e.item.id] = (f"{len(files) + 1:02d}-{content.slugify(e.item.title, 50)}{path.suffix}", path)
+        lines += [f"#EXTINF:{e.seconds},{title}", files[e.item.id][0]]
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("playlist.m3u", "\r\n".join(lines) + "\r\n")
+        for name, path in files.values():
+            z.write(path, name)
+    return buf.getvalue()
 
 
 # ---- the public portal ------------------------------------------------------------------------------------

@@ -110,6 +110,16 @@ def playlist_file(commune_id: int, request: Request, date: str = "", db: Session
                              headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
+@router.get("/loudspeakers/communes/{commune_id}/playlist.zip")
+def playlist_zip(commune_id: int, date: str = "", db: Session = Depends(get_db), user: User = Depends(current_user),
+                 settings: Settings = Depends(get_settings)):
+    """The day's playlist with its audio files, for a station that plays offline."""
+    commune, day = service.get_commune(db, commune_id), service.parse_day(date)
+    data = service.playlist_bundle(settings, commune, day, service.daily_playlist(db, commune, day))
+    name = f"loa-{content.slugify(commune.name)}-{day:%Y-%m-%d}.zip"
+    return Response(data, media_type="application/zip", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
 @router.get("/loudspeakers/audio/{item_id}.{fmt}")
 def item_audio(item_id: int, fmt: str, db: Session = Depends(get_db), user: User | None = Depends(optional_user),
                settings: Settings = Depends(get_settings)):
