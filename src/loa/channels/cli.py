@@ -38,7 +38,8 @@ def _write(spoken: str, out: Path, voice: str) -> None:
 def speak(text: str = typer.Argument(..., help="Văn bản, hoặc '-' để đọc từ stdin / text, or '-' for stdin"),
           out: Optional[Path] = typer.Option(None, "--out", "-o", help="WAV, MP3 hoặc OGG (theo đuôi tệp)"),
           show_text: bool = typer.Option(False, "--show-text", help="In văn bản đúng như máy sẽ đọc"),
-          voice: str = typer.Option("", "--voice", help=f"{REGIONS}; mặc định theo tỉnh / default by province")) -> None:
+          voice: str = typer.Option("", "--voice", help=f"{REGIONS}; mặc định theo tỉnh / default by province"),
+          ) -> None:
     """Read Vietnamese text aloud with espeak-ng, after the pre-normaliser (numbers, dates, abbreviations...)."""
     if text == "-":
         text = sys.stdin.read()
@@ -98,7 +99,8 @@ def communes_cmd(as_json: bool = typer.Option(False, "--json")) -> None:
 def playlist_cmd(commune: str = typer.Argument(..., help="Mã hoặc tên xã / commune id or name"),
                  day: str = typer.Option("", "--date", help="YYYY-MM-DD; mặc định hôm nay / default today"),
                  base_url: str = typer.Option("http://127.0.0.1:8000", "--base-url"),
-                 out: Optional[Path] = typer.Option(None, "--out", "-o", help="Tệp M3U; mặc định in ra / default stdout")) -> None:
+                 out: Optional[Path] = typer.Option(None, "--out", "-o", help="Tệp M3U; mặc định in ra / stdout"),
+                 ) -> None:
     """A commune's playlist of the day as M3U."""
     with cli_session() as db:
         try:

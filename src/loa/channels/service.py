@@ -161,7 +161,8 @@ def audio_seconds(path: Path) -> float:
             return speech.wav_seconds(path)
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "decoded.wav"
-            cmd = ["lame", "--quiet", "--decode", str(path), str(out)] if kind == "mp3" else ["sox", str(path), str(out)]
+            cmd = (["lame", "--quiet", "--decode", str(path), str(out)] if kind == "mp3"
+                   else ["sox", str(path), str(out)])
             subprocess.run(cmd, check=True, capture_output=True, timeout=120)
             return speech.wav_seconds(out)
     except (wave.Error, EOFError, subprocess.CalledProcessError, FileNotFoundError, OSError):

@@ -114,7 +114,8 @@ ABBREVIATIONS = {
 
 # Foreign words, matched regardless of case.
 FOREIGN = {
-    "covid-19": _h("cô-vít mười chín"), "covid19": _h("cô-vít mười chín"), "covid": _h("cô-vít"), "sars-cov-2": _h("xát-cô-vi hai"),
+    "covid-19": _h("cô-vít mười chín"), "covid19": _h("cô-vít mười chín"), "covid": _h("cô-vít"),
+    "sars-cov-2": _h("xát-cô-vi hai"),
     "pc-covid": _h("pê xê cô-vít"), "vaccine": "vắc xin", "vaccines": "vắc xin", "vaccin": "vắc xin",
     "vắc-xin": "vắc xin", "vacxin": "vắc xin", "vắcxin": "vắc xin", "astrazeneca": _h("át-xtra-dê-nê-ca"),
     "pfizer": _h("phai-dơ"), "biontech": _h("bai-ôn-tếch"), "moderna": _h("mô-đéc-na"),
@@ -253,8 +254,8 @@ def normalize(text: str) -> str:
     s = re.sub(r"\((0\d{2,3})\)\s*", r"\1 ", s)  # "(0294) 3855 123"
     s = re.sub(rf"(?P<cue>(?<!\w){PHONE_CUES}\s*:?\s*)(?P<num>\+?\d[\d .\-]{{1,14}}\d)(?![\d,])",
                _phone, s, flags=re.IGNORECASE)
-    s = re.sub(r"(?P<cue>)(?<![\w.,])(?P<num>(?:\+84[ .]?|0)\d{2,3}(?:[ .\-]?\d{3,4}){2}|(?:1800|1900)[ .]?\d{3,4}(?:[ .]?\d{2,3})?)(?![\w,]|\.\d)",
-               _phone, s)
+    s = re.sub(r"(?P<cue>)(?<![\w.,])(?P<num>(?:\+84[ .]?|0)\d{2,3}(?:[ .\-]?\d{3,4}){2}"
+               r"|(?:1800|1900)[ .]?\d{3,4}(?:[ .]?\d{2,3})?)(?![\w,]|\.\d)", _phone, s)
     s = re.sub(r"(?<=\w)/(?=[A-ZĐ])", " ", s)  # document numbers: "12/QĐ-UBND"
     s = _FOREIGN.sub(lambda m: FOREIGN[m.group(0).lower()], s)
     s = _ABBR.sub(lambda m: ABBREVIATIONS[m.group(0)], s)
@@ -265,8 +266,8 @@ def normalize(text: str) -> str:
     s = re.sub(r"(?<![\d/\-])(\d{4})-(\d{2})-(\d{2})(?![\d\-])", _iso_date, s)
     s = re.sub(r"(?P<before>(?<!\w)tháng\s+)?(?<![\d/.])(?P<m>\d{1,2})/(?P<y>\d{4})(?![\d/])",
                _month_year, s, flags=re.IGNORECASE)
-    s = re.sub(r"(?<!\w)(?P<cue>ngày|hôm|từ|đến|tới|trước|sau|hết|sáng|chiều|tối|đêm|trưa)\s+(?P<d>\d{1,2})/(?P<m>\d{1,2})(?![\d/])",
-               _day_month, s, flags=re.IGNORECASE)
+    s = re.sub(r"(?<!\w)(?P<cue>ngày|hôm|từ|đến|tới|trước|sau|hết|sáng|chiều|tối|đêm|trưa)\s+"
+               r"(?P<d>\d{1,2})/(?P<m>\d{1,2})(?![\d/])", _day_month, s, flags=re.IGNORECASE)
     s = re.sub(r"(?P<cue>(?<!\w)tháng\s+\w+(?:\s+và|\s+đến|,))\s*(?P<d>\d{1,2})/(?P<m>\d{1,2})(?![\d/])", _day_month, s,
                flags=re.IGNORECASE)  # "30/4 và 1/5": the second one is a date too
     s = re.sub(r"(?<![\w:,.])(?P<h>\d{1,2}):(?P<m>\d{2})(?::\d{2})?(?![\d:])", _time, s)
@@ -306,8 +307,8 @@ ENGLISH_VOICE = "en"  # English variants are read as written, without the Vietna
 VOICE_LABELS = {"north": "Giọng miền Bắc", "central": "Giọng miền Trung", "south": "Giọng miền Nam"}
 
 # Provinces by region (folded names) for the default voice; the rest speak with the northern voice.
-_SOUTH = """ho chi minh, tp ho chi minh, thanh pho ho chi minh, binh duong, dong nai, ba ria vung tau, ba ria - vung tau,
-tay ninh, binh phuoc, long an, tien giang, ben tre, tra vinh, vinh long, dong thap, an giang, kien giang, can tho,
+_SOUTH = """ho chi minh, tp ho chi minh, thanh pho ho chi minh, binh duong, dong nai, ba ria vung tau,
+ba ria - vung tau, tay ninh, binh phuoc, long an, tien giang, ben tre, tra vinh, vinh long, dong thap, an giang, kien giang, can tho,
 hau giang, soc trang, bac lieu, ca mau"""
 _CENTRAL = """thanh hoa, nghe an, ha tinh, quang binh, quang tri, thua thien hue, hue, da nang, quang nam, quang ngai,
 binh dinh, phu yen, khanh hoa, ninh thuan, binh thuan, kon tum, gia lai, dak lak, dak nong, lam dong"""

@@ -117,7 +117,8 @@ def playlist_zip(commune_id: int, date: str = "", db: Session = Depends(get_db),
     commune, day = service.get_commune(db, commune_id), service.parse_day(date)
     data = service.playlist_bundle(settings, commune, day, service.daily_playlist(db, commune, day))
     name = f"loa-{content.slugify(commune.name)}-{day:%Y-%m-%d}.zip"
-    return Response(data, media_type="application/zip", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(data, media_type="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @router.get("/loudspeakers/audio/{item_id}.{fmt}")
