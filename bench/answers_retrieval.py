@@ -24,11 +24,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from loa.search import Index, rank  # noqa: E402
+from loa.search.assoc import Associations  # noqa: E402
 
 CACHE = ROOT / ".cache" / "loa-embeddings"
 BENCH_CACHE = ROOT / ".cache" / "loa-bench"  # tokenised pools, so a re-run skips segmentation
+FOLDS = 2
 
-STAGE_NAMES = {"syl": "bm25-syllables", "fold": "bm25-folded", "word": "bm25-words", "sem": "e5-small"}
+STAGE_NAMES = {"syl": "bm25-syllables", "fold": "bm25-folded", "word": "bm25-words", "head": "bm25-answer-head",
+               "assoc": "learned-associations", "sem": "e5-small"}
 
 
 def read(path: Path) -> list[dict]:
@@ -36,7 +39,12 @@ def read(path: Path) -> list[dict]:
         return [r for r in csv.DictReader(fh, delimiter="|") if r.get("Question") and r.get("Answer_1")]
 
 
-def build(pool_files: list[Path], semantic: bool, cold: bool = False) -> tuple[Index, dict[str, str], float]:
+def associations(train: Path | None) -> Associations | None:
+    """Question-to-answer term associations learned from a train split (never from the queries)."""
+    return Associations.fit([(r["Question"], r["Answer_1"]) for r in read(train)]) if train else None
+
+
+def build(pool_files: list[Path], semantic: bool, cold: bool = False, assoc: Associations | None = None) -> tuple[Index, dict[str, str], float]:
     """Index of the distinct answers of the pool; returns it, answer text → doc id, build seconds."""
     doc_of: dict[str, str] = {}
     docs = []
@@ -48,7 +56,8 @@ def build(pool_files: list[Path], semantic: bool, cold: bool = False) -> tuple[I
                 docs.append((doc_of[answer], answer, {}))
     started = time.perf_counter()
     name = hashlib.sha1("|".join(d[0] + d[1] for d in docs).encode()).hexdigest()[:12]
-    index = Index(f"pool-{name}", None if cold else BENCH_CACHE, semantic=semantic, embeddings=CACHE)
+    index = Index(f"pool-{name}", None if cold else BENCH_CACHE, semantic=semantic, embeddings=CACHE,
+                  associations=assoc)
     if len(index) != len(docs):  # a cold build, or a pool seen for the first time
         index.add(docs)
     return index, doc_of, time.perf_counter() - started
@@ -61,7 +70,8 @@ def position(scores: np.ndarray, gold: int) -> int:
 
 def evaluate(index: Index, doc_of: dict[str, str], queries: list[dict], ranker: rank.Ranker | None) -> tuple[list, dict]:
     position_of_id = {d: i for i, d in enumerate(index.ids)}
-    stages = ["syl", "fold", "word"] + (["sem"] if index.semantic else [])
+    stages = list(rank.LEXICAL) + (["assoc"] if index.associations else []) + (["sem"] if index.semantic else [])
+    plain = ["syl", "sem"] if index.semantic else ["syl", "word"]  # plain RRF: the floor to beat
     results: dict[str, list[int]] = {name: [] for name in stages + ["rrf", "fused"]}
     timings: dict[str, float] = {}
     for row in queries:
@@ -69,8 +79,8 @@ def evaluate(index: Index, doc_of: dict[str, str], queries: list[dict], ranker: 
         scores = index.stage_scores(row["Question"], timings)
         rrf = np.zeros(len(index.ids))
         for name in stages:
-            pos = position(scores[name], gold)
-            results[name].append(pos)
+            results[name].append(position(scores[name], gold))
+        for name in plain:
             order = np.argsort(-scores[name], kind="stable")
             ranks = np.empty(len(order))
             ranks[order] = np.arange(len(order))
@@ -81,7 +91,7 @@ def evaluate(index: Index, doc_of: dict[str, str], queries: list[dict], ranker: 
         probs = (ranker or index.ranker).predict(feats) if cand else np.zeros(0)
         full = np.full(len(index.ids), -1.0)
         full[cand] = probs
-        results["fused"].append(position(full, gold) if gold in cand else len(index.ids))
+        results["fused"].append(position(full, gold) if gold in cand else len(index.ids))  # outside the candidates
         timings["fusion"] = timings.get("fusion", 0.0) + time.perf_counter() - started
     n = len(queries)
     methods = []
@@ -90,9 +100,10 @@ def evaluate(index: Index, doc_of: dict[str, str], queries: list[dict], ranker: 
         if name in STAGE_NAMES:
             seconds = timings[name]
         else:
-            seconds = sum(timings[s] for s in stages) + (timings["fusion"] if name == "fused" else 0.0)
+            used = plain if name == "rrf" else stages
+            seconds = sum(timings[s] for s in used) + (timings["fusion"] if name == "fused" else 0.0)
         methods.append({
-            "name": STAGE_NAMES.get(name, "rrf-plain" if name == "rrf" else "learned-fusion"),
+            "name": STAGE_NAMES.get(name, "rrf-" + "+".join(plain) if name == "rrf" else "learned-fusion"),
             "recall_at_1": round(float((p == 1).mean()), 3),
             "mrr_at_10": round(float(np.where(p <= 10, 1.0 / p, 0.0).mean()), 3),
             "recall_at_10": round(float((p <= 10).mean()), 3),
@@ -101,21 +112,41 @@ def evaluate(index: Index, doc_of: dict[str, str], queries: list[dict], ranker: 
     return methods, timings
 
 
-def learn(train: Path, semantic: bool) -> dict:
-    """Fit the fusion weights on a train split: its answers are the pool, its questions the queries."""
-    index, doc_of, _ = build([train], semantic)
-    position_of_id = {d: i for i, d in enumerate(index.ids)}
+def learn(train: Path, semantic: bool, reuse: bool = False) -> dict:
+    """Fit the fusion weights on a train split: its answers are the pool, its questions the queries.
+    One pass gives the features of the hybrid and of the lexical-only pipeline; they are kept in the bench
+    cache, and ``reuse`` fits again from them."""
+    dump = BENCH_CACHE / f"features-{train.stem}.npz"
+    if not (reuse and dump.exists()):
+        rows = read(train)
+        data: dict[str, list] = {"x_hybrid": [], "y_hybrid": [], "x_lexical": [], "y_lexical": []}
+        for fold in range(FOLDS):  # associations of a question never come from its own pair
+            assoc = Associations.fit([(r["Question"], r["Answer_1"]) for i, r in enumerate(rows) if i % FOLDS != fold])
+            index, doc_of, _ = build([train], semantic, assoc=assoc)
+            collect(index, doc_of, [r for i, r in enumerate(rows) if i % FOLDS == fold], data)
+        np.savez(dump, **{k: np.concatenate(v) if v else np.zeros(0) for k, v in data.items()})
     out = json.loads(rank.WEIGHTS_FILE.read_text()) if rank.WEIGHTS_FILE.exists() else {}
-    xs, ys = [], []
-    for row in read(train):
-        gold = position_of_id[doc_of[row["Answer_1"].strip()]]
-        scores = index.stage_scores(row["Question"])
-        cand, feats = index.candidates(row["Question"], scores)
-        xs.append(feats)
-        ys.append(np.array([c == gold for c in cand], dtype=float))
-    out["hybrid" if semantic else "lexical"] = rank.Ranker.fit(np.vstack(xs), np.concatenate(ys)).as_dict()
+    with np.load(dump) as data:
+        for kind in ("lexical", "hybrid"):
+            if data[f"y_{kind}"].size:
+                out[kind] = rank.Ranker.fit(data[f"x_{kind}"], data[f"y_{kind}"]).as_dict()
     rank.WEIGHTS_FILE.write_text(json.dumps(out, indent=1) + "\n")
     return out
+
+
+def collect(index: Index, doc_of: dict[str, str], rows: list[dict], data: dict[str, list]) -> None:
+    """Candidates' features and labels of ``rows`` for the hybrid and the lexical-only pipeline."""
+    position_of_id = {d: i for i, d in enumerate(index.ids)}
+    for row in rows:
+        gold = position_of_id[doc_of[row["Answer_1"].strip()]]
+        scores = index.stage_scores(row["Question"])
+        variants = {"lexical": {k: v for k, v in scores.items() if k != "sem"}}
+        if "sem" in scores:
+            variants["hybrid"] = scores
+        for kind, stage_scores in variants.items():
+            cand, feats = index.candidates(row["Question"], stage_scores)
+            data[f"x_{kind}"].append(feats)
+            data[f"y_{kind}"].append(np.array([c == gold for c in cand], dtype=float))
 
 
 def main() -> None:
@@ -123,18 +154,24 @@ def main() -> None:
     parser.add_argument("--pool", nargs="+", type=Path)
     parser.add_argument("--queries", type=Path)
     parser.add_argument("--learn", type=Path, help="train split to learn the fusion weights from")
+    parser.add_argument("--train", type=Path, help="train split to learn term associations from")
+    parser.add_argument("--reuse", action="store_true", help="with --learn: refit from the kept features")
     parser.add_argument("--no-semantic", action="store_true", help="lexical stages only")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--cold", action="store_true", help="rebuild the pool index instead of loading it")
     args = parser.parse_args()
     semantic = not args.no_semantic
     if args.learn:
-        print(json.dumps(learn(args.learn, semantic), indent=1))
+        print(json.dumps(learn(args.learn, semantic, args.reuse), indent=1))
         return
     if not args.pool or not args.queries:
         parser.error("--pool and --queries are required")
-    index, doc_of, build_s = build(args.pool, semantic, args.cold)
-    methods, _ = evaluate(index, doc_of, read(args.queries), None)
+    started = time.perf_counter()
+    assoc = associations(args.train)
+    index, doc_of, build_s = build(args.pool, semantic, args.cold, assoc)
+    build_s += time.perf_counter() - started
+    kind = "hybrid" if index.semantic else "lexical"
+    methods, _ = evaluate(index, doc_of, read(args.queries), rank.Ranker.learned(kind))
     report = {"fused": "learned-fusion", "methods": methods, "pool": len(index), "queries": len(read(args.queries)),
               "index_build_s": round(build_s, 1)}
     if args.json:

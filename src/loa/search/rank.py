@@ -9,9 +9,9 @@ from pathlib import Path
 
 import numpy as np
 
-LEXICAL = ("syl", "fold", "word")
+LEXICAL = ("syl", "fold", "word", "head")  # BM25 stages; "assoc" (learned associations) and "sem" (e5) follow
 NAMES = tuple(f"{n}_{kind}" for n in LEXICAL for kind in ("rel", "rr", "cov")) + (
-    "sem_cos", "sem_gap", "sem_rr", "rrf")
+    "assoc_rel", "assoc_rr", "sem_cos", "sem_gap", "sem_rr", "rrf")
 WEIGHTS_FILE = Path(__file__).with_name("weights.json")
 
 
@@ -26,6 +26,8 @@ def features(scores: dict[str, float], ranks: dict[str, int | None], tops: dict[
         out += [scores.get(n, 0.0) / top if top > 0 else 0.0, 1.0 / (1 + r) if r is not None else 0.0,
                 coverage.get(n, 0.0)]
         rrf += 1.0 / (60 + r) if r is not None else 0.0
+    top, r = tops.get("assoc", 0.0), ranks.get("assoc")
+    out += [scores.get("assoc", 0.0) / top if top > 0 else 0.0, 1.0 / (1 + r) if r is not None else 0.0]
     if "sem" in scores:
         r = ranks.get("sem")
         out += [scores["sem"], scores["sem"] - tops.get("sem", 0.0), 1.0 / (1 + r) if r is not None else 0.0]
@@ -44,12 +46,19 @@ class Ranker:
     bias: float
 
     @classmethod
-    def default(cls, semantic: bool = False) -> "Ranker":
-        """The shipped weights (learned on the UIT-ViCoV19QA train split) for lexical or hybrid indexes."""
+    def learned(cls, kind: str) -> "Ranker | None":
+        """Weights learned for matching questions to long answers (``weights.json``, UIT-ViCoV19QA train
+        split): ``kind`` "lexical" or "hybrid"; None when not learned for the current features."""
         data = json.loads(WEIGHTS_FILE.read_text()) if WEIGHTS_FILE.exists() else {}
-        entry = data.get("hybrid" if semantic else "lexical")
+        entry = data.get(kind)
         if entry and list(entry["names"]) == list(NAMES):
             return cls(np.array(entry["weights"], dtype=np.float64), float(entry["bias"]))
+        return None
+
+    @classmethod
+    def default(cls, semantic: bool = False) -> "Ranker":
+        """Weights for matching short texts to short texts (questions, claims): coverage of the query's terms
+        and agreement between stages, calibrated on the FAQ fixtures."""
         base = np.zeros(len(NAMES))
         for i, n in enumerate(NAMES):  # a reasonable prior before any training: coverage and agreement
             base[i] = {"syl_cov": 3.0, "fold_cov": 1.5, "word_cov": 1.5, "syl_rel": 1.0, "sem_cos": 4.0 if semantic else 0,
