@@ -10,6 +10,12 @@ from tests.conftest import browser_login
 
 pytestmark = pytest.mark.browser
 
+def submit(page, selector: str) -> None:
+    """Click a button or link and wait for the page it leads to."""
+    with page.expect_navigation():
+        page.click(selector)
+
+
 RUMOUR = "Uống nước lá tía tô nấu sôi mỗi sáng chữa khỏi covid, bà con truyền tay nhau"
 
 
@@ -20,44 +26,45 @@ def test_suspicious_item_to_published_fact_check(live_server, page, db, starter,
 
     browser_login(page, live_server, "editor")
     page.goto(live_server + "/")
-    page.click("[data-testid=panel-triage]")
+    submit(page, "[data-testid=panel-triage]")
     item = page.locator("[data-testid=triage-item]").filter(has_text="lá tía tô")
     item.locator("input[name=text]").fill("Uống nước lá tía tô chữa khỏi COVID-19")
-    item.locator("[data-testid=triage-open]").click()
+    with page.expect_navigation():
+        item.locator("[data-testid=triage-open]").click()
     page.wait_for_selector("[data-testid=claim-status]")
     assert "Mới" in page.locator("[data-testid=claim-status]").inner_text()
-    page.click("[data-testid=to-investigating]")
+    submit(page, "[data-testid=to-investigating]")
     page.wait_for_selector("[data-testid=claim-status]:has-text('Đang xác minh')")
     page.select_option("[data-testid=verdict]", "false")
     page.fill("[data-testid=explanation]", "Chưa có nghiên cứu nào cho thấy nước lá tía tô chữa được COVID-19. "
                                            "Người mắc cần theo dõi triệu chứng và liên hệ trạm y tế khi khó thở.")
-    page.click("[data-testid=save-claim]")
+    submit(page, "[data-testid=save-claim]")
     page.fill("[data-testid=source-publisher]", "Bộ Y tế")
     page.fill("[data-testid=source-title]", "Cổng thông tin của Bộ Y tế về đại dịch COVID-19")
     page.fill("[data-testid=source-url]", "https://covid19.gov.vn")
     page.fill("[data-testid=source-date]", "2021-08-01")
-    page.click("[data-testid=add-source]")
+    submit(page, "[data-testid=add-source]")
     page.wait_for_selector("#sources a[href='https://covid19.gov.vn']")
     assert page.locator("[data-testid=to-concluded]").count() == 0  # editors do not conclude
     claim_url = page.url.split("#")[0]
-    page.click("[data-testid=logout]")
+    submit(page, "[data-testid=logout]")
 
     browser_login(page, live_server, "reviewer")
     page.goto(claim_url)
-    page.click("[data-testid=to-concluded]")
+    submit(page, "[data-testid=to-concluded]")
     page.wait_for_selector("[data-testid=claim-status]:has-text('Đã kết luận')")
-    page.click("[data-testid=logout]")
+    submit(page, "[data-testid=logout]")
 
     browser_login(page, live_server, "editor")  # the author may not publish
     page.goto(claim_url)
     assert page.locator("[data-testid=to-published]").count() == 0
-    page.click("[data-testid=logout]")
+    submit(page, "[data-testid=logout]")
 
     browser_login(page, live_server, "coordinator")
     page.goto(claim_url)
-    page.click("[data-testid=to-published]")
+    submit(page, "[data-testid=to-published]")
     page.wait_for_selector("[data-testid=claim-status]:has-text('Đã đăng')")
-    page.click("[data-testid=public-link]")
+    submit(page, "[data-testid=public-link]")
     page.wait_for_selector("[data-testid=claim-text]")
     assert page.locator("[data-testid=claim-text]").inner_text() == "Uống nước lá tía tô chữa khỏi COVID-19"
     assert page.locator("[data-testid=verdict]").inner_text() == "Sai"
