@@ -34,7 +34,8 @@ EXTRA = ["", " Mong cơ quan chức năng trả lời sớm.", " Ai biết chỉ
 
 
 def stream(n: int, seed: int = 7) -> Iterator[Post]:
-    """N posts over 30 days; about 1 in 10 repeats an earlier text (a repost) or changes one word of it."""
+    """N posts over 30 days, each two seed phrases and a context; about 1 in 10 repeats an earlier text (a repost)
+    or changes one word of it."""
     from loa.listening import labels
 
     phrases = [e.text.rstrip(".?!") for e in labels.seeds()]
@@ -48,8 +49,8 @@ def stream(n: int, seed: int = 7) -> Iterator[Post]:
         elif recent and r < 0.10:
             text = rng.choice(recent).replace("tôi", "mình", 1) + " Chia sẻ lại."
         else:
-            text = (f"{rng.choice(phrases)}, {rng.choice(CONTEXTS).format(n=rng.randint(1, 999))}."
-                    f"{rng.choice(EXTRA)}")
+            text = (f"{rng.choice(phrases)}, {rng.choice(CONTEXTS).format(n=rng.randint(1, 999))}. "
+                    f"{rng.choice(phrases)}.{rng.choice(EXTRA)}")
             recent.append(text)
             if len(recent) > 500:
                 recent.pop(0)
@@ -67,7 +68,7 @@ def segmentation_only(n: int) -> float:
     return n / (time.process_time() - t0)
 
 
-def pipeline(n: int, url: str, batch: int) -> float:
+def pipeline(n: int, url: str, batch: int) -> tuple[float, dict]:
     from loa.db import session_factory, upgrade
     from loa.listening.config import ListeningSettings
     from loa.listening.service import Ingestor
@@ -86,11 +87,11 @@ def pipeline(n: int, url: str, batch: int) -> float:
         if i % batch == 0:
             ing.flush()
             db.commit()
-    ing.finish()
+    stats = ing.finish().as_dict()
     db.commit()
     elapsed = time.process_time() - t0
     db.close()
-    return n / elapsed
+    return n / elapsed, stats
 
 
 def main() -> None:
@@ -108,7 +109,7 @@ def main() -> None:
         model()
         words("khởi động bộ tách từ")  # load the tagger outside the timings
         seg = segmentation_only(n)
-        pipe = pipeline(n, url, batch)
+        pipe, stats = pipeline(n, url, batch)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out = {"docs": n, "pipeline_docs_per_s": round(pipe, 1), "segmentation_docs_per_s": round(seg, 1),
            "ratio": round(pipe / seg, 3), "peak_rss_mb": round(peak, 1)}
@@ -120,6 +121,7 @@ def main() -> None:
         print(f"segmentation (docs/s):  {out['segmentation_docs_per_s']}")
         print(f"ratio:                  {out['ratio']}  (target ≥ 0.5)")
         print(f"peak RSS (MB):          {out['peak_rss_mb']}")
+        print(f"stories / reposts:      {stats['added']} / {stats['reposts']}")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ import hashlib
 import re
 import zlib
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
@@ -42,8 +42,9 @@ class Processed:
     exact_hash: str
     post_key: str
     minhash: MinHash
-    prediction: Prediction
-    words: list[str] = field(default_factory=list)
+    sylls: tuple[list[str], list[str]]
+    prediction: Prediction | None = None
+    near: str | None = None  # exact hash of the story this post repeats, when known before segmentation
 
 
 def private(text: str) -> str:
@@ -103,28 +104,36 @@ def minhash_from(data: bytes) -> MinHash:
                    hashvalues=np.frombuffer(data, dtype=np.uint32).astype(np.uint64))
 
 
-def process(post: Post) -> Processed | None:
-    """Scrub, normalise, segment, hash and classify one post; None when no text is left."""
+def prepare(post: Post) -> Processed | None:
+    """Scrub, normalise and hash one post (no segmentation yet); None when no text is left."""
     text = private(post.text or "")
     sy, folded = folded_syllables(text)
     if not sy:
         return None
-    segmented = words(text)
     return Processed(text=text, exact_hash=exact_key(folded), post_key=post_key(post, text),
-                     minhash=minhash(folded), prediction=model().predict(text, segmented, (sy, folded)),
-                     words=segmented)
+                     minhash=minhash(folded), sylls=(sy, folded))
+
+
+def classify_prepared(p: Processed) -> Processed:
+    """Segment (``loa.text.words``) and classify a prepared post."""
+    p.prediction = model().predict(p.text, words(p.text), p.sylls)
+    return p
+
+
+def process(post: Post) -> Processed | None:
+    """The whole per-post pipeline for one post: prepare, segment, classify."""
+    p = prepare(post)
+    return classify_prepared(p) if p is not None else None
 
 
 class NearDuplicates:
-    """An LSH index over the most recent ``capacity`` stories, keyed by their exact hash, with a small payload
-    per story (bounded memory; the oldest leave first). LSH candidates are confirmed by their estimated
-    Jaccard similarity."""
+    """An LSH index over the most recent ``capacity`` stories, keyed by their exact hash (bounded memory; the
+    oldest leave first). LSH candidates are confirmed by their estimated Jaccard similarity."""
 
     def __init__(self, threshold: float = 0.6, capacity: int = 50_000):
         self.lsh = MinHashLSH(num_perm=NUM_PERM, params=(16, 4))  # 16 bands of 4: candidates from J ≈ 0.4
         self.threshold = threshold
         self.keys: OrderedDict[str, np.ndarray] = OrderedDict()
-        self.meta: dict[str, object] = {}
         self.capacity = capacity
 
     def find(self, m: MinHash) -> str | None:
@@ -135,8 +144,7 @@ class NearDuplicates:
         best = int(np.argmax(sims))
         return found[best] if sims[best] >= self.threshold else None
 
-    def add(self, key: str, m: MinHash, meta: object = None) -> None:
-        self.meta[key] = meta
+    def add(self, key: str, m: MinHash) -> None:
         if key in self.keys:
             return
         self.lsh.insert(key, m)
@@ -144,4 +152,3 @@ class NearDuplicates:
         while len(self.keys) > self.capacity:
             old, _ = self.keys.popitem(last=False)
             self.lsh.remove(old)
-            self.meta.pop(old, None)

@@ -23,7 +23,8 @@ from loa.errors import UserError
 from loa.formats import LOCAL
 from loa.listening.config import ListeningSettings
 from loa.listening.models import (CIVIL_UNREST, Alert, DailyCount, ImportJob, Item, SeenPost, Source, Topic)
-from loa.listening.pipeline import NearDuplicates, Post, Processed, minhash_bytes, minhash_from, process
+from loa.listening.pipeline import (NearDuplicates, Post, Processed, classify_prepared, minhash_bytes, minhash_from,
+                                    prepare)
 from loa.listening.taxonomy import defaults
 
 SOURCE_KINDS = ("feed", "page", "upload")
@@ -162,10 +163,19 @@ class Ingestor:
         self.index = index or load_index(db, self.settings)
 
     def add(self, post: Post) -> None:
-        done = process(post)
+        """Queue a post. A repeat of a recent story (same words, or MinHash-similar) is recognised before
+        segmentation and classification, which only new stories need."""
+        done = prepare(post)
         if done is None:
             self.stats.empty += 1
             return
+        if done.exact_hash in self.index.keys:
+            done.near = done.exact_hash
+        else:
+            done.near = self.index.find(done.minhash)
+        if done.near is None:
+            classify_prepared(done)
+            self.index.add(done.exact_hash, done.minhash)
         self.pending.append((post, done))
         if len(self.pending) >= self.settings.batch_size:
             self.flush()
@@ -176,7 +186,7 @@ class Ingestor:
         db, batch, self.pending = self.db, self.pending, []
         keys = {p.post_key for _post, p in batch}
         seen = set(db.scalars(select(SeenPost.key).where(SeenPost.key.in_(keys))))
-        hashes = {p.exact_hash for _post, p in batch}
+        hashes = {p.exact_hash for _post, p in batch} | {p.near for _post, p in batch if p.near}
         existing = {h: (i, subs) for i, h, subs in db.execute(
             select(Item.id, Item.exact_hash, Item.subcategories).where(Item.exact_hash.in_(hashes)))}
         new_rows: list[dict] = []
@@ -194,16 +204,14 @@ class Ingestor:
             self.stats.days.add(day)
             reach = 1 + max(0, post.engagement)
             target = None
-            if p.exact_hash in existing:
-                target, subs = existing[p.exact_hash]
-            elif p.exact_hash in new_by_hash:
-                target, subs = -1 - new_by_hash[p.exact_hash], new_rows[new_by_hash[p.exact_hash]]["subcategories"]
-            else:
-                key = self.index.find(p.minhash)
-                if key in new_by_hash:
+            for key in (p.exact_hash, p.near):
+                if key in existing:
+                    target, subs = existing[key]
+                elif key in new_by_hash:
                     target, subs = -1 - new_by_hash[key], new_rows[new_by_hash[key]]["subcategories"]
-                elif key is not None:
-                    target, subs = self.index.meta[key]
+                else:
+                    continue
+                break
             if target is not None:
                 self.stats.reposts += 1
                 if target >= 0:
@@ -216,7 +224,7 @@ class Ingestor:
                 for t in [0] + list(subs):
                     counts[(day, t)][1] += reach
                 continue
-            pred = p.prediction
+            pred = p.prediction or classify_prepared(p).prediction
             row = {"source_id": self.source_id, "source_type": post.source_type, "platform": post.platform[:40],
                    "url": post.url[:1000] if post.source_type == "news" else "", "published_at": post.published_at,
                    "day": day, "text": p.text, "exact_hash": p.exact_hash, "minhash": minhash_bytes(p.minhash),
@@ -224,7 +232,7 @@ class Ingestor:
                    "subcategories": pred.subcategories, "is_question": pred.is_question,
                    "is_concern": pred.is_concern, "sentiment": pred.sentiment, "created_at": utcnow()}
             new_by_hash[p.exact_hash] = len(new_rows)
-            self.index.add(p.exact_hash, p.minhash)  # its id is known once the batch is written
+            self.index.add(p.exact_hash, p.minhash)
             new_rows.append(row)
             for t in [0] + pred.subcategories:
                 c = counts[(day, t)]
@@ -237,8 +245,6 @@ class Ingestor:
         if new_rows:
             ids = list(db.scalars(insert(Item).returning(Item.id, sort_by_parameter_order=True), new_rows))
             for row, item_id in zip(new_rows, ids):
-                if row["exact_hash"] in self.index.keys:
-                    self.index.meta[row["exact_hash"]] = (item_id, row["subcategories"])
                 row["id"] = item_id
             self.stats.added += len(ids)
         if reposts:
@@ -274,13 +280,12 @@ class Ingestor:
 
 
 def load_index(db: Session, settings: ListeningSettings) -> NearDuplicates:
-    """The near-duplicate index over the most recent stories (up to the configured window); each entry carries
-    the story's id and subcategories."""
+    """The near-duplicate index over the most recent stories (up to the configured window), keyed by exact hash."""
     index = NearDuplicates(settings.near_duplicate_threshold, settings.dedupe_window)
-    rows = db.execute(select(Item.id, Item.exact_hash, Item.minhash, Item.subcategories).order_by(Item.id.desc())
+    rows = db.execute(select(Item.exact_hash, Item.minhash).order_by(Item.id.desc())
                       .limit(settings.dedupe_window)).all()
-    for item_id, key, mh, subs in reversed(rows):
-        index.add(key, minhash_from(mh), (item_id, subs))
+    for key, mh in reversed(rows):
+        index.add(key, minhash_from(mh))
     return index
 
 
