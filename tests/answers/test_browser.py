@@ -1,7 +1,7 @@
 """The whole loop in a real browser: a citizen asks on a phone, staff answer, a reviewer approves, the next
 citizen gets the answer; the embeddable widget works too."""
 
-from loa.answers import transfer
+from loa.answers import service, transfer
 from tests.conftest import browser_login
 
 QUESTION = "Đi đò qua sông Cổ Chiên có cần giấy xét nghiệm không?"
@@ -11,10 +11,10 @@ def citizen_asks(browser, base, question, widget=False):
     context = browser.new_context(locale="vi-VN", viewport={"width": 390, "height": 844}, is_mobile=True,
                                   has_touch=True)
     phone = context.new_page()
-    phone.set_default_timeout(15000)
+    phone.set_default_timeout(60000)
     phone.goto(base + ("/hoi-dap/widget" if widget else "/hoi-dap"))
     phone.fill("textarea[name=question]", question)
-    phone.click("[data-testid=ask]")
+    phone.click("[data-testid=ask]", no_wait_after=True)
     phone.wait_for_selector("[data-testid=answer], [data-testid=no-answer]")
     width = phone.evaluate("document.documentElement.scrollWidth")
     text = phone.inner_text("[data-testid=result]")
@@ -22,9 +22,11 @@ def citizen_asks(browser, base, question, widget=False):
     return text, width
 
 
-def test_ask_queue_answer_review_next_asker(live_server, page, _browser, db, people):
+def test_ask_queue_answer_review_next_asker(live_server, page, _browser, db, people, settings):
     transfer.import_starter(db)
     db.commit()
+    service.faq_index(db, settings.data_dir / "indexes")  # built once here rather than in the first request
+    page.set_default_timeout(60000)
     text, width = citizen_asks(_browser, live_server, "tiem vx xong uong ruou bia dc ko")
     assert "rượu bia" in text and "Nguồn:" in text and width <= 390  # fits a phone screen
     text, _ = citizen_asks(_browser, live_server, QUESTION + " Liên hệ 0912 345 678")
