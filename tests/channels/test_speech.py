@@ -91,6 +91,8 @@ CASES = [
     ("COVID", "cô-vít"),
     ("Covid19", "cô-vít mười chín"),
     ("Xem https://travinh.gov.vn/tin-tuc.", "Xem travinh chấm gov chấm vn gạch chéo tin gạch ngang tuc."),
+    ("ho, sốt và/hoặc khó thở", "ho, sốt và hoặc khó thở"),
+    ("- Đeo khẩu trang\n- Rửa tay", "Đeo khẩu trang\nRửa tay"),
     ("thư syt@travinh.gov.vn", "thư syt a còng travinh chấm gov chấm vn"),
     ("SARS-CoV-2", "xát-cô-vi hai"),
     ("vắc-xin AstraZeneca", "vắc xin át-xtra-dê-nê-ca"),

@@ -247,9 +247,10 @@ def normalize(text: str) -> str:
     written out in Vietnamese words."""
     s = unicodedata.normalize("NFC", text or "")
     s = re.sub(r"[–—]", "-", s)
-    s = re.sub(r"[•*#_~|]+", " ", s)
     s = re.sub(r"https?://\S+?(?=[.,;:!?)]*(?:\s|$))|www\.\S+?(?=[.,;:!?)]*(?:\s|$))|[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
                _address, s)
+    s = re.sub(r"[•*#_~|]+", " ", s)
+    s = re.sub(r"(?<!\w)(và|Và)/hoặc(?!\w)", r"\1 hoặc", s)
     # Phone numbers first (they look like other numbers): after a cue word, or shaped like one.
     s = re.sub(r"\((0\d{2,3})\)\s*", r"\1 ", s)  # "(0294) 3855 123"
     s = re.sub(rf"(?P<cue>(?<!\w){PHONE_CUES}\s*:?\s*)(?P<num>\+?\d[\d .\-]{{1,14}}\d)(?![\d,])",
@@ -289,11 +290,12 @@ def normalize(text: str) -> str:
     s = re.sub(rf"(?<=\w)/({'|'.join(PER_WORDS)})(?!\w)", r" mỗi \1", s)
     s = re.sub(r"(?<=\w)\s*/\s*(?=\w)", " trên ", s)
     s = re.sub(r"(?<![\w])[A-ZĐ]{2,6}(?![\w])", _spell, s)
-    s = re.sub(r"\s+-\s+|^-\s*|\s*-$", ", ", s, flags=re.MULTILINE)
+    s = re.sub(r"^[ \t]*-[ \t]*", "", s, flags=re.MULTILINE)  # list bullets
+    s = re.sub(r"[ \t]+-[ \t]+|[ \t]*-$", ", ", s, flags=re.MULTILINE)
     s = re.sub(r"(?<=\w)-(?=\w)", " ", s)
     s = re.sub(r"\s*\(\s*|\s*\)\s*", ", ", s)
     s = re.sub(r"[ \t]+", " ", s)
-    s = re.sub(r"\s+([,.;:!?])", r"\1", s)
+    s = re.sub(r"[ \t]+([,.;:!?])", r"\1", s)
     s = re.sub(r",(?:\s*,)+", ",", s)
     s = re.sub(r"([.;:!?]),|,([.;:!?])", r"\1\2", s)
     s = re.sub(r"(?m)^\s*,\s*|\s*,\s*$", "", s)
