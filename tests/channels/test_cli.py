@@ -1,5 +1,6 @@
 """`loa speak`, `loa content speak`, `loa loudspeakers` and the demo data, run as real commands."""
 
+import json
 import shutil
 import subprocess
 import sys
@@ -7,7 +8,7 @@ import wave
 
 import pytest
 
-from loa.channels import speech
+from loa.channels import demo, speech
 
 needs_espeak = pytest.mark.skipif(not shutil.which("espeak-ng"), reason="espeak-ng is not installed")
 
@@ -52,13 +53,17 @@ def test_speak_out_writes_audio(cli_env, tmp_path):
 def test_demo_then_content_speak_and_playlist(cli_env, tmp_path):
     assert run(["demo", "--no-serve"], cli_env).returncode == 0
     listing = run(["loudspeakers", "communes", "--json"], cli_env)
-    communes = __import__("json").loads(listing.stdout)
+    communes = json.loads(listing.stdout)
     assert {c["name"] for c in communes} >= {"Ngọc Biên", "Mỹ Long Nam"}
     assert all(c["slots"] == ["06:00", "17:00"] for c in communes)
     m3u = run(["loudspeakers", "playlist", "Ngoc Bien"], cli_env)
     assert m3u.returncode == 0, m3u.stderr
     assert m3u.stdout.startswith("#EXTM3U") and "chưa có bản ghi âm" in m3u.stdout
-    item_id = next(x for x in m3u.stdout.splitlines() if x.startswith("http")).rsplit("/", 1)[1].split(".")[0]
+    items = json.loads(run(["content", "list", "--json"], cli_env).stdout)
+    bulletin = next(i for i in items if i["title"] == demo.BULLETIN[0])
+    khmer_id = next(i["id"] for i in items if i["master_id"] == bulletin["id"] and i["language"] == "km")
+    item_id = str(bulletin["id"])
+    assert f"/loudspeakers/audio/{item_id}.mp3" in m3u.stdout
     out = tmp_path / "bulletin.mp3"
     r = run(["content", "speak", item_id, "--out", str(out), "--show-text"], cli_env)
     assert r.returncode == 0, r.stderr
@@ -67,6 +72,6 @@ def test_demo_then_content_speak_and_playlist(cli_env, tmp_path):
     subprocess.run(["lame", "--quiet", "--decode", str(out), str(decoded)], check=True)
     syllables = len(r.stdout.split())
     assert 0.15 < speech.wav_seconds(decoded) / syllables < 0.6
-    khmer = run(["content", "speak", str(int(item_id) + 1), "--out", str(tmp_path / "km.mp3")], cli_env)
+    khmer = run(["content", "speak", str(khmer_id), "--out", str(tmp_path / "km.mp3")], cli_env)
     assert khmer.returncode == 1 and "Khmer" in khmer.stderr
     assert run(["content", "speak", "9999", "--show-text"], cli_env).returncode == 1
