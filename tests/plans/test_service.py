@@ -29,6 +29,14 @@ def test_import_assigns_agencies(seed_plan, registry):
     assert sum(1 for t in seed_plan.tasks if t.theme is not None) >= 10
 
 
+def test_plan_themes_become_content_themes(db, seed_plan):
+    from loa.content import service as content
+
+    linked = [t for t in content.list_themes(db) if t.source == f"plan:{seed_plan.id}"]
+    assert len(linked) == 6
+    assert any("5K + Vắc xin" in t.name or "Thông tin, tuyên truyền toàn diện" in t.name for t in linked)
+
+
 def test_matching_is_diacritics_and_case_insensitive(registry):
     agencies = list(registry.values())
     assert [a.name for a in service.match_body(agencies, "SO Y TE")] == ["Sở Y tế"]

@@ -22,6 +22,7 @@ from loa import documents as docs
 from loa.auth import service as auth
 from loa.auth.models import Agency, User
 from loa.config import Settings
+from loa.content import service as content
 from loa.db import utcnow
 from loa.errors import UserError
 from loa.formats import LOCAL, vn_date
@@ -187,6 +188,9 @@ def import_plan(db: Session, settings: Settings, parsed: ParsedPlan, user: User 
             plan.tasks.append(task)
     db.add(plan)
     db.flush()
+    for theme in themes:  # the plan's themes become content themes, so messages can be filed under them
+        content.ensure_theme(db, f"{plan.title[:60]} · {theme.position}. {theme.label}"[:200],
+                             source=f"plan:{plan.id}")
     return plan
 
 
