@@ -40,7 +40,12 @@ def translator(lang: str):
     return gettext
 
 
-_MARKED = re.compile(r"""(?<![\w.])_\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')""")
+def N_(text: str) -> str:
+    """Mark a text for translation where it is defined; it is translated where it is shown (``_(value)``)."""
+    return text
+
+
+_MARKED = re.compile(r"""(?<![\w.])N?_\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')""")
 
 
 def marked_texts(package: Path) -> set[str]:

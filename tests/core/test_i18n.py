@@ -21,3 +21,18 @@ def test_errors_are_in_vietnamese(client):
     page = client.get("/khong-co-trang-nay")
     assert page.status_code == 404 and "Không tìm thấy" in page.text
     assert client.get("/api/v1/khong-co").json()["detail"] == "Không tìm thấy trang hoặc dữ liệu yêu cầu."
+
+
+def test_one_english_text_per_vietnamese_text():
+    """All catalogues merge into one table, so a Vietnamese text must not get two different translations."""
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    seen: dict[str, dict[str, str]] = {}
+    for po in sorted(Path(i18n.ROOT).glob("*/locale/en.po")):
+        with po.open("rb") as fh:
+            for msg in read_po(fh, locale="en"):
+                if msg.id and msg.string:
+                    seen.setdefault(msg.id, {})[msg.string] = po.parent.parent.name
+    assert {k: v for k, v in seen.items() if len(v) > 1} == {}

@@ -32,3 +32,11 @@ def test_every_page_answers_every_role(demo_app):
 
 def test_demo_seed_is_idempotent(demo_app, settings, db):
     assert demo.seed(db, settings) is None
+
+
+def test_reports_page_gathers_the_modules_reports(demo_app):
+    c = login_client(demo_app, "dieuphoi", demo.DEMO_PASSWORD)
+    page = c.get("/reports")
+    assert page.status_code == 200
+    assert "Báo cáo kết quả thực hiện kế hoạch" in page.text and "/content/balance" in page.text
+    assert "/bulletins" in page.text

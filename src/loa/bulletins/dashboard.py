@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from loa.auth.models import Province
 from loa.bulletins import service
+from loa.i18n import N_
 
 
 def panel(db: Session, user) -> dict | None:
@@ -16,3 +17,8 @@ def panel(db: Session, user) -> dict | None:
     if day is None:
         return None
     return {"template": "bulletins/_panel.html", "order": 20, "unit": unit, "f": service.figures(db, unit, day)}
+
+
+def reports(db: Session, user) -> list[dict]:
+    """The daily situation bulletin and the epidemic page of the province."""
+    return [{"title": N_("Bản tin tình hình dịch hằng ngày"), "url": "/bulletins", "note": ""}]

@@ -95,6 +95,17 @@ def home(request: Request, db: Session = Depends(get_db, scope="function"), user
     return render(request, "home.html", {"panels": panels})
 
 
+@router.get("/reports")
+def reports_page(request: Request, db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+    """Báo cáo: every report the modules can produce, in one place for leaders and coordinators."""
+    sections = []
+    for mod in modules.find("dashboard", modules.DOMAINS):
+        offered = mod.reports(db, user) if hasattr(mod, "reports") else []
+        if offered:
+            sections.append(offered)
+    return render(request, "reports.html", {"sections": sections})
+
+
 @router.get("/account")
 def account_page(request: Request, user: User = Depends(current_user), db: Session = Depends(get_db, scope="function")):
     return render(request, "account.html", {"tokens": list(_tokens(db, user))})
