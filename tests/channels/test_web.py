@@ -191,3 +191,14 @@ def test_offline_bundle(login, settings, people, commune, publish, db):
     z = zipfile.ZipFile(io.BytesIO(c.get(f"/loudspeakers/communes/{commune.id}/playlist.zip",
                                          params={"date": "2021-09-20"}).content))
     assert sorted(z.namelist()) == ["01-loa-sang.mp3", "02-loa-sang-khmer.wav", "playlist.m3u"]
+
+
+def test_pages_in_english(login, commune, publish):
+    item = publish("Bài", "Nội dung.")
+    c = login("coordinator")
+    c.get("/lang/en")
+    page = c.get("/loudspeakers").text
+    for text in ("Commune loudspeakers", "Southern voice", "There is no offline Khmer voice", "Add a commune"):
+        assert text in page, text
+    outputs = c.get(f"/channels/items/{item.id}").text
+    assert "Social-media posts" in outputs and "Published" in outputs and "Vietnamese" in outputs
