@@ -97,3 +97,11 @@ def test_retention_keeps_only_aggregates(db):
     after = sum(c.items for c in db.scalars(select(DailyCount).where(DailyCount.topic == 0)))
     assert before == after == 4
     assert service.apply_retention(db, days=1)["items_deleted"] == 1
+
+
+def test_taxonomy_is_editable_data_but_37_never_alerts(db):
+    topics = service.topics(db)
+    assert len(topics) == 41 and topics[14].category == "TREATMENT" and not topics[37].alerts
+    service.update_topic(db, 14, name_vi="Vắc xin phòng COVID-19", name_en="COVID-19 vaccine", alerts=False)
+    assert service.topics(db)[14].name_vi == "Vắc xin phòng COVID-19" and not service.topics(db)[14].alerts
+    assert not service.update_topic(db, 37, name_vi="Bất ổn xã hội", alerts=True).alerts

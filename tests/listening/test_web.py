@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from loa.listening import demo, service
-from loa.listening.models import Alert, Item, Source
+from loa.listening.models import Alert, Item
 from loa.listening.pipeline import Post
 from tests.conftest import ROLES, audit_count
 from tests.listening.conftest import days_ago

@@ -42,7 +42,7 @@ def import_cmd(target: str, mapping: list[str] = typer.Option([], "--map", help=
                platform: str = typer.Option("", "--platform")) -> None:
     """Import a CSV / JSON Lines export or a saved RSS/Atom file; a URL is added as a feed source and polled.
     An interrupted import resumes where it stopped when run again; the same file twice adds nothing."""
-    from loa.listening import feeds, service
+    from loa.listening import service
     from loa.listening.config import ListeningSettings
 
     cfg = ListeningSettings()
@@ -59,8 +59,7 @@ def import_cmd(target: str, mapping: list[str] = typer.Option([], "--map", help=
             fail(f"Tệp quá lớn (trên {cfg.max_import_mb} MB) / file too large.")
         data = path.read_bytes()
         if service.file_format(path.name, data) == "feed":
-            data, _ = feeds.fetch(str(path), cfg)
-            echo_json({"status": "done", **service.import_feed_bytes(db, data, path.name).as_dict()})
+            echo_json({"status": "done", **service.import_feed_bytes(db, data).as_dict()})
             return
         cols = dict(m.split("=", 1) for m in mapping) if mapping else None
         job = service.run_import(db, service.start_import(db, data, path.name, cols, platform), data, cfg)

@@ -590,8 +590,8 @@ def poll(db: Session, now: datetime | None = None, force: bool = False) -> list[
     return [poll_source(db, s, now) for s in sources]
 
 
-def import_feed_bytes(db: Session, data: bytes, name: str) -> IngestStats:
-    """Ingest a feed file (CLI ``import`` of a saved RSS/Atom file)."""
+def import_feed_bytes(db: Session, data: bytes) -> IngestStats:
+    """Ingest a saved RSS/Atom file (refused whole when malformed, like a polled feed)."""
     from loa.listening import feeds
 
     return ingest(db, feeds.parse_feed(data, "application/xml"))

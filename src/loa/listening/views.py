@@ -296,7 +296,7 @@ async def api_import(file: UploadFile, mapping: str = Form(""), platform: str = 
     except ValueError:
         raise UserError("Bảng ánh xạ cột phải là JSON.", "The mapping must be JSON.", 422) from None
     if service.file_format(file.filename or "", data) == "feed":
-        stats = service.import_feed_bytes(db, data, file.filename or "")
+        stats = service.import_feed_bytes(db, data)
         return {"status": "done", **stats.as_dict()}
     job = service.run_import(db, service.start_import(db, data, file.filename or "upload", cols, platform), data)
     return job_json(job)
