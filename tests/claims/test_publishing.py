@@ -4,7 +4,7 @@ import re
 import feedparser
 import pytest
 
-from loa.claims import publishing, service
+from loa.claims import service
 
 REQUIRED = ("@context", "@type", "url", "claimReviewed", "datePublished", "author", "reviewRating", "itemReviewed")
 

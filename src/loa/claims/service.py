@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -60,6 +60,11 @@ def _forbid() -> UserError:
 def _need(user: User | None, roles: tuple[str, ...]) -> None:
     if user is not None and not user.has_role(*roles):
         raise _forbid()
+
+
+def require_work(user: User | None) -> None:
+    """Refuse (403) anyone who does not work claims."""
+    _need(user, WORK_ROLES)
 
 
 def _slug(text: str, limit: int = 60) -> str:

@@ -112,8 +112,7 @@ def check_page(request: Request, user: User = Depends(current_user)):
 @router.post("/claims/check")
 async def check_submit(request: Request, db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
     form = await request.form()
-    if not user.has_role(*service.WORK_ROLES):
-        raise UserError("Bạn không có quyền thực hiện thao tác này.", "You may not do this.", 403)
+    service.require_work(user)
     reach = str(form.get("reach", "1")).strip()
     result = service.check_text(db, str(form.get("text", "")), reach=int(reach) if reach.isdigit() else 1,
                                 origin="desk")
@@ -307,8 +306,7 @@ def api_match(body: CheckIn, db: Session = Depends(get_db, scope="function"), us
 @api.post("/claims/check")
 def api_check(body: CheckIn, db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
     """Check and record: link a match, offer a suggestion, or queue a check-worthy text for triage."""
-    if not user.has_role(*service.WORK_ROLES):
-        raise UserError("Bạn không có quyền thực hiện thao tác này.", "You may not do this.", 403)
+    service.require_work(user)
     return service.check_text(db, body.text, reach=body.reach, origin=body.origin[:20], ref=body.ref)
 
 
