@@ -202,3 +202,13 @@ def test_pages_in_english(login, commune, publish):
         assert text in page, text
     outputs = c.get(f"/channels/items/{item.id}").text
     assert "Social-media posts" in outputs and "Published" in outputs and "Vietnamese" in outputs
+
+
+def test_dashboard_panel(login, commune, publish):
+    today = datetime.now(LOCAL).date()
+    vi = publish("Loa hôm nay", "Nội dung.", channel="loudspeaker", at=local_at(today, 5))
+    publish("Loa hôm nay (Khmer)", "Khmer", master=vi, language="km")
+    home = login("viewer").get("/").text
+    assert "Loa truyền thanh cơ sở" in home
+    assert 'data-testid="panel-loudspeaker-items">1<' in home
+    assert "Bản tiếng Khmer chưa có bản ghi âm: 1" in home

@@ -22,5 +22,5 @@ def panel(db: Session, user: User) -> dict | None:
             items.add((entry.item.master_id or entry.item.id))
             if entry.source == "missing":
                 missing.add(entry.item.id)
-    return {"template": "channels/_panel.html", "order": 40, "communes": len(communes), "items": len(items),
+    return {"template": "channels/_panel.html", "order": 40, "communes": len(communes), "item_count": len(items),
             "missing": len(missing)}
