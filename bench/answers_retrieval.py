@@ -31,7 +31,7 @@ BENCH_CACHE = ROOT / ".cache" / "loa-bench"  # tokenised pools, so a re-run skip
 FOLDS = 2
 
 STAGE_NAMES = {"syl": "bm25-syllables", "fold": "bm25-folded", "word": "bm25-words", "head": "bm25-answer-head",
-               "assoc": "learned-associations", "sem": "e5-small"}
+               "assoc": "learned-associations", "sem": "e5-small", "nbr": "e5-known-questions"}
 
 
 def read(path: Path) -> list[dict]:
@@ -44,7 +44,8 @@ def associations(train: Path | None) -> Associations | None:
     return Associations.fit([(r["Question"], r["Answer_1"]) for r in read(train)]) if train else None
 
 
-def build(pool_files: list[Path], semantic: bool, cold: bool = False, assoc: Associations | None = None) -> tuple[Index, dict[str, str], float]:
+def build(pool_files: list[Path], semantic: bool, cold: bool = False, assoc: Associations | None = None,
+          known: list[dict] | None = None) -> tuple[Index, dict[str, str], float]:
     """Index of the distinct answers of the pool; returns it, answer text → doc id, build seconds."""
     doc_of: dict[str, str] = {}
     docs = []
@@ -56,8 +57,9 @@ def build(pool_files: list[Path], semantic: bool, cold: bool = False, assoc: Ass
                 docs.append((doc_of[answer], answer, {}))
     started = time.perf_counter()
     name = hashlib.sha1("|".join(d[0] + d[1] for d in docs).encode()).hexdigest()[:12]
+    examples = [(r["Question"], doc_of[r["Answer_1"].strip()]) for r in known or [] if r["Answer_1"].strip() in doc_of]
     index = Index(f"pool-{name}", None if cold else BENCH_CACHE, semantic=semantic, embeddings=CACHE,
-                  associations=assoc)
+                  associations=assoc, examples=examples)
     if len(index) != len(docs):  # a cold build, or a pool seen for the first time
         index.add(docs)
     return index, doc_of, time.perf_counter() - started
@@ -70,7 +72,8 @@ def position(scores: np.ndarray, gold: int) -> int:
 
 def evaluate(index: Index, doc_of: dict[str, str], queries: list[dict], ranker: rank.Ranker | None) -> tuple[list, dict]:
     position_of_id = {d: i for i, d in enumerate(index.ids)}
-    stages = list(rank.LEXICAL) + (["assoc"] if index.associations else []) + (["sem"] if index.semantic else [])
+    stages = list(rank.LEXICAL) + (["assoc"] if index.associations else []) + (["sem"] if index.semantic else []) \
+        + (["nbr"] if index.examples else [])
     plain = ["syl", "sem"] if index.semantic else ["syl", "word"]  # plain RRF: the floor to beat
     results: dict[str, list[int]] = {name: [] for name in stages + ["rrf", "fused"]}
     timings: dict[str, float] = {}
@@ -122,7 +125,7 @@ def learn(train: Path, semantic: bool, reuse: bool = False) -> dict:
         data: dict[str, list] = {"x_hybrid": [], "y_hybrid": [], "x_lexical": [], "y_lexical": []}
         for fold in range(FOLDS):  # associations of a question never come from its own pair
             assoc = Associations.fit([(r["Question"], r["Answer_1"]) for i, r in enumerate(rows) if i % FOLDS != fold])
-            index, doc_of, _ = build([train], semantic, assoc=assoc)
+            index, doc_of, _ = build([train], semantic, assoc=assoc, known=rows)
             collect(index, doc_of, [r for i, r in enumerate(rows) if i % FOLDS == fold], data)
         np.savez(dump, **{k: np.concatenate(v) if v else np.zeros(0) for k, v in data.items()})
     out = json.loads(rank.WEIGHTS_FILE.read_text()) if rank.WEIGHTS_FILE.exists() else {}
@@ -140,7 +143,7 @@ def collect(index: Index, doc_of: dict[str, str], rows: list[dict], data: dict[s
     for row in rows:
         gold = position_of_id[doc_of[row["Answer_1"].strip()]]
         scores = index.stage_scores(row["Question"])
-        variants = {"lexical": {k: v for k, v in scores.items() if k != "sem"}}
+        variants = {"lexical": {k: v for k, v in scores.items() if k not in ("sem", "nbr")}}
         if "sem" in scores:
             variants["hybrid"] = scores
         for kind, stage_scores in variants.items():
@@ -154,7 +157,7 @@ def main() -> None:
     parser.add_argument("--pool", nargs="+", type=Path)
     parser.add_argument("--queries", type=Path)
     parser.add_argument("--learn", type=Path, help="train split to learn the fusion weights from")
-    parser.add_argument("--train", type=Path, help="train split to learn term associations from")
+    parser.add_argument("--train", type=Path, help="train split: term associations and known question–answer pairs")
     parser.add_argument("--reuse", action="store_true", help="with --learn: refit from the kept features")
     parser.add_argument("--no-semantic", action="store_true", help="lexical stages only")
     parser.add_argument("--json", action="store_true")
@@ -168,7 +171,7 @@ def main() -> None:
         parser.error("--pool and --queries are required")
     started = time.perf_counter()
     assoc = associations(args.train)
-    index, doc_of, build_s = build(args.pool, semantic, args.cold, assoc)
+    index, doc_of, build_s = build(args.pool, semantic, args.cold, assoc, read(args.train) if args.train else None)
     build_s += time.perf_counter() - started
     kind = "hybrid" if index.semantic else "lexical"
     methods, _ = evaluate(index, doc_of, read(args.queries), rank.Ranker.learned(kind))

