@@ -4,9 +4,9 @@ alone on the same documents (the floor).
     python bench/listening_throughput.py N [--json] [--db URL] [--batch 1000]
 
 N synthetic public posts (seed phrases written for Loa × contexts × numbers, with ~10 % reposts and near copies)
-are generated as a stream, never held in memory. Segmentation alone runs ``loa.text.words`` over the stream;
-the pipeline streams the same posts through ``listening.service.Ingestor`` into a fresh migrated SQLite file
-(or --db), committing every batch as an import does. Memory stays bounded: one batch, the near-duplicate window
+are generated as a stream, one batch at a time. For each batch, segmentation alone runs ``loa.text.words`` over
+it, then the pipeline streams the same posts through ``listening.service.Ingestor`` into a fresh migrated SQLite
+file (or --db) and commits, as an import does. Memory stays bounded: one batch, the near-duplicate window
 (LOA_LISTENING_DEDUPE_WINDOW stories) and the segmentation cache. Rates are per second of this process's CPU
 time (``time.process_time``), so that other work on a shared machine does not skew the ratio. ``--json`` prints
 {"docs", "pipeline_docs_per_s", "segmentation_docs_per_s", "ratio", "peak_rss_mb"}.
@@ -58,40 +58,48 @@ def stream(n: int, seed: int = 7) -> Iterator[Post]:
         yield Post(text, when, platform=rng.choice(("facebook", "zalo", "tiktok")), engagement=rng.randint(0, 50))
 
 
-def segmentation_only(n: int) -> float:
-    from loa.text import segment, words
-
-    segment._segment.cache_clear()
-    t0 = time.process_time()
+def chunks(n: int, size: int) -> Iterator[list[Post]]:
+    batch: list[Post] = []
     for post in stream(n):
-        words(post.text)
-    return n / (time.process_time() - t0)
+        batch.append(post)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
-def pipeline(n: int, url: str, batch: int) -> tuple[float, dict]:
+def run(n: int, url: str, batch: int) -> tuple[float, float, dict]:
+    """Both measurements, interleaved chunk by chunk on the same posts so that both see the same machine load:
+    segmentation alone, then the whole pipeline (ingest, commit per batch). The segmentation cache is cleared
+    before each, so neither reuses the other's work."""
     from loa.db import session_factory, upgrade
     from loa.listening.config import ListeningSettings
     from loa.listening.service import Ingestor
     from loa.modules import load_models
-    from loa.text import segment
+    from loa.text import segment, words
 
     load_models()
     upgrade(url)
     db = session_factory(url)()
-    settings = ListeningSettings(batch_size=batch)
-    segment._segment.cache_clear()
-    t0 = time.process_time()
-    ing = Ingestor(db, settings=settings, check_claims=False)
-    for i, post in enumerate(stream(n), 1):
-        ing.add(post)
-        if i % batch == 0:
-            ing.flush()
-            db.commit()
+    ing = Ingestor(db, settings=ListeningSettings(batch_size=batch), check_claims=False)
+    seg_time = pipe_time = 0.0
+    for posts in chunks(n, batch):
+        segment._segment.cache_clear()
+        t0 = time.process_time()
+        for post in posts:
+            words(post.text)
+        seg_time += time.process_time() - t0
+        segment._segment.cache_clear()
+        t0 = time.process_time()
+        for post in posts:
+            ing.add(post)
+        ing.flush()
+        db.commit()
+        pipe_time += time.process_time() - t0
     stats = ing.finish().as_dict()
-    db.commit()
-    elapsed = time.process_time() - t0
     db.close()
-    return n / elapsed, stats
+    return n / pipe_time, n / seg_time, stats
 
 
 def main() -> None:
@@ -108,8 +116,7 @@ def main() -> None:
 
         model()
         words("khởi động bộ tách từ")  # load the tagger outside the timings
-        seg = segmentation_only(n)
-        pipe, stats = pipeline(n, url, batch)
+        pipe, seg, stats = run(n, url, batch)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out = {"docs": n, "pipeline_docs_per_s": round(pipe, 1), "segmentation_docs_per_s": round(seg, 1),
            "ratio": round(pipe / seg, 3), "peak_rss_mb": round(peak, 1)}
