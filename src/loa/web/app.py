@@ -32,6 +32,7 @@ NAV = [
     ("/listening", "Lắng nghe"),
     ("/claims", "Tin sai lệch"),
     ("/answers", "Hỏi đáp"),
+    ("/loudspeakers", "Loa truyền thanh"),
     ("/bulletins", "Bản tin"),
     ("/reports", "Báo cáo"),
 ]
