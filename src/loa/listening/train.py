@@ -2,7 +2,7 @@
 
 Data: the labelled vicov19qa train split (when the corpus is present) and the seed posts; the taxonomy's names
 are added as one short example each. Model: one linear layer over binary, L2-normalised features; sigmoid
-outputs for the 41 topics (positives up-weighted) and for concern, softmax for sentiment; L2 penalty; full-batch
+outputs for the 41 topics and for concern (positives up-weighted), softmax for sentiment; L2 penalty; full-batch
 Adam. Per-topic thresholds are the default 0.5 (0.35 for topics with under 5 training examples).
 """
 
@@ -47,9 +47,9 @@ def fit(examples: list[labels.Example], epochs: int = 400, l2: float = 1e-4, lr:
             Y[r, s - 1] = 1
         Y[r, CONCERN] = e.is_concern
         Y[r, N_TOPICS + 1 + SENTIMENTS.index(e.sentiment)] = 1
-    pos = Y[:, :N_TOPICS].sum(0)
+    pos = Y[:, :N_TOPICS + 1].sum(0)
     weight = np.ones(N_OUT, dtype=np.float32)
-    weight[:N_TOPICS] = np.clip((len(examples) - pos) / np.maximum(pos, 1), 1, 10) ** 0.5
+    weight[:N_TOPICS + 1] = np.clip((len(examples) - pos) / np.maximum(pos, 1), 1, 10) ** 0.5
     W = np.zeros((len(vocab), N_OUT), dtype=np.float32)
     b = np.zeros(N_OUT, dtype=np.float32)
     m_w, v_w, m_b, v_b = (np.zeros_like(W), np.zeros_like(W), np.zeros_like(b), np.zeros_like(b))
@@ -71,7 +71,7 @@ def fit(examples: list[labels.Example], epochs: int = 400, l2: float = 1e-4, lr:
             v *= 0.999
             v += 0.001 * g * g
             p -= lr * (m / (1 - 0.9 ** t)) / (np.sqrt(v / (1 - 0.999 ** t)) + 1e-8)
-    thresholds = np.where(pos < 5, 0.35, 0.5)
+    thresholds = np.where(pos[:N_TOPICS] < 5, 0.35, 0.5)
     return Model(vocab, W, b, thresholds)
 
 
