@@ -176,3 +176,5 @@ def test_cli_classify_import_report(settings, tmp_path, db):
         assert r.returncode == 0, r.stderr
         assert out_file.stat().st_size > 1000
     assert "Báo cáo lắng nghe" in (tmp_path / "r.html").read_text(encoding="utf-8")
+    polled = run_cli(settings, "poll")
+    assert polled.returncode == 0 and json.loads(polled.stdout.splitlines()[-1])["retention"]["items_deleted"] == 2

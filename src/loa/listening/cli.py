@@ -69,12 +69,14 @@ def import_cmd(target: str, mapping: list[str] = typer.Option([], "--map", help=
 
 @app.command("poll")
 def poll_cmd(force: bool = typer.Option(False, "--force", help="Poll every active source, due or not")) -> None:
-    """Poll the feeds and pages that are due (run it from cron, e.g. every 5 minutes)."""
+    """Poll the feeds and pages that are due, then delete texts past retention (run it from cron, e.g. every
+    5 minutes)."""
     from loa.listening import service
 
     with cli_session() as db:
         for result in service.poll(db, force=force):
             echo_json(result)
+        echo_json({"retention": service.apply_retention(db)})
 
 
 @app.command("report")
