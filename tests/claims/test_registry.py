@@ -114,3 +114,18 @@ def test_publishing_creates_a_fact_check_content_item(db, people, starter):
     claim = service.transition(db, starter["xong-hoi-la"], "published", people["editor"])
     item = db.get(ContentItem, claim.content_item_id)
     assert item.kind == "fact_check" and "Xông hơi" in item.title and "covid19.gov.vn" in item.body
+
+
+def test_web_and_api_import(login, settings, db):
+    c = login("coordinator")
+    before = audit_count(settings)
+    bad = c.post("/claims/import", files={"file": ("x.json", b'{"claims": [{"text": "thi\xe1\xba\xbfu h\xe1\xba\xbft"}]}',
+                                                    "application/json")}, data={"csrf_token": c.csrf})
+    assert bad.status_code == 422 and "#1" in bad.text
+    assert audit_count(settings) == before
+    good = service.STARTER.read_bytes()
+    r = c.post("/claims/import", files={"file": ("starter.json", good, "application/json")},
+               data={"csrf_token": c.csrf}, follow_redirects=False)
+    assert r.status_code == 303
+    assert c.post("/api/v1/claims/import", content=good).json() == {"created": 0, "updated": 0, "unchanged": 39}
+    assert login("editor").post("/api/v1/claims/import", content=good).status_code == 403
