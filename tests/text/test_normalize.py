@@ -44,6 +44,7 @@ def test_fold(text, folded):
     ("BYT và syt nói thực hiện 5k", "Bộ Y tế và Sở Y tế nói thực hiện 5K"),
     ("ng nhà f1 hem cần xn à", "người nhà F1 không cần xét nghiệm à"),
     ("vác xin, vắc-xin, Vacxin", "vắc xin, vắc xin, vắc xin"),
+    ("con cô vy, covy hay co vy", "con COVID-19, COVID-19 hay COVID-19"),
     ("giá 50k, 1k liều, COVID-19", "giá 50k, 1k liều, COVID-19"),
     ("kho khong kín", "kho khong kín"),
 ])
