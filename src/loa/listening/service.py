@@ -10,6 +10,7 @@ import importlib.util
 import io
 import json
 import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -383,6 +384,35 @@ def columns(data: bytes, fmt: str) -> list[str]:
         if fmt == "csv" or n >= 50:
             break
     return names
+
+
+_IDENTITY_TOKENS = {"author", "authors", "user", "username", "users", "name", "fullname", "handle", "profile", "account",
+                    "uid", "owner", "screen", "from", "nick", "nickname", "avatar", "email", "phone"}
+_IDENTITY_PHRASES = ("nguoi dang", "tai khoan", "ho ten", "ten nguoi", "nguoi binh luan", "nguoi viet", "trang ca nhan",
+                     "so dien thoai", "biet danh")
+
+
+def identity_column(name: str) -> bool:
+    """Whether a column's name says it identifies a person (author, handle, profile, account id...)."""
+    from loa.text import fold
+
+    folded = fold(name or "")
+    tokens = set(re.split(r"[^a-z0-9]+", folded))
+    return bool(tokens & _IDENTITY_TOKENS) or any(p in folded for p in _IDENTITY_PHRASES)
+
+
+def strip_identity(data: bytes, fmt: str) -> bytes:
+    """The export without its person-identifying columns, before it is kept for the column-mapping step."""
+    cols = [c for c in columns(data, fmt) if not identity_column(c)]
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore")
+        writer.writeheader()
+        for row in read_rows(data, fmt):
+            writer.writerow({c: row.get(c, "") for c in cols})
+        return buf.getvalue().encode()
+    return "".join(json.dumps({k: v for k, v in row.items() if not identity_column(k)}, ensure_ascii=False) + "\n"
+                   for row in read_rows(data, fmt)).encode()
 
 
 def guess_mapping(cols: list[str]) -> dict[str, str]:

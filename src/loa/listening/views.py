@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from datetime import date, timedelta
 
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
@@ -133,7 +134,10 @@ async def upload(request: Request, file: UploadFile, settings: Settings = Depend
     if fmt == "feed":
         raise UserError("Tệp RSS/Atom: hãy thêm nguồn tin hoặc dùng lệnh loa listening import.",
                         "RSS/Atom file: add it as a feed or use `loa listening import`.", 422)
-    service.columns(data, fmt)  # refuses non-UTF-8 and broken JSON before anything is kept
+    data = service.strip_identity(data, fmt)  # refuses non-UTF-8 and broken JSON; keeps no author column
+    for old in service.data_dir(settings).glob("*.upload"):
+        if old.stat().st_mtime < time.time() - 3600:
+            old.unlink(missing_ok=True)  # abandoned mapping steps
     key = hashlib.sha256(data).hexdigest()[:32]
     upload_path(settings, key).write_bytes(data)
     name = (file.filename or "tep").replace("/", "_")[:200]
