@@ -19,7 +19,7 @@ from loa.errors import UserError
 from loa.search import Index
 
 ANSWER_THRESHOLD = 0.5     # calibrated score at or above which an approved entry answers
-SUGGEST_THRESHOLD = 0.2    # other entries shown as "you may mean" above this score
+SUGGEST_THRESHOLD = 0.35   # other entries shown as "you may mean" above this score
 GROUP_SIMILARITY = 0.6     # Dice overlap of content syllables for two questions to share a group
 _STOP = {"có", "không", "ko", "k", "được", "thì", "là", "và", "ạ", "à", "vậy", "nào", "gì", "cho", "em", "tôi",
          "mình", "bạn", "ơi", "hỏi", "xin", "của", "bị", "với", "như", "thế", "nhé", "nha", "hay", "hoặc"}
