@@ -53,11 +53,10 @@ def test_a_denial_is_never_counted_as_spreading_the_claim(db, starter, text, key
     assert db.scalar(select(TriageItem)) is None  # a correction is not queued as misinformation
 
 
-def test_negation_of_search_module_on_cure_wording():
-    """loa.search.negation folds "chữa" (cure) onto "chưa" (not yet): a statement with "chữa khỏi" reads as a
-    denial of its own paraphrase. Reported to the search engineer; claims.matching works around it."""
-    if contradicts("Uống nước sả nấu sôi chữa khỏi COVID-19", "Nấu nước sả uống là khỏi covid"):
-        pytest.xfail("loa.search.negation reads 'chữa' as the negator 'chưa'")
+def test_cure_wording_is_not_read_as_a_negation():
+    """"chữa" (to cure) folds like the negator "chưa" (not yet): a claim with "chữa khỏi" is not its own denial."""
+    assert not contradicts("Uống nước sả nấu sôi chữa khỏi COVID-19", "Nấu nước sả uống là khỏi covid")
+    assert contradicts("Tỏi chữa khỏi COVID-19", "Tỏi không chữa khỏi COVID-19")
 
 
 def test_a_suggestion_goes_to_triage_and_waits_for_a_person(db, starter, people):

@@ -11,6 +11,8 @@ DENIED = [
     ("Người đã tiêm đủ 2 mũi vẫn phải đeo khẩu trang", "Người đã tiêm đủ 2 mũi không phải đeo khẩu trang"),
     ("F0 được ra khỏi nhà", "F0 chưa được ra khỏi nhà"),
     ("Xông hơi bằng lá sả diệt được virus", "Tin xông hơi bằng lá sả diệt được virus là sai"),
+    ("Tỏi chữa khỏi COVID-19", "Tỏi không chữa khỏi COVID-19"),
+    ("toi chua khoi covid", "toi khong chua khoi covid"),
 ]
 SAME = [
     ("vắc xin gây vô sinh", "tiêm vắc xin gây vô sinh"),
@@ -18,6 +20,9 @@ SAME = [
     ("Vắc xin có gây vô sinh không?", "vắc xin gây vô sinh"),
     ("Tiêm vắc xin xong có được uống rượu bia không?", "Sau tiêm vắc xin có uống rượu bia được không"),
     ("vắc xin không gây vô sinh", "Tiêm vắc xin xong có được uống rượu bia không?"),  # unrelated, not a denial
+    ("Uống nước sả chữa khỏi COVID-19", "uống nước sả là chữa khỏi covid"),  # chữa (cure) is no negator
+    ("toi chua khoi covid", "an toi chua khoi covid nhanh"),
+    ("cha mẹ nên đưa con đi tiêm", "cha mẹ nên cho con đi tiêm vắc xin"),  # cha (father) is no negator
 ]
 
 

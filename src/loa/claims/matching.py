@@ -122,9 +122,8 @@ _CURE_FOLDED = re.compile(r"\b(khong|ko|k|la|thuoc|de|giup|se|duoc)\s+chua\b|\bc
 
 
 def _for_negation(text: str) -> str:
-    """Spell "chữa" (to cure) as its synonym "trị" before the negation check: folded, ``loa.search.negation``
-    reads it as the negator "chưa" (not yet). In text typed without accents, "chua" after a negator or a
-    copula, or before "khỏi"/"bệnh", is taken as "chữa"."""
+    """Spell "chữa" (to cure) as its synonym "trị" before the negation check, so that text typed without
+    accents is read the same way: "chua" after a negator or a copula, or before "khỏi"/"bệnh", is "chữa"."""
     text = re.sub(r"\b([cC])hữa\b", lambda m: "trị" if m.group(1) == "c" else "Trị", normalize(text))
     return _CURE_FOLDED.sub(lambda m: (m.group(1) + " tri") if m.group(1) else "tri", text)
 

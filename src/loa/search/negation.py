@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import re
 
-from loa.search.analysis import folded
+from loa import text as vn
+from loa.search.analysis import syllables
 
-# folded forms: không/chẳng/chả/chưa/đâu có/không hề/không phải, and teencode spelled out by analysis
-NEGATORS = {"khong", "chang", "cha", "chua", "ko", "k", "kg", "hok", "hong", "hem", "khg", "kh", "ch"}
+# Negators as written with diacritics; text typed without them is matched on folded forms, where
+# "chua" may also be "chữa" (to cure): unaccented "chua" before khỏi/trị/bệnh/lành is read as a cure.
+ACCENTED = {"không", "chẳng", "chả", "chưa", "hổng", "hông", "hem"}
+NEGATORS = {"khong", "chang", "chua", "ko", "k", "kg", "hok", "hong", "hem", "khg", "kh", "ch"}
+_CURE_NEXT = {"khoi", "tri", "benh", "lanh"}
 DENIALS = (("la", "sai"), ("khong", "dung"), ("tin", "don", "that"), ("bia", "dat"), ("sai", "su", "that"))
 # question endings whose "không/chưa" asks rather than denies: "... có ... không?", "... được không?"
 _QUESTION_TAIL = ("khong", "chua", "ko", "k", "hok", "hong", "hem", "khg")
@@ -18,7 +22,19 @@ _SHARED = 0.5  # share of the shorter text's content words the two must have in 
 
 
 def _tokens(text: str) -> list[str]:
-    return folded(text)
+    """Folded syllables, with every negator replaced by the marker "khong" and every other word that merely
+    folds like one (chữa → chua, cha → cha) kept apart from the negators as "~word"."""
+    accented = syllables(text)
+    out = []
+    for i, acc in enumerate(accented):
+        tok = vn.fold(acc)
+        if acc != tok:  # written with diacritics: only the real negators count
+            negates = acc in ACCENTED
+        else:
+            following = vn.fold(accented[i + 1]) if i + 1 < len(accented) else ""
+            negates = tok in NEGATORS and not (tok == "chua" and following in _CURE_NEXT)
+        out.append("khong" if negates else ("~" + tok if tok in NEGATORS else tok))
+    return out
 
 
 def _strip_question(tokens: list[str], raw: str) -> list[str]:
@@ -55,7 +71,7 @@ def contradicts(a: str, b: str) -> bool:
     "vắc xin không gây vô sinh"), i.e. opposite polarity and shared content words."""
     if polarity(a) % 2 == polarity(b) % 2:
         return False
-    content_a = {t for t in _tokens(a) if t not in NEGATORS and len(t) > 1}
-    content_b = {t for t in _tokens(b) if t not in NEGATORS and len(t) > 1}
+    content_a = {t.lstrip("~") for t in _tokens(a) if t not in NEGATORS and len(t) > 1}
+    content_b = {t.lstrip("~") for t in _tokens(b) if t not in NEGATORS and len(t) > 1}
     smaller = min(len(content_a), len(content_b))
     return smaller > 0 and len(content_a & content_b) >= max(min(_CONTENT_MIN, smaller), _SHARED * smaller)
