@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from loa import text
 from loa.answers.models import STATUSES, FaqEntry, QuestionGroup, UnansweredQuestion
 from loa.auth.models import User
-from loa.db import utcnow
+from loa.db import get_or_404, utcnow
 from loa.errors import UserError
 from loa.search import Index
 
@@ -93,10 +93,7 @@ def retire(db: Session, entry: FaqEntry) -> FaqEntry:
 
 
 def get_entry(db: Session, entry_id: int) -> FaqEntry:
-    entry = db.get(FaqEntry, entry_id)
-    if entry is None:
-        raise UserError("Không tìm thấy mục hỏi đáp.", "FAQ entry not found.", 404)
-    return entry
+    return get_or_404(db, FaqEntry, entry_id, "Không tìm thấy mục hỏi đáp.", "FAQ entry not found.")
 
 
 def list_entries(db: Session, status: str | None = None) -> list[FaqEntry]:
@@ -221,10 +218,7 @@ def queue(db: Session, question: str, *, channel: str = "web") -> QuestionGroup:
 
 
 def get_group(db: Session, group_id: int) -> QuestionGroup:
-    group = db.get(QuestionGroup, group_id)
-    if group is None:
-        raise UserError("Không tìm thấy nhóm câu hỏi.", "Question group not found.", 404)
-    return group
+    return get_or_404(db, QuestionGroup, group_id, "Không tìm thấy nhóm câu hỏi.", "Question group not found.")
 
 
 def list_groups(db: Session, status: str | None = "open") -> list[QuestionGroup]:

@@ -27,7 +27,7 @@ from loa.channels import speech
 from loa.channels.models import BroadcastSlot, Commune
 from loa.config import Settings
 from loa.content import service as content
-from loa.db import utcnow
+from loa.db import get_or_404, utcnow
 from loa.errors import UserError
 from loa.formats import LOCAL
 from loa.text import fold
@@ -54,10 +54,7 @@ def list_communes(db: Session, active_only: bool = True) -> list[Commune]:
 
 
 def get_commune(db: Session, commune_id: int) -> Commune:
-    commune = db.get(Commune, commune_id)
-    if commune is None:
-        raise UserError("Không tìm thấy xã.", "Commune not found.", 404)
-    return commune
+    return get_or_404(db, Commune, commune_id, "Không tìm thấy xã.", "Commune not found.")
 
 
 def find_commune(db: Session, ref: str) -> Commune:
@@ -124,10 +121,7 @@ def add_slot(db: Session, user: User, commune: Commune, start, minutes: int = 30
 
 
 def get_slot(db: Session, slot_id: int) -> BroadcastSlot:
-    slot = db.get(BroadcastSlot, slot_id)
-    if slot is None:
-        raise UserError("Không tìm thấy khung giờ.", "Slot not found.", 404)
-    return slot
+    return get_or_404(db, BroadcastSlot, slot_id, "Không tìm thấy khung giờ.", "Slot not found.")
 
 
 def remove_slot(db: Session, user: User, slot: BroadcastSlot) -> None:

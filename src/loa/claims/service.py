@@ -20,7 +20,7 @@ from loa.auth.models import User
 from loa.claims import checkworthy
 from loa.claims.config import ClaimsSettings
 from loa.claims.models import STATUSES, VERDICTS, Claim, ClaimAppearance, ClaimEvent, ClaimSource, TriageItem
-from loa.db import utcnow
+from loa.db import get_or_404, utcnow
 from loa.errors import UserError
 from loa.text import fold, normalize, scrub
 
@@ -83,10 +83,7 @@ def _unique_key(db: Session, text: str) -> str:
 # ---- registry ------------------------------------------------------------------------------------------
 
 def get_claim(db: Session, claim_id: int) -> Claim:
-    claim = db.get(Claim, claim_id)
-    if claim is None:
-        raise UserError("Không tìm thấy tin này.", "No such claim.", 404)
-    return claim
+    return get_or_404(db, Claim, claim_id, "Không tìm thấy tin này.", "No such claim.")
 
 
 def published_claim(db: Session, key: str) -> Claim:

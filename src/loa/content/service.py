@@ -21,7 +21,7 @@ from loa.auth.models import User
 from loa.config import Settings
 from loa.content.models import (AUDIENCES, CHANNEL_KINDS, KINDS, LANGUAGES, TONES, ItemAttachment, Channel, ItemComment,
                                 ContentItem, ItemVersion, ItemReview, Schedule, Theme)
-from loa.db import utcnow
+from loa.db import get_or_404, utcnow
 from loa.errors import UserError
 from loa.formats import LOCAL, vn_date, vn_number, vn_percent
 
@@ -134,10 +134,7 @@ def list_channels(db: Session, active_only: bool = True) -> list[Channel]:
 
 
 def get_channel(db: Session, channel_id: int) -> Channel:
-    channel = db.get(Channel, channel_id)
-    if channel is None:
-        raise UserError("Không tìm thấy kênh.", "Channel not found.", 404)
-    return channel
+    return get_or_404(db, Channel, channel_id, "Không tìm thấy kênh.", "Channel not found.")
 
 
 def channel_by_slug(db: Session, slug: str) -> Channel | None:
@@ -262,10 +259,7 @@ def create_variant(db: Session, master: ContentItem, *, language: str, title: st
 
 
 def get_item(db: Session, item_id: int) -> ContentItem:
-    item = db.get(ContentItem, item_id)
-    if item is None:
-        raise UserError("Không tìm thấy nội dung.", "Content item not found.", 404)
-    return item
+    return get_or_404(db, ContentItem, item_id, "Không tìm thấy nội dung.", "Content item not found.")
 
 
 def item_by_slug(db: Session, slug: str) -> ContentItem | None:
@@ -394,10 +388,7 @@ def schedule(db: Session, item: ContentItem, user: User, channel, at: datetime) 
 
 
 def get_schedule(db: Session, schedule_id: int) -> Schedule:
-    slot = db.get(Schedule, schedule_id)
-    if slot is None:
-        raise UserError("Không tìm thấy lịch đăng.", "Schedule not found.", 404)
-    return slot
+    return get_or_404(db, Schedule, schedule_id, "Không tìm thấy lịch đăng.", "Schedule not found.")
 
 
 def reschedule(db: Session, slot: Schedule, user: User, at: datetime, channel=None) -> Schedule:
@@ -534,10 +525,7 @@ def attachment_path(settings: Settings, att: ItemAttachment) -> Path:
 
 
 def get_attachment(db: Session, attachment_id: int) -> ItemAttachment:
-    att = db.get(ItemAttachment, attachment_id)
-    if att is None:
-        raise UserError("Không tìm thấy tệp đính kèm.", "ItemAttachment not found.", 404)
-    return att
+    return get_or_404(db, ItemAttachment, attachment_id, "Không tìm thấy tệp đính kèm.", "Attachment not found.")
 
 
 # ---- calendar ---------------------------------------------------------------------------------------------

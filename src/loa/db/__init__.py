@@ -12,6 +12,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from loa.errors import UserError
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -137,3 +139,11 @@ def to_jsonable(value):
     if isinstance(value, (int, float, str, bool, list, dict)) or value is None:
         return value
     return str(value)
+
+
+def get_or_404(db: Session, model, ident, message: str, message_en: str):
+    """The row of ``model`` with primary key ``ident``, or a 404 UserError with the given messages."""
+    row = db.get(model, ident)
+    if row is None:
+        raise UserError(message, message_en, 404)
+    return row

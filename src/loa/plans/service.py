@@ -23,7 +23,7 @@ from loa.auth import service as auth
 from loa.auth.models import Agency, User
 from loa.config import Settings
 from loa.content import service as content
-from loa.db import utcnow
+from loa.db import get_or_404, utcnow
 from loa.errors import UserError
 from loa.formats import LOCAL, vn_date
 from loa.plans.models import (PRIORITIES, RECURRENCES, STATUSES, AgencyGroup, Attachment, Plan, PlanItem,
@@ -213,17 +213,11 @@ def list_plans(db: Session) -> list[Plan]:
 
 
 def get_plan(db: Session, plan_id: int) -> Plan:
-    plan = db.get(Plan, plan_id)
-    if plan is None:
-        raise UserError("Không tìm thấy kế hoạch.", "No such plan.", 404)
-    return plan
+    return get_or_404(db, Plan, plan_id, "Không tìm thấy kế hoạch.", "No such plan.")
 
 
 def get_task(db: Session, task_id: int) -> Task:
-    task = db.get(Task, task_id)
-    if task is None:
-        raise UserError("Không tìm thấy nhiệm vụ.", "No such task.", 404)
-    return task
+    return get_or_404(db, Task, task_id, "Không tìm thấy nhiệm vụ.", "No such task.")
 
 
 def tasks_of_agency(db: Session, agency_id: int) -> list[Task]:
@@ -378,10 +372,7 @@ def attachment_path(settings: Settings, attachment: Attachment) -> Path:
 
 
 def get_attachment(db: Session, attachment_id: int) -> Attachment:
-    att = db.get(Attachment, attachment_id)
-    if att is None:
-        raise UserError("Không tìm thấy tệp.", "No such file.", 404)
-    return att
+    return get_or_404(db, Attachment, attachment_id, "Không tìm thấy tệp.", "No such file.")
 
 
 # ---- figures for the views ----------------------------------------------------------------------------------
