@@ -219,3 +219,29 @@ def audit_count(settings) -> int:
         n = conn.execute(text("SELECT COUNT(*) FROM audit_events")).scalar()
     engine.dispose()
     return n
+
+
+def assert_permission(settings, before: int, response, allowed: bool, ok=(200, 201, 204, 303)) -> None:
+    """An allowed request succeeds and writes; a refused one gets 403 and leaves the audit count at ``before``."""
+    if allowed:
+        assert response.status_code in ok, response.text
+        assert audit_count(settings) > before
+    else:
+        assert response.status_code == 403, response.text
+        assert audit_count(settings) == before
+
+
+def run_cli(args: list[str], env: dict, input: str | None = None):
+    """Run ``loa ARGS`` in a subprocess with ``env`` (see ``cli_env``)."""
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "loa.cli", *args], env=env, input=input, text=True,
+                          capture_output=True, timeout=300)
+
+
+@pytest.fixture
+def cli_env(settings) -> dict:
+    """Environment for ``run_cli`` pointing at this test's database and data directory."""
+    return dict(os.environ, LOA_DATA_DIR=str(settings.data_dir), LOA_DATABASE_URL=settings.db_url,
+                LOA_ARGON2_TIME_COST="1", LOA_ARGON2_MEMORY_KIB="8192", LOA_PROVINCE="Trà Vinh")

@@ -1,7 +1,4 @@
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 from sqlalchemy import select
@@ -9,6 +6,7 @@ from sqlalchemy import select
 from loa.claims import checkworthy, service
 from loa.claims.models import ClaimAppearance, TriageItem
 from loa.search.negation import contradicts
+from tests.conftest import run_cli
 
 KEYS = {"decision", "claim_id", "claim", "score", "negated", "verdict"}
 
@@ -141,14 +139,8 @@ def test_triage_actions(db, people, starter, settings):
     assert service.check_text(db, "rau diếp cá chữa khỏi covid", record=False)["claim_id"] == claim.id
 
 
-@pytest.fixture
-def cli_env(settings):
-    return dict(os.environ, LOA_DATA_DIR=str(settings.data_dir), LOA_DATABASE_URL=settings.db_url)
-
-
 def cli(args, env):
-    return subprocess.run([sys.executable, "-m", "loa.cli", "claims", *args], env=env, text=True,
-                          capture_output=True, timeout=300)
+    return run_cli(["claims", *args], env)
 
 
 def test_cli_import_and_match(cli_env, tmp_path):
