@@ -1,13 +1,14 @@
 """Listening throughput: ingest → normalise → segment → dedupe → classify → store, against word segmentation
 alone on the same documents (the floor).
 
-    python bench/listening_throughput.py N [--json] [--db URL] [--batch 1000]
+    python bench/listening_throughput.py N [--json] [--progress] [--db URL] [--batch 1000]
 
 N synthetic public posts (seed phrases written for Loa × contexts × numbers, with ~10 % reposts and near copies)
 are generated as a stream, one batch at a time. For each batch, segmentation alone runs ``loa.text.words`` over
 it, then the pipeline streams the same posts through ``listening.service.Ingestor`` into a fresh migrated SQLite
 file (or --db) and commits, as an import does. Memory stays bounded: one batch, the near-duplicate window
-(LOA_LISTENING_DEDUPE_WINDOW stories) and the segmentation cache. Rates are per second of this process's CPU
+(LOA_LISTENING_DEDUPE_WINDOW stories) and the segmentation cache; ``--progress`` prints the current and peak
+resident memory to stderr after every tenth of the run, so a long run shows where memory levels off. Rates are per second of this process's CPU
 time (``time.process_time``), so that other work on a shared machine does not skew the ratio. ``--json`` prints
 {"docs", "pipeline_docs_per_s", "segmentation_docs_per_s", "ratio", "peak_rss_mb"}.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import resource
 import sys
 import tempfile
@@ -69,7 +71,14 @@ def chunks(n: int, size: int) -> Iterator[list[Post]]:
         yield batch
 
 
-def run(n: int, url: str, batch: int) -> tuple[float, float, dict]:
+def rss_mb() -> tuple[float, float]:
+    """Current and peak resident memory of this process, in MB."""
+    status = Path("/proc/self/status").read_text()
+    current = int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024
+    return current, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run(n: int, url: str, batch: int, progress: bool = False) -> tuple[float, float, dict]:
     """Both measurements, interleaved chunk by chunk on the same posts so that both see the same machine load:
     segmentation alone, then the whole pipeline (ingest, commit per batch). The segmentation cache is cleared
     before each, so neither reuses the other's work."""
@@ -84,6 +93,7 @@ def run(n: int, url: str, batch: int) -> tuple[float, float, dict]:
     db = session_factory(url)()
     ing = Ingestor(db, settings=ListeningSettings(batch_size=batch), check_claims=False)
     seg_time = pipe_time = 0.0
+    done, step = 0, max(n // 10, batch)
     for posts in chunks(n, batch):
         segment._segment.cache_clear()
         t0 = time.process_time()
@@ -97,6 +107,11 @@ def run(n: int, url: str, batch: int) -> tuple[float, float, dict]:
         ing.flush()
         db.commit()
         pipe_time += time.process_time() - t0
+        done += len(posts)
+        if progress and (done % step < len(posts) or done == n):
+            current, peak = rss_mb()
+            print(f"{done:>9} docs  pipeline {done / pipe_time:7.1f} docs/s  RSS {current:6.1f} MB  peak {peak:6.1f} MB",
+                  file=sys.stderr, flush=True)
     stats = ing.finish().as_dict()
     db.close()
     return n / pipe_time, n / seg_time, stats
@@ -116,8 +131,8 @@ def main() -> None:
 
         model()
         words("khởi động bộ tách từ")  # load the tagger outside the timings
-        pipe, seg, stats = run(n, url, batch)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        pipe, seg, stats = run(n, url, batch, "--progress" in sys.argv)
+    peak = rss_mb()[1]
     out = {"docs": n, "pipeline_docs_per_s": round(pipe, 1), "segmentation_docs_per_s": round(seg, 1),
            "ratio": round(pipe / seg, 3), "peak_rss_mb": round(peak, 1)}
     if "--json" in sys.argv:
