@@ -109,15 +109,7 @@ def best(db: Session, text: str, settings: ClaimsSettings) -> dict:
             "negated": negated, "verdict": claim.verdict}
 
 
-def _clauses(text: str) -> list[str]:
-    out = [text]
-    for s in sentences(text):
-        out.append(s)
-        out += [c for c in _CLAUSE.split(s) if len(c.split()) >= 2]
-    return list(dict.fromkeys(c.strip() for c in out if c.strip()))
-
-
-_CURE_FOLDED = re.compile(r"\b(khong|ko|k|la|thuoc|de|giup|se|duoc)\s+chua\b|\bchua(?=\s+(khoi|benh|tri|covid|dut)\b)",
+_CURE_FOLDED = re.compile(r"\b(khong|ko|k|la|thuoc|de|giup|se|duoc|va|phong)\s+chua\b|\bchua(?=\s+(khoi|benh|tri|covid|dut)\b)",
                           re.IGNORECASE)
 
 
@@ -128,21 +120,7 @@ def _for_negation(text: str) -> str:
     return _CURE_FOLDED.sub(lambda m: (m.group(1) + " tri") if m.group(1) else "tri", text)
 
 
-def _content(text: str) -> set[str]:
-    return {w for w in strip_diacritics(text).lower().split() if len(w) > 1} - {"khong", "ko", "chua", "la", "thi"}
-
-
-def _comparable(a: str, b: str) -> bool:
-    """Two clauses about the same thing: each shares at least 40% of its content words with the other."""
-    ca, cb = _content(a), _content(b)
-    shared = len(ca & cb)
-    return bool(ca and cb) and shared >= 0.4 * len(ca) and shared >= 0.4 * len(cb)
-
-
 def denies(text: str, claim_texts: list[str]) -> bool:
-    """True when the text contradicts one of the claim's texts, whole or clause by comparable clause."""
-    mine = [_for_negation(c) for c in _clauses(text)]
-    theirs = [_for_negation(c) for t in claim_texts for c in _clauses(t)]
-    whole = [_for_negation(t) for t in claim_texts]
-    return any(contradicts(b, mine[0]) for b in whole) or any(
-        contradicts(b, a) for a in mine[1:] for b in theirs if _comparable(a, b))
+    """True when the text contradicts one of the claim's texts (:func:`loa.search.negation.contradicts`)."""
+    mine = _for_negation(text)
+    return any(contradicts(_for_negation(t), mine) for t in claim_texts)

@@ -1,5 +1,13 @@
 """Negation awareness: a statement and its denial share almost every word, so every retrieval stage scores
-them as near-duplicates. :func:`contradicts` tells them apart by the polarity of what they assert."""
+them as near-duplicates. :func:`contradicts` tells them apart by what each one negates.
+
+Each clause is read left to right. A negator ("không", "chưa", "chẳng"...) negates the next content word,
+its head, passing over auxiliaries ("được", "thể", "cần"...); a verb of prevention ("phòng", "ngăn ngừa",
+"chống"...) negates its own head the same way, so "phòng lây nhiễm" and "không lây nhiễm" agree, and a negated
+prevention ("không ngăn được lây nhiễm") asserts its head. Two texts contradict each other when a word both
+contain is negated in one and asserted in the other ("không gây vô sinh" / "gây vô sinh"). When no shared
+word tells, the number of denials in the clauses that speak of the same things decides, as a fallback
+("Không có bằng chứng vắc xin gây vô sinh")."""
 
 from __future__ import annotations
 
@@ -10,30 +18,68 @@ from loa.search.analysis import syllables
 
 # Negators as written with diacritics; text typed without them is matched on folded forms, where
 # "chua" may also be "chữa" (to cure): unaccented "chua" before khỏi/trị/bệnh/lành is read as a cure.
-ACCENTED = {"không", "chẳng", "chả", "chưa", "hổng", "hông", "hem"}
+ACCENTED = {"không", "chẳng", "chả", "chưa", "hổng", "hông", "hem", "đừng"}
 NEGATORS = {"khong", "chang", "chua", "ko", "k", "kg", "hok", "hong", "hem", "khg", "kh", "ch"}
 _CURE_NEXT = {"khoi", "tri", "benh", "lanh"}
-DENIALS = (("la", "sai"), ("khong", "dung"), ("tin", "don", "that"), ("bia", "dat"), ("sai", "su", "that"))
+# Rhetorical negations, read as "không": "đâu có chữa được", "làm gì có vi chip", "đâu phải".
+_RHETORICAL = re.compile(r"\b(?:làm gì có|lam gi co|đâu có|dau co|đâu phải|dau phai)\b", re.IGNORECASE)
+# "khỏi" before a verb means "no need to" ("khỏi đeo khẩu trang"); before a disease it means recovered.
+_KHOI_VERBS = {"deo", "chich", "tiem", "lo", "so", "can", "phai", "mang", "rua", "di", "uong", "xet", "cach", "gian",
+               "bi", "lay", "mac", "nhiem", "sat", "khai"}
+# Words that debunk what they speak of: a text with one of them corrects a claim, it does not spread it.
+DEBUNKS = ("là sai", "tin sai", "tin giả", "tin đồn", "thất thiệt", "sai sự thật", "bịa đặt", "tào lao",
+           "hoang đường", "nhảm nhí", "vô căn cứ", "không có cơ sở", "không có bằng chứng", "chưa có bằng chứng",
+           "chưa được chứng minh", "không được chứng minh", "chưa có nghiên cứu", "chưa nghiên cứu nào",
+           "ngộ nhận", "lầm tưởng", "hiểu lầm", "không đúng sự thật")
+_DEBUNK = re.compile(r"\b(?:" + "|".join(sorted({d for x in DEBUNKS for d in (x, vn.strip_diacritics(x))}, key=len,
+                                                 reverse=True)) + r")\b", re.IGNORECASE)
 # question endings whose "không/chưa" asks rather than denies: "... có ... không?", "... được không?"
 _QUESTION_TAIL = ("khong", "chua", "ko", "k", "hok", "hong", "hem", "khg")
 _WORDS_IGNORED = {"a", "vay", "nhi", "nha", "the", "ha", "ah", "nhe", "ne"}
-_CONTENT_MIN = 2
-_SHARED = 0.5  # share of the shorter text's content words the two must have in common
+
+# Passed over on the way to a negator's head (folded): modal and aspect words, intensifiers.
+AUXILIARIES = {"duoc", "dc", "the", "co", "phai", "he", "can", "nen", "bi", "lam", "tung", "dam", "hoan", "toan",
+               "tuyet", "doi", "chac", "chan", "hau", "nhu", "cung", "van", "da", "se", "dang", "moi", "chi", "thuc",
+               "su", "di"}
+# End a negator's reach: conjunctions and the copula.
+_BOUNDARIES = {"thi", "la", "ma", "va", "nhung", "nen", "vi", "de", "hay", "hoac", "voi", "neu", "khi", "roi"}
+# Verbs of prevention (and of killing: "diệt virus" ~ "virus không lây"), as written with diacritics, and the folded forms accepted in text typed without them
+# (with the words that must follow, since "phong", "ngan", "chong" and "tranh" fold from other words too).
+PREVENT = {"phòng", "ngừa", "ngăn", "chặn", "chống", "tránh", "diệt", "giết"}
+_PREVENT_FOLDED = {"phong": None, "ngua": {"phong", "ngan"}, "ngan": None, "chan": {"ngan"}, "chong": None,
+                   "tranh": None, "diet": None, "giet": None}
+_PREVENT_OBJECTS = {"lay", "nhiem", "covid", "virus", "corona", "dich", "benh", "ngua", "chan", "tranh", "chong",
+                    "duoc", "dc", "mac", "sars", "cov", "cum", "f0", "tu", "vong", "ca", "tre", "nguoi"}
+_NOT_PREVENT_BEFORE = {"xa", "van", "can", "buong", "giai"}  # xà phòng (soap), văn phòng (office)...
+_CLAUSE = re.compile(r"[.;!?\n,:()]+|\s[-–]\s|\s(?:và|nhưng|mà|va|nhung|ma)\s", re.IGNORECASE)
+_STOP = {"thi", "la", "ma", "va", "cua", "nay", "do", "day", "nhe", "nha", "roi", "luon", "oi", "a", "cho"}
 
 
 def _tokens(text: str) -> list[str]:
     """Folded syllables, with every negator replaced by the marker "khong" and every other word that merely
-    folds like one (chữa → chua, cha → cha) kept apart from the negators as "~word"."""
-    accented = syllables(text)
+    folds like one (chữa → chua, cha → cha) kept apart from the negators as "~word"; a verb of prevention
+    becomes "+word"."""
+    accented = syllables(_RHETORICAL.sub("không", text))
+    folded = [vn.fold(a) for a in accented]
     out = []
-    for i, acc in enumerate(accented):
-        tok = vn.fold(acc)
+    for i, (acc, tok) in enumerate(zip(accented, folded)):
+        following = folded[i + 1] if i + 1 < len(folded) else ""
+        previous = folded[i - 1] if i else ""
         if acc != tok:  # written with diacritics: only the real negators count
-            negates = acc in ACCENTED
+            negates = acc in ACCENTED or (acc == "khỏi" and following in _KHOI_VERBS and previous != "chua")
+            prevents = acc in PREVENT and previous not in _NOT_PREVENT_BEFORE
         else:
-            following = vn.fold(accented[i + 1]) if i + 1 < len(accented) else ""
-            negates = tok in NEGATORS and not (tok == "chua" and following in _CURE_NEXT)
-        out.append("khong" if negates else ("~" + tok if tok in NEGATORS else tok))
+            negates = (tok in NEGATORS and not (tok == "chua" and following in _CURE_NEXT)) or (
+                tok == "khoi" and following in _KHOI_VERBS and previous != "chua")
+            after = _PREVENT_FOLDED.get(tok, ())
+            prevents = tok in _PREVENT_FOLDED and previous not in _NOT_PREVENT_BEFORE and (
+                previous in after if after else following in _PREVENT_OBJECTS)
+        if negates:
+            out.append("khong")
+        elif prevents:
+            out.append("+" + tok)
+        else:
+            out.append("~" + tok if tok in NEGATORS else tok)
     return out
 
 
@@ -49,29 +95,139 @@ def _strip_question(tokens: list[str], raw: str) -> list[str]:
     return toks
 
 
-def polarity(text: str) -> int:
-    """Number of denials in ``text`` (question endings excluded); odd means the statement is negative."""
+def _clauses(text: str) -> list[tuple[str, list[str]]]:
+    """Each clause of ``text`` with its tokens, question-final negators dropped."""
+    out = []
+    for clause in _CLAUSE.split(text):
+        toks = _strip_question(_tokens(clause), clause + ("?" if "?" in text else ""))
+        if toks:
+            out.append((clause, toks))
+    return out
+
+
+ASSERTED, NEGATED, PREVENTED, IN_SCOPE = "+", "-", "p", "s"
+
+
+def signs(text: str) -> dict[str, set[str]]:
+    """Each content word of ``text`` (folded) → how it occurs: asserted, negated (the head of a negator),
+    prevented (the head of a verb of prevention) or merely inside a negated phrase (after its head, before the
+    clause ends)."""
+    out: dict[str, set[str]] = {}
+    for _clause, toks in _clauses(text):
+        for word, state in _clause_signs(toks):
+            out.setdefault(word, set()).add(state)
+    return out
+
+
+def _clause_signs(toks: list[str]) -> list[tuple[str, str]]:
+    occurrences: list[list[str]] = []  # [word, state]
+    pending = 0  # negations waiting for their head
+    prevented = False  # a verb of prevention waiting for its head
+    scoped = False  # after a negated head, until the clause ends
+    held: list[str] = []  # auxiliaries passed over since the last negator
+
+    def close() -> None:
+        """A negator left without a head: after a verb ("lây không được") it negates that verb; otherwise it
+        negates the auxiliaries after it ("người trẻ không bị")."""
+        if pending % 2 and set(held) <= {"duoc", "dc", "noi"} and occurrences:
+            occurrences[-1][1] = NEGATED
+        for word in held:
+            occurrences.append([word, NEGATED if pending % 2 else PREVENTED if prevented else IN_SCOPE])
+
+    i = 0
+    while i < len(toks):
+        tok = toks[i]
+        i += 1
+        if tok == "khong":
+            pending += 1
+            continue
+        word = tok.lstrip("~+")
+        if (pending or prevented) and word in AUXILIARIES:
+            held.append(word)
+            continue
+        if word in _BOUNDARIES or word in _STOP:
+            close()
+            pending, prevented, scoped, held = 0, False, False, []
+            continue
+        negated = pending % 2 == 1
+        state = NEGATED if negated else PREVENTED if prevented else IN_SCOPE if scoped else ASSERTED
+        occurrences.append([word, state])
+        if tok.startswith("+"):  # prevention: its head is prevented, or merely in scope when itself negated
+            while i < len(toks) and toks[i].startswith("+"):
+                occurrences.append([toks[i][1:], state])
+                i += 1
+            prevented = not negated
+        else:
+            prevented = False
+        scoped = scoped or bool(pending) or tok.startswith("+")
+        pending, held = 0, []
+    close()
+    return [(w, st) for w, st in occurrences]
+
+
+def polarity(text: str, prevention: bool = False) -> int:
+    """Number of denials in ``text`` (question endings excluded); odd means the statement is negative. With
+    ``prevention``, verbs of prevention count too ("phòng covid" ~ "không mắc covid")."""
+    return sum(_clause_polarity(toks, prevention) for _clause, toks in _clauses(text))
+
+
+def _clause_polarity(toks: list[str], prevention: bool = False) -> int:
     count = 0
-    for clause in re.split(r"[.;!?\n]+|,\s*(?:nhưng|tuy nhiên)\s+", text):
-        toks = _strip_question(_tokens(clause), clause)
-        i = 0
-        while i < len(toks):
-            if toks[i] in NEGATORS:
-                count += 1
-                i += 2 if i + 1 < len(toks) and toks[i + 1] in {"he", "phai", "co", "the"} else 1
-                continue
-            i += 1
-        joined = " ".join(toks)
-        count += sum(1 for d in DENIALS if " ".join(d) in joined)
+    i = 0
+    while i < len(toks):
+        if toks[i] in NEGATORS:
+            count += 1
+            i += 2 if i + 1 < len(toks) and toks[i + 1] in {"he", "phai", "co", "the"} else 1
+            continue
+        if prevention and toks[i].startswith("+") and not (i and toks[i - 1].startswith("+")):
+            count += 1
+        i += 1
     return count
+
+
+def debunks(text: str) -> bool:
+    """The text calls what it speaks of false ("... là tin sai", "không có bằng chứng ...")."""
+    return bool(_DEBUNK.search(vn.normalize(text)))
+
+
+def _content(toks: list[str]) -> set[str]:
+    return {t.lstrip("~+") for t in toks if t not in NEGATORS and len(t.lstrip("~+")) > 1} - _STOP
+
+
+def _comparable(ca: set[str], cb: set[str]) -> bool:
+    """Two clauses about the same things: at least two content words shared, and half of the smaller one's."""
+    shared = len(ca & cb)
+    return shared >= 2 and shared >= 0.5 * min(len(ca), len(cb))
 
 
 def contradicts(a: str, b: str) -> bool:
     """True when ``b`` asserts the opposite of ``a`` about the same thing ("vắc xin gây vô sinh" /
-    "vắc xin không gây vô sinh"), i.e. opposite polarity and shared content words."""
-    if polarity(a) % 2 == polarity(b) % 2:
+    "vắc xin không gây vô sinh")."""
+    if debunks(a) != debunks(b):
+        ca, cb = (set().union(*(_content(t) for _c, t in _clauses(x)), set()) for x in (a, b))
+        return len(ca & cb) >= max(2, 0.5 * min(len(ca), len(cb)))
+    sa, sb = signs(a), signs(b)
+    shared = (sa.keys() & sb.keys()) - AUXILIARIES
+    for w in shared:
+        if (NEGATED in sa[w] and ASSERTED in sb[w] and NEGATED not in sb[w]) or (
+                NEGATED in sb[w] and ASSERTED in sa[w] and NEGATED not in sa[w]):
+            return True
+    if any(NEGATED in sa[w] and sb[w] & {NEGATED, PREVENTED} or NEGATED in sb[w] and PREVENTED in sa[w]
+           for w in sa.keys() & sb.keys()):
+        return False  # both deny the same thing
+    for _x, ta in _clauses(a):
+        for _y, tb in _clauses(b):
+            if _comparable(_content(ta), _content(tb)) and _opposed(ta, tb):
+                return True
+    return False
+
+
+def _opposed(ta: list[str], tb: list[str]) -> bool:
+    """Two comparable clauses with opposite polarity, unless the side that negates has no verb of prevention
+    and the other one has ("ăn tỏi thì virus không nhiễm" / "ăn tỏi phòng covid")."""
+    na, nb = _clause_polarity(ta), _clause_polarity(tb)
+    if (na - nb) % 2 == 0:
         return False
-    content_a = {t.lstrip("~") for t in _tokens(a) if t not in NEGATORS and len(t) > 1}
-    content_b = {t.lstrip("~") for t in _tokens(b) if t not in NEGATORS and len(t) > 1}
-    smaller = min(len(content_a), len(content_b))
-    return smaller > 0 and len(content_a & content_b) >= max(min(_CONTENT_MIN, smaller), _SHARED * smaller)
+    negating, other = (ta, tb) if na % 2 else (tb, ta)
+    prevents = _clause_polarity(other, True) - _clause_polarity(other)
+    return not (prevents % 2 and _clause_polarity(negating, True) == _clause_polarity(negating))
