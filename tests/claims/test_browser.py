@@ -16,7 +16,9 @@ def submit(page, selector: str) -> None:
         page.click(selector)
 
 
-RUMOUR = "Uống nước lá tía tô nấu sôi mỗi sáng chữa khỏi covid, bà con truyền tay nhau"
+# A rumour unlike any starter claim. (One that only swaps the remedy of a starter claim, "nước lá tía tô nấu sôi"
+# for "nước sả nấu sôi", is linked to that claim by the hybrid matcher: a known limit, see README.)
+RUMOUR = "Đeo vòng tay bằng đồng giúp cơ thể miễn nhiễm với virus corona, bà con truyền tay nhau"
 
 
 def test_suspicious_item_to_published_fact_check(live_server, page, db, starter, people):
@@ -27,8 +29,8 @@ def test_suspicious_item_to_published_fact_check(live_server, page, db, starter,
     browser_login(page, live_server, "editor")
     page.goto(live_server + "/")
     submit(page, "[data-testid=panel-triage]")
-    item = page.locator("[data-testid=triage-item]").filter(has_text="lá tía tô")
-    item.locator("input[name=text]").fill("Uống nước lá tía tô chữa khỏi COVID-19")
+    item = page.locator("[data-testid=triage-item]").filter(has_text="vòng tay bằng đồng")
+    item.locator("input[name=text]").fill("Đeo vòng tay bằng đồng giúp miễn nhiễm COVID-19")
     with page.expect_navigation():
         item.locator("[data-testid=triage-open]").click()
     page.wait_for_selector("[data-testid=claim-status]")
@@ -36,7 +38,7 @@ def test_suspicious_item_to_published_fact_check(live_server, page, db, starter,
     submit(page, "[data-testid=to-investigating]")
     page.wait_for_selector("[data-testid=claim-status]:has-text('Đang xác minh')")
     page.select_option("[data-testid=verdict]", "false")
-    page.fill("[data-testid=explanation]", "Chưa có nghiên cứu nào cho thấy nước lá tía tô chữa được COVID-19. "
+    page.fill("[data-testid=explanation]", "Chưa có nghiên cứu nào cho thấy vòng tay bằng đồng giúp phòng COVID-19. "
                                            "Người mắc cần theo dõi triệu chứng và liên hệ trạm y tế khi khó thở.")
     submit(page, "[data-testid=save-claim]")
     page.fill("[data-testid=source-publisher]", "Bộ Y tế")
@@ -66,14 +68,14 @@ def test_suspicious_item_to_published_fact_check(live_server, page, db, starter,
     page.wait_for_selector("[data-testid=claim-status]:has-text('Đã đăng')")
     submit(page, "[data-testid=public-link]")
     page.wait_for_selector("[data-testid=claim-text]")
-    assert page.locator("[data-testid=claim-text]").inner_text() == "Uống nước lá tía tô chữa khỏi COVID-19"
+    assert page.locator("[data-testid=claim-text]").inner_text() == "Đeo vòng tay bằng đồng giúp miễn nhiễm COVID-19"
     assert page.locator("[data-testid=verdict]").inner_text() == "Sai"
     review = json.loads(page.locator("script[type='application/ld+json']").text_content())
     validate_claim_review(review, page.url)
-    assert "lá tía tô" in review["itemReviewed"]["appearance"][0]["text"]
+    assert "vòng tay bằng đồng" in review["itemReviewed"]["appearance"][0]["text"]
 
-    page.goto(live_server + "/kiem-chung?q=la tia to")
-    assert "Uống nước lá tía tô chữa khỏi COVID-19" in page.locator("main").inner_text()
+    page.goto(live_server + "/kiem-chung?q=vong tay bang dong")
+    assert "Đeo vòng tay bằng đồng giúp miễn nhiễm COVID-19" in page.locator("main").inner_text()
     # the next time the rumour comes in, it is recognised
-    again = service.check_text(db, "uong nuoc la tia to chua khoi covid", reach=10, record=False)
+    again = service.check_text(db, "deo vong dong o tay la mien nhiem covid", reach=10, record=False)
     assert again["decision"] == "match" and again["verdict"] == "false"

@@ -129,3 +129,20 @@ def test_web_and_api_import(login, settings, db):
     assert r.status_code == 303
     assert c.post("/api/v1/claims/import", content=good).json() == {"created": 0, "updated": 0, "unchanged": 39}
     assert login("editor").post("/api/v1/claims/import", content=good).status_code == 403
+
+
+def test_phrasings_edited_on_the_claim_page_are_matched_at_once(login, db, starter):
+    claim = starter["an-ot"]
+    post = "Nghe mấy chị bán rau nói ăn ớt hiểm cho cay xé lưỡi thì virus corona sợ chạy mất"
+    assert service.check_text(db, post, record=False)["decision"] != "match"
+    db.commit()
+    c = login("editor")
+    assert "Cách nói khác" in c.get(f"/claims/{claim.id}").text
+    phrasings = "ăn ớt cay xé lưỡi là virus corona sợ chạy mất\nớt hiểm phòng được covid, bà con nhớ ăn"
+    r = c.post(f"/claims/{claim.id}", data={"csrf_token": c.csrf, "phrasings": phrasings}, follow_redirects=False)
+    assert r.status_code == 303
+    db.expire_all()
+    assert db.get(Claim, claim.id).phrasings == phrasings.split("\n")  # one per line, commas kept
+    assert service.check_text(db, post, record=False)["claim_id"] == claim.id
+    assert service.check_text(db, post, record=False)["decision"] == "match"
+    assert login("viewer").post(f"/claims/{claim.id}", data={"phrasings": "x"}).status_code == 403

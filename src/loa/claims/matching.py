@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from loa.claims.config import ClaimsSettings
 from loa.claims.models import Claim
-from loa.search import Index, contradicts
+from loa.search import Index, contradicts, embed
 from loa.search.rank import NAMES, Ranker
 from loa.text import expand_abbreviations, normalize, sentences, strip_diacritics
 
@@ -58,6 +58,7 @@ def registry_index(db: Session, semantic: bool = False, fitted: bool = True) -> 
     """The in-memory index of matchable claims, rebuilt when the registry changes."""
     from loa.claims.service import MATCHABLE
 
+    semantic = semantic and embed.available()
     claims = list(db.scalars(select(Claim).where(Claim.status.in_(MATCHABLE)).order_by(Claim.id)))
     docs = documents(claims)
     signature = hashlib.sha1(repr([(d[0], d[1], d[2]["status"]) for d in docs]).encode()).hexdigest()
@@ -103,7 +104,9 @@ def best(db: Session, text: str, settings: ClaimsSettings) -> dict:
     if top is None or top.score < settings.suggest_threshold:
         return empty
     claim = db.get(Claim, top.meta["claim_id"])
-    negated = denies(text, [claim.text, *(claim.phrasings or [])])
+    texts = [claim.text, *(claim.phrasings or [])]
+    matched = texts[int(top.doc_id.split(":")[1])] if top.doc_id.count(":") else claim.text
+    negated = denies(text, list(dict.fromkeys([claim.text, matched])))
     decision = "none" if negated else ("match" if top.score >= settings.match_threshold else "suggest")
     return {"decision": decision, "claim_id": claim.id, "claim": claim.text, "score": round(top.score, 4),
             "negated": negated, "verdict": claim.verdict}
@@ -121,6 +124,7 @@ def _for_negation(text: str) -> str:
 
 
 def denies(text: str, claim_texts: list[str]) -> bool:
-    """True when the text contradicts one of the claim's texts (:func:`loa.search.negation.contradicts`)."""
+    """True when the text contradicts one of the claim's texts (:func:`loa.search.negation.contradicts`): the
+    claim itself and the phrasing the text matched."""
     mine = _for_negation(text)
     return any(contradicts(_for_negation(t), mine) for t in claim_texts)

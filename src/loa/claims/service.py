@@ -124,7 +124,7 @@ def _clean_fields(fields: dict) -> dict:
     for name in ("tags", "phrasings"):
         if name in fields:
             value = fields[name]
-            items = value.split(",") if isinstance(value, str) else list(value or [])
+            items = value.split("\n" if name == "phrasings" else ",") if isinstance(value, str) else list(value or [])
             out[name] = [normalize(str(t).strip()) for t in items if str(t).strip()]
     return out
 

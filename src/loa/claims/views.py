@@ -169,7 +169,7 @@ async def claim_edit(request: Request, claim_id: int, db: Session = Depends(get_
                      user: User = Depends(current_user)):
     form = await request.form()
     fields = {k: form.get(k) for k in ("text", "verdict", "explanation", "tags", "original_text",
-                                       "original_language", "spoken_text", "social_text") if k in form}
+                                       "original_language", "spoken_text", "social_text", "phrasings") if k in form}
     service.update_claim(db, service.get_claim(db, claim_id), user, **fields)
     return RedirectResponse(f"/claims/{claim_id}", status_code=303)
 
