@@ -51,6 +51,14 @@ def test_a_denial_is_never_counted_as_spreading_the_claim(db, starter, text, key
     assert db.scalar(select(TriageItem)) is None  # a correction is not queued as misinformation
 
 
+def test_a_text_that_does_not_name_the_epidemic_is_never_linked_automatically(db, starter):
+    """It shares the claim's words ("uống rượu bia nồng độ cao") but says nothing about covid: a person decides."""
+    result = service.check_text(db, "Uống rượu bia nhiều hại gan, nồng độ cao càng hại", record=False)
+    assert result["claim_id"] == starter["ruou-bia"].id and result["score"] >= service.ClaimsSettings().match_threshold
+    assert result["decision"] == "suggest"
+    assert service.check_text(db, "Uống rượu bia nồng độ cao là diệt được covid", record=False)["decision"] == "match"
+
+
 def test_cure_wording_is_not_read_as_a_negation():
     """"chữa" (to cure) folds like the negator "chưa" (not yet): a claim with "chữa khỏi" is not its own denial."""
     assert not contradicts("Uống nước sả nấu sôi chữa khỏi COVID-19", "Nấu nước sả uống là khỏi covid")

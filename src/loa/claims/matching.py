@@ -74,6 +74,17 @@ def registry_index(db: Session, semantic: bool = False, fitted: bool = True) -> 
         return index
 
 
+# The epidemic the registry is about: a text that names none of it is not linked automatically to a claim that
+# does ("ăn ớt nhiều dễ đau bao tử" shares words with "ăn ớt phòng covid" but is not about covid).
+TOPIC = re.compile(r"\b(?:covid|co vy|corona|virus|vi rut|sars|ncov|f0|f1|dich|vac xin|vacxin|vaccine|vx|tiem|chich)\b")
+
+
+def on_topic(text: str, claim_texts: list[str]) -> bool:
+    """False when the claim names the epidemic and the text does not."""
+    folded = strip_diacritics(expand_abbreviations(normalize(text))).lower()
+    return bool(TOPIC.search(folded)) or not any(TOPIC.search(strip_diacritics(t).lower()) for t in claim_texts)
+
+
 def passages(text: str) -> list[str]:
     """The whole text and, for a longer post, each sentence and clause of it, also without a leading
     reported-speech frame ("nghe bà con nói ...", "... bàn tán rằng ...")."""
@@ -108,6 +119,8 @@ def best(db: Session, text: str, settings: ClaimsSettings) -> dict:
     matched = texts[int(top.doc_id.split(":")[1])] if top.doc_id.count(":") else claim.text
     negated = denies(text, list(dict.fromkeys([claim.text, matched])))
     decision = "none" if negated else ("match" if top.score >= settings.match_threshold else "suggest")
+    if decision == "match" and not on_topic(text, texts):
+        decision = "suggest"
     return {"decision": decision, "claim_id": claim.id, "claim": claim.text, "score": round(top.score, 4),
             "negated": negated, "verdict": claim.verdict}
 

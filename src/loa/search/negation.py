@@ -18,7 +18,7 @@ from loa.search.analysis import syllables
 
 # Negators as written with diacritics; text typed without them is matched on folded forms, where
 # "chua" may also be "chữa" (to cure): unaccented "chua" before khỏi/trị/bệnh/lành is read as a cure.
-ACCENTED = {"không", "chẳng", "chả", "chưa", "hổng", "hông", "hem", "đừng"}
+ACCENTED = {"không", "chẳng", "chả", "chưa", "hổng", "hông", "hem", "đừng", "cấm"}
 NEGATORS = {"khong", "chang", "chua", "ko", "k", "kg", "hok", "hong", "hem", "khg", "kh", "ch"}
 _CURE_NEXT = {"khoi", "tri", "benh", "lanh"}
 # Rhetorical negations, read as "không": "đâu có chữa được", "làm gì có vi chip", "đâu phải".
@@ -30,7 +30,7 @@ _KHOI_VERBS = {"deo", "chich", "tiem", "lo", "so", "can", "phai", "mang", "rua",
 DEBUNKS = ("là sai", "tin sai", "tin giả", "tin đồn", "thất thiệt", "sai sự thật", "bịa đặt", "tào lao",
            "hoang đường", "nhảm nhí", "vô căn cứ", "không có cơ sở", "không có bằng chứng", "chưa có bằng chứng",
            "chưa được chứng minh", "không được chứng minh", "chưa có nghiên cứu", "chưa nghiên cứu nào",
-           "ngộ nhận", "lầm tưởng", "hiểu lầm", "không đúng sự thật")
+           "ngộ nhận", "lầm tưởng", "hiểu lầm", "không đúng sự thật", "tin nhảm")
 _DEBUNK = re.compile(r"\b(?:" + "|".join(sorted({d for x in DEBUNKS for d in (x, vn.strip_diacritics(x))}, key=len,
                                                  reverse=True)) + r")\b", re.IGNORECASE)
 # question endings whose "không/chưa" asks rather than denies: "... có ... không?", "... được không?"
@@ -50,7 +50,8 @@ _PREVENT_FOLDED = {"phong": None, "ngua": {"phong", "ngan"}, "ngan": None, "chan
                    "tranh": None, "diet": None, "giet": None}
 _PREVENT_OBJECTS = {"lay", "nhiem", "covid", "virus", "corona", "dich", "benh", "ngua", "chan", "tranh", "chong",
                     "duoc", "dc", "mac", "sars", "cov", "cum", "f0", "tu", "vong", "ca", "tre", "nguoi"}
-_NOT_PREVENT_BEFORE = {"xa", "van", "can", "buong", "giai"}  # xà phòng (soap), văn phòng (office)...
+# xà phòng (soap), văn phòng (office), tiêm ngừa (to vaccinate)...
+_NOT_PREVENT_BEFORE = {"xa", "van", "can", "buong", "giai", "tiem", "chich"}
 _CLAUSE = re.compile(r"[.;!?\n,:()]+|\s[-–]\s|\s(?:và|nhưng|mà|va|nhung|ma)\s", re.IGNORECASE)
 _STOP = {"thi", "la", "ma", "va", "cua", "nay", "do", "day", "nhe", "nha", "roi", "luon", "oi", "a", "cho"}
 
@@ -195,9 +196,10 @@ def _content(toks: list[str]) -> set[str]:
 
 
 def _comparable(ca: set[str], cb: set[str]) -> bool:
-    """Two clauses about the same things: at least two content words shared, and half of the smaller one's."""
+    """Two statements about the same things: each of at least three content words (not a fragment such as
+    "phế cầu"), at least two shared, and half of the smaller one's."""
     shared = len(ca & cb)
-    return shared >= 2 and shared >= 0.5 * min(len(ca), len(cb))
+    return min(len(ca), len(cb)) >= 3 and shared >= 2 and shared >= 0.5 * min(len(ca), len(cb))
 
 
 def contradicts(a: str, b: str) -> bool:
@@ -208,9 +210,9 @@ def contradicts(a: str, b: str) -> bool:
         return len(ca & cb) >= max(2, 0.5 * min(len(ca), len(cb)))
     sa, sb = signs(a), signs(b)
     shared = (sa.keys() & sb.keys()) - AUXILIARIES
-    for w in shared:
-        if (NEGATED in sa[w] and ASSERTED in sb[w] and NEGATED not in sb[w]) or (
-                NEGATED in sb[w] and ASSERTED in sa[w] and NEGATED not in sa[w]):
+    for w in shared:  # negated in one, asserted in the other (a word both negated and asserted tells nothing)
+        pa, pb = sa[w] & {ASSERTED, NEGATED}, sb[w] & {ASSERTED, NEGATED}
+        if len(pa) == len(pb) == 1 and pa != pb:
             return True
     if any(NEGATED in sa[w] and sb[w] & {NEGATED, PREVENTED} or NEGATED in sb[w] and PREVENTED in sa[w]
            for w in sa.keys() & sb.keys()):
