@@ -11,7 +11,7 @@ from loa.answers.models import GROUP_STATUSES, STATUSES, AskIn, EntryIn, GroupAn
 from loa.auth.models import User
 from loa.config import Settings
 from loa.errors import UserError
-from loa.web.deps import current_user, get_db, get_settings, render, require
+from loa.web.deps import DB, current_user, get_settings, render, require
 
 router = APIRouter()
 api = APIRouter(prefix="/answers", tags=["answers"])
@@ -51,7 +51,7 @@ def ask_page(request: Request):
 
 
 @router.post("/hoi-dap")
-def ask_form(request: Request, question: str = Form(""), db: Session = Depends(get_db, scope="function"),
+def ask_form(request: Request, question: str = Form(""), db: Session = DB,
              settings: Settings = Depends(get_settings)):
     widget = request.query_params.get("widget") == "1"
     try:
@@ -75,7 +75,7 @@ def widget(request: Request):
 
 # ---- staff pages
 @router.get("/answers")
-def staff_home(request: Request, status: str = "", db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def staff_home(request: Request, status: str = "", db: Session = DB, user: User = Depends(current_user)):
     return render(request, "answers/index.html", {
         "entries": service.list_entries(db, status if status in STATUSES else None), "status": status,
         "groups": service.list_groups(db, "open") + service.list_groups(db, "drafted"), "statuses": STATUSES,
@@ -90,7 +90,7 @@ def new_entry_page(request: Request, user: User = Depends(require(*WRITERS))):
 @router.post("/answers/entries")
 def new_entry(request: Request, question: str = Form(""), alternatives: str = Form(""), answer: str = Form(""),
               source: str = Form(""), source_url: str = Form(""), source_date: str = Form(""), tags: str = Form(""),
-              db: Session = Depends(get_db, scope="function"), user: User = Depends(require(*WRITERS))):
+              db: Session = DB, user: User = Depends(require(*WRITERS))):
     entry = service.create_entry(db, {"question": question, "alternatives": _lines(alternatives), "answer": answer,
                                       "source": source, "source_url": source_url, "source_date": source_date,
                                       "tags": _tags(tags)}, author=user)
@@ -98,25 +98,25 @@ def new_entry(request: Request, question: str = Form(""), alternatives: str = Fo
 
 
 @router.get("/answers/entries/{entry_id}")
-def entry_page(request: Request, entry_id: int, db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def entry_page(request: Request, entry_id: int, db: Session = DB, user: User = Depends(current_user)):
     return render(request, "answers/entry.html", {"entry": service.get_entry(db, entry_id),
                                                   "can_review": user.has_role(*REVIEWERS)})
 
 
 @router.post("/answers/entries/{entry_id}/approve")
-def approve_form(entry_id: int, db: Session = Depends(get_db, scope="function"), user: User = Depends(require(*REVIEWERS))):
+def approve_form(entry_id: int, db: Session = DB, user: User = Depends(require(*REVIEWERS))):
     service.approve(db, service.get_entry(db, entry_id), user)
     return RedirectResponse(f"/answers/entries/{entry_id}", status_code=303)
 
 
 @router.post("/answers/entries/{entry_id}/retire")
-def retire_form(entry_id: int, db: Session = Depends(get_db, scope="function"), user: User = Depends(require(*REVIEWERS))):
+def retire_form(entry_id: int, db: Session = DB, user: User = Depends(require(*REVIEWERS))):
     service.retire(db, service.get_entry(db, entry_id))
     return RedirectResponse(f"/answers/entries/{entry_id}", status_code=303)
 
 
 @router.get("/answers/queue/{group_id}")
-def group_page(request: Request, group_id: int, db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def group_page(request: Request, group_id: int, db: Session = DB, user: User = Depends(current_user)):
     return render(request, "answers/group.html", {"group": service.get_group(db, group_id),
                                                   "can_write": user.has_role(*WRITERS)})
 
@@ -124,7 +124,7 @@ def group_page(request: Request, group_id: int, db: Session = Depends(get_db, sc
 @router.post("/answers/queue/{group_id}/answer")
 def group_answer_form(group_id: int, question: str = Form(""), answer: str = Form(""), source: str = Form(""),
                       source_url: str = Form(""), source_date: str = Form(""), tags: str = Form(""),
-                      db: Session = Depends(get_db, scope="function"), user: User = Depends(require(*WRITERS))):
+                      db: Session = DB, user: User = Depends(require(*WRITERS))):
     entry = service.answer_group(db, service.get_group(db, group_id), {
         "question": question, "answer": answer, "source": source, "source_url": source_url,
         "source_date": source_date, "tags": _tags(tags)}, user)
@@ -132,7 +132,7 @@ def group_answer_form(group_id: int, question: str = Form(""), answer: str = For
 
 
 @router.post("/answers/queue/{group_id}/dismiss")
-def group_dismiss_form(group_id: int, db: Session = Depends(get_db, scope="function"), user: User = Depends(require(*WRITERS))):
+def group_dismiss_form(group_id: int, db: Session = DB, user: User = Depends(require(*WRITERS))):
     service.dismiss_group(db, service.get_group(db, group_id))
     return RedirectResponse("/answers", status_code=303)
 
@@ -143,7 +143,7 @@ def import_page(request: Request, user: User = Depends(require(*WRITERS))):
 
 
 @router.post("/answers/import")
-async def import_form(request: Request, file: UploadFile = File(...), db: Session = Depends(get_db, scope="function"),
+async def import_form(request: Request, file: UploadFile = File(...), db: Session = DB,
                       user: User = Depends(require(*WRITERS))):
     result = transfer.import_file(db, file.filename or "", await file.read(), author=user,
                                   may_approve=user.has_role(*REVIEWERS))
@@ -151,7 +151,7 @@ async def import_form(request: Request, file: UploadFile = File(...), db: Sessio
 
 
 @router.get("/answers/export.{fmt}")
-def export(fmt: str, status: str = "", db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def export(fmt: str, status: str = "", db: Session = DB, user: User = Depends(current_user)):
     entries = service.list_entries(db, status if status in STATUSES else None)
     if fmt == "csv":
         return Response(transfer.export_csv(entries), media_type="text/csv; charset=utf-8",
@@ -165,49 +165,49 @@ def export(fmt: str, status: str = "", db: Session = Depends(get_db, scope="func
 
 # ---- JSON API
 @api.post("/ask")
-def api_ask(body: AskIn, db: Session = Depends(get_db, scope="function"), settings: Settings = Depends(get_settings)):
+def api_ask(body: AskIn, db: Session = DB, settings: Settings = Depends(get_settings)):
     """Ask a question (anonymous). Unanswered questions are queued PII-scrubbed, with nothing about the asker."""
     return service.ask(db, body.question, index_dir=index_dir(settings), channel="api")
 
 
 @api.get("/entries")
-def api_entries(status: str = "", db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def api_entries(status: str = "", db: Session = DB, user: User = Depends(current_user)):
     return [entry_json(e) for e in service.list_entries(db, status if status in STATUSES else None)]
 
 
 @api.post("/entries", status_code=201)
-def api_create(body: EntryIn, db: Session = Depends(get_db, scope="function"), user: User = Depends(require(*WRITERS))):
+def api_create(body: EntryIn, db: Session = DB, user: User = Depends(require(*WRITERS))):
     return entry_json(service.create_entry(db, body.model_dump(), author=user))
 
 
 @api.post("/entries/{entry_id}/approve")
-def api_approve(entry_id: int, db: Session = Depends(get_db, scope="function"), user: User = Depends(require(*REVIEWERS))):
+def api_approve(entry_id: int, db: Session = DB, user: User = Depends(require(*REVIEWERS))):
     return entry_json(service.approve(db, service.get_entry(db, entry_id), user))
 
 
 @api.post("/entries/{entry_id}/retire")
-def api_retire(entry_id: int, db: Session = Depends(get_db, scope="function"), user: User = Depends(require(*REVIEWERS))):
+def api_retire(entry_id: int, db: Session = DB, user: User = Depends(require(*REVIEWERS))):
     return entry_json(service.retire(db, service.get_entry(db, entry_id)))
 
 
 @api.get("/unanswered")
-def api_unanswered(status: str = "open", db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def api_unanswered(status: str = "open", db: Session = DB, user: User = Depends(current_user)):
     return [group_json(g) for g in service.list_groups(db, status if status in GROUP_STATUSES else None)]
 
 
 @api.post("/unanswered/{group_id}/answer", status_code=201)
-def api_answer_group(group_id: int, body: GroupAnswerIn, db: Session = Depends(get_db, scope="function"),
+def api_answer_group(group_id: int, body: GroupAnswerIn, db: Session = DB,
                      user: User = Depends(require(*WRITERS))):
     return entry_json(service.answer_group(db, service.get_group(db, group_id), body.model_dump(), user))
 
 
 @api.post("/unanswered/{group_id}/dismiss")
-def api_dismiss_group(group_id: int, db: Session = Depends(get_db, scope="function"), user: User = Depends(require(*WRITERS))):
+def api_dismiss_group(group_id: int, db: Session = DB, user: User = Depends(require(*WRITERS))):
     return group_json(service.dismiss_group(db, service.get_group(db, group_id)))
 
 
 @api.post("/import")
-async def api_import(file: UploadFile = File(...), status: str = Form("draft"), db: Session = Depends(get_db, scope="function"),
+async def api_import(file: UploadFile = File(...), status: str = Form("draft"), db: Session = DB,
                      user: User = Depends(require(*WRITERS))):
     """Import CSV, XLSX or the UIT-ViCoV19QA pipe format; all-or-nothing, faults name their line."""
     return transfer.import_file(db, file.filename or "", await file.read(), author=user, status=status,

@@ -19,7 +19,7 @@ from loa.bulletins.importer import parse_date
 from loa.bulletins.models import METRICS
 from loa.config import Settings
 from loa.errors import UserError
-from loa.web.deps import current_user, get_db, get_settings, lang, render, require
+from loa.web.deps import DB, current_user, get_settings, lang, render, require
 
 IMPORTERS = ("coordinator", "agency_member")  # the people who receive the health sector's figures
 WRITERS = ("coordinator", "editor")  # the people who turn figures into a bulletin for review
@@ -72,7 +72,7 @@ def _pending_dir(settings: Settings) -> Path:
 # ---- pages ------------------------------------------------------------------------------------------------
 
 @router.get("/bulletins")
-def index(request: Request, db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user),
+def index(request: Request, db: Session = DB, user: User = Depends(current_user),
           settings: Settings = Depends(get_settings)):
     home = service.home_unit(settings.province)
     return render(request, "bulletins/index.html", {
@@ -84,7 +84,7 @@ def index(request: Request, db: Session = Depends(get_db, scope="function"), use
 
 @router.post("/bulletins/import")
 async def import_preview(request: Request, file: UploadFile = File(...), mode: str = Form("auto"),
-                         metric: str = Form("cases"), db: Session = Depends(get_db, scope="function"),
+                         metric: str = Form("cases"), db: Session = DB,
                          user: User = Depends(require(*IMPORTERS)), settings: Settings = Depends(get_settings)):
     content = await file.read()
     service.check_size(content, settings.max_upload_mb)
@@ -99,7 +99,7 @@ async def import_preview(request: Request, file: UploadFile = File(...), mode: s
 
 
 @router.post("/bulletins/import/confirm")
-async def import_confirm(request: Request, db: Session = Depends(get_db, scope="function"), user: User = Depends(require(*IMPORTERS)),
+async def import_confirm(request: Request, db: Session = DB, user: User = Depends(require(*IMPORTERS)),
                          settings: Settings = Depends(get_settings)):
     form = await request.form()
     token = str(form.get("token", ""))
@@ -127,7 +127,7 @@ async def import_confirm(request: Request, db: Session = Depends(get_db, scope="
 
 
 @router.get("/bulletins/units/{code}")
-def unit_page(request: Request, code: str, day: str | None = None, db: Session = Depends(get_db, scope="function"),
+def unit_page(request: Request, code: str, day: str | None = None, db: Session = DB,
               user: User = Depends(current_user)):
     unit = service.unit_or_404(code)
     when = _day(day, unit.code, db)
@@ -137,7 +137,7 @@ def unit_page(request: Request, code: str, day: str | None = None, db: Session =
 
 
 @router.get("/bulletins/units/{code}/charts/{chart}.{fmt}")
-def chart_image(code: str, chart: str, fmt: str, day: str | None = None, db: Session = Depends(get_db, scope="function"),
+def chart_image(code: str, chart: str, fmt: str, day: str | None = None, db: Session = DB,
                 user: User = Depends(current_user)):
     unit = service.unit_or_404(code)
     when = _day(day, unit.code, db)
@@ -146,7 +146,7 @@ def chart_image(code: str, chart: str, fmt: str, day: str | None = None, db: Ses
 
 
 @router.get("/bulletins/units/{code}/draft")
-def draft_page(request: Request, code: str, day: str | None = None, db: Session = Depends(get_db, scope="function"),
+def draft_page(request: Request, code: str, day: str | None = None, db: Session = DB,
                user: User = Depends(current_user)):
     unit = service.unit_or_404(code)
     when = _day(day, unit.code, db)
@@ -156,7 +156,7 @@ def draft_page(request: Request, code: str, day: str | None = None, db: Session 
 
 
 @router.post("/bulletins/units/{code}/draft")
-def draft_save(code: str, day: str = Form(...), db: Session = Depends(get_db, scope="function"), user: User = Depends(require(*WRITERS))):
+def draft_save(code: str, day: str = Form(...), db: Session = DB, user: User = Depends(require(*WRITERS))):
     unit = service.unit_or_404(code)
     bulletin = service.save_bulletin(db, unit, _day(day, unit.code, db), user)
     target = f"/content/{bulletin.content_item_id}" if bulletin.content_item_id else f"/bulletins/units/{unit.code}"
@@ -164,7 +164,7 @@ def draft_save(code: str, day: str = Form(...), db: Session = Depends(get_db, sc
 
 
 @router.get("/bulletins/go")
-def go(unit: str, day: str = "", db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def go(unit: str, day: str = "", db: Session = DB, user: User = Depends(current_user)):
     """The bulletin form on the index page: any unit name or code → that unit's draft."""
     found = service.unit_or_404(unit)
     return RedirectResponse(f"/bulletins/units/{found.code}/draft" + (f"?day={day}" if day else ""), status_code=303)
@@ -175,7 +175,7 @@ def go(unit: str, day: str = "", db: Session = Depends(get_db, scope="function")
 @api.post("/imports", status_code=201)
 async def api_import(file: UploadFile = File(...), mode: str = Form("auto"), metric: str = Form("cases"),
                      accept: str = Form("", description="Comma-separated problem ids to accept, or 'all'"),
-                     dry_run: bool = Form(False), db: Session = Depends(get_db, scope="function"),
+                     dry_run: bool = Form(False), db: Session = DB,
                      user: User = Depends(require(*IMPORTERS)), settings: Settings = Depends(get_settings)):
     """Validate a CSV/XLSX file; unless ``dry_run``, store it once every warning is accepted."""
     content = await file.read()
@@ -193,13 +193,13 @@ async def api_import(file: UploadFile = File(...), mode: str = Form("auto"), met
 
 
 @api.get("/units")
-def api_units(db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def api_units(db: Session = DB, user: User = Depends(current_user)):
     return [{"code": r["unit"].code, "name": r["unit"].name, "day": r["day"], "new_cases": r["daily"],
              "total_cases": r["total"]} for r in service.units_with_data(db)]
 
 
 @api.get("/units/{code}/figures")
-def api_figures(code: str, day: str | None = None, db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def api_figures(code: str, day: str | None = None, db: Session = DB, user: User = Depends(current_user)):
     unit = service.unit_or_404(code)
     f = service.figures(db, unit, _day(day, unit.code, db))
     data = {k: v for k, v in vars(f).items() if k != "unit"}
@@ -212,7 +212,7 @@ class DraftIn(BaseModel):
 
 
 @api.post("/drafts", status_code=201)
-def api_draft(body: DraftIn, db: Session = Depends(get_db, scope="function"), user: User = Depends(require(*WRITERS))):
+def api_draft(body: DraftIn, db: Session = DB, user: User = Depends(require(*WRITERS))):
     """Draft the bulletin for a unit and day and hand it to the content workflow (awaiting review)."""
     unit = service.unit_or_404(body.unit)
     bulletin = service.save_bulletin(db, unit, body.day, user)

@@ -18,7 +18,7 @@ from loa.content import service as content
 from loa.content.models import STATES
 from loa.errors import UserError
 from loa.formats import LOCAL
-from loa.web.deps import current_user, get_db, get_settings, lang, optional_user, render, require
+from loa.web.deps import DB, current_user, get_settings, lang, optional_user, render, require
 
 router = APIRouter()
 api = APIRouter(tags=["channels"])
@@ -54,7 +54,7 @@ async def _upload(request: Request) -> tuple[str, bytes]:
 # ---- HTML: loudspeakers -----------------------------------------------------------------------------------
 
 @router.get("/loudspeakers")
-def loudspeakers_page(request: Request, text: str = "", db: Session = Depends(get_db, scope="function"),
+def loudspeakers_page(request: Request, text: str = "", db: Session = DB,
                       user: User = Depends(current_user)):
     return page(request, "channels/loudspeakers.html", {
         "communes": service.list_communes(db), "text": text[:2000],
@@ -63,7 +63,7 @@ def loudspeakers_page(request: Request, text: str = "", db: Session = Depends(ge
 
 
 @router.post("/loudspeakers/communes")
-async def commune_create(request: Request, db: Session = Depends(get_db, scope="function"), user: User = Depends(require(*MANAGERS))):
+async def commune_create(request: Request, db: Session = DB, user: User = Depends(require(*MANAGERS))):
     form = await request.form()
     commune = service.create_commune(db, user, str(form.get("name", "")), str(form.get("district", "")),
                                      list(form.getlist("languages")) or ["vi"])
@@ -71,7 +71,7 @@ async def commune_create(request: Request, db: Session = Depends(get_db, scope="
 
 
 @router.get("/loudspeakers/communes/{commune_id}")
-def commune_page(commune_id: int, request: Request, date: str = "", db: Session = Depends(get_db, scope="function"),
+def commune_page(commune_id: int, request: Request, date: str = "", db: Session = DB,
                  user: User = Depends(current_user)):
     commune = service.get_commune(db, commune_id)
     day = service.parse_day(date)
@@ -81,7 +81,7 @@ def commune_page(commune_id: int, request: Request, date: str = "", db: Session 
 
 
 @router.post("/loudspeakers/communes/{commune_id}/slots")
-async def slot_create(commune_id: int, request: Request, db: Session = Depends(get_db, scope="function"),
+async def slot_create(commune_id: int, request: Request, db: Session = DB,
                       user: User = Depends(require(*MANAGERS))):
     form = await request.form()
     minutes = str(form.get("minutes", "30")).strip()
@@ -93,7 +93,7 @@ async def slot_create(commune_id: int, request: Request, db: Session = Depends(g
 
 
 @router.post("/loudspeakers/slots/{slot_id}/delete")
-def slot_delete(slot_id: int, db: Session = Depends(get_db, scope="function"), user: User = Depends(require(*MANAGERS))):
+def slot_delete(slot_id: int, db: Session = DB, user: User = Depends(require(*MANAGERS))):
     slot = service.get_slot(db, slot_id)
     commune_id = slot.commune_id
     service.remove_slot(db, user, slot)
@@ -101,7 +101,7 @@ def slot_delete(slot_id: int, db: Session = Depends(get_db, scope="function"), u
 
 
 @router.get("/loudspeakers/communes/{commune_id}/playlist.m3u")
-def playlist_file(commune_id: int, request: Request, date: str = "", db: Session = Depends(get_db, scope="function"),
+def playlist_file(commune_id: int, request: Request, date: str = "", db: Session = DB,
                   user: User = Depends(current_user)):
     commune, day = service.get_commune(db, commune_id), service.parse_day(date)
     text = service.playlist_m3u(commune, day, service.daily_playlist(db, commune, day), base_url(request))
@@ -111,7 +111,7 @@ def playlist_file(commune_id: int, request: Request, date: str = "", db: Session
 
 
 @router.get("/loudspeakers/communes/{commune_id}/playlist.zip")
-def playlist_zip(commune_id: int, date: str = "", db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user),
+def playlist_zip(commune_id: int, date: str = "", db: Session = DB, user: User = Depends(current_user),
                  settings: Settings = Depends(get_settings)):
     """The day's playlist with its audio files, for a station that plays offline."""
     commune, day = service.get_commune(db, commune_id), service.parse_day(date)
@@ -122,7 +122,7 @@ def playlist_zip(commune_id: int, date: str = "", db: Session = Depends(get_db, 
 
 
 @router.get("/loudspeakers/audio/{item_id}.{fmt}")
-def item_audio(item_id: int, fmt: str, db: Session = Depends(get_db, scope="function"), user: User | None = Depends(optional_user),
+def item_audio(item_id: int, fmt: str, db: Session = DB, user: User | None = Depends(optional_user),
                settings: Settings = Depends(get_settings)):
     """Audio of an approved item, open to the commune's player; drafts only for signed-in staff."""
     item = content.get_item(db, item_id)
@@ -143,7 +143,7 @@ def speak_text(fmt: str, text: str = "", user: User = Depends(current_user),
 # ---- HTML: an item's outputs ------------------------------------------------------------------------------
 
 @router.get("/channels/items/{item_id}")
-def outputs_page(item_id: int, request: Request, db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def outputs_page(item_id: int, request: Request, db: Session = DB, user: User = Depends(current_user)):
     item = content.get_item(db, item_id)
     master = item.master or item
     url = base_url(request) + service.article_path(item)
@@ -158,7 +158,7 @@ def outputs_page(item_id: int, request: Request, db: Session = Depends(get_db, s
 
 
 @router.post("/channels/items/{item_id}/recording")
-async def recording_upload(item_id: int, request: Request, db: Session = Depends(get_db, scope="function"),
+async def recording_upload(item_id: int, request: Request, db: Session = DB,
                            user: User = Depends(require(*RECORDERS)), settings: Settings = Depends(get_settings)):
     filename, data = await _upload(request)
     item = content.get_item(db, item_id)
@@ -168,7 +168,7 @@ async def recording_upload(item_id: int, request: Request, db: Session = Depends
 
 
 @router.get("/channels/items/{item_id}/print.{fmt}")
-def print_export(item_id: int, fmt: str, request: Request, db: Session = Depends(get_db, scope="function"),
+def print_export(item_id: int, fmt: str, request: Request, db: Session = DB,
                  user: User = Depends(current_user)):
     item = content.get_item(db, item_id)
     data = service.print_file(item, request.app.state.settings.province, fmt)
@@ -179,13 +179,13 @@ def print_export(item_id: int, fmt: str, request: Request, db: Session = Depends
 # ---- public portal and feeds ------------------------------------------------------------------------------
 
 @router.get("/tin-tuc")
-def news_page(request: Request, db: Session = Depends(get_db, scope="function"), user: User | None = Depends(optional_user)):
+def news_page(request: Request, db: Session = DB, user: User | None = Depends(optional_user)):
     return page(request, "channels/news.html", {"items": service.portal_items(db),
                                                 "portals": service.portal_channels(db)})
 
 
 @router.get("/tin-tuc/{ref}")
-def article_page(ref: str, request: Request, db: Session = Depends(get_db, scope="function"), user: User | None = Depends(optional_user)):
+def article_page(ref: str, request: Request, db: Session = DB, user: User | None = Depends(optional_user)):
     item = service.portal_item(db, ref)
     canonical = service.article_path(item)
     if request.url.path != canonical:
@@ -196,7 +196,7 @@ def article_page(ref: str, request: Request, db: Session = Depends(get_db, scope
 
 
 @router.get("/kenh/{slug}/{kind}.xml")
-def feed_file(slug: str, kind: str, request: Request, db: Session = Depends(get_db, scope="function")):
+def feed_file(slug: str, kind: str, request: Request, db: Session = DB):
     if kind not in ("rss", "atom"):
         raise UserError("Không có nguồn tin này.", "No such feed.", 404)
     data = service.feed(db, slug, base_url(request), kind, request.app.state.settings.province)
@@ -228,17 +228,17 @@ def commune_dict(c) -> dict:
 
 
 @api.get("/loudspeakers/communes")
-def api_communes(db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def api_communes(db: Session = DB, user: User = Depends(current_user)):
     return [commune_dict(c) for c in service.list_communes(db)]
 
 
 @api.post("/loudspeakers/communes", status_code=201)
-def api_commune_create(body: CommuneIn, db: Session = Depends(get_db, scope="function"), user: User = Depends(require(*MANAGERS))):
+def api_commune_create(body: CommuneIn, db: Session = DB, user: User = Depends(require(*MANAGERS))):
     return commune_dict(service.create_commune(db, user, body.name, body.district, body.languages))
 
 
 @api.post("/loudspeakers/communes/{commune_id}/slots", status_code=201)
-def api_slot_create(commune_id: int, body: SlotIn, db: Session = Depends(get_db, scope="function"),
+def api_slot_create(commune_id: int, body: SlotIn, db: Session = DB,
                     user: User = Depends(require(*MANAGERS))):
     commune = service.get_commune(db, commune_id)
     service.add_slot(db, user, commune, body.start, body.minutes, body.label)
@@ -246,12 +246,12 @@ def api_slot_create(commune_id: int, body: SlotIn, db: Session = Depends(get_db,
 
 
 @api.delete("/loudspeakers/slots/{slot_id}", status_code=204)
-def api_slot_delete(slot_id: int, db: Session = Depends(get_db, scope="function"), user: User = Depends(require(*MANAGERS))):
+def api_slot_delete(slot_id: int, db: Session = DB, user: User = Depends(require(*MANAGERS))):
     service.remove_slot(db, user, service.get_slot(db, slot_id))
 
 
 @api.get("/loudspeakers/communes/{commune_id}/playlist")
-def api_playlist(commune_id: int, request: Request, date: str = "", db: Session = Depends(get_db, scope="function"),
+def api_playlist(commune_id: int, request: Request, date: str = "", db: Session = DB,
                  user: User = Depends(current_user)):
     commune, day = service.get_commune(db, commune_id), service.parse_day(date)
     return {"commune": commune_dict(commune), "date": day.isoformat(), "entries": [
@@ -268,7 +268,7 @@ def api_normalize(body: TextIn, user: User = Depends(current_user), settings: Se
 
 
 @api.get("/channels/items/{item_id}/social")
-def api_social(item_id: int, request: Request, db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def api_social(item_id: int, request: Request, db: Session = DB, user: User = Depends(current_user)):
     item = content.get_item(db, item_id)
     return [{"platform": s.platform, "label": s.label, "limit": s.limit, "length": s.length, "fits": s.fits,
              "shortened": s.shortened, "text": s.text}
@@ -276,7 +276,7 @@ def api_social(item_id: int, request: Request, db: Session = Depends(get_db, sco
 
 
 @api.post("/channels/items/{item_id}/recordings", status_code=201)
-async def api_recording(item_id: int, request: Request, db: Session = Depends(get_db, scope="function"),
+async def api_recording(item_id: int, request: Request, db: Session = DB,
                         user: User = Depends(require(*RECORDERS)), settings: Settings = Depends(get_settings)):
     filename, data = await _upload(request)
     att = service.add_recording(db, settings, content.get_item(db, item_id), user, filename, data)
@@ -284,7 +284,7 @@ async def api_recording(item_id: int, request: Request, db: Session = Depends(ge
 
 
 @api.get("/portal/items")
-def api_portal(request: Request, db: Session = Depends(get_db, scope="function")):
+def api_portal(request: Request, db: Session = DB):
     """Published portal items (public)."""
     return [{"id": i.id, "title": i.title, "language": i.language, "url": base_url(request) + service.article_path(i),
              "published_at": i.published_at.isoformat() if i.published_at else None}
@@ -292,6 +292,6 @@ def api_portal(request: Request, db: Session = Depends(get_db, scope="function")
 
 
 @api.get("/feeds/{slug}/{kind}")
-def api_feed(slug: str, kind: str, request: Request, db: Session = Depends(get_db, scope="function")):
+def api_feed(slug: str, kind: str, request: Request, db: Session = DB):
     """RSS or Atom of a channel (public)."""
     return feed_file(slug, kind, request, db)

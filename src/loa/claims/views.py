@@ -13,7 +13,7 @@ from loa.claims import publishing, service
 from loa.claims.models import STATUSES, TRIAGE_STATUSES, VERDICTS, Claim
 from loa.config import Settings
 from loa.errors import UserError
-from loa.web.deps import current_user, get_db, get_settings, lang, render
+from loa.web.deps import DB, current_user, get_settings, lang, render
 
 router = APIRouter()
 api = APIRouter(tags=["claims"])
@@ -44,18 +44,18 @@ def _form_id(value) -> int:
 # ---- public pages ------------------------------------------------------------------------------------
 
 @router.get("/kiem-chung")
-def public_index(request: Request, q: str = "", db: Session = Depends(get_db, scope="function")):
+def public_index(request: Request, q: str = "", db: Session = DB):
     return page(request, "claims/public_index.html", {"claims": service.search_published(db, q), "q": q})
 
 
 @router.get("/kiem-chung/rss.xml")
-def public_rss(request: Request, db: Session = Depends(get_db, scope="function"), settings: Settings = Depends(get_settings)):
+def public_rss(request: Request, db: Session = DB, settings: Settings = Depends(get_settings)):
     body = publishing.rss(service.published(db), base_url(request), organisation(settings))
     return Response(body, media_type="application/rss+xml; charset=utf-8")
 
 
 @router.get("/kiem-chung/{key}")
-def public_page(request: Request, key: str, db: Session = Depends(get_db, scope="function"),
+def public_page(request: Request, key: str, db: Session = DB,
                 settings: Settings = Depends(get_settings)):
     claim = service.published_claim(db, key)
     review = publishing.claim_review(claim, base_url(request), organisation(settings),
@@ -67,7 +67,7 @@ def public_page(request: Request, key: str, db: Session = Depends(get_db, scope=
 # ---- the desk ----------------------------------------------------------------------------------------
 
 @router.get("/claims")
-def desk(request: Request, status: str = "", q: str = "", db: Session = Depends(get_db, scope="function"),
+def desk(request: Request, status: str = "", q: str = "", db: Session = DB,
          user: User = Depends(current_user)):
     claims = service.list_claims(db, status or None, q)
     counts = {s: len(service.list_claims(db, s)) for s in STATUSES}
@@ -78,7 +78,7 @@ def desk(request: Request, status: str = "", q: str = "", db: Session = Depends(
 
 
 @router.post("/claims/import")
-async def desk_import(request: Request, db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+async def desk_import(request: Request, db: Session = DB, user: User = Depends(current_user)):
     form = await request.form()
     upload = form.get("file")
     if form.get("starter"):
@@ -96,7 +96,7 @@ def claim_new_page(request: Request, user: User = Depends(current_user)):
 
 
 @router.post("/claims/new")
-async def claim_new(request: Request, db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+async def claim_new(request: Request, db: Session = DB, user: User = Depends(current_user)):
     form = await request.form()
     claim = service.create_claim(db, user, text=form.get("text", ""), tags=str(form.get("tags", "")),
                                  original_text=form.get("original_text", ""),
@@ -110,7 +110,7 @@ def check_page(request: Request, user: User = Depends(current_user)):
 
 
 @router.post("/claims/check")
-async def check_submit(request: Request, db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+async def check_submit(request: Request, db: Session = DB, user: User = Depends(current_user)):
     form = await request.form()
     service.require_work(user)
     reach = str(form.get("reach", "1")).strip()
@@ -121,7 +121,7 @@ async def check_submit(request: Request, db: Session = Depends(get_db, scope="fu
 
 
 @router.get("/claims/triage")
-def triage_page(request: Request, db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def triage_page(request: Request, db: Session = DB, user: User = Depends(current_user)):
     claims = service.list_claims(db)
     return page(request, "claims/triage.html", {"items": service.triage_queue(db), "claims": claims,
                                                 "claims_by_id": {c.id: c for c in claims},
@@ -129,7 +129,7 @@ def triage_page(request: Request, db: Session = Depends(get_db, scope="function"
 
 
 @router.post("/claims/triage/{item_id}/link")
-async def triage_link(request: Request, item_id: int, db: Session = Depends(get_db, scope="function"),
+async def triage_link(request: Request, item_id: int, db: Session = DB,
                       user: User = Depends(current_user)):
     form = await request.form()
     service.triage_link(db, item_id, _form_id(form.get("claim_id")), user)
@@ -137,7 +137,7 @@ async def triage_link(request: Request, item_id: int, db: Session = Depends(get_
 
 
 @router.post("/claims/triage/{item_id}/open")
-async def triage_open(request: Request, item_id: int, db: Session = Depends(get_db, scope="function"),
+async def triage_open(request: Request, item_id: int, db: Session = DB,
                       user: User = Depends(current_user)):
     form = await request.form()
     claim = service.triage_open(db, item_id, user, str(form.get("text", "")))
@@ -145,7 +145,7 @@ async def triage_open(request: Request, item_id: int, db: Session = Depends(get_
 
 
 @router.post("/claims/triage/{item_id}/dismiss")
-async def triage_dismiss(request: Request, item_id: int, db: Session = Depends(get_db, scope="function"),
+async def triage_dismiss(request: Request, item_id: int, db: Session = DB,
                          user: User = Depends(current_user)):
     form = await request.form()
     service.triage_dismiss(db, item_id, user, str(form.get("reason", "")))
@@ -153,7 +153,7 @@ async def triage_dismiss(request: Request, item_id: int, db: Session = Depends(g
 
 
 @router.get("/claims/{claim_id}")
-def claim_page(request: Request, claim_id: int, db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def claim_page(request: Request, claim_id: int, db: Session = DB, user: User = Depends(current_user)):
     claim = service.get_claim(db, claim_id)
     return page(request, "claims/claim.html", {
         "claim": claim, "appearances": service.appearances(db, claim),
@@ -165,7 +165,7 @@ def claim_page(request: Request, claim_id: int, db: Session = Depends(get_db, sc
 
 
 @router.post("/claims/{claim_id}")
-async def claim_edit(request: Request, claim_id: int, db: Session = Depends(get_db, scope="function"),
+async def claim_edit(request: Request, claim_id: int, db: Session = DB,
                      user: User = Depends(current_user)):
     form = await request.form()
     fields = {k: form.get(k) for k in ("text", "verdict", "explanation", "tags", "original_text",
@@ -175,7 +175,7 @@ async def claim_edit(request: Request, claim_id: int, db: Session = Depends(get_
 
 
 @router.post("/claims/{claim_id}/sources")
-async def claim_source(request: Request, claim_id: int, db: Session = Depends(get_db, scope="function"),
+async def claim_source(request: Request, claim_id: int, db: Session = DB,
                        user: User = Depends(current_user)):
     form = await request.form()
     service.add_source(db, service.get_claim(db, claim_id), user, publisher=str(form.get("publisher", "")),
@@ -184,14 +184,14 @@ async def claim_source(request: Request, claim_id: int, db: Session = Depends(ge
 
 
 @router.post("/claims/{claim_id}/sources/{source_id}/delete")
-def claim_source_delete(claim_id: int, source_id: int, db: Session = Depends(get_db, scope="function"),
+def claim_source_delete(claim_id: int, source_id: int, db: Session = DB,
                         user: User = Depends(current_user)):
     service.remove_source(db, service.get_claim(db, claim_id), user, source_id)
     return RedirectResponse(f"/claims/{claim_id}#sources", status_code=303)
 
 
 @router.post("/claims/{claim_id}/status")
-async def claim_status(request: Request, claim_id: int, db: Session = Depends(get_db, scope="function"),
+async def claim_status(request: Request, claim_id: int, db: Session = DB,
                        user: User = Depends(current_user)):
     form = await request.form()
     service.transition(db, service.get_claim(db, claim_id), str(form.get("to", "")), user,
@@ -278,13 +278,13 @@ def triage_json(item) -> dict:
 
 
 @api.get("/claims")
-def api_list(status: str | None = None, q: str = "", db: Session = Depends(get_db, scope="function"),
+def api_list(status: str | None = None, q: str = "", db: Session = DB,
              user: User = Depends(current_user)):
     return [claim_json(c) for c in service.list_claims(db, status, q)]
 
 
 @api.post("/claims", status_code=201)
-def api_create(body: ClaimIn, db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def api_create(body: ClaimIn, db: Session = DB, user: User = Depends(current_user)):
     data = body.model_dump(exclude={"sources"})
     claim = service.create_claim(db, user, **data)
     for s in body.sources:
@@ -293,70 +293,70 @@ def api_create(body: ClaimIn, db: Session = Depends(get_db, scope="function"), u
 
 
 @api.post("/claims/import")
-async def api_import(request: Request, db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+async def api_import(request: Request, db: Session = DB, user: User = Depends(current_user)):
     return service.import_claims(db, await request.body(), user)
 
 
 @api.post("/claims/match")
-def api_match(body: CheckIn, db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def api_match(body: CheckIn, db: Session = DB, user: User = Depends(current_user)):
     """Look only: the decision for a text, nothing recorded."""
     return service.check_text(db, body.text, record=False)
 
 
 @api.post("/claims/check")
-def api_check(body: CheckIn, db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def api_check(body: CheckIn, db: Session = DB, user: User = Depends(current_user)):
     """Check and record: link a match, offer a suggestion, or queue a check-worthy text for triage."""
     service.require_work(user)
     return service.check_text(db, body.text, reach=body.reach, origin=body.origin[:20], ref=body.ref)
 
 
 @api.get("/claims/triage")
-def api_triage(db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def api_triage(db: Session = DB, user: User = Depends(current_user)):
     return [triage_json(i) for i in service.triage_queue(db)]
 
 
 @api.post("/claims/triage/{item_id}/link")
-def api_triage_link(item_id: int, body: LinkIn, db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def api_triage_link(item_id: int, body: LinkIn, db: Session = DB, user: User = Depends(current_user)):
     return claim_json(service.triage_link(db, item_id, body.claim_id, user))
 
 
 @api.post("/claims/triage/{item_id}/open", status_code=201)
-def api_triage_open(item_id: int, body: OpenIn, db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def api_triage_open(item_id: int, body: OpenIn, db: Session = DB, user: User = Depends(current_user)):
     return claim_json(service.triage_open(db, item_id, user, body.text))
 
 
 @api.post("/claims/triage/{item_id}/dismiss")
-def api_triage_dismiss(item_id: int, body: DismissIn, db: Session = Depends(get_db, scope="function"),
+def api_triage_dismiss(item_id: int, body: DismissIn, db: Session = DB,
                        user: User = Depends(current_user)):
     return triage_json(service.triage_dismiss(db, item_id, user, body.reason))
 
 
 @api.get("/claims/{claim_id}")
-def api_get(claim_id: int, db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def api_get(claim_id: int, db: Session = DB, user: User = Depends(current_user)):
     return claim_json(service.get_claim(db, claim_id))
 
 
 @api.patch("/claims/{claim_id}")
-def api_patch(claim_id: int, body: ClaimPatch, db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def api_patch(claim_id: int, body: ClaimPatch, db: Session = DB, user: User = Depends(current_user)):
     claim = service.update_claim(db, service.get_claim(db, claim_id), user, **body.model_dump(exclude_unset=True))
     return claim_json(claim)
 
 
 @api.post("/claims/{claim_id}/sources", status_code=201)
-def api_source(claim_id: int, body: SourceIn, db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def api_source(claim_id: int, body: SourceIn, db: Session = DB, user: User = Depends(current_user)):
     claim = service.get_claim(db, claim_id)
     service.add_source(db, claim, user, publisher=body.publisher, url=body.url, title=body.title, date_=body.date)
     return claim_json(claim)
 
 
 @api.post("/claims/{claim_id}/transition")
-def api_transition(claim_id: int, body: TransitionIn, db: Session = Depends(get_db, scope="function"),
+def api_transition(claim_id: int, body: TransitionIn, db: Session = DB,
                    user: User = Depends(current_user)):
     return claim_json(service.transition(db, service.get_claim(db, claim_id), body.to, user, body.note))
 
 
 @api.get("/claims/{claim_id}/claimreview")
-def api_claimreview(request: Request, claim_id: int, db: Session = Depends(get_db, scope="function"),
+def api_claimreview(request: Request, claim_id: int, db: Session = DB,
                     settings: Settings = Depends(get_settings)):
     claim = service.get_claim(db, claim_id)
     if claim.status != "published":

@@ -17,7 +17,7 @@ from loa.content.models import (AUDIENCES, CHANNEL_KINDS, KINDS, LANGUAGES, SCHE
 from loa.content.service import COMMENTERS, REVIEWERS, WRITERS
 from loa.errors import UserError
 from loa.formats import LOCAL
-from loa.web.deps import current_user, get_db, get_settings, lang, render, require
+from loa.web.deps import DB, current_user, get_settings, lang, render, require
 
 router = APIRouter()
 api = APIRouter(tags=["content"])
@@ -107,20 +107,20 @@ def saved(db: Session, data):
 
 @router.get("/content")
 def items_page(request: Request, state: str = "", kind: str = "", channel: str = "", q: str = "",
-               db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+               db: Session = DB, user: User = Depends(current_user)):
     items = service.list_items(db, state=state or None, kind=kind or None, channel=_int(channel), q=q)
     return page(request, "content/list.html", {"items": items, "channels": service.list_channels(db),
                                                "f": {"state": state, "kind": kind, "channel": channel, "q": q}})
 
 
 @router.get("/content/new")
-def new_page(request: Request, db: Session = Depends(get_db, scope="function"), user: User = Depends(require(*WRITERS))):
+def new_page(request: Request, db: Session = DB, user: User = Depends(require(*WRITERS))):
     return page(request, "content/form.html", {"item": None, "channels": service.list_channels(db),
                                                "themes": service.list_themes(db)})
 
 
 @router.post("/content")
-async def create(request: Request, db: Session = Depends(get_db, scope="function"), user: User = Depends(require(*WRITERS))):
+async def create(request: Request, db: Session = DB, user: User = Depends(require(*WRITERS))):
     form = await request.form()
     fields = _form_fields(form)
     item = service.create_item(db, author=user, language=str(form.get("language", "vi")), **fields)
@@ -128,12 +128,12 @@ async def create(request: Request, db: Session = Depends(get_db, scope="function
 
 
 @router.get("/content/channels")
-def channels_page(request: Request, db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def channels_page(request: Request, db: Session = DB, user: User = Depends(current_user)):
     return page(request, "content/channels.html", {"channels": service.list_channels(db, active_only=False)})
 
 
 @router.post("/content/channels")
-async def channel_create(request: Request, db: Session = Depends(get_db, scope="function"), user: User = Depends(require("coordinator"))):
+async def channel_create(request: Request, db: Session = DB, user: User = Depends(require("coordinator"))):
     form = await request.form()
     service.create_channel(db, str(form.get("name", "")), str(form.get("kind", "")),
                            description=str(form.get("description", "")))
@@ -141,7 +141,7 @@ async def channel_create(request: Request, db: Session = Depends(get_db, scope="
 
 
 @router.post("/content/channels/{channel_id}/targets")
-async def channel_targets(channel_id: int, request: Request, db: Session = Depends(get_db, scope="function"),
+async def channel_targets(channel_id: int, request: Request, db: Session = DB,
                           user: User = Depends(require("coordinator"))):
     form = await request.form()
     service.set_targets(service.get_channel(db, channel_id), _float(form.get("epidemic_min_pct")),
@@ -150,21 +150,21 @@ async def channel_targets(channel_id: int, request: Request, db: Session = Depen
 
 
 @router.get("/content/balance")
-def balance_page(request: Request, week: str = "", db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def balance_page(request: Request, week: str = "", db: Session = DB, user: User = Depends(current_user)):
     day = service.week_start(parse_day(week))
     return page(request, "content/balance.html", {"rows": service.balance(db, day), "week": day,
                                                   "prev": day - timedelta(days=7), "next": day + timedelta(days=7)})
 
 
 @router.get("/content/attachments/{attachment_id}")
-def attachment_file(attachment_id: int, db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user),
+def attachment_file(attachment_id: int, db: Session = DB, user: User = Depends(current_user),
                     settings: Settings = Depends(get_settings)):
     att = service.get_attachment(db, attachment_id)
     return FileResponse(service.attachment_path(settings, att), media_type=att.media_type, filename=att.filename)
 
 
 @router.get("/content/{item_id}")
-def item_page(item_id: int, request: Request, db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def item_page(item_id: int, request: Request, db: Session = DB, user: User = Depends(current_user)):
     item = service.get_item(db, item_id)
     ok, why_vi, why_en = service.can_review(item, user)
     return page(request, "content/item.html", {"item": item, "channels": service.list_channels(db),
@@ -172,13 +172,13 @@ def item_page(item_id: int, request: Request, db: Session = Depends(get_db, scop
 
 
 @router.get("/content/{item_id}/edit")
-def edit_page(item_id: int, request: Request, db: Session = Depends(get_db, scope="function"), user: User = Depends(require(*WRITERS))):
+def edit_page(item_id: int, request: Request, db: Session = DB, user: User = Depends(require(*WRITERS))):
     return page(request, "content/form.html", {"item": service.get_item(db, item_id),
                                                "channels": service.list_channels(db), "themes": service.list_themes(db)})
 
 
 @router.post("/content/{item_id}/edit")
-async def edit(item_id: int, request: Request, db: Session = Depends(get_db, scope="function"), user: User = Depends(require(*WRITERS))):
+async def edit(item_id: int, request: Request, db: Session = DB, user: User = Depends(require(*WRITERS))):
     form = await request.form()
     item = service.get_item(db, item_id)
     service.update_item(db, item, user, note=str(form.get("note", "")), **_form_fields(form))
@@ -186,7 +186,7 @@ async def edit(item_id: int, request: Request, db: Session = Depends(get_db, sco
 
 
 @router.get("/content/{item_id}/diff")
-def diff_page(item_id: int, request: Request, a: int = 0, b: int = 0, db: Session = Depends(get_db, scope="function"),
+def diff_page(item_id: int, request: Request, a: int = 0, b: int = 0, db: Session = DB,
               user: User = Depends(current_user)):
     item = service.get_item(db, item_id)
     b = b or item.version
@@ -195,42 +195,42 @@ def diff_page(item_id: int, request: Request, a: int = 0, b: int = 0, db: Sessio
 
 
 @router.post("/content/{item_id}/submit")
-def submit(item_id: int, request: Request, db: Session = Depends(get_db, scope="function"), user: User = Depends(require(*WRITERS))):
+def submit(item_id: int, request: Request, db: Session = DB, user: User = Depends(require(*WRITERS))):
     return to_item(db, service.submit(db, service.get_item(db, item_id), user))
 
 
 @router.post("/content/{item_id}/approve")
-async def approve(item_id: int, request: Request, db: Session = Depends(get_db, scope="function"),
+async def approve(item_id: int, request: Request, db: Session = DB,
                   user: User = Depends(require(*REVIEWERS))):
     form = await request.form()
     return to_item(db, service.approve(db, service.get_item(db, item_id), user, str(form.get("note", ""))))
 
 
 @router.post("/content/{item_id}/reject")
-async def reject(item_id: int, request: Request, db: Session = Depends(get_db, scope="function"),
+async def reject(item_id: int, request: Request, db: Session = DB,
                  user: User = Depends(require(*REVIEWERS))):
     form = await request.form()
     return to_item(db, service.reject(db, service.get_item(db, item_id), user, str(form.get("note", ""))))
 
 
 @router.post("/content/{item_id}/return")
-def return_to_draft(item_id: int, request: Request, db: Session = Depends(get_db, scope="function"),
+def return_to_draft(item_id: int, request: Request, db: Session = DB,
                     user: User = Depends(require(*WRITERS))):
     return to_item(db, service.return_to_draft(db, service.get_item(db, item_id), user))
 
 
 @router.post("/content/{item_id}/publish")
-def publish(item_id: int, request: Request, db: Session = Depends(get_db, scope="function"), user: User = Depends(require(*WRITERS))):
+def publish(item_id: int, request: Request, db: Session = DB, user: User = Depends(require(*WRITERS))):
     return to_item(db, service.publish(db, service.get_item(db, item_id), user))
 
 
 @router.post("/content/{item_id}/archive")
-def archive(item_id: int, request: Request, db: Session = Depends(get_db, scope="function"), user: User = Depends(require(*WRITERS))):
+def archive(item_id: int, request: Request, db: Session = DB, user: User = Depends(require(*WRITERS))):
     return to_item(db, service.archive(db, service.get_item(db, item_id), user))
 
 
 @router.post("/content/{item_id}/comments")
-async def comment(item_id: int, request: Request, db: Session = Depends(get_db, scope="function"),
+async def comment(item_id: int, request: Request, db: Session = DB,
                   user: User = Depends(require(*COMMENTERS))):
     form = await request.form()
     item = service.get_item(db, item_id)
@@ -239,7 +239,7 @@ async def comment(item_id: int, request: Request, db: Session = Depends(get_db, 
 
 
 @router.post("/content/{item_id}/schedule")
-async def schedule(item_id: int, request: Request, db: Session = Depends(get_db, scope="function"),
+async def schedule(item_id: int, request: Request, db: Session = DB,
                    user: User = Depends(require(*WRITERS))):
     form = await request.form()
     item = service.get_item(db, item_id)
@@ -251,7 +251,7 @@ async def schedule(item_id: int, request: Request, db: Session = Depends(get_db,
 
 
 @router.post("/content/{item_id}/variants")
-async def variant(item_id: int, request: Request, db: Session = Depends(get_db, scope="function"),
+async def variant(item_id: int, request: Request, db: Session = DB,
                   user: User = Depends(require(*WRITERS))):
     form = await request.form()
     v = service.create_variant(db, service.get_item(db, item_id), language=str(form.get("language", "")),
@@ -260,7 +260,7 @@ async def variant(item_id: int, request: Request, db: Session = Depends(get_db, 
 
 
 @router.post("/content/{item_id}/attachments")
-async def attach(item_id: int, request: Request, db: Session = Depends(get_db, scope="function"), user: User = Depends(require(*WRITERS)),
+async def attach(item_id: int, request: Request, db: Session = DB, user: User = Depends(require(*WRITERS)),
                  settings: Settings = Depends(get_settings)):
     form = await request.form()
     upload = form.get("file")
@@ -272,7 +272,7 @@ async def attach(item_id: int, request: Request, db: Session = Depends(get_db, s
 
 
 @router.post("/content/schedules/{schedule_id}/move")
-async def move(schedule_id: int, request: Request, db: Session = Depends(get_db, scope="function"),
+async def move(schedule_id: int, request: Request, db: Session = DB,
                user: User = Depends(require(*WRITERS))):
     form = await request.form()
     slot = service.get_schedule(db, schedule_id)
@@ -282,13 +282,13 @@ async def move(schedule_id: int, request: Request, db: Session = Depends(get_db,
 
 
 @router.post("/content/schedules/{schedule_id}/cancel")
-def cancel(schedule_id: int, request: Request, db: Session = Depends(get_db, scope="function"), user: User = Depends(require(*WRITERS))):
+def cancel(schedule_id: int, request: Request, db: Session = DB, user: User = Depends(require(*WRITERS))):
     slot = service.cancel_schedule(db, service.get_schedule(db, schedule_id), user)
     return done(db, f"/content/{slot.item_id}")
 
 
 @router.post("/content/schedules/{schedule_id}/publish")
-def publish_slot(schedule_id: int, request: Request, db: Session = Depends(get_db, scope="function"),
+def publish_slot(schedule_id: int, request: Request, db: Session = DB,
                  user: User = Depends(require(*WRITERS))):
     slot = service.get_schedule(db, schedule_id)
     service.publish(db, slot.item, user, slot=slot)
@@ -308,7 +308,7 @@ def calendar_range(view: str, day: date) -> tuple[date, date]:
 
 @router.get("/calendar")
 def calendar_page(request: Request, view: str = "week", day: str = "", channel: str = "",
-                  db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+                  db: Session = DB, user: User = Depends(current_user)):
     view = "month" if view == "month" else "week"
     anchor = parse_day(day)
     start, end = calendar_range(view, anchor)
@@ -329,7 +329,7 @@ def calendar_page(request: Request, view: str = "week", day: str = "", channel: 
 
 
 @router.get("/calendar/{slug}.ics")
-def calendar_ics(slug: str, db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def calendar_ics(slug: str, db: Session = DB, user: User = Depends(current_user)):
     channel = service.channel_by_slug(db, slug)
     if channel is None:
         raise UserError("Không tìm thấy kênh.", "Channel not found.", 404)
@@ -447,24 +447,24 @@ def channel_json(c) -> dict:
 
 @api.get("/content/items")
 def api_items(state: str = "", kind: str = "", channel: str = "", language: str = "", q: str = "",
-              db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+              db: Session = DB, user: User = Depends(current_user)):
     items = service.list_items(db, state=state or None, kind=kind or None, channel=channel or None,
                                language=language or None, q=q)
     return [item_json(i, full=False) for i in items]
 
 
 @api.post("/content/items", status_code=201)
-def api_create(data: ItemIn, db: Session = Depends(get_db, scope="function"), user: User = Depends(require(*WRITERS))):
+def api_create(data: ItemIn, db: Session = DB, user: User = Depends(require(*WRITERS))):
     return saved(db, item_json(service.create_item(db, author=user, **data.model_dump())))
 
 
 @api.get("/content/items/{item_id}")
-def api_item(item_id: int, db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def api_item(item_id: int, db: Session = DB, user: User = Depends(current_user)):
     return item_json(service.get_item(db, item_id))
 
 
 @api.patch("/content/items/{item_id}")
-def api_update(item_id: int, data: ItemPatch, db: Session = Depends(get_db, scope="function"), user: User = Depends(require(*WRITERS))):
+def api_update(item_id: int, data: ItemPatch, db: Session = DB, user: User = Depends(require(*WRITERS))):
     changes = data.model_dump(exclude_unset=True)
     note = changes.pop("note", "")
     item = service.update_item(db, service.get_item(db, item_id), user, note=note, **changes)
@@ -472,62 +472,62 @@ def api_update(item_id: int, data: ItemPatch, db: Session = Depends(get_db, scop
 
 
 @api.post("/content/items/{item_id}/submit")
-def api_submit(item_id: int, db: Session = Depends(get_db, scope="function"), user: User = Depends(require(*WRITERS))):
+def api_submit(item_id: int, db: Session = DB, user: User = Depends(require(*WRITERS))):
     return saved(db, item_json(service.submit(db, service.get_item(db, item_id), user)))
 
 
 @api.post("/content/items/{item_id}/approve")
-def api_approve(item_id: int, data: NoteIn, db: Session = Depends(get_db, scope="function"), user: User = Depends(require(*REVIEWERS))):
+def api_approve(item_id: int, data: NoteIn, db: Session = DB, user: User = Depends(require(*REVIEWERS))):
     return saved(db, item_json(service.approve(db, service.get_item(db, item_id), user, data.note)))
 
 
 @api.post("/content/items/{item_id}/reject")
-def api_reject(item_id: int, data: NoteIn, db: Session = Depends(get_db, scope="function"), user: User = Depends(require(*REVIEWERS))):
+def api_reject(item_id: int, data: NoteIn, db: Session = DB, user: User = Depends(require(*REVIEWERS))):
     return saved(db, item_json(service.reject(db, service.get_item(db, item_id), user, data.note)))
 
 
 @api.post("/content/items/{item_id}/return")
-def api_return(item_id: int, db: Session = Depends(get_db, scope="function"), user: User = Depends(require(*WRITERS))):
+def api_return(item_id: int, db: Session = DB, user: User = Depends(require(*WRITERS))):
     return saved(db, item_json(service.return_to_draft(db, service.get_item(db, item_id), user)))
 
 
 @api.post("/content/items/{item_id}/publish")
-def api_publish(item_id: int, db: Session = Depends(get_db, scope="function"), user: User = Depends(require(*WRITERS))):
+def api_publish(item_id: int, db: Session = DB, user: User = Depends(require(*WRITERS))):
     return saved(db, item_json(service.publish(db, service.get_item(db, item_id), user)))
 
 
 @api.post("/content/items/{item_id}/archive")
-def api_archive(item_id: int, db: Session = Depends(get_db, scope="function"), user: User = Depends(require(*WRITERS))):
+def api_archive(item_id: int, db: Session = DB, user: User = Depends(require(*WRITERS))):
     return saved(db, item_json(service.archive(db, service.get_item(db, item_id), user)))
 
 
 @api.post("/content/items/{item_id}/comments", status_code=201)
-def api_comment(item_id: int, data: CommentIn, db: Session = Depends(get_db, scope="function"),
+def api_comment(item_id: int, data: CommentIn, db: Session = DB,
                 user: User = Depends(require(*COMMENTERS))):
     c = service.add_comment(db, service.get_item(db, item_id), user, data.body)
     return saved(db, {"id": c.id, "body": c.body})
 
 
 @api.post("/content/items/{item_id}/variants", status_code=201)
-def api_variant(item_id: int, data: VariantIn, db: Session = Depends(get_db, scope="function"), user: User = Depends(require(*WRITERS))):
+def api_variant(item_id: int, data: VariantIn, db: Session = DB, user: User = Depends(require(*WRITERS))):
     variant = service.create_variant(db, service.get_item(db, item_id), author=user, **data.model_dump())
     return saved(db, item_json(variant))
 
 
 @api.get("/content/items/{item_id}/versions")
-def api_versions(item_id: int, db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def api_versions(item_id: int, db: Session = DB, user: User = Depends(current_user)):
     item = service.get_item(db, item_id)
     return [{"number": v.number, "title": v.title, "body": v.body, "note": v.note, "at": v.created_at,
              "editor": v.editor.username if v.editor else None} for v in item.versions]
 
 
 @api.get("/content/items/{item_id}/diff")
-def api_diff(item_id: int, a: int, b: int, db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def api_diff(item_id: int, a: int, b: int, db: Session = DB, user: User = Depends(current_user)):
     return [{"mark": m, "line": line} for m, line in service.diff_versions(service.get_item(db, item_id), a, b)]
 
 
 @api.post("/content/items/{item_id}/schedules", status_code=201)
-def api_schedule(item_id: int, data: ScheduleIn, db: Session = Depends(get_db, scope="function"),
+def api_schedule(item_id: int, data: ScheduleIn, db: Session = DB,
                  user: User = Depends(require(*WRITERS))):
     slot = service.schedule(db, service.get_item(db, item_id), user, data.channel, _aware(data.at))
     return saved(db, schedule_json(slot))
@@ -538,17 +538,17 @@ def _aware(at: datetime) -> datetime:
 
 
 @api.get("/content/channels")
-def api_channels(db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def api_channels(db: Session = DB, user: User = Depends(current_user)):
     return [channel_json(c) for c in service.list_channels(db, active_only=False)]
 
 
 @api.post("/content/channels", status_code=201)
-def api_channel_create(data: ChannelIn, db: Session = Depends(get_db, scope="function"), user: User = Depends(require("coordinator"))):
+def api_channel_create(data: ChannelIn, db: Session = DB, user: User = Depends(require("coordinator"))):
     return saved(db, channel_json(service.create_channel(db, **data.model_dump())))
 
 
 @api.put("/content/channels/{channel_id}/targets")
-def api_targets(channel_id: int, data: TargetsIn, db: Session = Depends(get_db, scope="function"),
+def api_targets(channel_id: int, data: TargetsIn, db: Session = DB,
                 user: User = Depends(require("coordinator"))):
     channel = service.get_channel(db, channel_id)
     service.set_targets(channel, data.epidemic_min_pct, data.epidemic_max_pct, data.hopeful_min_pct)
@@ -556,17 +556,17 @@ def api_targets(channel_id: int, data: TargetsIn, db: Session = Depends(get_db, 
 
 
 @api.get("/content/themes")
-def api_themes(db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def api_themes(db: Session = DB, user: User = Depends(current_user)):
     return [{"id": t.id, "name": t.name, "source": t.source} for t in service.list_themes(db)]
 
 
 @api.get("/content/balance")
-def api_balance(week: str = "", channel: str = "", db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def api_balance(week: str = "", channel: str = "", db: Session = DB, user: User = Depends(current_user)):
     return [b.as_dict() for b in service.balance(db, parse_day(week), channel or None)]
 
 
 @api.get("/calendar")
-def api_calendar(start: str = "", end: str = "", channel: str = "", db: Session = Depends(get_db, scope="function"),
+def api_calendar(start: str = "", end: str = "", channel: str = "", db: Session = DB,
                  user: User = Depends(current_user)):
     first = parse_day(start)
     last = parse_day(end) if end else first + timedelta(days=7)
@@ -575,12 +575,12 @@ def api_calendar(start: str = "", end: str = "", channel: str = "", db: Session 
 
 
 @api.patch("/calendar/schedules/{schedule_id}")
-def api_reschedule(schedule_id: int, data: RescheduleIn, db: Session = Depends(get_db, scope="function"),
+def api_reschedule(schedule_id: int, data: RescheduleIn, db: Session = DB,
                    user: User = Depends(require(*WRITERS))):
     slot = service.reschedule(db, service.get_schedule(db, schedule_id), user, _aware(data.at), data.channel)
     return saved(db, schedule_json(slot))
 
 
 @api.get("/calendar/channels/{channel}.ics")
-def api_ics(channel: str, db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def api_ics(channel: str, db: Session = DB, user: User = Depends(current_user)):
     return Response(service.calendar_ics(db, channel), media_type="text/calendar; charset=utf-8")

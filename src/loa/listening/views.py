@@ -20,7 +20,7 @@ from loa.listening import report, service
 from loa.listening.classify import classify
 from loa.listening.models import CIVIL_UNREST, DailyCount, ImportJob
 from loa.listening.taxonomy import CATEGORY_NAMES
-from loa.web.deps import current_user, get_db, get_settings, render, require
+from loa.web.deps import DB, current_user, get_settings, render, require
 
 router = APIRouter()
 api = APIRouter(tags=["listening"])
@@ -49,7 +49,7 @@ def period(db: Session, start: str | None, end: str | None) -> tuple[date, date]
 # ---- pages ------------------------------------------------------------------------------------------------
 
 @router.get("/listening")
-def dashboard(request: Request, day: str = "", db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def dashboard(request: Request, day: str = "", db: Session = DB, user: User = Depends(current_user)):
     chosen = parse_day(day, latest_day(db))
     counts = service.daily_counts(db, chosen, chosen, [0])
     total = counts.get((chosen, 0))
@@ -60,7 +60,7 @@ def dashboard(request: Request, day: str = "", db: Session = Depends(get_db, sco
 
 
 @router.get("/listening/topics/{number}")
-def topic_page(request: Request, number: int, db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def topic_page(request: Request, number: int, db: Session = DB, user: User = Depends(current_user)):
     topics = service.topics(db)
     if number not in topics:
         raise UserError("Không có nhóm chủ đề này.", "No such topic.", 404)
@@ -75,7 +75,7 @@ def topic_page(request: Request, number: int, db: Session = Depends(get_db, scop
 
 
 @router.get("/listening/alerts/{alert_id}")
-def alert_page(request: Request, alert_id: int, db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def alert_page(request: Request, alert_id: int, db: Session = DB, user: User = Depends(current_user)):
     alert = service.get_alert(db, alert_id)
     return render(request, "listening/alert.html", {
         "alert": alert, "topic": service.topics(db)[alert.topic], "can_work": user.has_role(*WORK),
@@ -83,13 +83,13 @@ def alert_page(request: Request, alert_id: int, db: Session = Depends(get_db, sc
 
 
 @router.post("/listening/alerts/{alert_id}/close")
-def alert_close(alert_id: int, db: Session = Depends(get_db, scope="function"), user: User = Depends(require(*WORK))):
+def alert_close(alert_id: int, db: Session = DB, user: User = Depends(require(*WORK))):
     service.close_alert(db, service.get_alert(db, alert_id))
     return RedirectResponse("/listening", status_code=303)
 
 
 @router.get("/listening/sources")
-def sources_page(request: Request, db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def sources_page(request: Request, db: Session = DB, user: User = Depends(current_user)):
     return render(request, "listening/sources.html", {
         "sources": service.list_sources(db), "imports": service.list_imports(db), "can_work": user.has_role(*WORK),
         "now": service.utcnow()})
@@ -97,19 +97,19 @@ def sources_page(request: Request, db: Session = Depends(get_db, scope="function
 
 @router.post("/listening/sources")
 def sources_add(name: str = Form(""), url: str = Form(""), kind: str = Form("feed"), platform: str = Form(""),
-                poll_minutes: int = Form(60), db: Session = Depends(get_db, scope="function"), user: User = Depends(require(*WORK))):
+                poll_minutes: int = Form(60), db: Session = DB, user: User = Depends(require(*WORK))):
     service.create_source(db, name=name, url=url, kind=kind, platform=platform, poll_minutes=poll_minutes)
     return RedirectResponse("/listening/sources", status_code=303)
 
 
 @router.post("/listening/sources/{source_id}/poll")
-def sources_poll(source_id: int, db: Session = Depends(get_db, scope="function"), user: User = Depends(require(*WORK))):
+def sources_poll(source_id: int, db: Session = DB, user: User = Depends(require(*WORK))):
     service.poll_source(db, service.get_source(db, source_id))
     return RedirectResponse("/listening/sources", status_code=303)
 
 
 @router.post("/listening/sources/{source_id}/toggle")
-def sources_toggle(source_id: int, db: Session = Depends(get_db, scope="function"), user: User = Depends(require(*WORK))):
+def sources_toggle(source_id: int, db: Session = DB, user: User = Depends(require(*WORK))):
     source = service.get_source(db, source_id)
     service.set_source_active(db, source, not source.active)
     return RedirectResponse("/listening/sources", status_code=303)
@@ -160,7 +160,7 @@ def mapping_page(request: Request, key: str, name: str = "", settings: Settings 
 
 
 @router.post("/listening/upload/{key}")
-async def mapping_submit(request: Request, key: str, db: Session = Depends(get_db, scope="function"),
+async def mapping_submit(request: Request, key: str, db: Session = DB,
                          settings: Settings = Depends(get_settings), user: User = Depends(require(*WORK))):
     form = await request.form()
     path = upload_path(settings, key)
@@ -176,26 +176,26 @@ async def mapping_submit(request: Request, key: str, db: Session = Depends(get_d
 
 
 @router.get("/listening/taxonomy")
-def taxonomy_page(request: Request, db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def taxonomy_page(request: Request, db: Session = DB, user: User = Depends(current_user)):
     return render(request, "listening/taxonomy.html", {"topics": service.topics(db), "categories": CATEGORY_NAMES,
                                                        "can_edit": user.has_role("admin")})
 
 
 @router.post("/listening/taxonomy/{number}")
 def taxonomy_edit(number: int, name_vi: str = Form(""), name_en: str = Form(""), description: str = Form(""),
-                  alerts: str = Form(""), db: Session = Depends(get_db, scope="function"), user: User = Depends(require("admin"))):
+                  alerts: str = Form(""), db: Session = DB, user: User = Depends(require("admin"))):
     service.update_topic(db, number, name_vi=name_vi, name_en=name_en, description=description, alerts=bool(alerts))
     return RedirectResponse("/listening/taxonomy", status_code=303)
 
 
 @router.post("/listening/retention")
-def retention_run(db: Session = Depends(get_db, scope="function"), user: User = Depends(require("admin"))):
+def retention_run(db: Session = DB, user: User = Depends(require("admin"))):
     result = service.apply_retention(db)
     return RedirectResponse(f"/listening/sources?deleted={result['items_deleted']}", status_code=303)
 
 
 @router.get("/listening/report")
-def report_page(request: Request, start: str = "", end: str = "", db: Session = Depends(get_db, scope="function"),
+def report_page(request: Request, start: str = "", end: str = "", db: Session = DB,
                 user: User = Depends(current_user)):
     first, last = period(db, start, end)
     data = report.build(db, first, last)
@@ -208,7 +208,7 @@ def report_context(data: dict) -> dict:
 
 
 @router.get("/listening/report.{fmt}")
-def report_file(fmt: str, start: str = "", end: str = "", db: Session = Depends(get_db, scope="function"),
+def report_file(fmt: str, start: str = "", end: str = "", db: Session = DB,
                 settings: Settings = Depends(get_settings), user: User = Depends(current_user)):
     return report_response(db, settings, fmt, start, end)
 
@@ -247,14 +247,14 @@ def api_classify(body: ClassifyIn, user: User = Depends(current_user)):
 
 
 @api.get("/listening/trends")
-def api_trends(day: str = "", db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def api_trends(day: str = "", db: Session = DB, user: User = Depends(current_user)):
     """Per subcategory on a day: count, % change on the previous day, share of the day, questions, concerns."""
     chosen = parse_day(day, latest_day(db))
     return {"day": chosen.isoformat(), "topics": service.overview(db, chosen)}
 
 
 @api.get("/listening/alerts")
-def api_alerts(status: str = "open", db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def api_alerts(status: str = "open", db: Session = DB, user: User = Depends(current_user)):
     return [{"id": a.id, "topic": a.topic, "day": a.day.isoformat(), "count": a.count, "baseline": a.baseline,
              "p_value": a.p_value, "status": a.status, "evidence": a.evidence}
             for a in service.alerts(db, status or None, 200)]
@@ -267,7 +267,7 @@ def source_json(s) -> dict:
 
 
 @api.get("/listening/sources")
-def api_sources(db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def api_sources(db: Session = DB, user: User = Depends(current_user)):
     return [source_json(s) for s in service.list_sources(db)]
 
 
@@ -280,19 +280,19 @@ class SourceIn(BaseModel):
 
 
 @api.post("/listening/sources", status_code=201)
-def api_source_add(body: SourceIn, db: Session = Depends(get_db, scope="function"), user: User = Depends(require(*WORK))):
+def api_source_add(body: SourceIn, db: Session = DB, user: User = Depends(require(*WORK))):
     return source_json(service.create_source(db, **body.model_dump()))
 
 
 @api.post("/listening/poll")
-def api_poll(force: bool = False, db: Session = Depends(get_db, scope="function"), user: User = Depends(require(*WORK))):
+def api_poll(force: bool = False, db: Session = DB, user: User = Depends(require(*WORK))):
     """Poll the due sources now (all active ones with ``force``)."""
     return {"results": service.poll(db, force=force)}
 
 
 @api.post("/listening/import")
 async def api_import(file: UploadFile, mapping: str = Form(""), platform: str = Form(""),
-                     db: Session = Depends(get_db, scope="function"), user: User = Depends(require(*WORK))):
+                     db: Session = DB, user: User = Depends(require(*WORK))):
     """Import a CSV or JSON Lines export; ``mapping`` is a JSON object target field → column (optional)."""
     data = await file.read()
     try:
@@ -312,7 +312,7 @@ def job_json(job: ImportJob) -> dict:
 
 
 @api.get("/listening/report")
-def api_report(start: str = "", end: str = "", format: str = "json", db: Session = Depends(get_db, scope="function"),
+def api_report(start: str = "", end: str = "", format: str = "json", db: Session = DB,
                settings: Settings = Depends(get_settings), user: User = Depends(current_user)):
     """The insights report as JSON, or as a PDF/DOCX file (``format``)."""
     if format in ("pdf", "docx"):

@@ -20,7 +20,7 @@ from loa.errors import UserError
 from loa.plans import service
 from loa.plans.models import PRIORITIES, RECURRENCES, STATUSES, Plan, Task
 from loa.plans.parser import ParsedPlan
-from loa.web.deps import current_user, get_db, get_settings, render, require
+from loa.web.deps import DB, current_user, get_settings, render, require
 
 router = APIRouter()
 api = APIRouter(prefix="/plans", tags=["plans"])
@@ -55,7 +55,7 @@ def _attachment(filename: str, ext: str) -> dict:
 # ---- pages --------------------------------------------------------------------------------------------------
 
 @router.get("/plans")
-def plans_page(request: Request, db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def plans_page(request: Request, db: Session = DB, user: User = Depends(current_user)):
     plans = service.list_plans(db)
     today = service.today_local()
     return render(request, "plans/index.html", {"plans": plans, "overviews": {p.id: service.overview(p, today) for p in plans},
@@ -63,7 +63,7 @@ def plans_page(request: Request, db: Session = Depends(get_db, scope="function")
 
 
 @router.post("/plans/import")
-async def import_upload(request: Request, file: UploadFile = File(...), db: Session = Depends(get_db, scope="function"),
+async def import_upload(request: Request, file: UploadFile = File(...), db: Session = DB,
                         settings: Settings = Depends(get_settings), user: User = Depends(require("coordinator"))):
     data = await file.read()
     parsed = service.read_plan(data, settings.max_upload_mb)
@@ -79,7 +79,7 @@ def _preview(request: Request, db: Session, parsed: ParsedPlan, digest: str, fil
 
 
 @router.post("/plans/import/confirm")
-async def import_confirm(request: Request, db: Session = Depends(get_db, scope="function"), settings: Settings = Depends(get_settings),
+async def import_confirm(request: Request, db: Session = DB, settings: Settings = Depends(get_settings),
                          user: User = Depends(require("coordinator"))):
     form = await request.form()
     digest = str(form.get("digest", ""))
@@ -107,13 +107,13 @@ async def import_confirm(request: Request, db: Session = Depends(get_db, scope="
 
 
 @router.get("/plans/my")
-def my_tasks(request: Request, db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def my_tasks(request: Request, db: Session = DB, user: User = Depends(current_user)):
     tasks = service.tasks_of_agency(db, user.agency_id) if user.agency_id else []
     return render(request, "plans/my.html", {"tasks": tasks, "today": service.today_local(), "statuses": STATUSES})
 
 
 @router.get("/plans/reminders")
-def reminders_page(request: Request, db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user),
+def reminders_page(request: Request, db: Session = DB, user: User = Depends(current_user),
                    settings: Settings = Depends(get_settings)):
     today = service.today_local()
     return render(request, "plans/reminders.html", {
@@ -122,7 +122,7 @@ def reminders_page(request: Request, db: Session = Depends(get_db, scope="functi
 
 
 @router.get("/plans/{plan_id}")
-def plan_page(request: Request, plan_id: int, db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def plan_page(request: Request, plan_id: int, db: Session = DB, user: User = Depends(current_user)):
     plan = service.get_plan(db, plan_id)
     today = service.today_local()
     return render(request, "plans/plan.html", {
@@ -131,19 +131,19 @@ def plan_page(request: Request, plan_id: int, db: Session = Depends(get_db, scop
 
 
 @router.get("/plans/{plan_id}/tasks.csv")
-def export_csv(plan_id: int, db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def export_csv(plan_id: int, db: Session = DB, user: User = Depends(current_user)):
     data = service.export_csv(service.get_plan(db, plan_id))
     return Response(data, media_type="text/csv; charset=utf-8", headers=_attachment(f"ke-hoach-{plan_id}", "csv"))
 
 
 @router.get("/plans/{plan_id}/tasks.xlsx")
-def export_xlsx(plan_id: int, db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def export_xlsx(plan_id: int, db: Session = DB, user: User = Depends(current_user)):
     data = service.export_xlsx(service.get_plan(db, plan_id))
     return Response(data, media_type=XLSX, headers=_attachment(f"ke-hoach-{plan_id}", "xlsx"))
 
 
 @router.get("/plans/{plan_id}/report")
-def report(plan_id: int, start: str = "", end: str = "", format: str = "pdf", db: Session = Depends(get_db, scope="function"),
+def report(plan_id: int, start: str = "", end: str = "", format: str = "pdf", db: Session = DB,
            settings: Settings = Depends(get_settings), user: User = Depends(current_user)):
     plan = service.get_plan(db, plan_id)
     today = service.today_local()
@@ -154,7 +154,7 @@ def report(plan_id: int, start: str = "", end: str = "", format: str = "pdf", db
 
 
 @router.get("/plans/tasks/{task_id}")
-def task_page(request: Request, task_id: int, db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def task_page(request: Request, task_id: int, db: Session = DB, user: User = Depends(current_user)):
     task = service.get_task(db, task_id)
     users = {u.id: u for u in auth.list_users(db)}
     return render(request, "plans/task.html", {
@@ -164,7 +164,7 @@ def task_page(request: Request, task_id: int, db: Session = Depends(get_db, scop
 
 
 @router.post("/plans/tasks/{task_id}")
-async def task_update(request: Request, task_id: int, db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+async def task_update(request: Request, task_id: int, db: Session = DB, user: User = Depends(current_user)):
     task = service.get_task(db, task_id)
     form = await request.form()
     changes = {"status": form.get("status") or None}
@@ -179,7 +179,7 @@ async def task_update(request: Request, task_id: int, db: Session = Depends(get_
 
 
 @router.post("/plans/tasks/{task_id}/reports")
-async def report_create(request: Request, task_id: int, db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user),
+async def report_create(request: Request, task_id: int, db: Session = DB, user: User = Depends(current_user),
                         settings: Settings = Depends(get_settings)):
     task = service.get_task(db, task_id)
     if not service.can_work_on(user, task):
@@ -194,7 +194,7 @@ async def report_create(request: Request, task_id: int, db: Session = Depends(ge
 
 
 @router.get("/plans/attachments/{attachment_id}")
-def attachment(attachment_id: int, db: Session = Depends(get_db, scope="function"), settings: Settings = Depends(get_settings),
+def attachment(attachment_id: int, db: Session = DB, settings: Settings = Depends(get_settings),
                user: User = Depends(current_user)):
     att = service.get_attachment(db, attachment_id)
     data = service.attachment_path(settings, att).read_bytes()
@@ -257,12 +257,12 @@ def plan_out(p: Plan, with_tasks: bool = False) -> PlanOut:
 
 
 @api.get("", response_model=list[PlanOut])
-def api_plans(db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def api_plans(db: Session = DB, user: User = Depends(current_user)):
     return [plan_out(p) for p in service.list_plans(db)]
 
 
 @api.post("/parse")
-async def api_parse(file: UploadFile = File(...), db: Session = Depends(get_db, scope="function"), settings: Settings = Depends(get_settings),
+async def api_parse(file: UploadFile = File(...), db: Session = DB, settings: Settings = Depends(get_settings),
                     user: User = Depends(current_user)):
     """Dry run: the parsed structure and, per body, the registry agencies it matches. Stores nothing."""
     parsed = service.read_plan(await file.read(), settings.max_upload_mb)
@@ -270,7 +270,7 @@ async def api_parse(file: UploadFile = File(...), db: Session = Depends(get_db, 
 
 
 @api.post("", response_model=PlanOut, status_code=201)
-async def api_import(file: UploadFile = File(...), create_agencies: bool = Form(False), db: Session = Depends(get_db, scope="function"),
+async def api_import(file: UploadFile = File(...), create_agencies: bool = Form(False), db: Session = DB,
                      settings: Settings = Depends(get_settings), user: User = Depends(require("coordinator"))):
     parsed = service.read_plan(await file.read(), settings.max_upload_mb)
     plan = service.import_plan(db, settings, parsed, user, source_name=file.filename or "", create_unknown=create_agencies)
@@ -278,18 +278,18 @@ async def api_import(file: UploadFile = File(...), create_agencies: bool = Form(
 
 
 @api.get("/{plan_id}", response_model=PlanOut)
-def api_plan(plan_id: int, db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def api_plan(plan_id: int, db: Session = DB, user: User = Depends(current_user)):
     return plan_out(service.get_plan(db, plan_id), with_tasks=True)
 
 
 @api.patch("/tasks/{task_id}", response_model=TaskOut)
-def api_task_update(task_id: int, body: TaskPatch, db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def api_task_update(task_id: int, body: TaskPatch, db: Session = DB, user: User = Depends(current_user)):
     task = service.get_task(db, task_id)
     return task_out(service.update_task(db, task, user, **body.model_dump(exclude_unset=True)))
 
 
 @api.post("/tasks/{task_id}/reports", status_code=201)
-def api_report(task_id: int, body: ReportIn, db: Session = Depends(get_db, scope="function"), settings: Settings = Depends(get_settings),
+def api_report(task_id: int, body: ReportIn, db: Session = DB, settings: Settings = Depends(get_settings),
                user: User = Depends(current_user)):
     task = service.get_task(db, task_id)
     report = service.add_report(db, settings, task, user, body.text, figures=body.figures, links=body.links,

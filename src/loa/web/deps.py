@@ -31,8 +31,9 @@ def get_settings(request: Request) -> Settings:
 def get_db(request: Request) -> Iterator[Session]:
     """One transaction per request: committed when the handler succeeds, rolled back otherwise.
 
-    Always use it as ``Depends(get_db, scope="function")``: the commit then happens before the response is
-    sent (with the default request scope FastAPI would commit after a redirect has already been followed)."""
+    Always use it as ``db: Session = DB``, i.e. ``Depends(get_db, scope="function")``: the commit then happens
+    before the response is sent (with the default request scope FastAPI would commit after a redirect has
+    already been followed)."""
     session = session_factory(request.app.state.settings.db_url)()
     session.info.update(source="api" if request.url.path.startswith("/api/") else "web")
     try:
@@ -46,6 +47,9 @@ def get_db(request: Request) -> Iterator[Session]:
         session.close()
 
 
+DB = Depends(get_db, scope="function")  # the request's session, committed before the response
+
+
 def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
@@ -55,7 +59,7 @@ def bearer_token(request: Request) -> str:
     return header[7:].strip() if header.lower().startswith("bearer ") else ""
 
 
-def optional_user(request: Request, db: Session = Depends(get_db, scope="function")) -> User | None:
+def optional_user(request: Request, db: Session = DB) -> User | None:
     """The user of this request (API token or session cookie), or None. Sets the audit actor."""
     token = bearer_token(request)
     if token:

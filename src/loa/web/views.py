@@ -19,7 +19,7 @@ from loa.auth.models import AGENCY_KINDS, Agency, ApiToken, Province, User
 from loa.config import LANGUAGES, Settings
 from loa.errors import UserError
 from loa.formats import LOCAL
-from loa.web.deps import current_user, get_db, get_settings, lang, render, require
+from loa.web.deps import DB, current_user, get_settings, lang, render, require
 
 router = APIRouter()
 api = APIRouter(tags=["core"])
@@ -44,7 +44,7 @@ def start_session(request: Request, user: User) -> None:
 
 
 @router.get("/healthz")
-def healthz(db: Session = Depends(get_db, scope="function")):
+def healthz(db: Session = DB):
     db.execute(text("SELECT 1"))
     return {"status": "ok"}
 
@@ -56,7 +56,7 @@ def login_page(request: Request, next: str = "/"):
 
 @router.post("/login")
 def login(request: Request, username: str = Form(""), password: str = Form(""), next: str = Form("/"),
-          db: Session = Depends(get_db, scope="function"), settings: Settings = Depends(get_settings)):
+          db: Session = DB, settings: Settings = Depends(get_settings)):
     try:
         user = auth.authenticate(db, settings, username, password, client_address(request))
     except auth.AuthError as exc:
@@ -85,7 +85,7 @@ def switch_language(request: Request, code: str, next: str = "/"):
 
 
 @router.get("/")
-def home(request: Request, db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def home(request: Request, db: Session = DB, user: User = Depends(current_user)):
     panels = []
     for mod in modules.find("dashboard", modules.DOMAINS):
         panel = mod.panel(db, user)
@@ -96,7 +96,7 @@ def home(request: Request, db: Session = Depends(get_db, scope="function"), user
 
 
 @router.get("/reports")
-def reports_page(request: Request, db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def reports_page(request: Request, db: Session = DB, user: User = Depends(current_user)):
     """Báo cáo: every report the modules can produce, in one place for leaders and coordinators."""
     sections = []
     for mod in modules.find("dashboard", modules.DOMAINS):
@@ -107,7 +107,7 @@ def reports_page(request: Request, db: Session = Depends(get_db, scope="function
 
 
 @router.get("/account")
-def account_page(request: Request, user: User = Depends(current_user), db: Session = Depends(get_db, scope="function")):
+def account_page(request: Request, user: User = Depends(current_user), db: Session = DB):
     return render(request, "account.html", {"tokens": list(_tokens(db, user))})
 
 
@@ -117,7 +117,7 @@ def _tokens(db: Session, user: User):
 
 @router.post("/account/password")
 def password_change(request: Request, old_password: str = Form(""), new_password: str = Form(""),
-                    confirm: str = Form(""), user: User = Depends(current_user), db: Session = Depends(get_db, scope="function"),
+                    confirm: str = Form(""), user: User = Depends(current_user), db: Session = DB,
                     settings: Settings = Depends(get_settings)):
     if new_password != confirm:
         raise UserError("Mật khẩu nhập lại không khớp.", "The two new passwords differ.")
@@ -129,24 +129,24 @@ def password_change(request: Request, old_password: str = Form(""), new_password
 
 @router.post("/account/tokens")
 def token_create(request: Request, name: str = Form(""), user: User = Depends(current_user),
-                 db: Session = Depends(get_db, scope="function")):
+                 db: Session = DB):
     token = auth.create_token(db, user, name)
     return render(request, "account.html", {"tokens": list(_tokens(db, user)), "new_token": token})
 
 
 @router.post("/account/tokens/{token_id}/revoke")
-def token_revoke(token_id: int, user: User = Depends(current_user), db: Session = Depends(get_db, scope="function")):
+def token_revoke(token_id: int, user: User = Depends(current_user), db: Session = DB):
     auth.revoke_token(db, user, token_id)
     return RedirectResponse("/account", status_code=303)
 
 
 @router.get("/admin/users")
-def users_page(request: Request, db: Session = Depends(get_db, scope="function"), user: User = Depends(require("admin"))):
+def users_page(request: Request, db: Session = DB, user: User = Depends(require("admin"))):
     return render(request, "users.html", {"users": auth.list_users(db), "agencies": auth.list_agencies(db)})
 
 
 @router.post("/admin/users")
-async def users_create(request: Request, db: Session = Depends(get_db, scope="function"), settings: Settings = Depends(get_settings),
+async def users_create(request: Request, db: Session = DB, settings: Settings = Depends(get_settings),
                        user: User = Depends(require("admin"))):
     form = await request.form()
     agency = db.get(Agency, int(form["agency_id"])) if str(form.get("agency_id", "")).isdigit() else None
@@ -157,13 +157,13 @@ async def users_create(request: Request, db: Session = Depends(get_db, scope="fu
 
 
 @router.get("/admin/agencies")
-def agencies_page(request: Request, db: Session = Depends(get_db, scope="function"), user: User = Depends(require("admin", "coordinator"))):
+def agencies_page(request: Request, db: Session = DB, user: User = Depends(require("admin", "coordinator"))):
     return render(request, "agencies.html", {"agencies": auth.list_agencies(db), "kinds": AGENCY_KINDS})
 
 
 @router.post("/admin/agencies")
 def agencies_create(name: str = Form(""), short_name: str = Form(""), kind: str = Form("other"),
-                    db: Session = Depends(get_db, scope="function"), user: User = Depends(require("admin", "coordinator"))):
+                    db: Session = DB, user: User = Depends(require("admin", "coordinator"))):
     province = auth.get_or_create_province(db, _province(db))
     auth.create_agency(db, province, name, short_name=short_name, kind=kind if kind in AGENCY_KINDS else "other",
                        is_health=kind == "health")
@@ -176,7 +176,7 @@ def _province(db: Session) -> str:
 
 @router.get("/admin/audit")
 def audit_page(request: Request, entity: str = "", action: str = "", actor: str = "", since: str = "",
-               until: str = "", db: Session = Depends(get_db, scope="function"), user: User = Depends(require("admin"))):
+               until: str = "", db: Session = DB, user: User = Depends(require("admin"))):
     events = audit.list_events(db, entity=entity, action=action, actor=actor,
                                since=_parse_day(since), until=_parse_day(until, end=True))
     return render(request, "audit.html", {"events": events, "entities": audit.entities(db),
@@ -249,12 +249,12 @@ def api_me(user: User = Depends(current_user)):
 
 
 @api.get("/users", response_model=list[UserOut])
-def api_users(db: Session = Depends(get_db, scope="function"), user: User = Depends(require("admin", "coordinator"))):
+def api_users(db: Session = DB, user: User = Depends(require("admin", "coordinator"))):
     return [user_out(u) for u in auth.list_users(db)]
 
 
 @api.post("/users", response_model=UserOut, status_code=201)
-def api_user_create(body: UserIn, db: Session = Depends(get_db, scope="function"), settings: Settings = Depends(get_settings),
+def api_user_create(body: UserIn, db: Session = DB, settings: Settings = Depends(get_settings),
                     user: User = Depends(require("admin"))):
     agency = db.get(Agency, body.agency_id) if body.agency_id else None
     if body.agency_id and agency is None:
@@ -264,12 +264,12 @@ def api_user_create(body: UserIn, db: Session = Depends(get_db, scope="function"
 
 
 @api.get("/agencies", response_model=list[AgencyOut])
-def api_agencies(db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def api_agencies(db: Session = DB, user: User = Depends(current_user)):
     return [agency_out(a) for a in auth.list_agencies(db)]
 
 
 @api.post("/agencies", response_model=AgencyOut, status_code=201)
-def api_agency_create(body: AgencyIn, db: Session = Depends(get_db, scope="function"),
+def api_agency_create(body: AgencyIn, db: Session = DB,
                       user: User = Depends(require("admin", "coordinator"))):
     if body.kind not in AGENCY_KINDS:
         raise UserError(f"Loại cơ quan không hợp lệ: {body.kind}", f"Unknown agency kind: {body.kind}", 422)
@@ -279,13 +279,13 @@ def api_agency_create(body: AgencyIn, db: Session = Depends(get_db, scope="funct
 
 
 @api.post("/tokens", status_code=201)
-def api_token_create(body: TokenIn, db: Session = Depends(get_db, scope="function"), user: User = Depends(current_user)):
+def api_token_create(body: TokenIn, db: Session = DB, user: User = Depends(current_user)):
     return {"token": auth.create_token(db, user, body.name)}
 
 
 @api.get("/audit")
 def api_audit(entity: str = "", action: str = "", actor: str = "", limit: int = 200,
-              db: Session = Depends(get_db, scope="function"), user: User = Depends(require("admin"))):
+              db: Session = DB, user: User = Depends(require("admin"))):
     return [{"id": e.id, "at": e.at.isoformat(), "actor": e.actor, "source": e.source, "action": e.action,
              "entity": e.entity, "entity_id": e.entity_id, "before": e.before, "after": e.after}
             for e in audit.list_events(db, entity=entity, action=action, actor=actor, limit=limit)]
