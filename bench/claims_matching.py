@@ -1,6 +1,6 @@
-"""Precision and recall of claim matching on a paraphrase set built from the starter registry.
+"""Precision and recall of claim matching on paraphrase sets built from the starter registry.
 
-    .venv/bin/python bench/claims_matching.py [--set paraphrases|holdout|blind] [--semantic] [--match 0.35] [--json]
+    .venv/bin/python bench/claims_matching.py [--set paraphrases|holdout|blind] [--semantic] [--match 0.5] [--json]
     .venv/bin/python bench/claims_matching.py --train [--semantic]   # refit src/loa/claims/data/ranker.json
 
 Positives are written the way people post: reworded, shortened, without diacritics, in teencode and embedded
@@ -8,9 +8,9 @@ in a longer post (data: bench/data/claims_paraphrases.json; the last three are d
 denials of the claims (with and without diacritics) and unrelated health statements. ``--set holdout`` and
 ``--set blind`` evaluate instead on bench/data/claims_holdout.json and claims_blind.json: two more paraphrases
 and one denial per claim, unrelated statements and novel claims, each written by someone who saw only the
-registry. The held-out set's misses were looked at once while improving negation; the blind set never was. A ``match`` counts; a
-``suggest`` goes to a person and is reported on its own line. Negation errors are reported separately:
-a denial matched as its claim, and a positive wrongly flagged as a denial.
+registry. The held-out set's misses were looked at while improving negation; the blind set's texts never were.
+A ``match`` counts; a ``suggest`` goes to a person and is reported on its own line. Negation errors are reported
+separately: a denial matched as its claim, and a positive wrongly flagged as a denial.
 
 ``--train`` fits the claims ranker (logistic regression of loa.search over its own stage features) on variants
 of the registry itself (folded, abbreviated, cut, swapped, inside a post) and on training-only unrelated
@@ -159,8 +159,9 @@ def run(semantic: bool, name: str = "paraphrases") -> tuple[list[dict], float]:
             for case in test_cases(name) if name in TEST_SETS else cases():
                 r = service.check_text(db, case["text"], settings=settings, record=False)
                 claim = claims.get(r["claim_id"])
+                texts = [claim.text, *claim.phrasings] if claim else []
                 rows.append({**case, "got": claim.key if claim else None, "score": r["score"], "negated": r["negated"],
-                             "on_topic": matching.on_topic(case["text"], [claim.text, *claim.phrasings] if claim else [])})
+                             "on_topic": matching.on_topic(case["text"], texts)})
             elapsed = time.perf_counter() - started
         dispose_engines()
     return rows, elapsed
@@ -231,7 +232,8 @@ def main() -> None:
         print(json.dumps(out, ensure_ascii=False, indent=1))
         return
     print("$ " + " ".join(["python", *sys.argv]))
-    print(f"set={args.set}  semantic={out['semantic']}  match≥{out['match_threshold']}  suggest≥{out['suggest_threshold']}  "
+    print(f"set={args.set}  semantic={out['semantic']}  match≥{out['match_threshold']}  "
+          f"suggest≥{out['suggest_threshold']}  "
           f"cases={out['cases']}  {out['queries_per_s']} texts/s")
     print(f"{'kind':22} {'n':>4} {'match':>6} {'suggest':>8} {'wrong':>6} {'negated':>8}")
     for k in out["per_kind"]:

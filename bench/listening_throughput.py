@@ -8,8 +8,9 @@ are generated as a stream, one batch at a time. For each batch, segmentation alo
 it, then the pipeline streams the same posts through ``listening.service.Ingestor`` into a fresh migrated SQLite
 file (or --db) and commits, as an import does. Memory stays bounded: one batch, the near-duplicate window
 (LOA_LISTENING_DEDUPE_WINDOW stories) and the segmentation cache; ``--progress`` prints the current and peak
-resident memory to stderr after every tenth of the run, so a long run shows where memory levels off. Rates are per second of this process's CPU
-time (``time.process_time``), so that other work on a shared machine does not skew the ratio. ``--json`` prints
+resident memory to stderr after every tenth of the run, so a long run shows where memory levels off. Rates are
+per second of this process's CPU time (``time.process_time``), so that other work on a shared machine does not
+skew the ratio. ``--json`` prints
 {"docs", "pipeline_docs_per_s", "segmentation_docs_per_s", "ratio", "peak_rss_mb"}.
 """
 
@@ -110,8 +111,8 @@ def run(n: int, url: str, batch: int, progress: bool = False) -> tuple[float, fl
         done += len(posts)
         if progress and (done % step < len(posts) or done == n):
             current, peak = rss_mb()
-            print(f"{done:>9} docs  pipeline {done / pipe_time:7.1f} docs/s  RSS {current:6.1f} MB  peak {peak:6.1f} MB",
-                  file=sys.stderr, flush=True)
+            print(f"{done:>9} docs  pipeline {done / pipe_time:7.1f} docs/s  "
+                  f"RSS {current:6.1f} MB  peak {peak:6.1f} MB", file=sys.stderr, flush=True)
     stats = ing.finish().as_dict()
     db.close()
     return n / pipe_time, n / seg_time, stats

@@ -146,3 +146,10 @@ def test_phrasings_edited_on_the_claim_page_are_matched_at_once(login, db, start
     assert service.check_text(db, post, record=False)["claim_id"] == claim.id
     assert service.check_text(db, post, record=False)["decision"] == "match"
     assert login("viewer").post(f"/claims/{claim.id}", data={"phrasings": "x"}).status_code == 403
+
+
+def test_phrasings_are_scrubbed_and_kept_whole(db, people, starter):
+    claim = service.update_claim(db, starter["an-ot"], people["editor"],
+                                 phrasings="ăn ớt, gừng là hết covid, gọi 0912 345 678 mua ớt\n\n  ớt phòng covid  ")
+    assert claim.phrasings[1] == "ớt phòng covid" and len(claim.phrasings) == 2
+    assert claim.phrasings[0].startswith("ăn ớt, gừng là hết covid") and "0912" not in claim.phrasings[0]

@@ -3,8 +3,9 @@
 Each claim and each of its known phrasings is a document, also in its diacritics-folded form (so a post typed
 without accents meets its claim in every lexical stage); a longer post is searched whole, by sentence and by
 clause; the fused score comes from a ranker fitted for claim matching (``data/ranker.json``, written by
-``bench/claims_matching.py --train`` from variants of the registry itself). A text that denies the claim
-(:func:`loa.search.negation.contradicts`, applied clause by clause) is never a match of it.
+``bench/claims_matching.py --train`` from variants of the registry itself). A text that denies the claim or the
+phrasing it matched (:func:`loa.search.negation.contradicts`) is never a match of it, and a text that does not
+name the epidemic is at most suggested (:func:`on_topic`).
 """
 
 from __future__ import annotations
@@ -116,7 +117,7 @@ def best(db: Session, text: str, settings: ClaimsSettings) -> dict:
         return empty
     claim = db.get(Claim, top.meta["claim_id"])
     texts = [claim.text, *(claim.phrasings or [])]
-    matched = texts[int(top.doc_id.split(":")[1])] if top.doc_id.count(":") else claim.text
+    matched = texts[int(top.doc_id.split(":")[1])]  # document ids are "claim:phrasing[:f]"
     negated = denies(text, list(dict.fromkeys([claim.text, matched])))
     decision = "none" if negated else ("match" if top.score >= settings.match_threshold else "suggest")
     if decision == "match" and not on_topic(text, texts):
@@ -125,8 +126,8 @@ def best(db: Session, text: str, settings: ClaimsSettings) -> dict:
             "negated": negated, "verdict": claim.verdict}
 
 
-_CURE_FOLDED = re.compile(r"\b(khong|ko|k|la|thuoc|de|giup|se|duoc|va|phong)\s+chua\b|\bchua(?=\s+(khoi|benh|tri|covid|dut)\b)",
-                          re.IGNORECASE)
+_CURE_FOLDED = re.compile(r"\b(khong|ko|k|la|thuoc|de|giup|se|duoc|va|phong)\s+chua\b"
+                          r"|\bchua(?=\s+(khoi|benh|tri|covid|dut)\b)", re.IGNORECASE)
 
 
 def _for_negation(text: str) -> str:

@@ -125,7 +125,7 @@ def _clean_fields(fields: dict) -> dict:
         if name in fields:
             value = fields[name]
             items = value.split("\n" if name == "phrasings" else ",") if isinstance(value, str) else list(value or [])
-            out[name] = [normalize(str(t).strip()) for t in items if str(t).strip()]
+            out[name] = [normalize(scrub(str(t)).strip()) for t in items if str(t).strip()]
     return out
 
 

@@ -43,8 +43,9 @@ AUXILIARIES = {"duoc", "dc", "the", "co", "phai", "he", "can", "nen", "bi", "lam
                "su", "di"}
 # End a negator's reach: conjunctions and the copula.
 _BOUNDARIES = {"thi", "la", "ma", "va", "nhung", "nen", "vi", "de", "hay", "hoac", "voi", "neu", "khi", "roi"}
-# Verbs of prevention (and of killing: "diệt virus" ~ "virus không lây"), as written with diacritics, and the folded forms accepted in text typed without them
-# (with the words that must follow, since "phong", "ngan", "chong" and "tranh" fold from other words too).
+# Verbs of prevention (and of killing: "diệt virus" ~ "virus không lây"), as written with diacritics, and the
+# folded forms accepted in text typed without them (with the words that must come before or after, since
+# "phong", "ngan", "chong" and "tranh" fold from other words too).
 PREVENT = {"phòng", "ngừa", "ngăn", "chặn", "chống", "tránh", "diệt", "giết"}
 _PREVENT_FOLDED = {"phong": None, "ngua": {"phong", "ngan"}, "ngan": None, "chan": {"ngan"}, "chong": None,
                    "tranh": None, "diet": None, "giet": None}
@@ -166,13 +167,14 @@ def _clause_signs(toks: list[str]) -> list[tuple[str, str]]:
     return [(w, st) for w, st in occurrences]
 
 
-def polarity(text: str, prevention: bool = False) -> int:
-    """Number of denials in ``text`` (question endings excluded); odd means the statement is negative. With
-    ``prevention``, verbs of prevention count too ("phòng covid" ~ "không mắc covid")."""
-    return sum(_clause_polarity(toks, prevention) for _clause, toks in _clauses(text))
+def polarity(text: str) -> int:
+    """Number of negations in ``text`` (question endings excluded); odd means the statement is negative."""
+    return sum(_clause_polarity(toks) for _clause, toks in _clauses(text))
 
 
 def _clause_polarity(toks: list[str], prevention: bool = False) -> int:
+    """Negations in one clause; with ``prevention`` verbs of prevention count too ("phòng covid" ~ "không mắc
+    covid")."""
     count = 0
     i = 0
     while i < len(toks):
