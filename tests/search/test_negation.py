@@ -19,6 +19,20 @@ DENIED = [
     ("Súc miệng nước muối giúp phòng lây nhiễm virus corona", "Súc miệng nước muối không ngăn được lây nhiễm virus"),
     ("Virus corona không lây ở nơi nắng nóng", "Virus corona vẫn lây ở nơi nắng nóng"),
     ("Phụ nữ có thai không được tiêm vắc xin", "Phụ nữ có thai vẫn được tiêm vắc xin sau khi khám sàng lọc"),
+    # a negated prevention asserts what follows it; "không có nghĩa là" denies an implication
+    ("Virus corona không lây ở nơi nắng nóng", "Trời nắng nóng cũng không ngăn được virus corona lây lan"),
+    ("Nín thở 10 giây không ho là không bị covid", "Nín thở được 10 giây không có nghĩa là không mắc covid"),
+    # "vi" of "vi chip", "vi rút" is not "vì" (because)
+    ("Vắc xin COVID-19 có gắn vi chip để theo dõi người tiêm", "Vắc xin COVID-19 không có vi chip theo dõi"),
+    ("vac xin co gan vi chip theo doi nguoi tiem", "vac xin khong co vi chip theo doi"),
+    # a short clause of prevention reads with the affirmative one before it
+    ("Tắm nước nóng giúp phòng ngừa COVID-19", "Tắm nước nóng cỡ nào thân nhiệt vẫn 37 độ, chẳng ngăn được covid đâu"),
+    # "không bị" at a clause's end, "mắc", "nhiễm" and "dính" are one word
+    ("Chỉ người già mới mắc COVID-19, người trẻ khỏe mạnh không bị", "Thanh niên khỏe mạnh vẫn mắc covid như thường"),
+    # a cure denied answers a claim that something kills the virus; "đừng tin" debunks
+    ("Uống cồn công nghiệp hoặc thuốc tẩy diệt được virus corona", "uống cồn hay thuốc tẩy không trị được COVID-19"),
+    ("Trời lạnh và tuyết giết chết virus corona", "Đừng tin chuyện trời lạnh giết chết virus corona"),
+    ("Ai mắc COVID-19 cũng sẽ tử vong", "mắc covid không phải ai cũng chết"),  # chết ~ tử vong
 ]
 SAME = [
     ("vắc xin gây vô sinh", "tiêm vắc xin gây vô sinh"),
@@ -40,6 +54,22 @@ SAME = [
     ("Chỉ người già mới mắc COVID-19, người trẻ khỏe mạnh không bị", "chỉ người già mắc covid"),
     ("Vắc xin COVID-19 gây vô sinh", "Tiêm vắc xin covid xong là bị vô sinh, không có con được"),
     ("Tiêm đủ 2 mũi vắc xin thì không thể nhiễm COVID-19", "tiêm đủ 2 mũi là không nhiễm covid, ai chưa tiêm thì lo"),
+    # a short side clause ("có miễn dịch rồi") is no statement to compare; "không ai" negates what follows
+    ("mắc covid rồi có miễn dịch nên không cần tiêm", "hết covid rồi thì khỏi cần chích nữa, có miễn dịch rồi"),
+    ("Ai mắc COVID-19 cũng sẽ tử vong", "dính covid là chết, không ai sống sót đâu"),
+    ("đi chợ về nhớ xịt cồn khắp cơ thể để khỏi nhiễm virus", "Đi chợ về nhớ xịt cồn lên khắp người nha"),
+    # not fearing it, being immune to it, not letting it in, throwing the mask away: said without a denial
+    ("Tắm nước nóng giúp phòng ngừa COVID-19", "tắm nước nóng mỗi ngày là không sợ bị corona"),
+    ("Trẻ em không bị nhiễm COVID-19", "con nít miễn nhiễm với con corona"),
+    ("Trẻ em không bị nhiễm COVID-19", "trẻ nhỏ miễn dịch với virus corona"),
+    ("Xông hơi giúp ngừa covid", "xông hơi nóng không cho virus vô người"),
+    ("Tiêm đủ 2 mũi thì không cần đeo khẩu trang", "tiêm đủ 2 mũi rồi bỏ khẩu trang được"),
+    # a negation about something else ("khỏi cần uống thuốc tây"), a supposition ("hồi dính"), a restriction
+    ("Uống nước sả nấu sôi trị khỏi COVID-19", "nuoc sa nau soi tri khoi covid nha, khoi can uong thuoc tay"),
+    ("uống kháng sinh mỗi ngày thì chưa dính covid", "hồi dính covid tui uống kháng sinh ba bữa là khỏi"),
+    ("Chỉ người già mới mắc COVID-19, người trẻ khỏe mạnh không bị",
+     "thanh niên khỏe thì không mắc covid, chỉ ông bà già mới bị"),
+    ("Người trẻ khỏe mạnh không bị covid", "covid chỉ bắt mấy ông bà già, người trẻ không có bị đâu mà lo"),
 ]
 
 

@@ -264,7 +264,8 @@ def _version_in(item, language: str):
 
 def daily_playlist(db: Session, commune: Commune, day: date) -> list[PlaylistEntry]:
     """What a commune's loudspeakers play on ``day``: every approved item planned on a loudspeaker channel that
-    day plays in each slot that ends after its planned time, once per broadcast language of the commune."""
+    day plays in each slot that ends after its planned time, once per broadcast language of the commune (a
+    variant planned beside its master does not play the message twice)."""
     start = content.local_day_start(day)
     planned = []
     for channel in loudspeaker_channels(db):
@@ -274,11 +275,12 @@ def daily_playlist(db: Session, commune: Commune, day: date) -> list[PlaylistEnt
     entries: list[PlaylistEntry] = []
     for slot in commune.slots:
         slot_end = datetime.combine(day, slot.start_time, tzinfo=LOCAL) + timedelta(minutes=slot.minutes)
-        seen = set()
+        seen = set()  # messages (a master and its language variants are one)
         for sched in planned:
-            if sched.at >= slot_end or sched.item_id in seen:
+            message = sched.item.master_id or sched.item_id
+            if sched.at >= slot_end or message in seen:
                 continue
-            seen.add(sched.item_id)
+            seen.add(message)
             for language in commune.language_list:
                 version = _version_in(sched.item, language)
                 if version is None:

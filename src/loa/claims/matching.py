@@ -1,11 +1,11 @@
 """Matching texts to the claim registry with ``loa.search``.
 
 Each claim and each of its known phrasings is a document, also in its diacritics-folded form (so a post typed
-without accents meets its claim in every lexical stage); a longer post is searched whole, by sentence and by
-clause; the fused score comes from a ranker fitted for claim matching (``data/ranker.json``, written by
+without accents meets its claim in every lexical stage); a longer post is searched whole and by sentence;
+the fused score comes from a ranker fitted for claim matching (``data/ranker.json``, written by
 ``bench/claims_matching.py --train`` from variants of the registry itself). A text that denies the claim or the
 phrasing it matched (:func:`loa.search.negation.contradicts`) is never a match of it, and a text that does not
-name the epidemic is at most suggested (:func:`on_topic`).
+name the epidemic, or credits a remedy the claim never names, is at most suggested (:func:`automatic`).
 """
 
 from __future__ import annotations
@@ -16,14 +16,14 @@ import re
 import threading
 from pathlib import Path
 
-import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from loa.claims import agents
 from loa.claims.config import ClaimsSettings
 from loa.claims.models import Claim
 from loa.search import Index, contradicts, embed
-from loa.search.rank import NAMES, Ranker
+from loa.search.rank import Ranker
 from loa.text import expand_abbreviations, normalize, sentences, strip_diacritics
 
 RANKER = Path(__file__).parent / "data" / "ranker.json"
@@ -31,17 +31,13 @@ _lock = threading.Lock()
 _cache: dict[str, tuple[str, Index]] = {}
 _REPORTED = re.compile(r"^.*?\b(?:nói|bảo|kể|đồn|rằng|bàn tán|truyền tai nhau|chia sẻ|viết)\b\s*(?:là|rằng)?\s*:?\s*",
                        re.IGNORECASE)
-_CLAUSE = re.compile(r"\s*(?:[,;:!?…]+|\.\s|\bvà\b|\bnhưng\b|\bmà\b)\s*", re.IGNORECASE)
 
 
 def ranker(semantic: bool) -> Ranker | None:
     """The claims ranker for a lexical or hybrid index (None: loa.search's default)."""
     if not RANKER.exists():
         return None
-    entry = json.loads(RANKER.read_text()).get("hybrid" if semantic else "lexical")
-    if not entry or list(entry["names"]) != list(NAMES):
-        return None
-    return Ranker(np.array(entry["weights"], dtype=np.float64), float(entry["bias"]))
+    return Ranker.from_dict(json.loads(RANKER.read_text()).get("hybrid" if semantic else "lexical"))
 
 
 def documents(claims: list[Claim]) -> list[tuple[str, str, dict]]:
@@ -68,7 +64,7 @@ def registry_index(db: Session, semantic: bool = False, fitted: bool = True) -> 
         cached = _cache.get(url)
         if cached and cached[0] == signature:
             return cached[1]
-        index = Index("claims", semantic=semantic, ranker=ranker(semantic) if fitted else None)
+        index = Index("claims", semantic=semantic, ranker=ranker(semantic) if fitted else None, group="claim_id")
         if docs:
             index.add(docs)
         _cache[url] = (signature, index)
@@ -86,14 +82,20 @@ def on_topic(text: str, claim_texts: list[str]) -> bool:
     return bool(TOPIC.search(folded)) or not any(TOPIC.search(strip_diacritics(t).lower()) for t in claim_texts)
 
 
+def automatic(text: str, claim_texts: list[str]) -> bool:
+    """May a high score link the text to the claim without a person? Not when the text is off the epidemic
+    (:func:`on_topic`) or credits a remedy the claim never names (:func:`loa.claims.agents.foreign`)."""
+    return on_topic(text, claim_texts) and not agents.foreign(text, claim_texts)
+
+
 def passages(text: str) -> list[str]:
-    """The whole text and, for a longer post, each sentence and clause of it, also without a leading
-    reported-speech frame ("nghe bà con nói ...", "... bàn tán rằng ...")."""
+    """The whole text and, for a longer post, each sentence of it, also without a leading reported-speech frame
+    ("nghe bà con nói ...", "... bàn tán rằng ..."). Not clause by clause: a clause such as "không bao giờ bị
+    covid" keeps too little of what the post claims."""
     parts = [text]
     if len(text.split()) > 10:
         for s in sentences(text):
             parts.append(s)
-            parts += [c for c in _CLAUSE.split(s) if len(c.split()) >= 4]
     parts += [_REPORTED.sub("", p, count=1) for p in parts]
     return list(dict.fromkeys(p.strip() for p in parts if len(p.split()) >= 3))
 
@@ -120,14 +122,14 @@ def best(db: Session, text: str, settings: ClaimsSettings) -> dict:
     matched = texts[int(top.doc_id.split(":")[1])]  # document ids are "claim:phrasing[:f]"
     negated = denies(text, list(dict.fromkeys([claim.text, matched])))
     decision = "none" if negated else ("match" if top.score >= settings.match_threshold else "suggest")
-    if decision == "match" and not on_topic(text, texts):
+    if decision == "match" and not automatic(text, texts):
         decision = "suggest"
     return {"decision": decision, "claim_id": claim.id, "claim": claim.text, "score": round(top.score, 4),
             "negated": negated, "verdict": claim.verdict}
 
 
 _CURE_FOLDED = re.compile(r"\b(khong|ko|k|la|thuoc|de|giup|se|duoc|va|phong)\s+chua\b"
-                          r"|\bchua(?=\s+(khoi|benh|tri|covid|dut)\b)", re.IGNORECASE)
+                          r"|\bchua(?=\s+(?:(?:dc|duoc)\s+)?(khoi|benh|tri|covid|dut|corona|f0)\b)", re.IGNORECASE)
 
 
 def _for_negation(text: str) -> str:

@@ -362,9 +362,10 @@ def check_text(db: Session, text: str, *, reach: int = 1, origin: str = "listeni
                settings: ClaimsSettings | None = None, record: bool = True) -> dict:
     """Check a text (listening item, citizen question...) against the registry.
 
-    ``match`` links it to the claim and updates the claim's counters; ``suggest`` queues it for triage with
-    the suggested claim, for a person to link; a denial of a claim comes back ``negated`` and never counts as
-    spreading it; an unmatched, check-worthy text joins the triage queue. ``record=False`` only looks."""
+    ``match`` links it to the claim and updates the claim's counters; a denial of a claim comes back
+    ``negated`` and never counts as spreading it; any other check-worthy text (not a question, a greeting or an
+    opinion) joins the triage queue, with the suggested claim when the decision is ``suggest``, for a person to
+    link. ``record=False`` only looks."""
     from loa.claims import matching
 
     settings = settings or ClaimsSettings()
@@ -378,13 +379,11 @@ def check_text(db: Session, text: str, *, reach: int = 1, origin: str = "listeni
         db.add(ClaimAppearance(claim_id=claim.id, origin=origin, ref=(ref or "")[:120], text=clean,
                                score=result["score"], reach=reach, decision="match"))
         _seen(claim, reach)
-    elif result["decision"] == "suggest":
-        worth = max(checkworthy.score(clean), settings.checkworthy_threshold)
-        result["triage_id"] = _queue(db, clean, origin, ref, reach, worth, result).id
     elif not result["negated"]:
         worth = checkworthy.score(clean)
         if worth >= settings.checkworthy_threshold:
-            result["triage_id"] = _queue(db, clean, origin, ref, reach, worth).id
+            suggestion = result if result["decision"] == "suggest" else None
+            result["triage_id"] = _queue(db, clean, origin, ref, reach, worth, suggestion).id
     db.flush()
     return result
 
@@ -484,6 +483,24 @@ def triage_dismiss(db: Session, item_id: int, user: User | None, reason: str) ->
     if not reason.strip():
         raise UserError("Cần ghi lý do bỏ qua.", "A reason is needed to dismiss.", 422)
     _decide(item, user, "dismissed", reason=reason.strip()[:500])
+    db.flush()
+    return item
+
+
+def unlink_appearance(db: Session, claim: Claim, appearance_id: int, user: User | None) -> TriageItem:
+    """Undo a wrong link (automatic or by hand): the claim's counters go back and the text returns to the triage
+    queue, open, for a person to link elsewhere, open as a new claim or dismiss."""
+    _need(user, WORK_ROLES)
+    appearance = db.get(ClaimAppearance, appearance_id)
+    if appearance is None or appearance.claim_id != claim.id:
+        raise UserError("Không tìm thấy lần xuất hiện này của tin.", "No such appearance of this claim.", 404)
+    claim.times_seen = max(0, (claim.times_seen or 0) - 1)
+    claim.reach = max(0, (claim.reach or 0) - appearance.reach)
+    item = _queue(db, appearance.text, appearance.origin, appearance.ref, appearance.reach,
+                  checkworthy.score(appearance.text))
+    item.status, item.claim_id, item.reason, item.decided_by_id, item.decided_at = "open", None, "", None, None
+    _event(db, claim, claim.status, claim.status, user, f"gỡ một lần xuất hiện gắn nhầm: {appearance.text[:80]}")
+    db.delete(appearance)
     db.flush()
     return item
 

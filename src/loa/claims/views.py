@@ -190,6 +190,12 @@ def claim_source_delete(claim_id: int, source_id: int, db: Session = DB,
     return RedirectResponse(f"/claims/{claim_id}#sources", status_code=303)
 
 
+@router.post("/claims/{claim_id}/appearances/{appearance_id}/unlink")
+def claim_unlink(claim_id: int, appearance_id: int, db: Session = DB, user: User = Depends(current_user)):
+    service.unlink_appearance(db, service.get_claim(db, claim_id), appearance_id, user)
+    return RedirectResponse("/claims/triage", status_code=303)
+
+
 @router.post("/claims/{claim_id}/status")
 async def claim_status(request: Request, claim_id: int, db: Session = DB,
                        user: User = Depends(current_user)):
@@ -347,6 +353,11 @@ def api_source(claim_id: int, body: SourceIn, db: Session = DB, user: User = Dep
     claim = service.get_claim(db, claim_id)
     service.add_source(db, claim, user, publisher=body.publisher, url=body.url, title=body.title, date_=body.date)
     return claim_json(claim)
+
+
+@api.post("/claims/{claim_id}/appearances/{appearance_id}/unlink")
+def api_unlink(claim_id: int, appearance_id: int, db: Session = DB, user: User = Depends(current_user)):
+    return triage_json(service.unlink_appearance(db, service.get_claim(db, claim_id), appearance_id, user))
 
 
 @api.post("/claims/{claim_id}/transition")

@@ -44,13 +44,17 @@ class Index:
     embeddings are cached under ``embeddings`` (default ``directory/name/embeddings``); ``associations`` adds a
     stage of learned question-to-answer term associations (see :mod:`loa.search.assoc`); ``examples`` — known
     ``(question, doc_id)`` pairs — add a semantic stage: documents close to the answers of the known questions
-    nearest to the query (an answer's own question never counts for it).
+    nearest to the query (an answer's own question never counts for it); ``group`` names a meta key whose
+    documents belong together (a claim's phrasings): a candidate's features then include how much of the query
+    its whole group covers.
     """
 
     def __init__(self, name: str, directory: Path | None = None, *, semantic: bool | None = None,
                  ranker: rank.Ranker | None = None, passage_words: int = 60, embeddings: Path | None = None,
-                 associations: Associations | None = None, examples: list[tuple[str, str]] | None = None):
+                 associations: Associations | None = None, examples: list[tuple[str, str]] | None = None,
+                 group: str | None = None):
         self.name = name
+        self.group = group
         self.path = Path(directory) / name if directory else None
         if semantic is None:
             semantic = os.environ.get("LOA_SEMANTIC", "1") != "0" and embed.available()
@@ -126,6 +130,7 @@ class Index:
             self._df[name] = df
         if self.associations is not None:
             self._assoc_docs = self.associations.documents(self.texts)
+        self._groups = self._group_terms(None)
 
     # ---- persistence
     def _save(self) -> None:
@@ -202,6 +207,16 @@ class Index:
             np.maximum(out, sims[j] * close, out=out)
         return out
 
+    def _group_terms(self, mask: np.ndarray | None) -> dict:
+        """Group (``self.group`` meta value) → the folded terms of its documents (those ``mask`` keeps)."""
+        groups: dict = {}
+        if self.group:
+            for i, (meta, terms) in enumerate(zip(self.metas, self._sets["fold"])):
+                if mask is None or mask[i]:
+                    key = meta.get(self.group)
+                    groups[key] = groups.get(key, frozenset()) | terms
+        return groups
+
     def _weights(self, name: str, tokens: list[str]) -> dict[str, float]:
         n = len(self.ids) + 1
         return {t: math.log(1 + n / (1 + self._df[name].get(t, 0))) for t in set(tokens)}
@@ -223,15 +238,23 @@ class Index:
         cand = sorted(candidates)
         cleaned = clean_question(query)
         weights = {name: self._weights(name, tok(cleaned)) for name, tok in QUERY_FIELDS.items()}
+        groups = self._groups if mask is None else self._group_terms(mask)
         rows = []
         for d in cand:
-            coverage = {}
+            coverage, doc_coverage = {}, {}
             for name, w in weights.items():
                 total = sum(w.values())
                 doc = self._sets[name][d]
                 coverage[name] = sum(v for t, v in w.items() if t in doc) / total if total else 0.0
+                own = self._weights(name, doc)
+                own_total = sum(own.values())
+                doc_coverage[name] = sum(v for t, v in own.items() if t in w) / own_total if own_total else 0.0
+            group = 0.0
+            if self.group:
+                w, terms = weights["fold"], groups[self.metas[d].get(self.group)]
+                group = sum(v for t, v in w.items() if t in terms) / sum(w.values()) if w else 0.0
             rows.append(rank.features({n: float(scores[n][d]) for n in scores},
-                                      {n: ranks[n].get(d) for n in ranks}, tops, coverage))
+                                      {n: ranks[n].get(d) for n in ranks}, tops, coverage, doc_coverage, group))
         return cand, np.array(rows, dtype=np.float64).reshape(len(cand), len(rank.NAMES))
 
     def search(self, query: str, k: int = 10, filters: dict | None = None) -> list[Hit]:

@@ -30,7 +30,11 @@ _KHOI_VERBS = {"deo", "chich", "tiem", "lo", "so", "can", "phai", "mang", "rua",
 DEBUNKS = ("là sai", "tin sai", "tin giả", "tin đồn", "thất thiệt", "sai sự thật", "bịa đặt", "tào lao",
            "hoang đường", "nhảm nhí", "vô căn cứ", "không có cơ sở", "không có bằng chứng", "chưa có bằng chứng",
            "chưa được chứng minh", "không được chứng minh", "chưa có nghiên cứu", "chưa nghiên cứu nào",
-           "ngộ nhận", "lầm tưởng", "hiểu lầm", "không đúng sự thật", "tin nhảm")
+           "ngộ nhận", "lầm tưởng", "hiểu lầm", "không đúng sự thật", "tin nhảm", "không chứng minh",
+           "không có nghĩa là", "không đồng nghĩa", "đều sai", "cũng sai", "sai bét", "giả mạo", "ăn thua",
+           "chẳng giúp gì", "không giúp gì", "không có tác dụng", "chẳng có tác dụng", "vô tác dụng",
+           "không hiệu quả", "chưa được công nhận", "không được công nhận", "không phải chỉ", "đừng tin",
+           "đừng có tin", "chớ tin", "không nên tin", "đừng nghe theo", "đừng làm theo")
 _DEBUNK = re.compile(r"\b(?:" + "|".join(sorted({d for x in DEBUNKS for d in (x, vn.strip_diacritics(x))}, key=len,
                                                  reverse=True)) + r")\b", re.IGNORECASE)
 # question endings whose "không/chưa" asks rather than denies: "... có ... không?", "... được không?"
@@ -40,30 +44,56 @@ _WORDS_IGNORED = {"a", "vay", "nhi", "nha", "the", "ha", "ah", "nhe", "ne"}
 # Passed over on the way to a negator's head (folded): modal and aspect words, intensifiers.
 AUXILIARIES = {"duoc", "dc", "the", "co", "phai", "he", "can", "nen", "bi", "lam", "tung", "dam", "hoan", "toan",
                "tuyet", "doi", "chac", "chan", "hau", "nhu", "cung", "van", "da", "se", "dang", "moi", "chi", "thuc",
-               "su", "di"}
+               "su", "di", "ai", "noi"}
 # End a negator's reach: conjunctions and the copula.
 _BOUNDARIES = {"thi", "la", "ma", "va", "nhung", "nen", "vi", "de", "hay", "hoac", "voi", "neu", "khi", "roi"}
 # Verbs of prevention (and of killing: "diệt virus" ~ "virus không lây"), as written with diacritics, and the
 # folded forms accepted in text typed without them (with the words that must come before or after, since
 # "phong", "ngan", "chong" and "tranh" fold from other words too).
-PREVENT = {"phòng", "ngừa", "ngăn", "chặn", "chống", "tránh", "diệt", "giết"}
+PREVENT = {"phòng", "ngừa", "ngăn", "chặn", "chống", "tránh", "diệt", "giết", "thoát"}
 _PREVENT_FOLDED = {"phong": None, "ngua": {"phong", "ngan"}, "ngan": None, "chan": {"ngan"}, "chong": None,
-                   "tranh": None, "diet": None, "giet": None}
+                   "tranh": None, "diet": None, "giet": None, "thoat": None}
 _PREVENT_OBJECTS = {"lay", "nhiem", "covid", "virus", "corona", "dich", "benh", "ngua", "chan", "tranh", "chong",
                     "duoc", "dc", "mac", "sars", "cov", "cum", "f0", "tu", "vong", "ca", "tre", "nguoi"}
 # xà phòng (soap), văn phòng (office), tiêm ngừa (to vaccinate)...
 _NOT_PREVENT_BEFORE = {"xa", "van", "can", "buong", "giai", "tiem", "chich"}
 _CLAUSE = re.compile(r"[.;!?\n,:()]+|\s[-–]\s|\s(?:và|nhưng|mà|va|nhung|ma)\s", re.IGNORECASE)
 _STOP = {"thi", "la", "ma", "va", "cua", "nay", "do", "day", "nhe", "nha", "roi", "luon", "oi", "a", "cho"}
+# The same words as written with diacritics: in such text "vi" (vi rút, vi chip), "khí" or "độ" are no breaks.
+_VI_NOUNS = {"rut", "rus", "chip", "khuan", "mach", "sinh", "luong"}  # vi rút, vi chip... typed without diacritics
+_BREAKS_WRITTEN = {"thì", "là", "mà", "và", "nhưng", "nên", "vì", "để", "hay", "hoặc", "với", "nếu", "khi", "rồi",
+                   "của", "này", "do", "đó", "đây", "nhé", "nha", "luôn", "ơi", "à", "cho"}
+# "không sợ (bị) covid", "khỏi lo covid", "không cho virus vào": kept from it, like a verb of prevention.
+_FEAR = {"so", "lo", "ngai", "cho"}
+_FEAR_WRITTEN = {"sợ", "lo", "ngại", "cho"}
+# "bỏ khẩu trang", "tháo khẩu trang": not wearing it.
+_DISCARD = {"bỏ", "vứt", "tháo", "cởi", "quăng", "vut", "bo", "thao"}
+# Being infected, one word: "không bị" at the end of a clause, "mắc", "nhiễm", "dính".
+_INFECTED = {"mac", "nhiem", "dinh"}
+# "miễn nhiễm", "miễn dịch với": immune, i.e. not infected.
+_IMMUNE = ("mien", "nhiem")
+# What follows "nếu", "khi", "lỡ", "hồi/lúc (dính)..." is supposed, not asserted, until the clause goes on.
+_IF = {"neu", "khi"}
+_IF_WRITTEN = {"lỡ"}
+_IF_BEFORE_INFECTION = ({"hồi", "lúc"}, {"dinh", "bi", "mac", "nhiem"})
+# "chỉ người già mới mắc", "covid chỉ bắt người già": a restriction, not an assertion about everyone.
+_ONLY_BEFORE = {"bat", "danh", "tan", "nguoi", "ong", "ba", "nhung"}
+_PEOPLE = {"nguoi", "ong", "ba", "may", "nhung", "cac", "tre", "gia"}
+# Verbs of cure, spelled "trị" by callers (loa.claims.matching): a cure denied answers a kill or prevention claim.
+CURE = {"tri"}
+# Epidemic words, one meaning for telling whether two clauses speak of the same thing.
+_EPIDEMIC = {"covid", "corona", "virus", "sars", "cov", "ncov", "19", "vi", "rut", "vy"}
+_EPIDEMIC_WORD = "covid"
 
 
-def _tokens(text: str) -> list[str]:
+def _tokens(text: str, written: bool) -> list[str]:
     """Folded syllables, with every negator replaced by the marker "khong" and every other word that merely
-    folds like one (chữa → chua, cha → cha) kept apart from the negators as "~word"; a verb of prevention
-    becomes "+word"."""
+    folds like a negator or a break (chữa → chua, vi rút → vi) kept apart as "~word"; a verb of prevention
+    becomes "+word". ``written``: the whole text is written with diacritics."""
     accented = syllables(_RHETORICAL.sub("không", text))
     folded = [vn.fold(a) for a in accented]
     out = []
+    fear_at = -1
     for i, (acc, tok) in enumerate(zip(accented, folded)):
         following = folded[i + 1] if i + 1 < len(folded) else ""
         previous = folded[i - 1] if i else ""
@@ -76,13 +106,38 @@ def _tokens(text: str) -> list[str]:
             after = _PREVENT_FOLDED.get(tok, ())
             prevents = tok in _PREVENT_FOLDED and previous not in _NOT_PREVENT_BEFORE and (
                 previous in after if after else following in _PREVENT_OBJECTS)
-        if negates:
+        if i == fear_at:
+            out.append("+" + tok)
+            continue
+        if acc == "đâu" or acc == tok == "dau" and following in _BOUNDARIES | _STOP | {""}:
+            continue  # the emphatic "không ... đâu"
+        if negates and _fear(accented, folded, i + 1):
+            fear_at = i + 1  # the negator is dropped, the fear verb prevents
+            continue
+        immune = (tok, following) == _IMMUNE or (tok, following) == ("mien", "dich") and folded[i + 2:i + 3] == ["voi"]
+        if negates or immune or acc in _DISCARD and following == "khau":
             out.append("khong")
+        elif acc in _IF_WRITTEN or acc in _IF_BEFORE_INFECTION[0] and following in _IF_BEFORE_INFECTION[1]:
+            out.append("?" + tok)
         elif prevents:
             out.append("+" + tok)
+        elif tok in NEGATORS or tok in _BOUNDARIES | _STOP and (
+                acc not in _BREAKS_WRITTEN if written else tok == "vi" and following in _VI_NOUNS):
+            out.append("~" + tok)
         else:
-            out.append("~" + tok if tok in NEGATORS else tok)
+            out.append(tok)
     return out
+
+
+def _fear(accented: list[str], folded: list[str], j: int) -> bool:
+    """A verb of fear at ``j``: "sợ" as written, or "so"/"lo" typed without diacritics before what one fears."""
+    if j >= len(folded) or folded[j] not in _FEAR:
+        return False
+    if folded[j] == "cho":  # "không cho (nó) vào"
+        return j + 1 < len(folded)
+    if accented[j] != folded[j]:
+        return accented[j] in _FEAR_WRITTEN
+    return j + 1 < len(folded) and folded[j + 1] in _PREVENT_OBJECTS | {"bi"}
 
 
 def _strip_question(tokens: list[str], raw: str) -> list[str]:
@@ -100,24 +155,33 @@ def _strip_question(tokens: list[str], raw: str) -> list[str]:
 def _clauses(text: str) -> list[tuple[str, list[str]]]:
     """Each clause of ``text`` with its tokens, question-final negators dropped."""
     out = []
+    written = vn.strip_diacritics(text) != text
     for clause in _CLAUSE.split(text):
-        toks = _strip_question(_tokens(clause), clause + ("?" if "?" in text else ""))
+        toks = _strip_question(_tokens(clause, written), clause + ("?" if "?" in text else ""))
         if toks:
             out.append((clause, toks))
     return out
 
 
-ASSERTED, NEGATED, PREVENTED, IN_SCOPE = "+", "-", "p", "s"
+ASSERTED, NEGATED, PREVENTED, IN_SCOPE, SUPPOSED = "+", "-", "p", "s", "h"
 
 
 def signs(text: str) -> dict[str, set[str]]:
     """Each content word of ``text`` (folded) → how it occurs: asserted, negated (the head of a negator),
-    prevented (the head of a verb of prevention) or merely inside a negated phrase (after its head, before the
-    clause ends)."""
+    prevented (the head of a verb of prevention), merely inside a negated phrase (after its head, before the
+    clause ends) or supposed ("nếu bị", "hồi dính", "chỉ người già mới mắc")."""
     out: dict[str, set[str]] = {}
+    for word, state, _context in _occurrences(text):
+        out.setdefault(word, set()).add(state)
+    return out
+
+
+def _occurrences(text: str) -> list[tuple[str, str, set[str]]]:
+    """Each word's occurrence with its sign and the content words of its clause (epidemic words as one)."""
+    out = []
     for _clause, toks in _clauses(text):
-        for word, state in _clause_signs(toks):
-            out.setdefault(word, set()).add(state)
+        context = _content(toks)
+        out += [(word, state, context) for word, state in _clause_signs(toks)]
     return out
 
 
@@ -127,6 +191,8 @@ def _clause_signs(toks: list[str]) -> list[tuple[str, str]]:
     prevented = False  # a verb of prevention waiting for its head
     scoped = False  # after a negated head, until the clause ends
     held: list[str] = []  # auxiliaries passed over since the last negator
+    supposed = False  # after "nếu", "khi"...: nothing is asserted until the clause goes on
+    restricted = _restricted(toks)
 
     def close() -> None:
         """A negator left without a head: after a verb ("lây không được") it negates that verb; otherwise it
@@ -134,7 +200,9 @@ def _clause_signs(toks: list[str]) -> list[tuple[str, str]]:
         if pending % 2 and set(held) <= {"duoc", "dc", "noi"} and occurrences:
             occurrences[-1][1] = NEGATED
         for word in held:
-            occurrences.append([word, NEGATED if pending % 2 else PREVENTED if prevented else IN_SCOPE])
+            negated = pending % 2 == 1
+            occurrences.append(["mac" if negated and word == "bi" else word,
+                                NEGATED if negated else PREVENTED if prevented else IN_SCOPE])
 
     i = 0
     while i < len(toks):
@@ -143,17 +211,21 @@ def _clause_signs(toks: list[str]) -> list[tuple[str, str]]:
         if tok == "khong":
             pending += 1
             continue
+        if tok.startswith("?"):
+            supposed = True
+            continue
         word = tok.lstrip("~+")
         if (pending or prevented) and word in AUXILIARIES:
             held.append(word)
             continue
-        if word in _BOUNDARIES or word in _STOP:
+        if tok in _BOUNDARIES or tok in _STOP:
             close()
-            pending, prevented, scoped, held = 0, False, False, []
+            pending, prevented, scoped, held, supposed = 0, False, False, [], tok in _IF
             continue
         negated = pending % 2 == 1
-        state = NEGATED if negated else PREVENTED if prevented else IN_SCOPE if scoped else ASSERTED
-        occurrences.append([word, state])
+        state = (NEGATED if negated else PREVENTED if prevented else IN_SCOPE if scoped else
+                 SUPPOSED if supposed or restricted else ASSERTED)
+        occurrences.append(["mac" if word in _INFECTED else word, state])
         if tok.startswith("+"):  # prevention: its head is prevented, or merely in scope when itself negated
             while i < len(toks) and toks[i].startswith("+"):
                 occurrences.append([toks[i][1:], state])
@@ -161,10 +233,21 @@ def _clause_signs(toks: list[str]) -> list[tuple[str, str]]:
             prevented = not negated
         else:
             prevented = False
-        scoped = scoped or bool(pending) or tok.startswith("+")
+        if tok.startswith("+") and negated:  # "không ngăn được virus lây lan": what follows is asserted
+            scoped = False
+        else:
+            scoped = scoped or bool(pending) or tok.startswith("+")
         pending, held = 0, []
     close()
     return [(w, st) for w, st in occurrences]
+
+
+def _restricted(toks: list[str]) -> bool:
+    """"chỉ người già mới mắc", "covid chỉ bắt người già": said of some, denied of the others."""
+    return any(t == "chi" and toks[j + 1:j + 2] != ["can"] and (
+        "moi" in toks[j + 1:] or toks[j + 1:j + 2] and toks[j + 1] in _ONLY_BEFORE
+        or toks[j + 1:j + 2] and toks[j + 1] in _INFECTED | {"bi"} and toks[j + 2:j + 3] and toks[j + 2] in _PEOPLE)
+        for j, t in enumerate(toks))
 
 
 def polarity(text: str) -> int:
@@ -175,7 +258,7 @@ def polarity(text: str) -> int:
 def _clause_polarity(toks: list[str], prevention: bool = False) -> int:
     """Negations in one clause; with ``prevention`` verbs of prevention count too ("phòng covid" ~ "không mắc
     covid")."""
-    count = 0
+    count = int(_restricted(toks))
     i = 0
     while i < len(toks):
         if toks[i] in NEGATORS:
@@ -194,7 +277,14 @@ def debunks(text: str) -> bool:
 
 
 def _content(toks: list[str]) -> set[str]:
-    return {t.lstrip("~+") for t in toks if t not in NEGATORS and len(t.lstrip("~+")) > 1} - _STOP
+    """Content words, epidemic words as one and verbs of prevention as "+"."""
+    return {"+" if t.startswith("+") else _same_word(t.lstrip("~?")) for t in toks
+            if t not in NEGATORS and t not in _STOP and len(t.lstrip("~+?")) > 1 and t.lstrip("~+?") not in AUXILIARIES}
+
+
+def _same_word(word: str) -> str:
+    """One spelling for words of one meaning: the epidemic, being infected, dying ("chết" / "tử vong")."""
+    return _EPIDEMIC_WORD if word in _EPIDEMIC else "mac" if word in _INFECTED else "vong" if word == "chet" else word
 
 
 def _comparable(ca: set[str], cb: set[str]) -> bool:
@@ -210,28 +300,58 @@ def contradicts(a: str, b: str) -> bool:
     if debunks(a) != debunks(b):
         ca, cb = (set().union(*(_content(t) for _c, t in _clauses(x)), set()) for x in (a, b))
         return len(ca & cb) >= max(2, 0.5 * min(len(ca), len(cb)))
+    oa, ob = _occurrences(a), _occurrences(b)
     sa, sb = signs(a), signs(b)
     shared = (sa.keys() & sb.keys()) - AUXILIARIES
     for w in shared:  # negated in one, asserted in the other (a word both negated and asserted tells nothing)
         pa, pb = sa[w] & {ASSERTED, NEGATED}, sb[w] & {ASSERTED, NEGATED}
-        if len(pa) == len(pb) == 1 and pa != pb:
+        if len(pa) == len(pb) == 1 and pa != pb and _about_the_same(w, oa, ob):
             return True
     if any(NEGATED in sa[w] and sb[w] & {NEGATED, PREVENTED} or NEGATED in sb[w] and PREVENTED in sa[w]
            for w in sa.keys() & sb.keys()):
         return False  # both deny the same thing
-    for _x, ta in _clauses(a):
-        for _y, tb in _clauses(b):
+    for ta in _windows(a):
+        for tb in _windows(b):
             if _comparable(_content(ta), _content(tb)) and _opposed(ta, tb):
                 return True
     return False
 
 
+def _windows(text: str) -> list[list[str]]:
+    """Each clause's tokens, and a short clause of prevention or cure joined to the affirmative one before it
+    ("tắm nước nóng cỡ nào, chẳng ngăn được covid đâu" leaves its subject there)."""
+    toks = [t for _c, t in _clauses(text)]
+    return toks + [x + ["thi"] + y for x, y in zip(toks, toks[1:])
+                   if len(_content(y)) < 3 and not _clause_polarity(x) and any(t[0] == "+" or t in CURE for t in y)]
+
+
+def _about_the_same(word: str, oa: list, ob: list) -> bool:
+    """The clauses where ``word`` is asserted or negated share another content word: "không cần uống thuốc
+    tây" says nothing against "uống nước sả chữa khỏi covid"."""
+    ca, cb = ([set().union(*(c for w, st, c in o if w == word and st in (ASSERTED, NEGATED)))] for o in (oa, ob))
+    return bool((ca[0] & cb[0]) - {word})
+
+
 def _opposed(ta: list[str], tb: list[str]) -> bool:
-    """Two comparable clauses with opposite polarity, unless the side that negates has no verb of prevention
-    and the other one has ("ăn tỏi thì virus không nhiễm" / "ăn tỏi phòng covid")."""
+    """Two comparable clauses with opposite polarity, where the other clause speaks of something the negating
+    one denies (not merely leaving it out: "xịt cồn khắp người" / "xịt cồn khắp người để khỏi nhiễm virus"),
+    unless the side that negates has no verb of prevention and the other one has ("ăn tỏi thì virus không
+    nhiễm" / "ăn tỏi phòng covid")."""
     na, nb = _clause_polarity(ta), _clause_polarity(tb)
     if (na - nb) % 2 == 0:
         return False
     negating, other = (ta, tb) if na % 2 else (tb, ta)
-    prevents = _clause_polarity(other, True) - _clause_polarity(other)
-    return not (prevents % 2 and _clause_polarity(negating, True) == _clause_polarity(negating))
+    denied, negated = set(), False
+    for w, st in _clause_signs(negating):  # what is negated and what follows it (not what follows a prevention)
+        negated = negated or st == NEGATED
+        if st == NEGATED or negated and st == IN_SCOPE:
+            denied.add(_same_word(w))
+    prevention = any(t.startswith("+") or t in CURE for t in other)
+    if denied & (_PREVENT_FOLDED.keys() | CURE) and prevention:
+        denied.add("+")  # "không ngăn được lây nhiễm" denies "phòng lây nhiễm", "không chữa được" "diệt virus"
+    supposed = {_same_word(w) for w, st in _clause_signs(other) if st == SUPPOSED}
+    if not denied & (_content(other) - supposed | {"+"}):
+        return False
+    prevents = _clause_polarity(other, True) > _clause_polarity(other)
+    return not (prevents and _clause_polarity(negating, True) == _clause_polarity(negating)
+                and not CURE & set(negating))

@@ -10,21 +10,24 @@ from pathlib import Path
 import numpy as np
 
 LEXICAL = ("syl", "fold", "word", "head")  # BM25 stages; "assoc" (learned associations) and "sem" (e5) follow
-NAMES = tuple(f"{n}_{kind}" for n in LEXICAL for kind in ("rel", "rr", "cov")) + (
-    "assoc_rel", "assoc_rr", "sem_cos", "sem_gap", "sem_rr", "nbr_score", "nbr_gap", "nbr_rr", "rrf")
+NAMES = tuple(f"{n}_{kind}" for n in LEXICAL for kind in ("rel", "rr", "cov", "dcov")) + (
+    "assoc_rel", "assoc_rr", "sem_cos", "sem_gap", "sem_rr", "nbr_score", "nbr_gap", "nbr_rr", "rrf", "group_cov")
 WEIGHTS_FILE = Path(__file__).with_name("weights.json")
 
 
 def features(scores: dict[str, float], ranks: dict[str, int | None], tops: dict[str, float],
-             coverage: dict[str, float]) -> list[float]:
-    """The feature vector (order of :data:`NAMES`) of one candidate."""
+             coverage: dict[str, float], doc_coverage: dict[str, float], group_coverage: float = 0.0) -> list[float]:
+    """The feature vector (order of :data:`NAMES`) of one candidate: per lexical stage its score relative to the
+    top one, reciprocal rank, and the share (idf-weighted) of the query's terms in the document (``cov``) and of
+    the document's terms in the query (``dcov``); ``group_coverage``: the share of the query's folded terms found
+    in any document of the candidate's group (every phrasing of one claim)."""
     out = []
     rrf = 0.0
     for n in LEXICAL:
         top = tops.get(n, 0.0)
         r = ranks.get(n)
         out += [scores.get(n, 0.0) / top if top > 0 else 0.0, 1.0 / (1 + r) if r is not None else 0.0,
-                coverage.get(n, 0.0)]
+                coverage.get(n, 0.0), doc_coverage.get(n, 0.0)]
         rrf += 1.0 / (60 + r) if r is not None else 0.0
     top, r = tops.get("assoc", 0.0), ranks.get("assoc")
     out += [scores.get("assoc", 0.0) / top if top > 0 else 0.0, 1.0 / (1 + r) if r is not None else 0.0]
@@ -39,7 +42,7 @@ def features(scores: dict[str, float], ranks: dict[str, int | None], tops: dict[
         out += [scores["nbr"], scores["nbr"] - tops.get("nbr", 0.0), 1.0 / (1 + r) if r is not None else 0.0]
     else:
         out += [0.0, 0.0, 0.0]
-    out.append(rrf * 20)
+    out += [rrf * 20, group_coverage]
     return out
 
 
@@ -51,14 +54,20 @@ class Ranker:
     bias: float
 
     @classmethod
+    def from_dict(cls, entry: dict | None) -> "Ranker | None":
+        """Weights saved by :meth:`as_dict`; a feature they do not name weighs 0, and weights naming a feature
+        that no longer exists are refused (None)."""
+        if not entry or not set(entry["names"]) <= set(NAMES):
+            return None
+        named = dict(zip(entry["names"], entry["weights"]))
+        return cls(np.array([named.get(n, 0.0) for n in NAMES], dtype=np.float64), float(entry["bias"]))
+
+    @classmethod
     def learned(cls, kind: str) -> "Ranker | None":
         """Weights learned for matching questions to long answers (``weights.json``, UIT-ViCoV19QA train
         split): ``kind`` "lexical" or "hybrid"; None when not learned for the current features."""
         data = json.loads(WEIGHTS_FILE.read_text()) if WEIGHTS_FILE.exists() else {}
-        entry = data.get(kind)
-        if entry and list(entry["names"]) == list(NAMES):
-            return cls(np.array(entry["weights"], dtype=np.float64), float(entry["bias"]))
-        return None
+        return cls.from_dict(data.get(kind))
 
     @classmethod
     def default(cls, semantic: bool = False) -> "Ranker":

@@ -1,0 +1,78 @@
+"""What a health claim says does the work: the remedy, food, drug, chemical or device it names, or the harm.
+
+Two claims often differ only there ("uống nước sả chữa covid" / "uống nước dừa chữa covid"), while every other
+word is shared, so a post naming an agent that none of a claim's texts names is a claim of its own, for a person
+to check (:func:`foreign`). The lexicon lists agents of folk remedies and rumours in general, not only those in
+the registry; single syllables are matched only as written with diacritics ("cam" is also "cảm").
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from loa.text import normalize, strip_diacritics
+
+AGENTS = (
+    # fruit
+    "chuối", "dừa", "nước dừa", "ổi", "lá ổi", "cam", "chanh", "bưởi", "lá bưởi", "xoài", "đu đủ", "dứa", "trái thơm",
+    "quả táo", "trái táo", "nho", "mít", "sầu riêng", "thanh long", "khế", "mãng cầu", "măng cụt", "chanh dây", "quất",
+    # vegetables, grains, herbs, spices
+    "hành tây", "hành tím", "hành lá", "củ hành", "tỏi", "gừng", "sả", "củ nghệ", "nghệ vàng", "tinh bột nghệ",
+    "hạt tiêu", "tiêu đen", "ớt", "rau má", "tía tô", "kinh giới", "húng", "ngò", "rau răm", "diếp cá", "lá lốt",
+    "ngải cứu", "tràm", "lá tràm", "lá chanh", "lá é", "khổ qua", "mướp đắng", "bí đao", "cà rốt", "cà chua",
+    "dưa leo", "bắp cải", "cần tây", "rau cần", "đậu xanh", "đậu đen", "mè", "dầu mè", "gạo", "gạo rang", "quế",
+    "hoa hồi", "cam thảo", "kim ngân", "xuyên tâm liên", "bồ công anh", "lá neem", "nha đam", "lô hội", "trầm hương",
+    # drinks and foods
+    "mật ong", "trà", "trà xanh", "cà phê", "sữa", "sữa chua", "trứng gà", "trứng vịt", "giấm", "muối", "nước muối",
+    "nước đường", "đường phèn", "rượu", "bia", "rượu đế", "nước ngọt", "coca", "nước tiểu", "nước tiểu bò", "phân bò",
+    "thịt bò", "thịt gà", "sâm", "nhân sâm", "yến", "đông trùng", "linh chi", "hải sản", "chè", "nước đá",
+    # oils and household products
+    "dầu gió", "dầu dừa", "dầu tràm", "tinh dầu", "dầu ăn", "cồn", "javel", "javen", "clo", "thuốc tẩy",
+    "oxy già", "thuốc tím", "baking soda", "xà phòng", "xà bông", "nước rửa tay", "long não", "băng phiến", "nhang",
+    # drugs and supplements
+    "kháng sinh", "trụ sinh", "ivermectin", "hydroxychloroquine", "chloroquine", "paracetamol", "aspirin",
+    "thuốc hạ sốt", "vitamin", "kẽm", "thuốc bắc", "thuốc nam", "an cung", "thuốc sốt rét", "thuốc tẩy giun",
+    "thuốc lá", "thuốc lào", "xì gà", "thuốc nhỏ mũi",
+    # devices and physical things
+    "máy sấy", "đèn uv", "tia cực tím", "máy lọc không khí", "ion âm", "nam châm", "5g", "wifi", "điều hòa",
+    "máy lạnh", "quạt", "xông", "xông hơi", "nước nóng", "nắng", "lửa", "ngải", "vòng tay", "vòng đồng", "vòng bạc",
+    # animals
+    "dơi", "chó", "mèo", "heo", "lợn", "muỗi", "chuột",
+    # harms said of vaccines and medicines: "vắc xin gây đông máu" is another claim than "vắc xin gây vô sinh"
+    "đông máu", "huyết khối", "vô sinh", "ung thư", "tự kỷ", "đột quỵ", "bại liệt", "sảy thai", "dị tật",
+    "viêm cơ tim", "rụng tóc", "mất kinh", "suy thận", "hiv", "alzheimer", "nhiễm từ", "biến đổi gen", "đổi gen",
+)
+
+# Two names of one agent.
+SAME = {"vòng đồng": "vòng tay", "vòng bạc": "vòng tay", "trụ sinh": "kháng sinh", "javen": "javel", "lợn": "heo",
+        "mướp đắng": "khổ qua", "lô hội": "nha đam", "trái thơm": "dứa", "xà bông": "xà phòng", "nghệ vàng": "củ nghệ"}
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> tuple[re.Pattern, re.Pattern, dict[str, set[str]]]:
+    """Patterns for agents as written and folded (several syllables only), and each agent's own parts."""
+    accented = sorted({normalize(a).lower() for a in AGENTS}, key=len, reverse=True)
+    folded = [strip_diacritics(a) for a in accented]
+    parts = {strip_diacritics(a): {strip_diacritics(b) for b in accented if f" {b} " in f" {a} "}
+             | ({strip_diacritics(SAME[a])} if a in SAME else set()) for a in accented}
+    word = r"(?<!\w)(?:{})(?!\w)"
+    return (re.compile(word.format("|".join(map(re.escape, accented)))),
+            re.compile(word.format("|".join(re.escape(a) for a in folded if " " in a))), parts)
+
+
+def named(text: str) -> set[str]:
+    """The agents ``text`` names, folded, with their parts ("nước tiểu bò" → "nuoc tieu", "bo"...)."""
+    accented, folded, parts = _lexicon()
+    text = normalize(text).lower()
+    found = {strip_diacritics(m) for m in accented.findall(text)} | set(folded.findall(strip_diacritics(text)))
+    return set().union(*(parts[a] for a in found)) if found else set()
+
+
+def foreign(text: str, claim_texts: list[str]) -> set[str]:
+    """The agents ``text`` names when none of the claim's texts names any of them (empty: the text speaks of
+    the claim's own agents, or names none)."""
+    mine = named(text)
+    if not mine or any(mine & named(t) for t in claim_texts):
+        return set()
+    return mine
