@@ -190,6 +190,8 @@ def test_agents_are_named_as_written_and_folded():
     assert agents.foreign("deo vong dong o tay la mien nhiem covid", ["Đeo vòng tay bằng đồng chống COVID-19"]) == set()
     assert agents.foreign("Mua trụ sinh về uống phòng covid", ["Thuốc kháng sinh phòng được COVID-19"]) == set()
     assert agents.foreign("Tiêm mũi 3 gây đông máu", ["Tiêm vắc xin làm người tiêm nhiễm COVID-19"]) == {"dong mau"}
+    assert agents.foreign("HCQ chữa khỏi covid", ["Ivermectin chữa khỏi COVID-19"]) == {"hcq", "hydroxychloroquine"}
+    assert agents.foreign("HCQ chữa khỏi covid", ["Thuốc sốt rét Hydroxychloroquine chữa khỏi COVID-19"]) == set()
 
 
 def test_a_remedy_the_claim_never_names_is_a_new_claim_for_a_person(db, starter):

@@ -31,7 +31,7 @@ AGENTS = (
     "dầu gió", "dầu dừa", "dầu tràm", "tinh dầu", "dầu ăn", "cồn", "javel", "javen", "clo", "thuốc tẩy",
     "oxy già", "thuốc tím", "baking soda", "xà phòng", "xà bông", "nước rửa tay", "long não", "băng phiến", "nhang",
     # drugs and supplements
-    "kháng sinh", "trụ sinh", "ivermectin", "hydroxychloroquine", "chloroquine", "paracetamol", "aspirin",
+    "kháng sinh", "trụ sinh", "ivermectin", "hydroxychloroquine", "hcq", "chloroquine", "paracetamol", "aspirin",
     "thuốc hạ sốt", "vitamin", "kẽm", "thuốc bắc", "thuốc nam", "an cung", "thuốc sốt rét", "thuốc tẩy giun",
     "thuốc lá", "thuốc lào", "xì gà", "thuốc nhỏ mũi",
     # devices and physical things
@@ -46,7 +46,8 @@ AGENTS = (
 
 # Two names of one agent.
 SAME = {"vòng đồng": "vòng tay", "vòng bạc": "vòng tay", "trụ sinh": "kháng sinh", "javen": "javel", "lợn": "heo",
-        "mướp đắng": "khổ qua", "lô hội": "nha đam", "trái thơm": "dứa", "xà bông": "xà phòng", "nghệ vàng": "củ nghệ"}
+        "mướp đắng": "khổ qua", "lô hội": "nha đam", "trái thơm": "dứa", "xà bông": "xà phòng", "nghệ vàng": "củ nghệ",
+        "hcq": "hydroxychloroquine"}
 
 
 @lru_cache(maxsize=1)
