@@ -114,7 +114,8 @@ def _tokens(text: str, written: bool) -> list[str]:
         if negates and _fear(accented, folded, i + 1):
             fear_at = i + 1  # the negator is dropped, the fear verb prevents
             continue
-        immune = (tok, following) == _IMMUNE or (tok, following) == ("mien", "dich") and folded[i + 2:i + 3] == ["voi"]
+        immune = (tok, following) == _IMMUNE or (
+            (tok, following) == ("mien", "dich") and folded[i + 2:i + 3] == ["voi"])
         if negates or immune or acc in _DISCARD and following == "khau":
             out.append("khong")
         elif acc in _IF_WRITTEN or acc in _IF_BEFORE_INFECTION[0] and following in _IF_BEFORE_INFECTION[1]:
@@ -170,8 +171,12 @@ def signs(text: str) -> dict[str, set[str]]:
     """Each content word of ``text`` (folded) → how it occurs: asserted, negated (the head of a negator),
     prevented (the head of a verb of prevention), merely inside a negated phrase (after its head, before the
     clause ends) or supposed ("nếu bị", "hồi dính", "chỉ người già mới mắc")."""
+    return _signs(_occurrences(text))
+
+
+def _signs(occurrences: list[tuple[str, str, set[str]]]) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
-    for word, state, _context in _occurrences(text):
+    for word, state, _context in occurrences:
         out.setdefault(word, set()).add(state)
     return out
 
@@ -279,7 +284,8 @@ def debunks(text: str) -> bool:
 def _content(toks: list[str]) -> set[str]:
     """Content words, epidemic words as one and verbs of prevention as "+"."""
     return {"+" if t.startswith("+") else _same_word(t.lstrip("~?")) for t in toks
-            if t not in NEGATORS and t not in _STOP and len(t.lstrip("~+?")) > 1 and t.lstrip("~+?") not in AUXILIARIES}
+            if t not in NEGATORS and t not in _STOP and len(t.lstrip("~+?")) > 1
+            and t.lstrip("~+?") not in AUXILIARIES}
 
 
 def _same_word(word: str) -> str:
@@ -301,7 +307,7 @@ def contradicts(a: str, b: str) -> bool:
         ca, cb = (set().union(*(_content(t) for _c, t in _clauses(x)), set()) for x in (a, b))
         return len(ca & cb) >= max(2, 0.5 * min(len(ca), len(cb)))
     oa, ob = _occurrences(a), _occurrences(b)
-    sa, sb = signs(a), signs(b)
+    sa, sb = _signs(oa), _signs(ob)
     shared = (sa.keys() & sb.keys()) - AUXILIARIES
     for w in shared:  # negated in one, asserted in the other (a word both negated and asserted tells nothing)
         pa, pb = sa[w] & {ASSERTED, NEGATED}, sb[w] & {ASSERTED, NEGATED}
