@@ -1,7 +1,7 @@
 """Precision and recall of claim matching on paraphrase sets built from the starter registry.
 
-    .venv/bin/python bench/claims_matching.py [--set paraphrases|holdout|blind|fresh|fresh2] [--semantic]
-                                              [--match 0.7] [--json] [--misses]
+    .venv/bin/python bench/claims_matching.py [--set paraphrases|holdout|blind|fresh|fresh2|fresh3]
+                                              [--semantic] [--match 0.7] [--json] [--misses]
     .venv/bin/python bench/claims_matching.py --train [--semantic]   # refit src/loa/claims/data/ranker.json
 
 Positives are written the way people post: reworded, shortened, without diacritics, in teencode and embedded
@@ -9,8 +9,8 @@ in a longer post (data: bench/data/claims_paraphrases.json; the last three are d
 denials of the claims (with and without diacritics) and unrelated health statements. The other sets
 (bench/data/claims_<set>.json) were each written by someone who saw only the registry's claim texts: paraphrases
 (two or three per claim, casual, without diacritics, inside a post), one denial per claim, unrelated health
-statements and novel claims. ``holdout``, ``blind`` and ``fresh`` have since been looked at while improving
-matching and negation, so they are development sets now; ``fresh2`` is the one set whose texts were never read.
+statements and novel claims. Each was measured once before its texts were read (``fresh3`` last: README) and
+has been a development set since.
 A ``match`` counts; a ``suggest`` goes to a person and is reported on its own line. Negation errors are reported
 separately: a denial matched as its claim, and a positive wrongly flagged as a denial.
 
@@ -39,7 +39,7 @@ from loa.text import strip_diacritics
 
 DATA = Path(__file__).parent / "data" / "claims_paraphrases.json"
 TEST_SETS = {name: Path(__file__).parent / "data" / f"claims_{name}.json"
-             for name in ("holdout", "blind", "fresh", "fresh2")}
+             for name in ("holdout", "blind", "fresh", "fresh2", "fresh3")}
 TEEN = [("không", "ko"), ("Không", "ko"), ("được", "dc"), ("vắc xin", "vx"), ("Vắc xin", "vx"), ("người", "ng"),
         ("rồi", "r"), ("với", "vs"), ("gì", "j"), ("vậy", "v"), ("biết", "bít"), ("covid", "cô vy"),
         ("thì", "thỳ"), ("là", "là"), ("luôn", "lun"), ("nhiều", "nhìu")]

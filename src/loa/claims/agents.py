@@ -1,4 +1,5 @@
-"""What a health claim says does the work: the remedy, food, drug, chemical or device it names, or the harm.
+"""What a health claim says does the work: the remedy, food, drug, chemical or device it names, or the harm,
+and the people it is about.
 
 Two claims often differ only there ("uống nước sả chữa covid" / "uống nước dừa chữa covid"), while every other
 word is shared, so a post naming an agent that none of a claim's texts names is a claim of its own, for a person
@@ -15,7 +16,8 @@ from loa.text import normalize, strip_diacritics
 
 AGENTS = (
     # fruit
-    "chuối", "dừa", "nước dừa", "ổi", "lá ổi", "cam", "chanh", "bưởi", "lá bưởi", "xoài", "đu đủ", "dứa", "trái thơm",
+    "chuối", "trái chuối", "quả chuối", "dừa", "trái dừa",
+    "nước dừa", "ổi", "lá ổi", "cam", "chanh", "bưởi", "lá bưởi", "xoài", "đu đủ", "dứa", "trái thơm",
     "quả táo", "trái táo", "nho", "mít", "sầu riêng", "thanh long", "khế", "mãng cầu", "măng cụt", "chanh dây", "quất",
     # vegetables, grains, herbs, spices
     "hành tây", "hành tím", "hành lá", "củ hành", "tỏi", "gừng", "sả", "củ nghệ", "nghệ vàng", "tinh bột nghệ",
@@ -35,7 +37,8 @@ AGENTS = (
     "thuốc hạ sốt", "vitamin", "kẽm", "thuốc bắc", "thuốc nam", "an cung", "thuốc sốt rét", "thuốc tẩy giun",
     "thuốc lá", "thuốc lào", "xì gà", "thuốc nhỏ mũi",
     # devices and physical things
-    "máy sấy", "đèn uv", "tia cực tím", "máy lọc không khí", "ion âm", "nam châm", "5g", "wifi", "điều hòa",
+    "máy sấy", "đèn uv", "tia cực tím", "trực thăng", "máy bay",
+    "máy lọc không khí", "ion âm", "nam châm", "5g", "wifi", "điều hòa",
     "máy lạnh", "quạt", "xông", "xông hơi", "nước nóng", "nắng", "lửa", "ngải", "vòng tay", "vòng đồng", "vòng bạc",
     # animals
     "dơi", "chó", "mèo", "heo", "lợn", "muỗi", "chuột",
@@ -43,17 +46,24 @@ AGENTS = (
     "đông máu", "huyết khối", "vô sinh", "ung thư", "tự kỷ", "đột quỵ", "bại liệt", "sảy thai", "dị tật",
     "viêm cơ tim", "rụng tóc", "mất kinh", "suy thận", "hiv", "alzheimer", "nhiễm từ", "biến đổi gen", "đổi gen",
 )
+# Who a claim is about: "trẻ em không mắc" is another claim than "chỉ người già mới mắc".
+GROUPS = (
+    "trẻ em", "trẻ con", "trẻ nhỏ", "con nít", "em bé", "đứa nhỏ", "học sinh", "người già", "người cao tuổi",
+    "người lớn tuổi", "người trẻ", "thanh niên", "nhóm máu", "bà bầu", "phụ nữ mang thai",
+)
 
 # Two names of one agent.
 SAME = {"vòng đồng": "vòng tay", "vòng bạc": "vòng tay", "trụ sinh": "kháng sinh", "javen": "javel", "lợn": "heo",
         "mướp đắng": "khổ qua", "lô hội": "nha đam", "trái thơm": "dứa", "xà bông": "xà phòng", "nghệ vàng": "củ nghệ",
-        "hcq": "hydroxychloroquine"}
+        "hcq": "hydroxychloroquine", "trẻ con": "trẻ em", "trẻ nhỏ": "trẻ em", "con nít": "trẻ em", "em bé": "trẻ em",
+        "đứa nhỏ": "trẻ em", "người cao tuổi": "người già", "người lớn tuổi": "người già", "thanh niên": "người trẻ",
+        "bà bầu": "phụ nữ mang thai", "trái chuối": "chuối", "quả chuối": "chuối", "trái dừa": "dừa"}
 
 
 @lru_cache(maxsize=1)
 def _lexicon() -> tuple[re.Pattern, re.Pattern, dict[str, set[str]]]:
     """Patterns for agents as written and folded (several syllables only), and each agent's own parts."""
-    accented = sorted({normalize(a).lower() for a in AGENTS}, key=len, reverse=True)
+    accented = sorted({normalize(a).lower() for a in AGENTS + GROUPS}, key=len, reverse=True)
     folded = [strip_diacritics(a) for a in accented]
     parts = {strip_diacritics(a): {strip_diacritics(b) for b in accented if f" {b} " in f" {a} "}
              | ({strip_diacritics(SAME[a])} if a in SAME else set()) for a in accented}
@@ -71,9 +81,19 @@ def named(text: str) -> set[str]:
 
 
 def foreign(text: str, claim_texts: list[str]) -> set[str]:
-    """The agents ``text`` names when none of the claim's texts names any of them (empty: the text speaks of
-    the claim's own agents, or names none)."""
-    mine = named(text)
-    if not mine or any(mine & named(t) for t in claim_texts):
-        return set()
-    return mine
+    """The agents that ``text`` names when none of the claim's texts names any of them, and apart from them the
+    groups of people it names when the claim is about others (empty: the text speaks of the claim's own agents
+    and groups, or names none; a group mentioned in passing, as in "giăng mùng cho con nít", does not count
+    against a claim about no group)."""
+    mine, theirs = named(text), set().union(*(named(t) for t in claim_texts))
+    groups = _groups()
+    out = mine - groups if mine - groups and not (mine - groups) & theirs else set()
+    if mine & groups and theirs & groups and not mine & theirs & groups:
+        out |= mine & groups
+    return out
+
+
+@lru_cache(maxsize=1)
+def _groups() -> frozenset[str]:
+    return frozenset(strip_diacritics(normalize(g).lower()) for g in GROUPS) | {
+        strip_diacritics(normalize(SAME[g]).lower()) for g in GROUPS if g in SAME}

@@ -51,8 +51,9 @@ def documents(claims: list[Claim]) -> list[tuple[str, str, dict]]:
     return docs
 
 
-def registry_index(db: Session, semantic: bool = False, fitted: bool = True) -> Index:
-    """The in-memory index of matchable claims, rebuilt when the registry changes."""
+def registry_index(db: Session, semantic: bool = False, fitted: bool = True, embeddings: Path | None = None) -> Index:
+    """The in-memory index of matchable claims, rebuilt when the registry changes (its vectors kept in
+    ``embeddings`` when given, so that a command run anew embeds only what changed)."""
     from loa.claims.service import MATCHABLE
 
     semantic = semantic and embed.available()
@@ -64,7 +65,8 @@ def registry_index(db: Session, semantic: bool = False, fitted: bool = True) -> 
         cached = _cache.get(url)
         if cached and cached[0] == signature:
             return cached[1]
-        index = Index("claims", semantic=semantic, ranker=ranker(semantic) if fitted else None, group="claim_id")
+        index = Index("claims", semantic=semantic, ranker=ranker(semantic) if fitted else None, group="claim_id",
+                      embeddings=embeddings)
         if docs:
             index.add(docs)
         _cache[url] = (signature, index)
@@ -109,7 +111,7 @@ def best(db: Session, text: str, settings: ClaimsSettings) -> dict:
     empty = {"decision": "none", "claim_id": None, "claim": None, "score": 0.0, "negated": False, "verdict": None}
     if not text.strip():
         return empty
-    index = registry_index(db, settings.semantic)
+    index = registry_index(db, settings.semantic, embeddings=settings.embeddings_dir)
     top = None
     for query in queries(text):
         for hit in index.search(query, k=3):

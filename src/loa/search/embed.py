@@ -41,12 +41,17 @@ def key(text: str, kind: str) -> str:
     return hashlib.sha1(f"{kind}:{text}".encode("utf-8")).hexdigest()
 
 
+# Vectors of indexes kept in memory only (the claims registry is rebuilt whenever it changes): one per process.
+_shared: dict[str, np.ndarray] = {}
+
+
 class EmbeddingCache:
-    """Vectors on disk keyed by a hash of (kind, text); a re-run embeds only texts not seen before."""
+    """Vectors keyed by a hash of (kind, text), on disk or, without a directory, shared in this process; a re-run
+    embeds only texts not seen before."""
 
     def __init__(self, directory: Path | None):
         self.directory = Path(directory) if directory else None
-        self.vectors: dict[str, np.ndarray] = {}
+        self.vectors: dict[str, np.ndarray] = {} if self.directory else _shared
         if self.directory and self.directory.exists():
             for shard in sorted(self.directory.glob("*.npz")):
                 with np.load(shard) as data:

@@ -21,8 +21,17 @@ from loa.search.analysis import syllables
 ACCENTED = {"không", "chẳng", "chả", "chưa", "hổng", "hông", "hem", "đừng", "cấm"}
 NEGATORS = {"khong", "chang", "chua", "ko", "k", "kg", "hok", "hong", "hem", "khg", "kh", "ch"}
 _CURE_NEXT = {"khoi", "tri", "benh", "lanh"}
+# ... and before what a thing holds it is "chứa" (contains): "vx chua virus", "chua chat doc".
+_CONTAINED = {"virus", "vi", "chat", "kim", "thuy", "hat", "chip", "mrna", "doc", "gen"}
+# "không thì", "không là bị lây": otherwise.
+_OTHERWISE = ({"thi"}, {"la"}, {"bi", "mac", "nhiem", "dinh", "lay", "chet"})
 # Rhetorical negations, read as "không": "đâu có chữa được", "làm gì có vi chip", "đâu phải".
 _RHETORICAL = re.compile(r"\b(?:làm gì có|lam gi co|đâu có|dau co|đâu phải|dau phai)\b", re.IGNORECASE)
+# "cần gì chích ngừa nữa", "sợ gì covid": no need, no fear.
+_WHAT_FOR = re.compile(r"\b(cần|sợ|lo)\s+(?:gì|chi)\b(?=\s+\w)", re.IGNORECASE)
+# "trẻ em có bị nhiễm đâu": "có ... đâu" without a negator is one.
+_HAS_NOT = re.compile(r"(?<!không )(?<!hổng )(?<!hông )(?<!chẳng )(?<!chưa )(?<!chả )"
+                      r"\bcó\s+((?:(?!không|chẳng|chưa|đâu)\w+\s+){1,5}?)đâu\b", re.IGNORECASE)
 # "khỏi" before a verb means "no need to" ("khỏi đeo khẩu trang"); before a disease it means recovered.
 _KHOI_VERBS = {"deo", "chich", "tiem", "lo", "so", "can", "phai", "mang", "rua", "di", "uong", "xet", "cach", "gian",
                "bi", "lay", "mac", "nhiem", "sat", "khai"}
@@ -34,7 +43,9 @@ DEBUNKS = ("là sai", "tin sai", "tin giả", "tin đồn", "thất thiệt", "s
            "không có nghĩa là", "không đồng nghĩa", "đều sai", "cũng sai", "sai bét", "giả mạo", "ăn thua",
            "chẳng giúp gì", "không giúp gì", "không có tác dụng", "chẳng có tác dụng", "vô tác dụng",
            "không hiệu quả", "chưa được công nhận", "không được công nhận", "không phải chỉ", "đừng tin",
-           "đừng có tin", "chớ tin", "không nên tin", "đừng nghe theo", "đừng làm theo")
+           "đừng có tin", "chớ tin", "không nên tin", "đừng nghe theo", "đừng làm theo", "làm gì có chuyện",
+           "không có chuyện", "chẳng có chuyện", "đâu có chuyện", "không hề có chuyện", "chẳng chứng minh",
+           "chả chứng minh", "chẳng nói lên", "không nói lên", "chẳng có nghĩa là")
 _DEBUNK = re.compile(r"\b(?:" + "|".join(sorted({d for x in DEBUNKS for d in (x, vn.strip_diacritics(x))}, key=len,
                                                  reverse=True)) + r")\b", re.IGNORECASE)
 # question endings whose "không/chưa" asks rather than denies: "... có ... không?", "... được không?"
@@ -67,7 +78,18 @@ _BREAKS_WRITTEN = {"thì", "là", "mà", "và", "nhưng", "nên", "vì", "để"
 _FEAR = {"so", "lo", "ngai", "cho"}
 _FEAR_WRITTEN = {"sợ", "lo", "ngại", "cho"}
 # "bỏ khẩu trang", "tháo khẩu trang": not wearing it.
-_DISCARD = {"bỏ", "vứt", "tháo", "cởi", "quăng", "vut", "bo", "thao"}
+_DISCARD = {"bỏ", "vứt", "tháo", "cởi", "quăng", "cất", "vut", "bo", "thao", "cat"}
+# "đi chích ngừa chi nữa", "bịt mặt chi cho mệt": why bother, i.e. no need to.
+_WHY_BOTHER = re.compile(r"^(.*(?:^|\s)(?:thì|thi|là|mà)\s+)?(?!khỏi|khoi|không|khong|ko|đừng)([^,.;!?]+?)\s+chi\s+"
+                         r"(?:nữa|nua|cho\s+(?:mệt|met|tốn|ton|cực|cuc|uổng))(?!\w)", re.IGNORECASE)
+# "khẩu trang (thì) vứt đi": the object put first, read as "vứt khẩu trang".
+_FRONTED_DISCARD = re.compile(r"\b(khẩu trang|khau trang)\s+(?:(?:thì|thi|cứ|cu|tui|tôi|mình|minh|tao|em)\s+)?"
+                              r"(bỏ|vứt|tháo|cởi|quăng|cất|vut|bo|thao|cat)\b", re.IGNORECASE)
+# "khó có con", "hiếm con", "hết đẻ được": hardly or no more, read as a negation.
+_HARDLY = {"kho": {"co"}, "hiem": {"co", "con"}, "het": {"co", "de"}}
+# "mạnh hơn vắc xin": what follows "hơn" is the standard of comparison, not asserted ("hơn 90%" is a number).
+_NOT_COMPARED_AFTER = {"", "co", "la", "duoc", "dc"}
+_QUANTITIES = {"nua", "mot", "hai", "ba", "bon", "nam", "muoi", "tram", "ngan", "nghin", "trieu", "het"}
 # Being infected, one word: "không bị" at the end of a clause, "mắc", "nhiễm", "dính".
 _INFECTED = {"mac", "nhiem", "dinh"}
 # "miễn nhiễm", "miễn dịch với": immune, i.e. not infected.
@@ -90,7 +112,7 @@ def _tokens(text: str, written: bool) -> list[str]:
     """Folded syllables, with every negator replaced by the marker "khong" and every other word that merely
     folds like a negator or a break (chữa → chua, vi rút → vi) kept apart as "~word"; a verb of prevention
     becomes "+word". ``written``: the whole text is written with diacritics."""
-    accented = syllables(_RHETORICAL.sub("không", text))
+    accented = syllables(plain(text))
     folded = [vn.fold(a) for a in accented]
     out = []
     fear_at = -1
@@ -99,9 +121,10 @@ def _tokens(text: str, written: bool) -> list[str]:
         previous = folded[i - 1] if i else ""
         if acc != tok:  # written with diacritics: only the real negators count
             negates = acc in ACCENTED or (acc == "khỏi" and following in _KHOI_VERBS and previous != "chua")
-            prevents = acc in PREVENT and previous not in _NOT_PREVENT_BEFORE
+            prevents = acc in PREVENT and previous not in _NOT_PREVENT_BEFORE or (
+                acc == "đỡ" and following in _PREVENT_OBJECTS)
         else:
-            negates = (tok in NEGATORS and not (tok == "chua" and following in _CURE_NEXT)) or (
+            negates = (tok in NEGATORS and not (tok == "chua" and following in _CURE_NEXT | _CONTAINED)) or (
                 tok == "khoi" and following in _KHOI_VERBS and previous != "chua")
             after = _PREVENT_FOLDED.get(tok, ())
             prevents = tok in _PREVENT_FOLDED and previous not in _NOT_PREVENT_BEFORE and (
@@ -111,14 +134,20 @@ def _tokens(text: str, written: bool) -> list[str]:
             continue
         if acc == "đâu" or acc == tok == "dau" and following in _BOUNDARIES | _STOP | {""}:
             continue  # the emphatic "không ... đâu"
+        if negates and (following in _OTHERWISE[0] or following in _OTHERWISE[1]
+                        and folded[i + 2:i + 3] and folded[i + 2] in _OTHERWISE[2]):
+            negates = False  # "otherwise"
         if negates and _fear(accented, folded, i + 1):
             fear_at = i + 1  # the negator is dropped, the fear verb prevents
             continue
         immune = (tok, following) == _IMMUNE or (
             (tok, following) == ("mien", "dich") and folded[i + 2:i + 3] == ["voi"])
-        if negates or immune or acc in _DISCARD and following == "khau":
+        hardly = following in _HARDLY.get(tok, ()) and (acc != tok or not written)
+        compared = tok == "hon" and previous not in _NOT_COMPARED_AFTER and following not in _QUANTITIES and not (
+            following[:1].isdigit())
+        if negates or immune or hardly or acc in _DISCARD and following == "khau":
             out.append("khong")
-        elif acc in _IF_WRITTEN or acc in _IF_BEFORE_INFECTION[0] and following in _IF_BEFORE_INFECTION[1]:
+        elif compared or acc in _IF_WRITTEN or acc in _IF_BEFORE_INFECTION[0] and following in _IF_BEFORE_INFECTION[1]:
             out.append("?" + tok)
         elif prevents:
             out.append("+" + tok)
@@ -128,6 +157,15 @@ def _tokens(text: str, written: bool) -> list[str]:
         else:
             out.append(tok)
     return out
+
+
+def plain(text: str) -> str:
+    """A clause with its rhetorical turns said plainly: "đâu có" → "không", "X chi nữa", "cần gì X" → "không
+    cần X", "có bị đâu" → "không bị", "khẩu trang vứt đi" → "vứt khẩu trang"."""
+    text = _WHAT_FOR.sub(r"không \1", _RHETORICAL.sub("không", text))
+    text = _FRONTED_DISCARD.sub(r"\2 \1", _HAS_NOT.sub(r"không \1", text))
+    return "".join(_WHY_BOTHER.sub(lambda m: (m.group(1) or "") + "không cần " + m.group(2), part)
+                   for part in re.split(r"([,.;!?\n]+\s*)", text))
 
 
 def _fear(accented: list[str], folded: list[str], j: int) -> bool:
@@ -182,11 +220,14 @@ def _signs(occurrences: list[tuple[str, str, set[str]]]) -> dict[str, set[str]]:
 
 
 def _occurrences(text: str) -> list[tuple[str, str, set[str]]]:
-    """Each word's occurrence with its sign and the content words of its clause (epidemic words as one)."""
+    """Each word's occurrence with its sign and the other content words of its clause (epidemic words as one)."""
     out = []
     for _clause, toks in _clauses(text):
         context = _content(toks)
-        out += [(word, state, context) for word, state in _clause_signs(toks)]
+        signed = _clause_signs(toks)
+        words = [""] + [_same_word(w) for w, _st in signed] + [""]
+        # a word's neighbours are left out of its context: "khẩu" and "trang" are one word, not two shared
+        out += [(word, state, context - {words[n], words[n + 2]}) for n, (word, state) in enumerate(signed)]
     return out
 
 
