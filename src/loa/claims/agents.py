@@ -86,10 +86,10 @@ def foreign(text: str, claim_texts: list[str]) -> set[str]:
     and groups, or names none; a group mentioned in passing, as in "giăng mùng cho con nít", does not count
     against a claim about no group)."""
     mine, theirs = named(text), set().union(*(named(t) for t in claim_texts))
-    groups = _groups()
-    out = mine - groups if mine - groups and not (mine - groups) & theirs else set()
-    if mine & groups and theirs & groups and not mine & theirs & groups:
-        out |= mine & groups
+    things, people = mine - _groups(), mine & _groups()
+    out = things if not things & theirs else set()
+    if people and theirs & _groups() and not people & theirs:
+        out |= people
     return out
 
 
