@@ -33,7 +33,7 @@ def run(posts: list, semantic: bool) -> tuple[int, float]:
             stats = ingest(db, posts)
             elapsed = time.perf_counter() - started
         dispose_engines()
-        matching._cache.clear()
+        matching.INDEX.forget()
     return stats.added, elapsed
 
 

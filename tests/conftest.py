@@ -74,8 +74,11 @@ def db_url(_database, tmp_path):
 
 @pytest.fixture
 def settings(db_url, tmp_path) -> Settings:
+    """Jobs run as they are submitted (``broker_url="immediate"``); tests of the real queue and workers set
+    their own."""
     return Settings(data_dir=tmp_path / "data", database_url=db_url, secret_key="test-secret-key",
-                    argon2_time_cost=1, argon2_memory_kib=8192, province="Trà Vinh").prepare()
+                    argon2_time_cost=1, argon2_memory_kib=8192, province="Trà Vinh",
+                    broker_url="immediate").prepare()
 
 
 @pytest.fixture

@@ -28,7 +28,10 @@ from loa.errors import UserError
 from loa.modules import load_models
 
 FORMAT = 1
-SKIP_FILES = {"secret.key", "loa.sqlite3", "loa.sqlite3-wal", "loa.sqlite3-shm"}
+# the live databases and locks; the job queue's messages are transient (jobs themselves are rows in the database,
+# with their input and output files, and a restored queued job is queued again by the workers' recovery)
+SKIP_FILES = {"secret.key", "loa.sqlite3", "loa.sqlite3-wal", "loa.sqlite3-shm", "loa.sqlite3.migrate.lock",
+              "queue.sqlite3", "queue.sqlite3-wal", "queue.sqlite3-shm"}
 
 
 def code_heads(url: str) -> list[str]:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 from pathlib import Path
-from typing import Optional
+from typing import Annotated, Optional
 
 import typer
 
@@ -13,6 +16,7 @@ from loa.auth.models import ROLES, Agency
 from loa.clitools import cli_session, fail, settings
 from loa.db import upgrade
 from loa.errors import UserError
+from loa.jobs import service as jobs
 
 app = typer.Typer(help="Loa — nền tảng truyền thông phòng, chống dịch của tỉnh.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
@@ -67,14 +71,31 @@ def user_passwd(username: str, password: Optional[str] = typer.Option(None, "--p
 
 
 @app.command()
-def serve(host: str = typer.Option(None), port: int = typer.Option(None)) -> None:
-    """Serve the web application."""
+def serve(host: Annotated[Optional[str], typer.Option()] = None, port: Annotated[Optional[int], typer.Option()] = None,
+          workers: Annotated[Optional[int], typer.Option(min=1, help="Web processes (LOA_WEB_WORKERS)")] = None) -> None:
+    """Serve the web application: migrate once, then start the web processes (each builds its own app) and,
+    unless LOA_EMBEDDED_WORKER=false, one `loa worker` process beside them for jobs and the schedule."""
     import uvicorn
 
-    from loa.web.app import create_app
-
     s = settings()
-    uvicorn.run(create_app(s), host=host or s.host, port=port or s.port, proxy_headers=True)
+    upgrade(s.db_url)
+    worker = None
+    if s.embedded_worker and s.broker_url != "immediate":
+        worker = subprocess.Popen([sys.executable, "-m", "loa.cli", "worker"])
+    try:
+        # timeout_worker_healthcheck: a worker starting on a busy machine may need more than uvicorn's 5 s to answer
+        uvicorn.run("loa.web.app:factory", factory=True, workers=workers or s.web_workers,
+                    timeout_worker_healthcheck=30, host=host or s.host, port=port or s.port, proxy_headers=True)
+    finally:
+        if worker is not None:
+            worker.send_signal(signal.SIGINT)  # running jobs finish; one cut off later is retried
+            try:
+                worker.wait(60)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+
+
+INDEX_JOBS = ("answers.index", "claims.index")
 
 
 @app.command()
@@ -84,6 +105,9 @@ def demo(serve_after: bool = typer.Option(True, "--serve/--no-serve", help="Serv
 
     with cli_session() as db:
         logins = demo_data.seed(db, settings())
+    modules.load_jobs()
+    for name in INDEX_JOBS:  # so that the first question after the start waits for no index build
+        jobs.run_now(settings(), name)
     if logins is None:
         typer.echo("Dữ liệu mẫu đã có sẵn / demo data already present.")
         logins = [(u, demo_data.DEMO_PASSWORD, r[0]) for u, _n, r, _a in demo_data.USERS]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import secrets
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -37,6 +39,14 @@ class Settings(BaseSettings):
     smtp_from: str = "loa@localhost"
     host: str = "127.0.0.1"
     port: int = 8000
+    web_workers: int = Field(default=1, ge=1, description="Web server processes started by `loa serve`")
+    broker_url: str = Field(default="", description="Job queue: empty = SQLite file under data_dir (one machine), "
+                            "redis://host:6379/0 for several machines, 'immediate' = run jobs at once in-process")
+    worker_threads: int = Field(default=2, description="Jobs a `loa worker` process runs at the same time")
+    embedded_worker: bool = Field(default=True, description="`loa serve` starts a worker process beside itself")
+    periodic: dict[str, str] = Field(default_factory=dict, description='Periodic job timings, e.g. '
+                                     '{"listening.poll": "every 5m", "plans.digest": "daily 07:00", "x": "off"}')
+    job_stale_s: int = Field(default=120, description="A running job whose worker is silent this long is retried")
 
     @property
     def db_url(self) -> str:
@@ -58,10 +68,23 @@ class Settings(BaseSettings):
         if not self.secret_key:
             key_file = self.data_dir / "secret.key"
             if not key_file.exists():
-                key_file.write_text(secrets.token_urlsafe(48))
-                key_file.chmod(0o600)
+                _create_key_file(key_file)
             self.secret_key = key_file.read_text().strip()
         return self
+
+
+def _create_key_file(key_file: Path) -> None:
+    """Write a new secret key to ``key_file`` atomically: a complete private temporary file is linked into place,
+    which fails if another process got there first (then its key stands)."""
+    fd, temporary = tempfile.mkstemp(dir=key_file.parent, prefix=".secret.key.")  # mode 0600
+    try:
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(48))
+        os.link(temporary, key_file)
+    except FileExistsError:
+        pass
+    finally:
+        os.unlink(temporary)
 
 
 @lru_cache

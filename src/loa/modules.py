@@ -11,7 +11,7 @@ import importlib.util
 from types import ModuleType
 
 DOMAINS = ("plans", "content", "channels", "answers", "claims", "listening", "bulletins")
-CORE = ("auth", "audit", "text", "search")
+CORE = ("auth", "audit", "text", "search", "jobs")
 
 
 def find(kind: str, names: tuple[str, ...] = CORE + DOMAINS) -> list[ModuleType]:
@@ -28,3 +28,8 @@ def find(kind: str, names: tuple[str, ...] = CORE + DOMAINS) -> list[ModuleType]
 def load_models() -> None:
     """Import every models module so that ``Base.metadata`` knows all tables."""
     find("models")
+
+
+def load_jobs() -> None:
+    """Import every ``jobs`` module so that the job kinds and periodic jobs are registered."""
+    find("jobs")

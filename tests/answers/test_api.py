@@ -3,9 +3,28 @@
 import io
 
 import pytest
+from sqlalchemy import func, select
 
 from loa.answers import service, transfer
+from loa.answers.models import FaqEntry
+from loa.jobs.models import Job
+from tests.answers.test_import import GOOD, HEADER
 from tests.conftest import ROLES, assert_permission, audit_count
+
+
+def job_of(c, r) -> dict:
+    """The job a form's 303 or the API's 202 points at, as ``GET /api/v1/jobs/{id}`` shows it."""
+    if r.status_code == 303:
+        assert r.headers["location"].startswith("/jobs/"), r.headers["location"]
+        return c.get("/api/v1" + r.headers["location"]).json()
+    assert r.status_code == 202, r.text
+    assert set(r.json()["job"]) == {"id", "status", "url"}
+    return c.get(r.json()["job"]["url"]).json()
+
+
+def count(db, model) -> int:
+    db.expire_all()
+    return db.scalar(select(func.count()).select_from(model))
 
 QUESTION = "Đi đò qua sông Cổ Chiên có cần giấy xét nghiệm không?"
 
@@ -54,8 +73,9 @@ def test_export_csv_and_xlsx_round_trip(login, db):
     assert len(transfer.read_csv(csv_bytes)) == n and len(transfer.read_xlsx(xlsx_bytes)) == n
     editor = login("editor")
     for name, data in (("a.csv", csv_bytes), ("a.xlsx", xlsx_bytes)):
-        r = editor.post("/api/v1/answers/import", files={"file": (name, io.BytesIO(data))})
-        assert r.json() == {"created": 0, "skipped": n}
+        job = job_of(editor, editor.post("/api/v1/answers/import", files={"file": (name, io.BytesIO(data))}))
+        assert job["status"] == "done" and job["result"]["created"] == 0 and job["result"]["skipped"] == n
+        assert job["counts"] == {"total": n, "rows": n, "created": 0, "skipped": n}
 
 
 def _group(db):
@@ -94,7 +114,7 @@ ENDPOINTS = [
 def test_permission_matrix(login, db, settings, role, path, setup, kind, payload, allowed):
     c = login(role)
     target = path.format(setup(db))
-    before = audit_count(settings)
+    before, queued = audit_count(settings), count(db, Job)
     if kind == "json":
         r = c.post(target, json=payload, follow_redirects=False)
     elif kind == "form":
@@ -102,7 +122,11 @@ def test_permission_matrix(login, db, settings, role, path, setup, kind, payload
     else:
         extra = {"data": {"csrf_token": c.csrf}} if kind == "upload" else {}
         r = c.post(target, files={"file": ("faq.csv", io.BytesIO(payload))}, follow_redirects=False, **extra)
-    assert_permission(settings, before, r, role in allowed or role == "admin")
+    assert_permission(settings, before, r, role in allowed or role == "admin", ok=(200, 201, 202, 303))
+    if path.endswith("/import"):
+        assert count(db, Job) == queued + (role in allowed or role == "admin")  # a refused person queues nothing
+        if role in allowed or role == "admin":
+            assert job_of(c, r)["result"]["created"] == 1
 
 
 def test_anonymous_may_ask_but_not_write(client, db, settings):
@@ -111,3 +135,44 @@ def test_anonymous_may_ask_but_not_write(client, db, settings):
     assert client.get("/api/v1/answers/unanswered").status_code == 401
     assert audit_count(settings) == before
     assert client.post("/api/v1/answers/ask", json={"question": "Chợ Trà Cú mở cửa chưa?"}).status_code == 200
+
+
+def test_web_import_runs_as_a_job_and_only_reviewers_import_approved_entries(login, db):
+    editor = login("coordinator")
+    r = editor.post("/answers/import", files={"file": ("faq.csv", GOOD.encode(), "text/csv")},
+                    data={"csrf_token": editor.csrf}, follow_redirects=False)
+    job = job_of(editor, r)
+    assert job["status"] == "done" and job["kind"] == "answers.import"
+    assert job["message"] == "Đã nhập 2 mục mới, bỏ qua 0 mục đã có." and job["result"]["url"] == "/answers"
+    page = editor.get(r.headers["location"]).text
+    assert "Mục mới" in page and 'href="/answers"' in page
+    assert set(db.scalars(select(FaqEntry.status))) == {"draft"}  # the approved row arrives as a draft
+    admin = login("admin")  # a reviewer too
+    job = job_of(admin, admin.post("/api/v1/answers/import", data={"status": "approved"}, files={
+        "file": ("more.csv", (HEADER + "Trẻ em có cần đeo khẩu trang không?,,Trẻ từ 2 tuổi nên đeo.,WHO,,,,\n").encode())}))
+    assert job["result"] == {**job["result"], "created": 1, "skipped": 0}
+    db.expire_all()
+    assert db.scalar(select(FaqEntry.status).where(FaqEntry.source == "WHO")) == "approved"
+    again = job_of(editor, editor.post("/api/v1/answers/import", files={"file": ("faq.csv", GOOD.encode())}))
+    assert again["result"]["created"] == 0 and again["result"]["skipped"] == 2 and count(db, FaqEntry) == 3
+    queued = count(db, Job)
+    bad = editor.post("/api/v1/answers/import", data={"status": "published"}, files={"file": ("faq.csv", GOOD.encode())})
+    assert bad.status_code == 422 and count(db, Job) == queued
+
+
+def test_bad_file_fails_the_job_with_its_line_and_imports_nothing(login, db, settings):
+    c = login("editor")
+    before = audit_count(settings)
+    rows = "".join(f"Câu hỏi số {i}?,,Trả lời số {i}.,Bộ Y tế,,,,\n" for i in range(20))
+    data = (HEADER + rows + "Ngày sai?,,Trả lời.,Bộ Y tế,,20/11/2021,,\n").encode()
+    for r in (c.post("/api/v1/answers/import", files={"file": ("faq.csv", data)}),
+              c.post("/answers/import", files={"file": ("faq.csv", data)}, data={"csrf_token": c.csrf},
+                     follow_redirects=False)):
+        job = job_of(c, r)
+        assert job["status"] == "failed" and job["message"].startswith("Dòng 22: ngày nguồn phải có dạng YYYY-MM-DD.")
+        assert job["errors"] == [{"line": 22, "problem": "Ngày nguồn phải có dạng YYYY-MM-DD.",
+                                  "problem_en": "the source date must be YYYY-MM-DD."}]
+        assert job["result"]["message_en"].startswith("Line 22:")
+        page = c.get(f"/jobs/{job['id']}").text
+        assert "Thất bại" in page and "<td>22</td>" in page and "Không có mục nào được nhập." in page
+    assert count(db, FaqEntry) == 0 and audit_count(settings) == before

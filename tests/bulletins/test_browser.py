@@ -1,4 +1,5 @@
-"""A real browser: upload a file, read the validation preview, accept, confirm, then the unit page on a phone."""
+"""A real browser: upload a file, follow the checking job to the validation preview, accept, confirm, follow the
+import job, then the unit page on a phone."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ def test_import_preview_accept_and_unit_page_on_a_phone(live_server, page, peopl
     page.goto(live_server + "/bulletins")
     page.set_input_files("[data-testid=import-form] input[type=file]", str(upload))
     page.click("[data-testid=import-form] button[type=submit]")
+    page.wait_for_selector("[data-testid=job-progress][data-status=done]")
+    page.click("[data-testid=job-result]")
     page.wait_for_selector("[data-testid=warnings]")
     assert page.locator("[data-testid=detected]").inner_text() == "Cộng dồn"
     report = analyse(to_csv(rows), "so-lieu.csv")
@@ -34,6 +37,9 @@ def test_import_preview_accept_and_unit_page_on_a_phone(live_server, page, peopl
     assert f"{len(report.warnings) - 1} cảnh báo chưa được chấp nhận" in page.locator("[data-testid=preview-error]").inner_text()
     page.check("[data-testid=accept-all]")
     page.click("[data-testid=confirm]")
+    page.wait_for_selector("[data-testid=job-progress][data-status=done]")
+    assert "Đã nhập" in page.locator("[data-testid=job-message]").inner_text()
+    page.click("[data-testid=job-result]")
     page.wait_for_selector("[data-testid=imported]")
     assert "Trà Vinh" in page.locator("[data-testid=units]").inner_text()
     page.set_viewport_size({"width": 390, "height": 844})

@@ -1,4 +1,5 @@
-"""Pages and API: permission matrix, the import preview with accept checkboxes, the unit page, the draft."""
+"""Pages and API: permission matrix, the import (checking job, preview with accept checkboxes, import job), the
+unit page, the draft."""
 
 from __future__ import annotations
 
@@ -6,8 +7,25 @@ import pytest
 from sqlalchemy import func, select
 
 from loa.bulletins.models import StatImport, StatPoint
+from loa.jobs import service as jobs
+from loa.jobs.models import Job
 from tests.bulletins.conftest import last_days, to_csv
 from tests.conftest import ROLES, assert_permission, audit_count
+
+
+def job_of(c, r) -> dict:
+    """The job a form's 303 or the API's 202 points at, as ``GET /api/v1/jobs/{id}`` shows it."""
+    if r.status_code == 303:
+        assert r.headers["location"].startswith("/jobs/"), r.headers["location"]
+        return c.get("/api/v1" + r.headers["location"]).json()
+    assert r.status_code == 202, r.text
+    assert set(r.json()["job"]) == {"id", "status", "url"}
+    return c.get(r.json()["job"]["url"]).json()
+
+
+def count(db, model) -> int:
+    db.expire_all()
+    return db.scalar(select(func.count()).select_from(model))
 
 
 def small_csv(provinces_csv, n=10):
@@ -29,20 +47,17 @@ ENDPOINTS = [
 ]
 
 
-def _call(name, c, role, provinces_csv, settings):
+def _call(name, c, role, provinces_csv, settings, db, people):
     if name == "api_import":
         return c.post("/api/v1/bulletins/imports", files={"file": (f"{role}.csv", small_csv(provinces_csv, 5 + ROLES.index(role)))},
                       data={"accept": "all"})
-    if name == "form_confirm":
+    if name == "form_confirm":  # the file was checked for this person (a job that runs as the test commits)
         content = small_csv(provinces_csv, 5 + ROLES.index(role))
-        from loa.bulletins.importer import content_hash
-
-        pending = settings.files_dir / "bulletins" / "pending"
-        pending.mkdir(parents=True, exist_ok=True)
-        (pending / content_hash(content)).write_bytes(content)
-        return c.post("/bulletins/import/confirm", data={"csrf_token": c.csrf, "token": content_hash(content),
-                                                         "filename": "x.csv", "mode": "auto", "metric": "cases"},
-                      follow_redirects=False)
+        check = jobs.submit(db, settings, "bulletins.check", params={"filename": "x.csv", "mode": "auto",
+                                                                     "metric": "cases"},
+                            user=people[role], file=("x.csv", "text/csv", content))
+        db.commit()
+        return c.post(f"/bulletins/import/{check.id}/confirm", data={"csrf_token": c.csrf}, follow_redirects=False)
     if name == "api_draft":
         return c.post("/api/v1/bulletins/drafts", json={"unit": "Trà Vinh", "day": "2021-10-25"})
     return c.post("/bulletins/units/84/draft", data={"csrf_token": c.csrf, "day": "2021-10-25"}, follow_redirects=False)
@@ -50,15 +65,19 @@ def _call(name, c, role, provinces_csv, settings):
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name,allowed", ENDPOINTS, ids=[e[0] for e in ENDPOINTS])
-def test_permission_matrix(login, settings, db, provinces_csv, role, name, allowed):
+def test_permission_matrix(login, settings, db, people, provinces_csv, role, name, allowed):
     from loa.bulletins import service
 
     service.import_stats(db, small_csv(provinces_csv, 20), "base.csv", accepted=True)
     db.commit()
     c = login(role)
-    before = audit_count(settings)
-    r = _call(name, c, role, provinces_csv, settings)
-    assert_permission(settings, before, r, role in allowed)
+    before, imports = audit_count(settings), count(db, Job) + ("confirm" in name)  # + the checking job
+    r = _call(name, c, role, provinces_csv, settings, db, people)
+    assert_permission(settings, before, r, role in allowed, ok=(200, 201, 202, 303))
+    if "import" in name or "confirm" in name:
+        assert count(db, Job) == imports + (role in allowed)  # a refused person queues nothing
+        if role in allowed:
+            assert job_of(c, r)["status"] == "done"
 
 
 def test_anonymous_is_sent_to_login(client, people):
@@ -72,52 +91,104 @@ def test_import_preview_accept_and_confirm(login, settings, db, provinces_csv):
     content = typo_csv(provinces_csv)
     before = audit_count(settings)
     r = c.post("/bulletins/import", data={"csrf_token": c.csrf, "mode": "auto", "metric": "cases"},
-               files={"file": ("typo.csv", content, "text/csv")})
-    assert r.status_code == 200
-    assert "Không nhận ra đơn vị “Tra Vinhh”" in r.text and "Trà Vinh?" in r.text
-    assert "Cộng dồn" in r.text and 'name="accept"' in r.text
-    assert audit_count(settings) == before  # the preview stores nothing
-    token = r.text.split('name="token" value="')[1].split('"')[0]
-    problem = r.text.split('name="accept" value="')[1].split('"')[0]
-    form = {"csrf_token": c.csrf, "token": token, "filename": "typo.csv", "mode": "auto", "metric": "cases"}
-    refused = c.post("/bulletins/import/confirm", data=form)
-    assert refused.status_code == 422 and "chưa được chấp nhận" in refused.text
-    assert db.scalar(select(func.count()).select_from(StatPoint)) == 0
-    done = c.post("/bulletins/import/confirm", data={**form, "accept": problem}, follow_redirects=False)
-    assert done.status_code == 303 and done.headers["location"].startswith("/bulletins?imported=")
-    listing = c.get(done.headers["location"]).text
+               files={"file": ("typo.csv", content, "text/csv")}, follow_redirects=False)
+    check = job_of(c, r)
+    assert check["status"] == "done" and check["kind"] == "bulletins.check"
+    assert check["counts"]["warnings"] == 1 and check["counts"]["errors"] == 0 and check["counts"]["rows"] == 10
+    job_page = c.get(r.headers["location"]).text
+    assert "Kiểm tra tệp số liệu" in job_page and "1 cảnh báo" in job_page and "Cảnh báo" in job_page
+    assert f'href="/bulletins/import/{check["id"]}"' in job_page  # the "Xem kết quả" link: the preview
+    preview = c.get(check["result"]["url"])
+    assert preview.status_code == 200
+    assert "Không nhận ra đơn vị “Tra Vinhh”" in preview.text and "Trà Vinh?" in preview.text
+    assert "Cộng dồn" in preview.text and 'name="accept"' in preview.text and "typo.csv" in preview.text
+    assert audit_count(settings) == before  # checking stores nothing
+    assert login("coordinator").get(check["result"]["url"]).status_code == 404  # someone else's upload
+    problem = preview.text.split('name="accept" value="')[1].split('"')[0]
+    confirm = f"/bulletins/import/{check['id']}/confirm"
+    refused = c.post(confirm, data={"csrf_token": c.csrf})
+    assert refused.status_code == 422 and "chưa được chấp nhận" in refused.text and 'name="accept"' in refused.text
+    assert count(db, StatPoint) == 0 and count(db, Job) == 1  # refused in the request: no import job
+    done = c.post(confirm, data={"csrf_token": c.csrf, "accept": problem}, follow_redirects=False)
+    job = job_of(c, done)
+    assert job["status"] == "done" and job["result"]["created"] and job["result"]["points"] == 10
+    assert job["result"]["url"] == f"/bulletins?imported={job['result']['import_id']}"
+    assert job["counts"]["stored"] == 10
+    listing = c.get(job["result"]["url"]).text
     assert "Vĩnh Long" in listing and "typo.csv" in listing
+    twice = job_of(c, c.post(confirm, data={"csrf_token": c.csrf, "accept": problem}, follow_redirects=False))
+    assert twice["status"] == "done" and not twice["result"]["created"]
+    assert twice["result"]["import_id"] == job["result"]["import_id"] and count(db, StatImport) == 1
     again = c.post("/bulletins/import", data={"csrf_token": c.csrf, "mode": "auto", "metric": "cases"},
-                   files={"file": ("same.csv", content, "text/csv")})
-    assert "đã được nhập" in again.text
+                   files={"file": ("same.csv", content, "text/csv")}, follow_redirects=False)
+    assert "đã được nhập" in c.get(job_of(c, again)["result"]["url"]).text
+    assert count(db, StatPoint) == 10
 
 
-def test_bad_upload_message(login):
+def test_bad_upload_message(login, db):
     c = login("coordinator")
     r = c.post("/bulletins/import", data={"csrf_token": c.csrf, "mode": "auto", "metric": "cases"},
-               files={"file": ("x.xlsx", b"PK\x03\x04 not really", "application/octet-stream")})
-    assert r.status_code == 400 and "Không đọc được tệp Excel" in r.text
+               files={"file": ("x.xlsx", b"PK\x03\x04 not really", "application/octet-stream")},
+               follow_redirects=False)
+    job = job_of(c, r)
+    assert job["status"] == "failed" and "Không đọc được tệp Excel" in job["message"]
+    assert "Không đọc được tệp Excel" in c.get(r.headers["location"]).text
     c.get("/lang/en")
-    r = c.post("/api/v1/bulletins/imports", files={"file": ("x.csv", b"")})
-    assert r.status_code == 400 and r.json()["detail"] == "The file is empty."
+    job = job_of(c, c.post("/api/v1/bulletins/imports", files={"file": ("x.csv", b"")}))
+    assert job["status"] == "failed" and job["result"]["message_en"] == "The file is empty."
+    jobs_before = count(db, Job)
+    r = c.post("/api/v1/bulletins/imports", files={"file": ("x.csv", b"date,cases\n")}, data={"mode": "weekly"})
+    assert r.status_code == 400 and r.json()["detail"] == "Mode must be cumulative or daily."
+    assert count(db, Job) == jobs_before  # a bad request is refused at once, with no job
 
 
 def test_api_import_reports_problems_and_stores_nothing_until_accepted(login, db, provinces_csv):
     c = login("coordinator")
-    dry = c.post("/api/v1/bulletins/imports", files={"file": ("t.csv", typo_csv(provinces_csv))},
-                 data={"dry_run": "true"})
-    assert dry.status_code == 201
-    report = dry.json()["report"]
+    dry = job_of(c, c.post("/api/v1/bulletins/imports", files={"file": ("t.csv", typo_csv(provinces_csv))},
+                           data={"dry_run": "true"}))
+    assert dry["status"] == "done" and dry["result"]["already_imported"] is None
+    report = dry["result"]["report"]
     assert report["layout"] == "wide" and report["detected_mode"] == "cumulative"
     [problem] = report["problems"]
-    refused = c.post("/api/v1/bulletins/imports", files={"file": ("t.csv", typo_csv(provinces_csv))})
-    assert refused.status_code == 422 and refused.json()["errors"][0]["id"] == problem["id"]
-    ok = c.post("/api/v1/bulletins/imports", files={"file": ("t.csv", typo_csv(provinces_csv))},
-                data={"accept": problem["id"]})
-    assert ok.status_code == 201 and ok.json()["created"] and ok.json()["points"] == 10
-    assert db.scalar(select(func.count()).select_from(StatImport)) == 1
+    refused = job_of(c, c.post("/api/v1/bulletins/imports", files={"file": ("t.csv", typo_csv(provinces_csv))}))
+    assert refused["status"] == "failed" and refused["errors"][0]["id"] == problem["id"]
+    assert "chưa được chấp nhận" in refused["message"] and count(db, StatImport) == 0
+    ok = job_of(c, c.post("/api/v1/bulletins/imports", files={"file": ("t.csv", typo_csv(provinces_csv))},
+                          data={"accept": problem["id"]}))
+    assert ok["status"] == "done" and ok["result"]["created"] and ok["result"]["points"] == 10
+    assert count(db, StatImport) == 1
     units = c.get("/api/v1/bulletins/units").json()
     assert units == [{"code": "86", "name": "Vĩnh Long", "day": "2021-10-25", "new_cases": 18, "total_cases": 2495}]
+
+
+def bad_csv(provinces_csv) -> bytes:
+    rows = last_days(provinces_csv, 6, ["Trà Vinh", "Vĩnh Long"])
+    rows[3][0] = "31/02/2021"  # line 4: no such day
+    rows[5][1] = "nhiều"  # line 6: not a count
+    return to_csv(rows)
+
+
+def test_bad_file_fails_the_import_job_with_its_lines_and_stores_nothing(login, settings, db, provinces_csv):
+    c = login("coordinator")
+    before = audit_count(settings)
+    r = c.post("/api/v1/bulletins/imports", files={"file": ("hong.csv", bad_csv(provinces_csv))}, data={"accept": "all"})
+    job = job_of(c, r)
+    assert job["status"] == "failed" and job["message"] == "Tệp có lỗi phải sửa trước khi nhập; chưa có gì được lưu."
+    assert [e["line"] for e in job["errors"]] == [4, 6]
+    assert job["errors"][0]["message"].startswith("Dòng 4: ngày “31/02/2021” không đọc được")
+    page = c.get(f"/jobs/{job['id']}").text
+    assert "<td>4</td>" in page and "<td>6</td>" in page and "“nhiều” không phải là một số đếm" in page
+    assert audit_count(settings) == before and count(db, StatImport) == 0 and count(db, StatPoint) == 0
+    # on the web, the preview lists the errors and offers no confirmation; confirming anyway is refused
+    r = c.post("/bulletins/import", data={"csrf_token": c.csrf, "mode": "auto", "metric": "cases"},
+               files={"file": ("hong.csv", bad_csv(provinces_csv), "text/csv")}, follow_redirects=False)
+    check = job_of(c, r)
+    assert check["counts"]["errors"] == 2
+    preview = c.get(check["result"]["url"]).text
+    assert "Dòng 4: ngày “31/02/2021”" in preview and 'data-testid="confirm"' not in preview
+    refused = c.post(f"/bulletins/import/{check['id']}/confirm", data={"csrf_token": c.csrf})
+    assert refused.status_code == 422 and "Tệp có lỗi phải sửa" in refused.text
+    assert audit_count(settings) == before and count(db, StatPoint) == 0
 
 
 def test_unit_page_charts_draft_and_content(login, real_data):

@@ -2,10 +2,12 @@
 loudspeaker times and downloads its playlist; an editor uploads the Khmer recording that fills the gap."""
 
 import re
+import zipfile
 from datetime import datetime
 
 import pytest
 
+from loa.channels import service
 from loa.formats import LOCAL
 from tests.channels.conftest import local_at
 from tests.channels.test_loudspeakers import wav_bytes
@@ -14,9 +16,10 @@ from tests.conftest import ARTIFACTS, browser_login
 pytestmark = pytest.mark.browser
 
 
-def test_public_news_on_a_phone(live_server, _browser, publish):
+def test_public_news_on_a_phone(live_server, _browser, publish, settings):
     item = publish("Tiêm vắc xin mũi 3 cho người cao tuổi",
                    "Từ ngày 20/9/2021, trạm y tế xã tiêm mũi 3 cho người từ 65 tuổi.\n\nMang theo căn cước công dân.")
+    service.speech_file(settings, item)  # as the worker prepares the portal's articles
     phone = _browser.new_context(locale="vi-VN", viewport={"width": 375, "height": 740}, is_mobile=True,
                                  has_touch=True)
     page = phone.new_page()
@@ -61,6 +64,12 @@ def test_commune_playlist_and_khmer_recording(live_server, page, publish, tmp_pa
         page.click("[data-testid=m3u]")
     m3u = download.value.path().read_text(encoding="utf-8")
     assert m3u.startswith("#EXTM3U") and f"/loudspeakers/audio/{vi.id}.mp3" in m3u
+    page.click("[data-testid=zip]")  # built by a job: its page offers the file
+    page.wait_for_url(re.compile(r".*/jobs/\d+$"))
+    with page.expect_download() as download:
+        page.click("[data-testid=job-file]")
+    assert zipfile.is_zipfile(download.value.path())
+    page.go_back()
     page.click("[data-testid=logout]")
 
     browser_login(page, live_server, "editor")
@@ -69,6 +78,8 @@ def test_commune_playlist_and_khmer_recording(live_server, page, publish, tmp_pa
     recording.write_bytes(wav_bytes(2.0))
     page.set_input_files(f"form[action='/channels/items/{km.id}/recording'] input[type=file]", str(recording))
     page.click(f"form[action='/channels/items/{km.id}/recording'] button[type=submit]")
+    page.wait_for_url(re.compile(r".*/jobs/\d+$"))  # the recording is decoded by a job
+    page.click("[data-testid=job-result]")
     page.wait_for_url(re.compile(rf".*/channels/items/{vi.id}#audio$"))
     assert "khmer.wav" in page.inner_text("[data-testid=versions]")
     page.goto(live_server + "/loudspeakers")

@@ -7,7 +7,6 @@ from sqlalchemy import select
 from loa.claims import agents, checkworthy, service
 from loa.claims.matching import denies
 from loa.claims.models import ClaimAppearance, TriageItem
-from loa.search import embed
 from loa.search.negation import contradicts
 from tests.conftest import run_cli
 
@@ -173,8 +172,8 @@ def test_cli_import_and_match(cli_env, tmp_path):
     assert "1 mới" in cli(["import", str(good)], cli_env).stdout
     out = json.loads(cli(["match", "vắc xin gây vô sinh", "--json"], cli_env).stdout)
     assert set(out) == KEYS and out["decision"] == "match" and out["negated"] is False and out["verdict"] == "false"
-    if embed.available():  # the registry's vectors are kept in the data directory for the next command
-        assert list((Path(cli_env["LOA_DATA_DIR"]) / "indexes" / "claims-embeddings").glob("*.npz"))
+    # the registry index is stored in the data directory for the next command
+    assert list((Path(cli_env["LOA_DATA_DIR"]) / "indexes" / "claims").glob("*/build.json"))
     out = json.loads(cli(["match", "vắc xin không gây vô sinh", "--json"], cli_env).stdout)
     assert out["negated"] is True and out["decision"] != "match" and out["claim"].startswith("Vắc xin")
     out = json.loads(cli(["match", "hôm nay trời đẹp", "--json"], cli_env).stdout)

@@ -6,7 +6,23 @@ from sqlalchemy import func, select
 from loa.claims import service
 from loa.claims.models import Claim, ClaimEvent
 from loa.errors import UserError
+from loa.jobs.models import Job
 from tests.conftest import audit_count
+
+
+def job_of(c, r) -> dict:
+    """The job a form's 303 or the API's 202 points at, as ``GET /api/v1/jobs/{id}`` shows it."""
+    if r.status_code == 303:
+        assert r.headers["location"].startswith("/jobs/"), r.headers["location"]
+        return c.get("/api/v1" + r.headers["location"]).json()
+    assert r.status_code == 202, r.text
+    assert set(r.json()["job"]) == {"id", "status", "url"}
+    return c.get(r.json()["job"]["url"]).json()
+
+
+def count(db, model) -> int:
+    db.expire_all()
+    return db.scalar(select(func.count()).select_from(model))
 
 
 def test_starter_registry_imports_once(db, people):
@@ -120,15 +136,56 @@ def test_web_and_api_import(login, settings, db):
     c = login("coordinator")
     before = audit_count(settings)
     bad = c.post("/claims/import", files={"file": ("x.json", b'{"claims": [{"text": "thi\xe1\xba\xbfu h\xe1\xba\xbft"}]}',
-                                                    "application/json")}, data={"csrf_token": c.csrf})
-    assert bad.status_code == 422 and "#1" in bad.text
+                                                    "application/json")}, data={"csrf_token": c.csrf},
+                 follow_redirects=False)
+    job = job_of(c, bad)
+    assert job["status"] == "failed" and "#1" in job["message"] and job["errors"][0]["line"] == 1
     assert audit_count(settings) == before
     good = service.STARTER.read_bytes()
     r = c.post("/claims/import", files={"file": ("starter.json", good, "application/json")},
                data={"csrf_token": c.csrf}, follow_redirects=False)
-    assert r.status_code == 303
-    assert c.post("/api/v1/claims/import", content=good).json() == {"created": 0, "updated": 0, "unchanged": 39}
-    assert login("editor").post("/api/v1/claims/import", content=good).status_code == 403
+    job = job_of(c, r)
+    assert job["status"] == "done" and job["kind"] == "claims.import" and job["result"]["url"] == "/claims"
+    assert job["counts"] == {"total": 39, "created": 39, "updated": 0, "unchanged": 0}
+    assert count(db, Claim) == 39 and "Tin mới" in c.get(r.headers["location"]).text
+    again = job_of(c, c.post("/api/v1/claims/import", content=good))
+    assert again["result"] == {**again["result"], "created": 0, "updated": 0, "unchanged": 39}
+    starter = job_of(c, c.post("/claims/import", data={"csrf_token": c.csrf, "starter": "1"}, follow_redirects=False))
+    assert starter["result"]["unchanged"] == 39 and count(db, Claim) == 39
+    editor, queued = login("editor"), count(db, Job)
+    assert editor.post("/api/v1/claims/import", content=good).status_code == 403
+    assert editor.post("/claims/import", data={"csrf_token": editor.csrf, "starter": "1"}).status_code == 403
+    assert count(db, Job) == queued  # refused in the request: no job
+
+
+BAD_FILE = """{
+  "version": 1, "notes": ["danh mục thử", {"claims": []}],
+  "claims": [
+    {"text": "Một tin hợp lệ về vắc xin", "verdict": "false", "explanation": "x",
+     "sources": [{"publisher": "WHO", "url": "https://who.int"}]},
+    {"text": "Tin thứ hai không có kết luận", "explanation": "y",
+     "sources": [{"publisher": "WHO", "url": "https://who.int"}]},
+    {"text": "Tin thứ ba có nguồn hỏng", "verdict": "false", "explanation": "z",
+     "sources": [{"publisher": "WHO", "url": "ftp://x"}]}
+  ]
+}"""
+
+
+def test_bad_file_fails_the_job_with_each_entry_line_and_stores_nothing(login, settings, db):
+    c = login("coordinator")
+    before = audit_count(settings)
+    job = job_of(c, c.post("/api/v1/claims/import", content=BAD_FILE.encode()))
+    assert job["status"] == "failed" and job["message"].startswith("Tệp tin sai lệch không hợp lệ, chưa nhập gì")
+    assert [e["line"] for e in job["errors"]] == [6, 8]
+    assert job["errors"][0]["problem"] == "#2: kết luận không hợp lệ / invalid verdict None"
+    page = c.get(f"/jobs/{job['id']}").text
+    assert "<td>6</td>" in page and "<td>8</td>" in page and "#3: nguồn không hợp lệ" in page
+    broken = c.post("/claims/import", files={"file": ("x.json", BAD_FILE[:200].encode(), "application/json")},
+                    data={"csrf_token": c.csrf}, follow_redirects=False)
+    job = job_of(c, broken)
+    assert job["status"] == "failed" and job["message"].startswith("Tệp JSON hỏng ở dòng 5:")
+    assert "Tệp JSON hỏng ở dòng 5:" in c.get(broken.headers["location"]).text
+    assert audit_count(settings) == before and count(db, Claim) == 0
 
 
 def test_phrasings_edited_on_the_claim_page_are_matched_at_once(login, db, starter):

@@ -1,12 +1,14 @@
 """``loa content``: list, show, submit, approve (not one's own), schedule, publish-due."""
 
 import json
+from datetime import datetime, timedelta
 
 import pytest
 from typer.testing import CliRunner
 
 from loa.config import get_settings
 from loa.content import service
+from loa.formats import LOCAL
 
 
 @pytest.fixture
@@ -38,7 +40,15 @@ def test_content_commands(env, db, people):
     shown = json.loads(run(["show", str(item.id), "--json"]).output)
     assert shown["state"] == "scheduled" and shown["schedules"][0]["at"].startswith("2021-11-14T23:00")
     assert "Đã lên lịch" in run(["list"]).output
+    recent = (datetime.now(LOCAL) - timedelta(minutes=5)).strftime("%Y-%m-%d %H:%M")
+    assert run(["schedule", str(item.id), "loa-truyen-thanh-xa-long-hoa", recent, "--as", "editor"]).exit_code == 0
     r = run(["publish-due"])
-    assert "1" in r.output
+    assert r.exit_code == 0, r.output
+    assert "Đã đăng 1 lượt, bỏ lỡ 1 lượt." in r.output  # years late on a loudspeaker: missed; 5 minutes: aired
+    missed = next(line for line in r.output.splitlines() if line.startswith("Bỏ lỡ"))
+    assert "06:00 15/11/2021" in missed and "Quá giờ phát" in missed
     assert json.loads(run(["list", "--state", "published", "--json"]).output)[0]["id"] == item.id
+    shown = json.loads(run(["show", str(item.id), "--json"]).output)
+    assert sorted(s["status"] for s in shown["schedules"]) == ["missed", "published"]
+    assert "Không có lượt nào đến giờ." in run(["publish-due"]).output
     assert run(["show", "999"]).exit_code == 1

@@ -57,8 +57,8 @@ def test_full_workflow(db, people, channel):
     service.reschedule(db, slot, people["editor"], at + timedelta(hours=3))
     assert slot.planned_at == at + timedelta(hours=3)
     assert service.published_items(db) == []
-    done = service.publish_due(db, now=at + timedelta(hours=4))
-    assert done == [slot] and slot.status == "published" and item.state == "published"
+    due = service.publish_due(db, now=at + timedelta(hours=4))
+    assert due.published == [slot] and due.missed == [] and slot.status == "published" and item.state == "published"
     assert service.published_items(db, channel) == [item] and service.published_items(db, "bao-tra-vinh") == [item]
     with pytest.raises(UserError):
         service.reschedule(db, slot, people["editor"], at)
@@ -118,7 +118,8 @@ def test_reject_and_return_to_draft(db, people, channel):
         service.update_item(db, item, people["editor"], body="Đổi khi đã duyệt")
     service.return_to_draft(db, item, people["editor"])
     assert item.state == "draft" and item.approved_at is None and slot.status == "cancelled"
-    assert service.publish_due(db, now=datetime(2022, 1, 1, tzinfo=timezone.utc)) == []
+    due = service.publish_due(db, now=datetime(2022, 1, 1, tzinfo=timezone.utc))
+    assert due.published == due.missed == [] and slot.status == "cancelled"  # a cancelled slot is never missed
 
 
 def test_publish_now_without_slots_goes_out_on_every_channel(db, people, channel):

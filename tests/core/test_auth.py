@@ -132,6 +132,7 @@ def test_short_password_and_duplicate_username_are_refused(db, settings, people)
 
 
 def test_healthz_and_openapi(client):
-    assert client.get("/healthz").json() == {"status": "ok"}
+    health = client.get("/healthz").json()
+    assert health["status"] == "ok" and health["database"] == "ok" and health["jobs"]["stale"] is False
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/me" in schema["paths"]

@@ -7,8 +7,9 @@ from sqlalchemy import create_engine, select, text
 from loa.auth.models import Agency, User
 from loa.backup import backup, restore
 from loa.config import Settings
-from loa.db import Base, dispose_engines
+from loa.db import Base, dispose_engines, session_scope
 from loa.errors import UserError
+from loa.jobs.models import Job, JobFile
 
 
 def _dump(url: str) -> dict:
@@ -25,10 +26,16 @@ def _dump(url: str) -> dict:
 def test_backup_then_restore_into_empty_data_dir_gives_identical_data(settings, people, tmp_path, _database):
     (settings.files_dir / "plans").mkdir()
     (settings.files_dir / "plans" / "ke-hoach.txt").write_text("Kế hoạch số 1", encoding="utf-8")
+    (settings.data_dir / "queue.sqlite3").write_bytes(b"transient queue messages")
+    with session_scope(settings.db_url) as db:  # what a worker writes: a finished job and its report
+        job = Job(kind="plans.report", title="Báo cáo", params={}, status="done", created_by_id=people["admin"].id)
+        job.files.append(JobFile(role="output", name="bao-cao.pdf", media_type="application/pdf", data=b"%PDF-1.4"))
+        db.add(job)
     archive = tmp_path / "loa-backup.zip"
     manifest = backup(settings, archive)
-    assert manifest["tables"]["users"] == 6
-    assert "data/files/plans/ke-hoach.txt" in zipfile.ZipFile(archive).namelist()
+    assert manifest["tables"]["users"] == 6 and manifest["tables"]["job_files"] == 1
+    names = zipfile.ZipFile(archive).namelist()
+    assert "data/files/plans/ke-hoach.txt" in names and not any("queue.sqlite3" in n for n in names)
     original = _dump(settings.db_url)
 
     if settings.db_url.startswith("sqlite"):

@@ -7,6 +7,7 @@ from loa.demo import AGENCIES
 from loa.plans import service
 from loa.plans.parser import parse_bytes
 from tests.plans.encoders import seed_bytes
+from tests.plans.mailserver import MailServer
 
 
 @pytest.fixture
@@ -26,3 +27,10 @@ def seed_plan(db, settings, people, registry):
     plan = service.import_plan(db, settings, parse_bytes(seed_bytes()), people["coordinator"], source_name="seed.txt")
     db.commit()
     return plan
+
+
+@pytest.fixture
+def mail():
+    """A real SMTP server on 127.0.0.1 (``mail.port``); ``mail.messages`` holds what it received."""
+    with MailServer() as server:
+        yield server

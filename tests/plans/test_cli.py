@@ -9,8 +9,8 @@ from pypdf import PdfReader
 from tests.plans.encoders import SEED
 
 
-def loa(tmp_path, *args):
-    env = {**os.environ, "LOA_DATA_DIR": str(tmp_path / "data"), "LOA_DATABASE_URL": ""}
+def loa(tmp_path, *args, **extra_env):
+    env = {**os.environ, "LOA_DATA_DIR": str(tmp_path / "data"), "LOA_DATABASE_URL": "", **extra_env}
     return subprocess.run([sys.executable, "-m", "loa.cli", *args], capture_output=True, text=True, env=env,
                           cwd=tmp_path)
 
@@ -31,3 +31,23 @@ def test_import_report_and_digest(tmp_path):
     bad = loa(tmp_path, "plan", "report", "1", "--from", "2021-09-30", "--to", "2021-09-01", "--out", str(pdf))
     assert bad.returncode == 1 and "sau ngày bắt đầu" in bad.stderr
     assert loa(tmp_path, "plan", "digest").returncode == 0
+
+
+def test_digest_is_e_mailed_once_a_day(tmp_path, mail):
+    from loa.config import Settings
+    from loa.db import dispose_engines, session_scope
+    from loa.plans import service
+    from loa.plans.models import Task
+
+    assert loa(tmp_path, "plan", "import", str(SEED), "--create-agencies").returncode == 0
+    with session_scope(Settings(data_dir=tmp_path / "data", database_url="").db_url) as db:
+        task = db.get(Task, 1)
+        task.due_on = service.today_local()
+        task.agencies[0].email = "mttq@example.vn"
+        agency = task.agencies[0].name
+    dispose_engines()
+    smtp = {"LOA_SMTP_HOST": "127.0.0.1", "LOA_SMTP_PORT": str(mail.port)}
+    first, second = loa(tmp_path, "plan", "digest", **smtp), loa(tmp_path, "plan", "digest", **smtp)
+    assert first.returncode == 0 and f"Đã gửi / sent: {agency} <mttq@example.vn>" in first.stdout, first.stderr
+    assert second.returncode == 0 and "already sent today" in second.stdout
+    assert [m["To"] for m in mail.messages] == ["mttq@example.vn"]

@@ -155,30 +155,18 @@ def test_export_cells_never_start_formulas(db, settings, people):
         service.export_csv(plan).decode("utf-8-sig"))) for c in row)
 
 
-def test_email_digest_uses_smtp(db, settings, people, seed_plan, monkeypatch):
-    sent = []
-
-    class FakeSMTP:
-        def __init__(self, host, port, timeout):
-            sent.append(("connect", host, port))
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return False
-
-        def send_message(self, msg):
-            sent.append((msg["To"], msg["Subject"], msg.get_content()))
-
-    monkeypatch.setattr(service.smtplib, "SMTP", FakeSMTP)
+def test_email_digest_uses_smtp(db, settings, people, seed_plan, mail):
     today = date(2021, 9, 15)
     people["agencies"]["health"].email = "syt@example.vn"
     service.update_task(db, seed_plan.groups[4].tasks[0], people["coordinator"], start_on=today, due_on=today)
     assert service.send_digests(db, settings, today) == []  # no SMTP host: shown in the app instead
-    settings.smtp_host = "mail.example.vn"
-    assert service.send_digests(db, settings, today) == [("Sở Y tế", "syt@example.vn")]
-    assert sent[1][0] == "syt@example.vn" and "Sắp đến hạn" in sent[1][2]
+    settings.smtp_host, settings.smtp_port = "127.0.0.1", mail.port
+    sent = service.send_digests(db, settings, today)
+    assert [(d.agency, d.address, d.status) for d in sent] == [("Sở Y tế", "syt@example.vn", "sent")]
+    assert [m["To"] for m in mail.messages] == ["syt@example.vn"]
+    assert "Sắp đến hạn" in mail.messages[0].get_content() and "15/09/2021" in mail.messages[0]["Subject"]
+    again = service.send_digests(db, settings, today)  # the same day: recorded, not sent twice
+    assert [d.status for d in again] == ["already_sent"] and len(mail.messages) == 1
 
 
 def test_report_upward_pdf_and_docx(db, settings, people, seed_plan, tmp_path):

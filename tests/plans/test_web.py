@@ -159,10 +159,11 @@ def test_views_and_exports(login, db, seed_plan):
     ws = load_workbook(io.BytesIO(c.get(f"/plans/{seed_plan.id}/tasks.xlsx").content)).active
     assert ws.max_row == 27
     assert c.get(f"/plans/{seed_plan.id}/tasks.csv").content.decode("utf-8-sig").count("\n") >= 27
-    pdf = c.get(f"/plans/{seed_plan.id}/report?start=2021-09-01&end=2021-09-30&format=pdf")
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-    docx = c.get(f"/plans/{seed_plan.id}/report?format=docx")
-    assert docx.content.startswith(b"PK")
+    pdf = c.post(f"/plans/{seed_plan.id}/report", data={"start": "2021-09-01", "end": "2021-09-30", "format": "pdf"})
+    assert pdf.status_code == 200 and pdf.url.path.startswith("/jobs/")  # the report's job page
+    assert c.get(f"{pdf.url.path}/file").content.startswith(b"%PDF")
+    docx = c.post(f"/plans/{seed_plan.id}/report", data={"format": "docx"})
+    assert c.get(f"{docx.url.path}/file").content.startswith(b"PK")
     member = login("agency_member")
     mine = member.get("/plans/my").text
     assert mine.count('data-testid="task-row"') == 2

@@ -4,7 +4,6 @@ staff answer a group once, a reviewer approves, and the next asker gets the new 
 from __future__ import annotations
 
 import hashlib
-import threading
 from datetime import date, datetime
 from pathlib import Path
 
@@ -14,18 +13,16 @@ from sqlalchemy.orm import Session
 from loa import text
 from loa.answers.models import STATUSES, FaqEntry, QuestionGroup, UnansweredQuestion
 from loa.auth.models import User
-from loa.db import get_or_404, utcnow
+from loa.config import Settings
+from loa.db import get_or_404, session_scope, utcnow
 from loa.errors import UserError
-from loa.search import Index
+from loa.search import Index, embed, store
 
 ANSWER_THRESHOLD = 0.5     # calibrated score at or above which an approved entry answers
 SUGGEST_THRESHOLD = 0.35   # other entries shown as "you may mean" above this score
 GROUP_SIMILARITY = 0.6     # Dice overlap of content syllables for two questions to share a group
 _STOP = {"có", "không", "ko", "k", "được", "thì", "là", "và", "ạ", "à", "vậy", "nào", "gì", "cho", "em", "tôi",
          "mình", "bạn", "ơi", "hỏi", "xin", "của", "bị", "với", "như", "thế", "nhé", "nha", "hay", "hoặc"}
-
-_indexes: dict[str, Index] = {}
-_lock = threading.Lock()
 
 
 def content_hash(question: str, answer: str) -> str:
@@ -104,33 +101,44 @@ def list_entries(db: Session, status: str | None = None) -> list[FaqEntry]:
 
 
 # ---- the index of approved entries
+def _documents(db: Session) -> list[tuple[str, str, dict]]:
+    """One document per phrasing and one for the answer of every approved entry."""
+    docs = []
+    for entry in db.scalars(select(FaqEntry).where(FaqEntry.status == "approved").order_by(FaqEntry.id)):
+        meta = {"entry": str(entry.id), "tags": entry.tags, "lang": entry.language}
+        docs += [(f"{entry.id}:q{i}", p, {**meta, "kind": "question"}) for i, p in enumerate(entry.phrasings())]
+        docs.append((f"{entry.id}:a", entry.answer, {**meta, "kind": "answer"}))
+    return docs
+
+
+def _signature(db: Session) -> tuple:
+    """Changes whenever an entry is added, changed, approved, retired or deleted."""
+    return tuple(db.execute(select(func.count(FaqEntry.id), func.max(FaqEntry.updated_at))).one())
+
+
+INDEX = store.Stored("faq", _documents, _signature)
+
+
 def faq_index(db: Session, directory: Path | None = None) -> Index:
-    """The search index of approved entries (one document per phrasing and one for the answer), brought in
-    line with the database: entries approved, changed or retired since the last call are added or removed."""
-    key = str(directory.resolve()) if directory else str(db.get_bind().url)
-    with _lock:
-        index = _indexes.get(key)
-        if index is None:
-            index = _indexes[key] = Index("faq", directory)
-        wanted = {str(e.id): e for e in db.scalars(select(FaqEntry).where(FaqEntry.status == "approved"))}
-        have = {m["entry"]: m["hash"] for m in index.metas}
-        stale = [i for i, m in zip(index.ids, index.metas)
-                 if m["entry"] not in wanted or wanted[m["entry"]].content_hash != m["hash"]
-                 or m.get("n") != len(wanted[m["entry"]].phrasings())]
-        if stale:
-            index.remove(stale)
-            have = {m["entry"]: m["hash"] for m in index.metas}
-        docs = []
-        for entry_id, entry in wanted.items():
-            if have.get(entry_id) == entry.content_hash:
-                continue
-            meta = {"entry": entry_id, "hash": entry.content_hash, "n": len(entry.phrasings()),
-                    "tags": entry.tags, "lang": entry.language}
-            docs += [(f"{entry_id}:q{i}", p, {**meta, "kind": "question"}) for i, p in enumerate(entry.phrasings())]
-            docs.append((f"{entry_id}:a", entry.answer, {**meta, "kind": "answer"}))
-        if docs:
-            index.add(docs)
-        return index
+    """The search index of approved entries, kept under ``directory`` (default: where ``loa.search.store.use``
+    put the instance's indexes; none: in memory), loaded from its stored build when the entries changed."""
+    semantic = embed.enabled()
+    return INDEX.get(db, lambda: Index("faq", semantic=semantic), "e5" if semantic else "lex", directory)
+
+
+def rebuild_index(settings: Settings) -> bool:
+    """Build and store the FAQ index when the approved entries changed since the stored build (a periodic
+    job); True when it built."""
+    semantic = embed.enabled()
+    with session_scope(settings.db_url) as db:
+        return INDEX.rebuild(db, lambda: Index("faq", semantic=semantic), settings.data_dir / "indexes")
+
+
+def warm(settings: Settings) -> None:
+    """Load the FAQ index and answer one question without recording it (loads the word segmenter and the e5
+    model), so that the first citizen's question after a start waits for none of it."""
+    with session_scope(settings.db_url) as db:
+        match(db, "Tiêm vắc xin có an toàn không?", index_dir=settings.data_dir / "indexes")
 
 
 def match(db: Session, question: str, *, index_dir: Path | None = None, k: int = 5) -> list[dict]:

@@ -9,6 +9,7 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,11 +23,12 @@ COLUMNS = ["question", "alternatives", "answer", "source", "source_url", "source
 REQUIRED = ("question", "answer", "source")
 STARTER = Path(__file__).parent / "data" / "starter_faq.json"
 UIT_SOURCE = "UIT-ViCoV19QA"
+PROGRESS_EVERY = 200  # records between two calls of import_records' ``progress``
 
 
 def _fault(line: int, vi: str, en: str) -> UserError:
     return UserError(f"Dòng {line}: {vi} Không có mục nào được nhập.", f"Line {line}: {en} Nothing was imported.",
-                     details=[{"line": line, "problem": en}])
+                     details=[{"line": line, "problem": vi[0].upper() + vi[1:], "problem_en": en}])
 
 
 def decode(data: bytes) -> str:
@@ -146,10 +148,17 @@ def _check(line: int, record: dict, default_status: str) -> dict:
 
 
 def import_records(db: Session, records: list[tuple[int, dict]], *, author: User | None = None,
-                   status: str = "draft", may_approve: bool = True) -> dict:
+                   status: str = "draft", may_approve: bool = True,
+                   progress: Callable[[int, int], None] | None = None) -> dict:
     """Check every record, then create the new ones; returns ``{"created", "skipped"}``.
-    Without ``may_approve`` (the importer is no reviewer) every entry arrives as a draft."""
-    checked = [_check(line, record, status) for line, record in records]
+    Without ``may_approve`` (the importer is no reviewer) every entry arrives as a draft.
+    ``progress(checked, total)`` is called every ``PROGRESS_EVERY`` records and once all are checked, before
+    anything is written."""
+    checked = []
+    for n, (line, record) in enumerate(records, start=1):
+        checked.append(_check(line, record, status))
+        if progress and (n % PROGRESS_EVERY == 0 or n == len(records)):
+            progress(n, len(records))
     if not may_approve:
         for data in checked:
             data["status"] = "draft" if data["status"] == "approved" else data["status"]
@@ -166,16 +175,17 @@ def import_records(db: Session, records: list[tuple[int, dict]], *, author: User
     return {"created": created, "skipped": skipped}
 
 
+def read_file(filename: str, data: bytes) -> list[tuple[int, dict]]:
+    """The records of a .csv, .txt (UIT pipe format) or .xlsx file."""
+    if len(data) == 0:
+        raise UserError("Tệp trống.", "The file is empty.")
+    return read_xlsx(data) if filename.lower().endswith(".xlsx") else read_csv(data)
+
+
 def import_file(db: Session, filename: str, data: bytes, *, author: User | None = None, status: str = "draft",
                 may_approve: bool = True) -> dict:
     """Import a .csv, .txt (UIT pipe format) or .xlsx file."""
-    if len(data) == 0:
-        raise UserError("Tệp trống.", "The file is empty.")
-    if filename.lower().endswith(".xlsx"):
-        records = read_xlsx(data)
-    else:
-        records = read_csv(data)
-    return import_records(db, records, author=author, status=status, may_approve=may_approve)
+    return import_records(db, read_file(filename, data), author=author, status=status, may_approve=may_approve)
 
 
 def import_starter(db: Session) -> dict:

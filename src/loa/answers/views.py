@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
@@ -11,6 +13,8 @@ from loa.answers.models import GROUP_STATUSES, STATUSES, AskIn, EntryIn, GroupAn
 from loa.auth.models import User
 from loa.config import Settings
 from loa.errors import UserError
+from loa.jobs import service as jobs
+from loa.jobs.models import Job
 from loa.web.deps import DB, current_user, get_settings, render, require
 
 router = APIRouter()
@@ -137,17 +141,27 @@ def group_dismiss_form(group_id: int, db: Session = DB, user: User = Depends(req
     return RedirectResponse("/answers", status_code=303)
 
 
+def submit_import(db: Session, settings: Settings, user: User, file: UploadFile, status: str) -> Job:
+    """Queue the import of an uploaded file; whether its entries may arrive approved is decided here, by the
+    person's roles."""
+    if status not in STATUSES:
+        raise UserError(f"Trạng thái không hợp lệ: {status}.", f"Invalid status: {status}.", 422)
+    name = Path(file.filename or "hoi-dap.csv").name
+    return jobs.submit(db, settings, "answers.import", user=user,
+                       params={"filename": name, "status": status, "may_approve": user.has_role(*REVIEWERS)},
+                       file=(name, file.content_type or "text/csv", file.file.read()))
+
+
 @router.get("/answers/import")
 def import_page(request: Request, user: User = Depends(require(*WRITERS))):
-    return render(request, "answers/import.html", {"result": None})
+    return render(request, "answers/import.html", {})
 
 
 @router.post("/answers/import")
-async def import_form(request: Request, file: UploadFile = File(...), db: Session = DB,
-                      user: User = Depends(require(*WRITERS))):
-    result = transfer.import_file(db, file.filename or "", await file.read(), author=user,
-                                  may_approve=user.has_role(*REVIEWERS))
-    return render(request, "answers/import.html", {"result": result})
+def import_form(file: UploadFile = File(...), db: Session = DB, settings: Settings = Depends(get_settings),
+                user: User = Depends(require(*WRITERS))):
+    job = submit_import(db, settings, user, file, "draft")
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
 @router.get("/answers/export.{fmt}")
@@ -206,9 +220,10 @@ def api_dismiss_group(group_id: int, db: Session = DB, user: User = Depends(requ
     return group_json(service.dismiss_group(db, service.get_group(db, group_id)))
 
 
-@api.post("/import")
-async def api_import(file: UploadFile = File(...), status: str = Form("draft"), db: Session = DB,
-                     user: User = Depends(require(*WRITERS))):
-    """Import CSV, XLSX or the UIT-ViCoV19QA pipe format; all-or-nothing, faults name their line."""
-    return transfer.import_file(db, file.filename or "", await file.read(), author=user, status=status,
-                                may_approve=user.has_role(*REVIEWERS))
+@api.post("/import", status_code=202)
+def api_import(file: UploadFile = File(...), status: str = Form("draft"), db: Session = DB,
+               settings: Settings = Depends(get_settings), user: User = Depends(require(*WRITERS))):
+    """Queue the import of a CSV, XLSX or UIT-ViCoV19QA pipe-format file; all-or-nothing, a fault fails the job
+    with its line. Follow the job at ``GET /api/v1/jobs/{id}``; its result holds ``created`` and ``skipped``."""
+    job = submit_import(db, settings, user, file, status)
+    return {"job": {"id": job.id, "status": job.status, "url": f"/api/v1/jobs/{job.id}"}}

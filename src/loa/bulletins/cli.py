@@ -35,8 +35,7 @@ def register(app: typer.Typer) -> None:
         content = file.read_bytes()
         service.check_size(content, settings().max_upload_mb)
         mode = None if cumulative is None else ("cumulative" if cumulative else "daily")
-        home = service.home_unit(settings().province)
-        within = home.code if home else None
+        within = service.home_code(settings().province)
         with cli_session() as db:
             analysis, earlier = service.preview(db, content, file.name, mode, metric, within)
             days = analysis.days
@@ -79,9 +78,8 @@ def register(app: typer.Typer) -> None:
         when = parse_date(day)
         if when is None:
             fail(f"Ngày không hợp lệ / invalid date: {day}")
-        home = service.home_unit(settings().province)
         with cli_session() as db:
-            target = service.unit_or_404(unit, within=home.code if home else None)
+            target = service.unit_or_404(unit, within=service.home_code(settings().province))
             _figures, text = service.draft(db, target, when)
             out.mkdir(parents=True, exist_ok=True)
             written = []

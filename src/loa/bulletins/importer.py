@@ -15,6 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Callable
 
 from loa.bulletins.gazetteer import NATIONAL, fold, gazetteer
 from loa.bulletins.models import METRICS
@@ -39,6 +40,7 @@ METRIC_COLUMNS = {
     "second dose": ("vaccinated_2", None), "tiem mui 2": ("vaccinated_2", None),
 }
 OUTLIER_FACTOR = 4  # a day above 4× the previous 7 days' mean (and 20 above it) is flagged
+PROGRESS_EVERY = 200  # rows between two calls of analyse's ``progress``
 
 
 @dataclass
@@ -52,10 +54,12 @@ class Problem:
     message_en: str
     unit: str = ""
     day: date | None = None
+    line: int | None = None  # the file's line (row) the finding is about, when it is about one
 
     def as_dict(self) -> dict:
-        return {"id": self.id, "kind": self.kind, "severity": self.severity, "message": self.message,
-                "message_en": self.message_en, "unit": self.unit, "day": self.day.isoformat() if self.day else None}
+        found = {"id": self.id, "kind": self.kind, "severity": self.severity, "message": self.message,
+                 "message_en": self.message_en, "unit": self.unit, "day": self.day.isoformat() if self.day else None}
+        return {**found, "line": self.line} if self.line else found
 
 
 @dataclass
@@ -200,20 +204,26 @@ def content_hash(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-def analyse(content: bytes, filename: str, mode: str | None = None, metric: str = "cases",
-            within: str | None = None) -> Analysis:
-    """Read a file and report every problem; ``mode`` is what the person states (None: as detected)."""
+def check_options(mode: str | None, metric: str) -> None:
+    """Refuse an unknown mode (None: detect it) or metric."""
     if mode not in (None, *MODES):
         raise UserError("Kiểu số liệu phải là “cộng dồn” hoặc “theo ngày”.", "Mode must be cumulative or daily.")
     if metric not in METRICS:
         raise UserError(f"Chỉ số không hợp lệ: {metric}.", f"Unknown metric: {metric}.")
+
+
+def analyse(content: bytes, filename: str, mode: str | None = None, metric: str = "cases",
+            within: str | None = None, progress: Callable[[int, int], None] | None = None) -> Analysis:
+    """Read a file and report every problem; ``mode`` is what the person states (None: as detected).
+    ``progress(rows read, rows in the file)`` is called every ``PROGRESS_EVERY`` rows and at the end."""
+    check_options(mode, metric)
     rows = read_table(content, filename)
     if len(rows) < 2:
         raise UserError("Tệp không có dòng số liệu nào.", "The file has no data rows.")
     header = [fold(str(c or "")) for c in rows[0]]
     date_col = next((i for i, h in enumerate(header) if h in DATE_COLUMNS), None)
     if date_col is None:
-        raise UserError("Không thấy cột ngày (date/ngày) ở dòng đầu.", "No date column (date/ngày) in the first row.")
+        raise _header_error("Không thấy cột ngày (date/ngày) ở dòng đầu.", "No date column (date/ngày) in the first row.")
     unit_col = next((i for i, h in enumerate(header) if h in UNIT_COLUMNS), None)
     metric_cols = {i: METRIC_COLUMNS[h.replace("_", " ")] for i, h in enumerate(header)
                    if h.replace("_", " ") in METRIC_COLUMNS and i != date_col}
@@ -226,14 +236,15 @@ def analyse(content: bytes, filename: str, mode: str | None = None, metric: str 
         said_cumulative = {c for _m, c in metric_cols.values() if c is not None}
         ignored = [str(rows[0][i]) for i in range(len(header)) if i not in columns and i not in (date_col, unit_col)]
         if not columns:
-            raise UserError("Không thấy cột số liệu nào (ca mắc, khỏi bệnh, tử vong, mũi 1, mũi 2).",
-                            "No metric column (cases, recoveries, deaths, first/second dose).")
+            raise _header_error("Không thấy cột số liệu nào (ca mắc, khỏi bệnh, tử vong, mũi 1, mũi 2).",
+                                "No metric column (cases, recoveries, deaths, first/second dose).")
         for n, row in enumerate(rows[1:], start=2):
+            _report(progress, n - 1, len(rows) - 1)
             day = _row_day(row, date_col, n, problems)
             label = str(row[unit_col] or "").strip() if unit_col is not None and unit_col < len(row) else NATIONAL
             if not label:
                 problems.append(Problem(f"bad_value:{n}:unit", "bad_value", "error",
-                                        f"Dòng {n}: thiếu tên đơn vị.", f"Row {n}: the unit is missing."))
+                                        f"Dòng {n}: thiếu tên đơn vị.", f"Row {n}: the unit is missing.", line=n))
                 continue
             for i, m in columns.items():
                 _collect(raw, problems, label, m, day, row[i] if i < len(row) else None, n)
@@ -242,6 +253,7 @@ def analyse(content: bytes, filename: str, mode: str | None = None, metric: str 
         ignored = []
         labels = {i: str(c).strip() for i, c in enumerate(rows[0]) if i != date_col and str(c or "").strip()}
         for n, row in enumerate(rows[1:], start=2):
+            _report(progress, n - 1, len(rows) - 1)
             day = _row_day(row, date_col, n, problems)
             for i, label in labels.items():
                 _collect(raw, problems, label, metric, day, row[i] if i < len(row) else None, n)
@@ -256,7 +268,18 @@ def analyse(content: bytes, filename: str, mode: str | None = None, metric: str 
     for (unit, m), values in series.items():
         problems.extend(_series_problems(labels_of[(unit, m)], unit, m, values, analysis.mode))
     analysis.problems = problems
+    if progress:
+        progress(len(rows) - 1, len(rows) - 1)
     return analysis
+
+
+def _header_error(vi: str, en: str) -> UserError:
+    return UserError(vi, en, details=[{"line": 1, "message": vi, "message_en": en}])
+
+
+def _report(progress: Callable[[int, int], None] | None, done: int, total: int) -> None:
+    if progress and done % PROGRESS_EVERY == 0:
+        progress(done, total)
 
 
 def _row_day(row, col, n, problems) -> date | None:
@@ -265,7 +288,7 @@ def _row_day(row, col, n, problems) -> date | None:
     if day is None:
         problems.append(Problem(f"bad_date:{n}", "bad_date", "error",
                                 f"Dòng {n}: ngày “{value}” không đọc được (dùng 2021-10-25 hoặc 25/10/2021).",
-                                f"Row {n}: cannot read the date “{value}” (use 2021-10-25 or 25/10/2021)."))
+                                f"Row {n}: cannot read the date “{value}” (use 2021-10-25 or 25/10/2021).", line=n))
     return day
 
 
@@ -277,7 +300,7 @@ def _collect(raw, problems, label, metric, day, cell, n) -> None:
     except ValueError:
         problems.append(Problem(f"bad_value:{n}:{label}:{metric}", "bad_value", "error",
                                 f"Dòng {n}, {label}: “{cell}” không phải là một số đếm.",
-                                f"Row {n}, {label}: “{cell}” is not a count.", label, day))
+                                f"Row {n}, {label}: “{cell}” is not a count.", label, day, n))
         return
     if value is not None:
         raw.setdefault((label, metric), []).append((day, value, n))
@@ -305,7 +328,7 @@ def _resolve(raw, problems, within):
                     f"({'cùng giá trị' if same else f'{target[day]} và {value}'}); nếu chấp nhận, giữ giá trị ở dòng {n}.",
                     f"{unit.name}, {METRICS[metric][1].lower()}: {day} appears twice "
                     f"({'same value' if same else f'{target[day]} and {value}'}); accepting keeps row {n}.",
-                    unit.code, day))
+                    unit.code, day, n))
             target[day] = value
     for label, count in unknown.items():
         hints = ", ".join(u.name for u in g.suggest(label))

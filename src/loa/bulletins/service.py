@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Callable
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
@@ -39,6 +40,12 @@ def home_unit(province_name: str) -> Unit | None:
     return gazetteer().resolve(province_name)
 
 
+def home_code(province_name: str) -> str | None:
+    """The code of the province this instance serves: unit names in files are looked for there first."""
+    home = home_unit(province_name)
+    return home.code if home else None
+
+
 # ---- import ---------------------------------------------------------------------------------------------
 
 def check_size(content: bytes, max_mb: int) -> None:
@@ -47,35 +54,37 @@ def check_size(content: bytes, max_mb: int) -> None:
 
 
 def preview(db: Session, content: bytes, filename: str, mode: str | None = None, metric: str = "cases",
-            within: str | None = None) -> tuple[Analysis, StatImport | None]:
-    """The validation report of a file, and the earlier import of the very same bytes if there is one."""
-    analysis = analyse(content, filename, mode, metric, within)
+            within: str | None = None, progress: Callable[[int, int], None] | None = None
+            ) -> tuple[Analysis, StatImport | None]:
+    """The validation report of a file, and the earlier import of the very same bytes if there is one
+    (``progress``: see ``importer.analyse``)."""
+    analysis = analyse(content, filename, mode, metric, within, progress)
     return analysis, db.scalar(select(StatImport).where(StatImport.content_hash == analysis.content_hash))
 
 
 def import_stats(db: Session, content: bytes, filename: str, *, mode: str | None = None, metric: str = "cases",
                  accepted: set[str] | bool = frozenset(), user=None, within: str | None = None
                  ) -> tuple[StatImport, bool]:
-    """Store a file's values once every warning is accepted (``accepted=True`` accepts all) and it has no
-    error. Returns (import, created); the same bytes imported again return the first import unchanged."""
+    """Check a file and store it (see ``store``)."""
     analysis, earlier = preview(db, content, filename, mode, metric, within)
+    return store(db, analysis, earlier, accepted, user)
+
+
+def store(db: Session, analysis: Analysis, earlier: StatImport | None, accepted: set[str] | bool = frozenset(),
+          user=None) -> tuple[StatImport, bool]:
+    """Store a checked file's values once every warning is accepted (``accepted=True`` accepts all) and it has
+    no error. Returns (import, created); the same bytes imported again return the first import unchanged."""
     if earlier is not None:
         return earlier, False
-    if analysis.errors:
-        raise UserError("Tệp có lỗi phải sửa trước khi nhập; chưa có gì được lưu.",
-                        "The file has errors to fix before importing; nothing was stored.", 422,
-                        [p.as_dict() for p in analysis.errors])
-    open_ = [p for p in analysis.warnings if accepted is not True and p.id not in accepted]
-    if open_:
-        raise UserError(f"Còn {len(open_)} cảnh báo chưa được chấp nhận; chưa có gì được lưu.",
-                        f"{len(open_)} warnings are not accepted yet; nothing was stored.", 422,
-                        [p.as_dict() for p in open_])
+    refused = refusal([p.as_dict() for p in analysis.problems], accepted)
+    if refused:
+        raise refused
     if not analysis.series:
         raise UserError("Tệp không có giá trị nào để lưu.", "The file holds no values to store.", 422)
     days = analysis.days
-    record = StatImport(filename=filename[:255], content_hash=analysis.content_hash, layout=analysis.layout,
-                        mode=analysis.mode, metrics=analysis.metrics, units=analysis.units, first_day=days[0],
-                        last_day=days[-1], points=sum(len(v) for v in analysis.series.values()),
+    record = StatImport(filename=analysis.filename[:255], content_hash=analysis.content_hash,
+                        layout=analysis.layout, mode=analysis.mode, metrics=analysis.metrics, units=analysis.units,
+                        first_day=days[0], last_day=days[-1], points=sum(len(v) for v in analysis.series.values()),
                         accepted=[p.id for p in analysis.warnings], created_by_id=getattr(user, "id", None))
     db.add(record)
     db.flush()
@@ -88,6 +97,20 @@ def import_stats(db: Session, content: bytes, filename: str, *, mode: str | None
     for start in range(0, len(rows), 2000):
         db.execute(insert(StatPoint), rows[start:start + 2000])
     return record, True
+
+
+def refusal(problems: list[dict], accepted: set[str] | bool) -> UserError | None:
+    """Why a checked file (its problems, as in ``Analysis.summary``) may not be stored yet: errors, or warnings
+    not accepted (``accepted=True`` accepts all). None when it may."""
+    errors = [p for p in problems if p["severity"] == "error"]
+    if errors:
+        return UserError("Tệp có lỗi phải sửa trước khi nhập; chưa có gì được lưu.",
+                         "The file has errors to fix before importing; nothing was stored.", 422, errors)
+    open_ = [p for p in problems if p["severity"] == "warning" and accepted is not True and p["id"] not in accepted]
+    if open_:
+        return UserError(f"Còn {len(open_)} cảnh báo chưa được chấp nhận; chưa có gì được lưu.",
+                         f"{len(open_)} warnings are not accepted yet; nothing was stored.", 422, open_)
+    return None
 
 
 def _points(db: Session, unit: str, metric: str, values: dict[date, int], mode: str, import_id: int) -> list[dict]:

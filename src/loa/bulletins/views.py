@@ -1,4 +1,5 @@
-"""Pages: statistics import with its validation preview, a unit's epidemic page, bulletin drafts; the JSON API."""
+"""Pages: statistics import (a checking job, its validation preview, an import job), a unit's epidemic page,
+bulletin drafts; the JSON API."""
 
 from __future__ import annotations
 
@@ -11,26 +12,25 @@ from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup, escape
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from loa.auth.models import User
 from loa.bulletins import charts, service
 from loa.bulletins.gazetteer import gazetteer
-from loa.bulletins.importer import parse_date
+from loa.bulletins.importer import check_options, parse_date
+from loa.bulletins.jobs import chosen_mode
 from loa.bulletins.models import METRICS
 from loa.config import Settings
 from loa.errors import UserError
-from loa.web.deps import DB, current_user, get_settings, lang, render, require
+from loa.jobs import service as jobs
+from loa.jobs.models import Job
+from loa.web.deps import DB, FORM, current_user, get_settings, lang, render, require
 
 IMPORTERS = ("coordinator", "agency_member")  # the people who receive the health sector's figures
 WRITERS = ("coordinator", "editor")  # the people who turn figures into a bulletin for review
 
 router = APIRouter()
 api = APIRouter(prefix="/bulletins", tags=["bulletins"])
-
-
-def _within(settings: Settings) -> str | None:
-    home = service.home_unit(settings.province)
-    return home.code if home else None
 
 
 def _day(value: str | None, unit_code: str, db: Session) -> date:
@@ -63,10 +63,38 @@ def markdown_html(text: str) -> Markup:
     return Markup("\n".join(out))
 
 
-def _pending_dir(settings: Settings) -> Path:
-    path = settings.files_dir / "bulletins" / "pending"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def _upload(file: UploadFile, mode: str, metric: str, settings: Settings) -> tuple[dict, tuple[str, str, bytes]]:
+    """The job parameters and input file of an upload, refused at once when too large or badly asked for."""
+    content = file.file.read()
+    service.check_size(content, settings.max_upload_mb)
+    check_options(chosen_mode(mode), metric)
+    filename = Path(file.filename or "upload.csv").name
+    return {"filename": filename, "mode": mode, "metric": metric}, (filename, file.content_type or "text/csv", content)
+
+
+def _checked(db: Session, job_id: int, user: User) -> Job:
+    """A finished check of a file this person uploaded (administrators: anyone's)."""
+    job = jobs.get_job(db, job_id)
+    if not jobs.visible(job, user) or job.kind != "bulletins.check":
+        raise UserError("Không tìm thấy tệp đã kiểm tra.", "Checked file not found.", 404)
+    if job.status != "done":
+        raise UserError("Tệp chưa được kiểm tra xong: xem trang công việc.", "The file check has not finished: see "
+                        "its job page.", 409)
+    return job
+
+
+def _preview(job: Job, **extra) -> dict:
+    report = job.result["report"]
+    return {"a": report, "job_id": job.id, "filename": job.params["filename"], "metrics": METRICS,
+            "errors": [p for p in report["problems"] if p["severity"] == "error"],
+            "warnings": [p for p in report["problems"] if p["severity"] == "warning"],
+            "first_day": date.fromisoformat(report["first_day"]) if report["first_day"] else None,
+            "last_day": date.fromisoformat(report["last_day"]) if report["last_day"] else None,
+            "earlier": job.result["already_imported"], **extra}
+
+
+def job_ref(job: Job) -> dict:
+    return {"id": job.id, "status": job.status, "url": f"/api/v1/jobs/{job.id}"}
 
 
 # ---- pages ------------------------------------------------------------------------------------------------
@@ -83,47 +111,34 @@ def index(request: Request, db: Session = DB, user: User = Depends(current_user)
 
 
 @router.post("/bulletins/import")
-async def import_preview(request: Request, file: UploadFile = File(...), mode: str = Form("auto"),
-                         metric: str = Form("cases"), db: Session = DB,
-                         user: User = Depends(require(*IMPORTERS)), settings: Settings = Depends(get_settings)):
-    content = await file.read()
-    service.check_size(content, settings.max_upload_mb)
-    filename = Path(file.filename or "upload.csv").name
-    analysis, earlier = service.preview(db, content, filename, None if mode == "auto" else mode, metric,
-                                        _within(settings))
-    token = analysis.content_hash
-    (_pending_dir(settings) / token).write_bytes(content)
-    return render(request, "bulletins/preview.html", {"a": analysis, "earlier": earlier, "token": token,
-                                                      "filename": filename, "mode": mode, "metric": metric,
-                                                      "metrics": METRICS})
+def import_upload(file: UploadFile = File(...), mode: str = Form("auto"), metric: str = Form("cases"),
+                  db: Session = DB, user: User = Depends(require(*IMPORTERS)),
+                  settings: Settings = Depends(get_settings)):
+    """Keep the file in a checking job; its job page leads to the preview."""
+    params, upload = _upload(file, mode, metric, settings)
+    job = jobs.submit(db, settings, "bulletins.check", params=params, user=user, file=upload)
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
-@router.post("/bulletins/import/confirm")
-async def import_confirm(request: Request, db: Session = DB, user: User = Depends(require(*IMPORTERS)),
-                         settings: Settings = Depends(get_settings)):
-    form = await request.form()
-    token = str(form.get("token", ""))
-    path = _pending_dir(settings) / token
-    if not re.fullmatch(r"[0-9a-f]{64}", token) or not path.exists():
-        raise UserError("Không còn tệp đang chờ nhập; hãy tải tệp lên lại.", "No pending file; upload it again.", 404)
-    mode, metric = str(form.get("mode", "auto")), str(form.get("metric", "cases"))
-    filename = str(form.get("filename", "upload.csv"))
+@router.get("/bulletins/import/{job_id}")
+def import_preview(request: Request, job_id: int, db: Session = DB, user: User = Depends(require(*IMPORTERS))):
+    return render(request, "bulletins/preview.html", _preview(_checked(db, job_id, user)))
+
+
+@router.post("/bulletins/import/{job_id}/confirm")
+def import_confirm(request: Request, job_id: int, form: FormData = FORM, db: Session = DB,
+                   user: User = Depends(require(*IMPORTERS)), settings: Settings = Depends(get_settings)):
+    """Queue the import of a checked file once it has no error and every warning is accepted."""
+    check = _checked(db, job_id, user)
     accepted = {str(v) for v in form.getlist("accept")}
-    content = path.read_bytes()
-    try:
-        record, _created = service.import_stats(db, content, filename, mode=None if mode == "auto" else mode,
-                                                metric=metric, accepted=accepted, user=user,
-                                                within=_within(settings))
-    except UserError as exc:
-        if not exc.details:
-            raise
-        analysis, earlier = service.preview(db, content, filename, None if mode == "auto" else mode, metric,
-                                            _within(settings))
-        return render(request, "bulletins/preview.html", {
-            "a": analysis, "earlier": earlier, "token": token, "filename": filename, "mode": mode,
-            "metric": metric, "metrics": METRICS, "error": exc.text(lang(request)), "accepted": accepted}, 422)
-    path.unlink(missing_ok=True)
-    return RedirectResponse(f"/bulletins?imported={record.id}", status_code=303)
+    refused = service.refusal(check.result["report"]["problems"], accepted)
+    if refused:
+        return render(request, "bulletins/preview.html",
+                      _preview(check, error=refused.text(lang(request)), accepted=accepted), 422)
+    source = jobs.input_file(db, check)
+    job = jobs.submit(db, settings, "bulletins.import", params={**check.params, "accept": sorted(accepted)},
+                      user=user, file=(source.name, source.media_type, source.data))
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
 @router.get("/bulletins/units/{code}")
@@ -172,24 +187,22 @@ def go(unit: str, day: str = "", db: Session = DB, user: User = Depends(current_
 
 # ---- JSON API ---------------------------------------------------------------------------------------------
 
-@api.post("/imports", status_code=201)
-async def api_import(file: UploadFile = File(...), mode: str = Form("auto"), metric: str = Form("cases"),
-                     accept: str = Form("", description="Comma-separated problem ids to accept, or 'all'"),
-                     dry_run: bool = Form(False), db: Session = DB,
-                     user: User = Depends(require(*IMPORTERS)), settings: Settings = Depends(get_settings)):
-    """Validate a CSV/XLSX file; unless ``dry_run``, store it once every warning is accepted."""
-    content = await file.read()
-    service.check_size(content, settings.max_upload_mb)
-    filename = Path(file.filename or "upload.csv").name
-    chosen = None if mode == "auto" else mode
-    analysis, earlier = service.preview(db, content, filename, chosen, metric, _within(settings))
-    report = analysis.summary()
+@api.post("/imports", status_code=202)
+def api_import(file: UploadFile = File(...), mode: str = Form("auto"), metric: str = Form("cases"),
+               accept: str = Form("", description="Comma-separated problem ids to accept, or 'all'"),
+               dry_run: bool = Form(False), db: Session = DB,
+               user: User = Depends(require(*IMPORTERS)), settings: Settings = Depends(get_settings)):
+    """Queue the check of a CSV/XLSX file (``dry_run``) or its import, stored once it has no error and every
+    warning is accepted. Follow the job at ``GET /api/v1/jobs/{id}``: its result holds the report
+    (``report``, ``already_imported``) and, for an import, ``import_id``, ``created`` and ``points``; a refused
+    file fails the job with the problems in ``errors``."""
+    params, upload = _upload(file, mode, metric, settings)
     if dry_run:
-        return {"report": report, "already_imported": earlier.id if earlier else None}
-    accepted = True if accept.strip() == "all" else {a.strip() for a in accept.split(",") if a.strip()}
-    record, created = service.import_stats(db, content, filename, mode=chosen, metric=metric, accepted=accepted,
-                                           user=user, within=_within(settings))
-    return {"import_id": record.id, "created": created, "points": record.points, "report": report}
+        job = jobs.submit(db, settings, "bulletins.check", params=params, user=user, file=upload)
+    else:
+        ids = "all" if accept.strip() == "all" else sorted({a.strip() for a in accept.split(",") if a.strip()})
+        job = jobs.submit(db, settings, "bulletins.import", params={**params, "accept": ids}, user=user, file=upload)
+    return {"job": job_ref(job)}
 
 
 @api.get("/units")

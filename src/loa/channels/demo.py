@@ -75,6 +75,8 @@ def seed(db: Session, ctx) -> None:
     for item in (script, khmer):
         content.submit(db, item, editor)
         content.approve(db, item, reviewer)
-    content.schedule(db, script, editor, loudspeaker, datetime.combine(now.date(), time(5, 30), tzinfo=LOCAL))
+    slot = content.schedule(db, script, editor, loudspeaker, datetime.combine(now.date(), time(5, 30), tzinfo=LOCAL))
+    if slot.planned_at <= now:  # it went out this morning, as the worker would have recorded
+        content.publish(db, script, None, slot=slot, now=slot.planned_at)
     if speech.espeak_available():
         service.speech_file(ctx.settings, script, "mp3")

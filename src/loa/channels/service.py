@@ -163,10 +163,8 @@ def audio_seconds(path: Path) -> float:
         raise UserError("Tệp âm thanh bị hỏng hoặc không đọc được.", "The audio file is damaged or unreadable.", 415)
 
 
-def add_recording(db: Session, settings: Settings, item, user: User, filename: str, data: bytes):
-    """An uploaded recording (WAV, MP3 or OGG, up to 20 MB) of one language version of an item — the only way
-    a Khmer version reaches the loudspeakers. Returns the content attachment."""
-    _need(user, RECORDERS)
+def recording_kind(settings: Settings, data: bytes) -> str:
+    """The quick checks of an upload, before it is decoded: size, and "wav", "mp3" or "ogg" by its first bytes."""
     limit = min(20, settings.max_upload_mb)
     if len(data) > limit * 1024 * 1024:
         raise UserError(f"Tệp ghi âm quá lớn (tối đa {limit} MB).", f"The recording is too large (at most {limit} MB).",
@@ -175,6 +173,15 @@ def add_recording(db: Session, settings: Settings, item, user: User, filename: s
     if not data or kind is None:
         raise UserError("Bản ghi âm phải là tệp âm thanh WAV, MP3 hoặc OGG.",
                         "A recording must be a WAV, MP3 or OGG audio file.", 415)
+    return kind
+
+
+def add_recording(db: Session, settings: Settings, item, user: User, filename: str, data: bytes):
+    """An uploaded recording (WAV, MP3 or OGG, up to 20 MB) of one language version of an item — the only way
+    a Khmer version reaches the loudspeakers. Decodes it (seconds for a long MP3), so the web runs it as a job.
+    Returns the content attachment."""
+    _need(user, RECORDERS)
+    kind = recording_kind(settings, data)
     with tempfile.TemporaryDirectory() as tmp:
         probe = Path(tmp) / f"upload.{kind}"
         probe.write_bytes(data)
@@ -200,12 +207,18 @@ def voice_for_item(settings: Settings, item) -> str:
     return speech.ENGLISH_VOICE if item.language == "en" else speech.voice_for(settings.province)
 
 
-def cached_speech(settings: Settings, spoken: str, voice: str, fmt: str = "mp3") -> Path:
-    """Already normalised text spoken with ``voice``, generated once per text and voice (cached on disk)."""
+def speech_cache_path(settings: Settings, spoken: str, voice: str, fmt: str = "mp3") -> Path:
+    """Where already normalised text spoken with ``voice`` is kept once generated (it may not exist yet)."""
     if fmt not in AUDIO_TYPES:
         raise UserError("Định dạng âm thanh phải là WAV, MP3 hoặc OGG.", "Audio format must be WAV, MP3 or OGG.", 404)
     key = hashlib.sha256(f"{voice}\n{spoken}".encode()).hexdigest()[:24]
-    path = settings.files_dir / "channels" / "speech" / f"{key}.{fmt}"
+    return settings.files_dir / "channels" / "speech" / f"{key}.{fmt}"
+
+
+def cached_speech(settings: Settings, spoken: str, voice: str, fmt: str = "mp3") -> Path:
+    """Already normalised text spoken with ``voice``, generated once per text and voice (cached on disk).
+    Synthesis takes seconds for a long text: web requests use :func:`ready_audio`, jobs generate."""
+    path = speech_cache_path(settings, spoken, voice, fmt)
     if not path.exists():
         tmp = path.with_name(f".{uuid.uuid4().hex}{path.suffix}")
         speech.synthesize(spoken, tmp, voice=voice, normalized=True)
@@ -213,20 +226,49 @@ def cached_speech(settings: Settings, spoken: str, voice: str, fmt: str = "mp3")
     return path
 
 
-def speech_file(settings: Settings, item, fmt: str = "mp3") -> Path:
-    """The item read aloud with the province's voice (English versions with an English voice)."""
+def need_voice(item) -> None:
+    """Refuse an item no offline voice can read (Khmer)."""
     if item.language not in SPEAKABLE:
         raise UserError("Không có giọng đọc tiếng Khmer ngoại tuyến: hãy tải lên bản ghi âm của bản tiếng Khmer.",
                         "There is no offline Khmer voice: upload a recording of the Khmer version.", 404)
+
+
+def speech_file(settings: Settings, item, fmt: str = "mp3") -> Path:
+    """The item read aloud with the province's voice (English versions with an English voice)."""
+    need_voice(item)
     return cached_speech(settings, spoken_text(item), voice_for_item(settings, item), fmt)
 
 
 def item_audio(settings: Settings, item, fmt: str = "mp3") -> tuple[Path, str]:
-    """(file, media type) to play for an item: its uploaded recording, else generated speech."""
+    """(file, media type) to play for an item: its uploaded recording, else generated speech (made now if
+    needed: for jobs and commands)."""
     rec = recording_of(item)
     if rec is not None:
         return content.attachment_path(settings, rec), rec.media_type
     return speech_file(settings, item, fmt), AUDIO_TYPES[fmt]
+
+
+def ready_audio(settings: Settings, item, fmt: str = "mp3") -> tuple[Path, str] | None:
+    """Like :func:`item_audio`, without generating anything: None while the speech is not made yet."""
+    rec = recording_of(item)
+    if rec is not None:
+        return content.attachment_path(settings, rec), rec.media_type
+    need_voice(item)
+    path = speech_cache_path(settings, spoken_text(item), voice_for_item(settings, item), fmt)
+    return (path, AUDIO_TYPES[fmt]) if path.exists() else None
+
+
+def has_ready_audio(settings: Settings, item) -> bool:
+    """Whether the item can be played at once: a recording, or its MP3 speech made before."""
+    return recording_of(item) is not None or "mp3" in ready_formats(settings, item)
+
+
+def ready_formats(settings: Settings, item) -> list[str]:
+    """The formats in which the item's generated speech exists already."""
+    if item.language not in SPEAKABLE:
+        return []
+    spoken, voice = spoken_text(item), voice_for_item(settings, item)
+    return [f for f in AUDIO_TYPES if speech_cache_path(settings, spoken, voice, f).exists()]
 
 
 def estimated_seconds(item) -> int:
@@ -264,12 +306,13 @@ def _version_in(item, language: str):
 
 def daily_playlist(db: Session, commune: Commune, day: date) -> list[PlaylistEntry]:
     """What a commune's loudspeakers play on ``day``: every approved item planned on a loudspeaker channel that
-    day plays in each slot that ends after its planned time, once per broadcast language of the commune (a
-    variant planned beside its master does not play the message twice)."""
+    day (not missed) plays in each slot that ends after its planned time, once per broadcast language of the
+    commune (a variant planned beside its master does not play the message twice)."""
     start = content.local_day_start(day)
     planned = []
     for channel in loudspeaker_channels(db):
-        planned += [s for s in content.schedules_between(db, start, start + timedelta(days=1), channel)
+        planned += [s for s in content.schedules_between(db, start, start + timedelta(days=1), channel,
+                                                         statuses=("planned", "published"))
                     if s.item.state in LIVE_STATES]
     planned.sort(key=lambda s: (s.at, s.id))
     entries: list[PlaylistEntry] = []
@@ -303,20 +346,59 @@ def playlist_m3u(commune: Commune, day: date, entries: list[PlaylistEntry], base
     return "\r\n".join(lines) + "\r\n"
 
 
-def playlist_bundle(settings: Settings, commune: Commune, day: date, entries: list[PlaylistEntry]) -> bytes:
-    """A ZIP for a station without a steady connection: the day's audio files and an M3U naming them."""
+def playable(entries: list[PlaylistEntry]) -> list[PlaylistEntry]:
+    """The entries that have audio: a recording, or speech where espeak-ng is installed."""
+    speaks = speech.espeak_available()
+    return [e for e in entries if e.source == "recording" or (e.source == "speech" and speaks)]
+
+
+def audio_items(entries: list[PlaylistEntry]) -> list:
+    """The items (language versions) whose audio a playlist plays, once each, in playing order."""
+    return list({e.item.id: e.item for e in playable(entries)}.values())
+
+
+def prepare_audio(settings: Settings, items: list, progress=None) -> int:
+    """Generate the speech of ``items`` that is not made yet (recordings need nothing); ``progress(done, total)``
+    after each file. Returns how many files were generated."""
+    made = 0
+    for done, item in enumerate(items, 1):
+        if ready_audio(settings, item) is None:
+            speech_file(settings, item)
+            made += 1
+        if progress:
+            progress(done, len(items))
+    return made
+
+
+def audio_ahead(db: Session, day: date) -> list:
+    """The items whose audio the communes play on ``day`` and the day after, and the public portal's speakable
+    articles: what a worker prepares before any player asks for it."""
+    items = {}
+    for commune in list_communes(db):
+        for when in (day, day + timedelta(days=1)):
+            items.update((i.id, i) for i in audio_items(daily_playlist(db, commune, when)))
+    items.update((i.id, i) for i in portal_items(db) if i.language in SPEAKABLE)
+    return list(items.values())
+
+
+def playlist_bundle(settings: Settings, commune: Commune, day: date, entries: list[PlaylistEntry],
+                    progress=None) -> bytes:
+    """A ZIP for a station without a steady connection: the day's audio files and an M3U naming them;
+    ``progress(done, total)`` after each audio file. Generates missing speech, so it runs as a job."""
+    items = audio_items(entries)
+    with_audio = {id(e) for e in playable(entries)}
     files: dict[int, tuple[str, Path]] = {}
+    for n, item in enumerate(items, 1):
+        path, _media = item_audio(settings, item)
+        files[item.id] = (f"{n:02d}-{content.slugify(item.title, 50)}{path.suffix}", path)
+        if progress:
+            progress(n, len(items))
     lines = ["#EXTM3U", f"#PLAYLIST:{commune.name} {day:%d/%m/%Y}"]
     for e in entries:
         title = f"{e.slot} [{e.language}] {e.item.title}"
-        if e.source == "speech" and not speech.espeak_available():
-            e = PlaylistEntry(e.slot, e.item, e.language, "missing", e.seconds)
-        if e.source == "missing":
+        if id(e) not in with_audio:
             lines.append(f"# {title}: chưa có bản ghi âm / no recording")
             continue
-        if e.item.id not in files:
-            path, _media = item_audio(settings, e.item)
-            files[e.item.id] = (f"{len(files) + 1:02d}-{content.slugify(e.item.title, 50)}{path.suffix}", path)
         lines += [f"#EXTINF:{e.seconds},{title}", files[e.item.id][0]]
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
@@ -324,6 +406,10 @@ def playlist_bundle(settings: Settings, commune: Commune, day: date, entries: li
         for name, path in files.values():
             z.write(path, name)
     return buf.getvalue()
+
+
+def bundle_name(commune: Commune, day: date) -> str:
+    return f"loa-{content.slugify(commune.name)}-{day:%Y-%m-%d}.zip"
 
 
 # ---- the public portal ------------------------------------------------------------------------------------

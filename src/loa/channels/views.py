@@ -8,7 +8,9 @@ from datetime import datetime
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
+from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from loa.auth.models import User
 from loa.channels import service, speech
@@ -18,7 +20,9 @@ from loa.content import service as content
 from loa.content.models import STATES
 from loa.errors import UserError
 from loa.formats import LOCAL
-from loa.web.deps import DB, current_user, get_settings, lang, optional_user, render, require
+from loa.jobs import service as jobs
+from loa.jobs.models import Job
+from loa.web.deps import DB, FORM, current_user, get_settings, lang, optional_user, render, require
 
 router = APIRouter()
 api = APIRouter(tags=["channels"])
@@ -33,38 +37,58 @@ def base_url(request: Request) -> str:
 
 
 def page(request: Request, template: str, ctx: dict | None = None):
-    province = request.app.state.settings.province
-    region = speech.region_for(province)
+    settings = request.app.state.settings
+    region = speech.region_for(settings.province)
     english = lang(request) == "en"
     return render(request, template, {"language_names": LANGUAGE_NAMES, "source_names": SOURCE_NAMES,
                                       "state_label": lambda key: STATES.get(key, (key, key))[english],
                                       "voice_label": speech.VOICE_LABELS[region], "voice": speech.VOICES[region],
                                       "espeak": speech.espeak_available(), "article_path": service.article_path,
+                                      "ready": lambda item: service.has_ready_audio(settings, item),
                                       "body_html": content.body_html, **(ctx or {})})
 
 
-async def _upload(request: Request) -> tuple[str, bytes]:
-    form = await request.form()
+def to_job(job: Job) -> RedirectResponse:
+    """The job page, where the person follows the work and then downloads or opens its result."""
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+
+
+def job_ref(job: Job) -> dict:
+    return {"job": {"id": job.id, "status": job.status, "url": f"/api/v1/jobs/{job.id}"}}
+
+
+def _queue_speech(db: Session, settings: Settings, item, fmt: str, user: User | None) -> None:
+    """Queue the making of an item's speech unless a job is making it already."""
+    params = {"item_id": item.id, "formats": [fmt]}
+    busy = db.scalars(select(Job).where(Job.kind == "channels.item_audio", Job.status.in_(("queued", "running"))))
+    if not any(j.params == params for j in busy):
+        jobs.submit(db, settings, "channels.item_audio", params=params, user=user,
+                    title=f"Tạo âm thanh đọc bài: {item.title}"[:200])
+
+
+def _upload(form: FormData) -> tuple[str, bytes]:
     upload = form.get("file")
     if upload is None or not hasattr(upload, "read"):
         raise UserError("Hãy chọn tệp ghi âm.", "Choose a recording file.")
-    return upload.filename or "", await upload.read()
+    return upload.filename or "", upload.file.read()
 
 
 # ---- HTML: loudspeakers -----------------------------------------------------------------------------------
 
 @router.get("/loudspeakers")
 def loudspeakers_page(request: Request, text: str = "", db: Session = DB,
-                      user: User = Depends(current_user)):
+                      user: User = Depends(current_user), settings: Settings = Depends(get_settings)):
+    spoken = speech.normalize(text[:2000]) if text.strip() else ""
     return page(request, "channels/loudspeakers.html", {
-        "communes": service.list_communes(db), "text": text[:2000],
-        "spoken": speech.normalize(text[:2000]) if text.strip() else "", "manager": user.has_role(*MANAGERS),
+        "communes": service.list_communes(db), "text": text[:2000], "spoken": spoken,
+        "spoken_ready": bool(spoken) and service.speech_cache_path(
+            settings, spoken, speech.voice_for(settings.province)).exists(),
+        "manager": user.has_role(*MANAGERS),
         "today": datetime.now(LOCAL).date(), "channels": service.loudspeaker_channels(db)})
 
 
 @router.post("/loudspeakers/communes")
-async def commune_create(request: Request, db: Session = DB, user: User = Depends(require(*MANAGERS))):
-    form = await request.form()
+def commune_create(form: FormData = FORM, db: Session = DB, user: User = Depends(require(*MANAGERS))):
     commune = service.create_commune(db, user, str(form.get("name", "")), str(form.get("district", "")),
                                      list(form.getlist("languages")) or ["vi"])
     return RedirectResponse(f"/loudspeakers/communes/{commune.id}", status_code=303)
@@ -72,18 +96,19 @@ async def commune_create(request: Request, db: Session = DB, user: User = Depend
 
 @router.get("/loudspeakers/communes/{commune_id}")
 def commune_page(commune_id: int, request: Request, date: str = "", db: Session = DB,
-                 user: User = Depends(current_user)):
+                 user: User = Depends(current_user), settings: Settings = Depends(get_settings)):
     commune = service.get_commune(db, commune_id)
     day = service.parse_day(date)
+    entries = service.daily_playlist(db, commune, day)
     return page(request, "channels/commune.html", {
-        "commune": commune, "day": day, "entries": service.daily_playlist(db, commune, day),
+        "commune": commune, "day": day, "entries": entries,
+        "unready": sum(not service.has_ready_audio(settings, i) for i in service.audio_items(entries)),
         "manager": user.has_role(*MANAGERS), "recorder": user.has_role(*RECORDERS)})
 
 
 @router.post("/loudspeakers/communes/{commune_id}/slots")
-async def slot_create(commune_id: int, request: Request, db: Session = DB,
-                      user: User = Depends(require(*MANAGERS))):
-    form = await request.form()
+def slot_create(commune_id: int, form: FormData = FORM, db: Session = DB,
+                user: User = Depends(require(*MANAGERS))):
     minutes = str(form.get("minutes", "30")).strip()
     if not minutes.isdigit():
         raise UserError("Thời lượng phải là số phút.", "The length must be a number of minutes.")
@@ -110,45 +135,88 @@ def playlist_file(commune_id: int, request: Request, date: str = "", db: Session
                              headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-@router.get("/loudspeakers/communes/{commune_id}/playlist.zip")
-def playlist_zip(commune_id: int, date: str = "", db: Session = DB, user: User = Depends(current_user),
-                 settings: Settings = Depends(get_settings)):
-    """The day's playlist with its audio files, for a station that plays offline."""
+PLAYLIST_JOBS = {"channels.playlist_audio": "Âm thanh loa xã {name}, ngày {day:%d/%m/%Y}",
+                 "channels.playlist_zip": "Gói ZIP loa xã {name}, ngày {day:%d/%m/%Y}"}
+
+
+def _submit_playlist(db: Session, settings: Settings, kind: str, commune_id: int, date: str, user: User) -> Job:
     commune, day = service.get_commune(db, commune_id), service.parse_day(date)
-    data = service.playlist_bundle(settings, commune, day, service.daily_playlist(db, commune, day))
-    name = f"loa-{content.slugify(commune.name)}-{day:%Y-%m-%d}.zip"
-    return Response(data, media_type="application/zip",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return jobs.submit(db, settings, kind, params={"commune_id": commune.id, "day": day.isoformat()}, user=user,
+                       title=PLAYLIST_JOBS[kind].format(name=commune.name, day=day))
+
+
+@router.post("/loudspeakers/communes/{commune_id}/audio")
+def playlist_audio(commune_id: int, form: FormData = FORM, db: Session = DB, user: User = Depends(current_user),
+                   settings: Settings = Depends(get_settings)):
+    """Make every audio file of the day's playlist (a job), so that the stations' players get them at once."""
+    return to_job(_submit_playlist(db, settings, "channels.playlist_audio", commune_id, str(form.get("date", "")),
+                                   user))
+
+
+@router.post("/loudspeakers/communes/{commune_id}/bundle")
+def playlist_zip(commune_id: int, form: FormData = FORM, db: Session = DB, user: User = Depends(current_user),
+                 settings: Settings = Depends(get_settings)):
+    """The day's playlist with its audio files in a ZIP for a station that plays offline, built by a job; the
+    job page offers the file."""
+    return to_job(_submit_playlist(db, settings, "channels.playlist_zip", commune_id, str(form.get("date", "")),
+                                   user))
 
 
 @router.get("/loudspeakers/audio/{item_id}.{fmt}")
 def item_audio(item_id: int, fmt: str, db: Session = DB, user: User | None = Depends(optional_user),
                settings: Settings = Depends(get_settings)):
-    """Audio of an approved item, open to the commune's player; drafts only for signed-in staff."""
+    """Audio of an approved item, open to the commune's player; drafts only for signed-in staff. Speech not
+    made yet is queued as a job and the player is asked to come back (503 with Retry-After)."""
     item = content.get_item(db, item_id)
     if user is None and item.state not in service.LIVE_STATES:
         raise UserError("Không tìm thấy nội dung.", "Content item not found.", 404)
-    path, media_type = service.item_audio(settings, item, fmt)
+    found = service.ready_audio(settings, item, fmt)
+    if found is None:
+        if not speech.espeak_available():
+            raise UserError("Máy chủ chưa cài espeak-ng nên chưa đọc được văn bản thành tiếng.",
+                            "espeak-ng is not installed on the server, so text cannot be read aloud.", 503)
+        _queue_speech(db, settings, item, fmt, user)
+        return PlainTextResponse("Âm thanh đang được chuẩn bị, xin thử lại sau ít phút. / The audio is being "
+                                 "prepared; try again in a few minutes.", status_code=503,
+                                 headers={"Retry-After": "30"})
+    path, media_type = found
     return FileResponse(path, media_type=media_type, filename=f"{content.slugify(item.title)}{path.suffix}")
 
 
 @router.get("/loudspeakers/speak.{fmt}")
 def speak_text(fmt: str, text: str = "", user: User = Depends(current_user),
                settings: Settings = Depends(get_settings)):
-    """Any text read aloud with the province's voice (to try the pre-normaliser)."""
-    path = service.cached_speech(settings, speech.normalize(text[:2000]), speech.voice_for(settings.province), fmt)
+    """A try-out of the province's voice made before (``POST /loudspeakers/speak`` makes it)."""
+    path = service.speech_cache_path(settings, speech.normalize(text[:2000]), speech.voice_for(settings.province),
+                                     fmt)
+    if not path.exists():
+        raise UserError("Chưa có âm thanh đọc thử cho văn bản này.", "This text has not been read aloud yet.", 404)
     return FileResponse(path, media_type=service.AUDIO_TYPES[fmt])
+
+
+@router.post("/loudspeakers/speak")
+def speak_job(form: FormData = FORM, db: Session = DB, user: User = Depends(current_user),
+              settings: Settings = Depends(get_settings)):
+    """Read a text aloud with the province's voice, as a job."""
+    text, fmt = str(form.get("text", ""))[:2000], str(form.get("fmt", "mp3"))
+    if not text.strip():
+        raise UserError("Hãy nhập văn bản cần đọc.", "Enter the text to read.")
+    if fmt not in service.AUDIO_TYPES:
+        raise UserError("Định dạng âm thanh phải là WAV, MP3 hoặc OGG.", "Audio format must be WAV, MP3 or OGG.")
+    return to_job(jobs.submit(db, settings, "channels.speak", params={"text": text, "fmt": fmt}, user=user))
 
 
 # ---- HTML: an item's outputs ------------------------------------------------------------------------------
 
 @router.get("/channels/items/{item_id}")
-def outputs_page(item_id: int, request: Request, db: Session = DB, user: User = Depends(current_user)):
+def outputs_page(item_id: int, request: Request, db: Session = DB, user: User = Depends(current_user),
+                 settings: Settings = Depends(get_settings)):
     item = content.get_item(db, item_id)
     master = item.master or item
     url = base_url(request) + service.article_path(item)
     return page(request, "channels/outputs.html", {
         "item": item, "versions": [master] + list(master.variants), "url": url,
+        "formats": lambda v: service.ready_formats(settings, v),
         "social": service.social_texts(item, url), "spoken": service.spoken_text(item),
         "recording_of": service.recording_of, "recorder": user.has_role(*RECORDERS),
         "live": item.state in service.LIVE_STATES, "speakable": service.SPEAKABLE,
@@ -157,14 +225,31 @@ def outputs_page(item_id: int, request: Request, db: Session = DB, user: User = 
         "feeds": [c for c in item.channels if c.active]})
 
 
-@router.post("/channels/items/{item_id}/recording")
-async def recording_upload(item_id: int, request: Request, db: Session = DB,
-                           user: User = Depends(require(*RECORDERS)), settings: Settings = Depends(get_settings)):
-    filename, data = await _upload(request)
+def _submit_recording(db: Session, settings: Settings, item_id: int, user: User, form: FormData) -> Job:
+    """The quick checks now; decoding the recording (seconds for a long MP3) in a job."""
+    filename, data = _upload(form)
     item = content.get_item(db, item_id)
-    service.add_recording(db, settings, item, user, filename, data)
-    target = (item.master or item).id
-    return RedirectResponse(f"/channels/items/{target}#audio", status_code=303)
+    kind = service.recording_kind(settings, data)
+    return jobs.submit(db, settings, "channels.recording", params={"item_id": item.id, "filename": filename},
+                       user=user, file=(filename, service.AUDIO_TYPES[kind], data),
+                       title=f"Bản ghi âm: {item.title}"[:200])
+
+
+@router.post("/channels/items/{item_id}/recording")
+def recording_upload(item_id: int, form: FormData = FORM, db: Session = DB,
+                     user: User = Depends(require(*RECORDERS)), settings: Settings = Depends(get_settings)):
+    return to_job(_submit_recording(db, settings, item_id, user, form))
+
+
+@router.post("/channels/items/{item_id}/speech")
+def item_speech(item_id: int, db: Session = DB, user: User = Depends(current_user),
+                settings: Settings = Depends(get_settings)):
+    """Make an item's speech in WAV, MP3 and OGG (a job)."""
+    item = content.get_item(db, item_id)
+    service.need_voice(item)
+    return to_job(jobs.submit(db, settings, "channels.item_audio", params={"item_id": item.id,
+                                                                           "formats": list(service.AUDIO_TYPES)},
+                              user=user, title=f"Tạo âm thanh đọc bài: {item.title}"[:200]))
 
 
 @router.get("/channels/items/{item_id}/print.{fmt}")
@@ -185,14 +270,14 @@ def news_page(request: Request, db: Session = DB, user: User | None = Depends(op
 
 
 @router.get("/tin-tuc/{ref}")
-def article_page(ref: str, request: Request, db: Session = DB, user: User | None = Depends(optional_user)):
+def article_page(ref: str, request: Request, db: Session = DB, user: User | None = Depends(optional_user),
+                 settings: Settings = Depends(get_settings)):
     item = service.portal_item(db, ref)
     canonical = service.article_path(item)
     if request.url.path != canonical:
         return RedirectResponse(canonical, status_code=301)
     return page(request, "channels/article.html", {"item": item, "others": service.public_versions(item),
-                                                   "has_audio": item.language in service.SPEAKABLE
-                                                   or service.recording_of(item) is not None})
+                                                   "has_audio": service.has_ready_audio(settings, item)})
 
 
 @router.get("/kenh/{slug}/{kind}.xml")
@@ -261,6 +346,20 @@ def api_playlist(commune_id: int, request: Request, date: str = "", db: Session 
         for e in service.daily_playlist(db, commune, day)]}
 
 
+@api.post("/loudspeakers/communes/{commune_id}/bundle", status_code=202)
+def api_bundle(commune_id: int, date: str = "", db: Session = DB, user: User = Depends(current_user),
+               settings: Settings = Depends(get_settings)):
+    """Queue the day's ZIP for an offline station; when the job is done its ``file_url`` downloads it."""
+    return job_ref(_submit_playlist(db, settings, "channels.playlist_zip", commune_id, date, user))
+
+
+@api.post("/loudspeakers/communes/{commune_id}/audio", status_code=202)
+def api_playlist_audio(commune_id: int, date: str = "", db: Session = DB, user: User = Depends(current_user),
+                       settings: Settings = Depends(get_settings)):
+    """Queue the making of every audio file of the day's playlist."""
+    return job_ref(_submit_playlist(db, settings, "channels.playlist_audio", commune_id, date, user))
+
+
 @api.post("/speech/normalize")
 def api_normalize(body: TextIn, user: User = Depends(current_user), settings: Settings = Depends(get_settings)):
     """The text exactly as the loudspeaker voice will speak it."""
@@ -275,12 +374,11 @@ def api_social(item_id: int, request: Request, db: Session = DB, user: User = De
             for s in service.social_texts(item, base_url(request) + service.article_path(item))]
 
 
-@api.post("/channels/items/{item_id}/recordings", status_code=201)
-async def api_recording(item_id: int, request: Request, db: Session = DB,
-                        user: User = Depends(require(*RECORDERS)), settings: Settings = Depends(get_settings)):
-    filename, data = await _upload(request)
-    att = service.add_recording(db, settings, content.get_item(db, item_id), user, filename, data)
-    return {"id": att.id, "item_id": item_id, "filename": att.filename, "media_type": att.media_type, "size": att.size}
+@api.post("/channels/items/{item_id}/recordings", status_code=202)
+def api_recording(item_id: int, form: FormData = FORM, db: Session = DB,
+                  user: User = Depends(require(*RECORDERS)), settings: Settings = Depends(get_settings)):
+    """Queue the check and storage of a recording; the job's result names the attachment."""
+    return job_ref(_submit_recording(db, settings, item_id, user, form))
 
 
 @api.get("/portal/items")

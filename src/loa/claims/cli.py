@@ -11,6 +11,7 @@ from loa.claims import service
 from loa.claims.config import ClaimsSettings
 from loa.clitools import cli_session, echo_json, fail, settings as loa_settings
 from loa.errors import UserError
+from loa.search import store
 
 claims_app = typer.Typer(help="Tin sai lệch / misinformation desk.", no_args_is_help=True)
 
@@ -42,7 +43,7 @@ def match(text: str, as_json: bool = typer.Option(False, "--json"),
           suggest_threshold: Optional[float] = typer.Option(None, "--suggest-threshold")) -> None:
     """Match a text against the registry (records nothing)."""
     settings = ClaimsSettings()
-    settings.embeddings_dir = settings.embeddings_dir or loa_settings().data_dir / "indexes" / "claims-embeddings"
+    store.use(loa_settings())  # the registry index stored under the data directory: built once, then loaded
     if match_threshold is not None:
         settings.match_threshold = match_threshold
     if suggest_threshold is not None:

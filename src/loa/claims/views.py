@@ -6,14 +6,16 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
-from starlette.datastructures import UploadFile as StarletteUpload
+from starlette.datastructures import FormData, UploadFile as StarletteUpload
 
 from loa.auth.models import User
 from loa.claims import publishing, service
 from loa.claims.models import STATUSES, TRIAGE_STATUSES, VERDICTS, Claim
 from loa.config import Settings
 from loa.errors import UserError
-from loa.web.deps import DB, current_user, get_settings, lang, render
+from loa.jobs import service as jobs
+from loa.jobs.models import Job
+from loa.web.deps import BODY, DB, FORM, current_user, get_settings, lang, render, require
 
 router = APIRouter()
 api = APIRouter(tags=["claims"])
@@ -77,17 +79,24 @@ def desk(request: Request, status: str = "", q: str = "", db: Session = DB,
                                               "can_import": user.has_role(*service.IMPORT_ROLES)})
 
 
+def submit_import(db: Session, settings: Settings, user: User, name: str = "", data: bytes | None = None) -> Job:
+    """Queue the import of a claims file, or of the starter registry when there is no file."""
+    if data is None:
+        return jobs.submit(db, settings, "claims.import", params={"starter": True}, user=user)
+    return jobs.submit(db, settings, "claims.import", user=user, file=(name, "application/json", data))
+
+
 @router.post("/claims/import")
-async def desk_import(request: Request, db: Session = DB, user: User = Depends(current_user)):
-    form = await request.form()
+def desk_import(form: FormData = FORM, db: Session = DB, settings: Settings = Depends(get_settings),
+                user: User = Depends(require(*service.IMPORT_ROLES))):
     upload = form.get("file")
     if form.get("starter"):
-        counts = service.import_starter(db, user)
+        job = submit_import(db, settings, user)
     else:
         if not isinstance(upload, StarletteUpload) or not upload.filename:
             raise UserError("Hãy chọn tệp cần nhập.", "Choose a file to import.", 422)
-        counts = service.import_claims(db, await upload.read(), user)
-    return RedirectResponse(f"/claims?imported={counts['created']}", status_code=303)
+        job = submit_import(db, settings, user, upload.filename, upload.file.read())
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
 @router.get("/claims/new")
@@ -96,8 +105,7 @@ def claim_new_page(request: Request, user: User = Depends(current_user)):
 
 
 @router.post("/claims/new")
-async def claim_new(request: Request, db: Session = DB, user: User = Depends(current_user)):
-    form = await request.form()
+def claim_new(form: FormData = FORM, db: Session = DB, user: User = Depends(current_user)):
     claim = service.create_claim(db, user, text=form.get("text", ""), tags=str(form.get("tags", "")),
                                  original_text=form.get("original_text", ""),
                                  original_language=form.get("original_language", "vi"))
@@ -110,8 +118,7 @@ def check_page(request: Request, user: User = Depends(current_user)):
 
 
 @router.post("/claims/check")
-async def check_submit(request: Request, db: Session = DB, user: User = Depends(current_user)):
-    form = await request.form()
+def check_submit(request: Request, form: FormData = FORM, db: Session = DB, user: User = Depends(current_user)):
     service.require_work(user)
     reach = str(form.get("reach", "1")).strip()
     result = service.check_text(db, str(form.get("text", "")), reach=int(reach) if reach.isdigit() else 1,
@@ -129,25 +136,22 @@ def triage_page(request: Request, db: Session = DB, user: User = Depends(current
 
 
 @router.post("/claims/triage/{item_id}/link")
-async def triage_link(request: Request, item_id: int, db: Session = DB,
-                      user: User = Depends(current_user)):
-    form = await request.form()
+def triage_link(item_id: int, form: FormData = FORM, db: Session = DB,
+                user: User = Depends(current_user)):
     service.triage_link(db, item_id, _form_id(form.get("claim_id")), user)
     return RedirectResponse("/claims/triage", status_code=303)
 
 
 @router.post("/claims/triage/{item_id}/open")
-async def triage_open(request: Request, item_id: int, db: Session = DB,
-                      user: User = Depends(current_user)):
-    form = await request.form()
+def triage_open(item_id: int, form: FormData = FORM, db: Session = DB,
+                user: User = Depends(current_user)):
     claim = service.triage_open(db, item_id, user, str(form.get("text", "")))
     return RedirectResponse(f"/claims/{claim.id}", status_code=303)
 
 
 @router.post("/claims/triage/{item_id}/dismiss")
-async def triage_dismiss(request: Request, item_id: int, db: Session = DB,
-                         user: User = Depends(current_user)):
-    form = await request.form()
+def triage_dismiss(item_id: int, form: FormData = FORM, db: Session = DB,
+                   user: User = Depends(current_user)):
     service.triage_dismiss(db, item_id, user, str(form.get("reason", "")))
     return RedirectResponse("/claims/triage", status_code=303)
 
@@ -165,9 +169,8 @@ def claim_page(request: Request, claim_id: int, db: Session = DB, user: User = D
 
 
 @router.post("/claims/{claim_id}")
-async def claim_edit(request: Request, claim_id: int, db: Session = DB,
-                     user: User = Depends(current_user)):
-    form = await request.form()
+def claim_edit(claim_id: int, form: FormData = FORM, db: Session = DB,
+               user: User = Depends(current_user)):
     fields = {k: form.get(k) for k in ("text", "verdict", "explanation", "tags", "original_text",
                                        "original_language", "spoken_text", "social_text", "phrasings") if k in form}
     service.update_claim(db, service.get_claim(db, claim_id), user, **fields)
@@ -175,9 +178,8 @@ async def claim_edit(request: Request, claim_id: int, db: Session = DB,
 
 
 @router.post("/claims/{claim_id}/sources")
-async def claim_source(request: Request, claim_id: int, db: Session = DB,
-                       user: User = Depends(current_user)):
-    form = await request.form()
+def claim_source(claim_id: int, form: FormData = FORM, db: Session = DB,
+                 user: User = Depends(current_user)):
     service.add_source(db, service.get_claim(db, claim_id), user, publisher=str(form.get("publisher", "")),
                        url=str(form.get("url", "")), title=str(form.get("title", "")), date_=str(form.get("date", "")))
     return RedirectResponse(f"/claims/{claim_id}#sources", status_code=303)
@@ -197,9 +199,8 @@ def claim_unlink(claim_id: int, appearance_id: int, db: Session = DB, user: User
 
 
 @router.post("/claims/{claim_id}/status")
-async def claim_status(request: Request, claim_id: int, db: Session = DB,
-                       user: User = Depends(current_user)):
-    form = await request.form()
+def claim_status(claim_id: int, form: FormData = FORM, db: Session = DB,
+                 user: User = Depends(current_user)):
     service.transition(db, service.get_claim(db, claim_id), str(form.get("to", "")), user,
                        str(form.get("note", "")))
     return RedirectResponse(f"/claims/{claim_id}", status_code=303)
@@ -298,9 +299,14 @@ def api_create(body: ClaimIn, db: Session = DB, user: User = Depends(current_use
     return claim_json(claim)
 
 
-@api.post("/claims/import")
-async def api_import(request: Request, db: Session = DB, user: User = Depends(current_user)):
-    return service.import_claims(db, await request.body(), user)
+@api.post("/claims/import", status_code=202)
+def api_import(body: bytes = BODY, db: Session = DB, settings: Settings = Depends(get_settings),
+               user: User = Depends(require(*service.IMPORT_ROLES))):
+    """Queue the import of a claims file (the JSON body), all or nothing. Follow the job at
+    ``GET /api/v1/jobs/{id}``: its result holds ``created``, ``updated`` and ``unchanged``; a bad file fails it
+    with each bad entry's line."""
+    job = submit_import(db, settings, user, "claims.json", body)
+    return {"job": {"id": job.id, "status": job.status, "url": f"/api/v1/jobs/{job.id}"}}
 
 
 @api.post("/claims/match")

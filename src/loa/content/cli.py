@@ -109,7 +109,13 @@ def schedule(item_id: int, channel: str, at: str = typer.Argument(..., help="YYY
 
 @content_app.command("publish-due")
 def publish_due() -> None:
-    """Publish every planned slot whose time has come (run from cron)."""
+    """Publish every planned slot whose time has come; mark the ones that cannot go out as missed (the worker
+    does this every minute)."""
     with cli_session() as db:
-        done = service.publish_due(db)
-        typer.echo(f"Đã đăng {len(done)} lượt / published {len(done)} slots.")
+        due = service.publish_due(db)
+        for s in due.published:
+            typer.echo(f"Đã đăng / published: {vn_datetime(s.at)} · {s.channel.name} · #{s.item_id} {s.item.title}")
+        for s in due.missed:
+            typer.echo(f"Bỏ lỡ / missed: {vn_datetime(s.planned_at)} · {s.channel.name} · #{s.item_id} "
+                       f"{s.item.title}: {s.missed_reason}")
+        typer.echo(f"{due.summary()} / published {len(due.published)}, missed {len(due.missed)}.")

@@ -25,7 +25,8 @@ PLAN_THEMES = ["Tiêm chủng vắc xin", "Thực hiện 5K", "Chăm sóc F0 t�
                "Gương người tốt, việc tốt", "Phòng, chống tin sai lệch"]
 
 # (kind, title, body, themes, audiences, channels, tone, epidemic, minutes, health facts, final state, slots)
-# slots: (channel index, day offset from this week's Monday, hour); past slots of published items went out.
+# slots: (channel index, day offset from this week's Monday, hour); past slots of published items went out,
+# those of scheduled items move a week on.
 ITEMS = [
     ("article", "Trà Vinh hoàn thành tiêm mũi 2 cho 85% người từ 18 tuổi trở lên",
      "Tính đến hết tuần trước, toàn tỉnh đã tiêm mũi 2 cho khoảng 85% người từ 18 tuổi trở lên.\n\n"
@@ -109,6 +110,8 @@ def seed(db: Session, ctx) -> None:
         service.approve(db, item, reviewer, "Nội dung chính xác, đồng ý đăng.")
         for ch, day, hour in slots:
             at = datetime.combine(monday + timedelta(days=day), datetime.min.time(), tzinfo=LOCAL) + timedelta(hours=hour)
+            if at <= now and state == "scheduled":  # what is still to go out lies ahead (a week on)
+                at += timedelta(days=7)
             slot = service.schedule(db, item, editor, channels[ch], at)
             if at <= now and state in ("published", "archived"):
                 service.publish(db, item, editor, slot=slot, now=at)

@@ -61,6 +61,7 @@ SCHEDULE_STATES = {
     "planned": ("Dự kiến", "Planned"),
     "published": ("Đã đăng", "Published"),
     "cancelled": ("Đã hủy", "Cancelled"),
+    "missed": ("Bỏ lỡ", "Missed"),
 }
 
 # The listening module's EARS taxonomy, offered as themes.
@@ -235,7 +236,8 @@ class ItemAttachment(IdMixin, Base):
 
 
 class Schedule(IdMixin, TimestampMixin, Base):
-    """An item planned on a channel at a time; ``published_at`` set once it went out."""
+    """An item planned on a channel at a time; ``published_at`` set once it went out, ``missed_reason`` (in
+    Vietnamese) when its time passed without it going out."""
 
     __tablename__ = "content_schedules"
 
@@ -244,6 +246,7 @@ class Schedule(IdMixin, TimestampMixin, Base):
     planned_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     status: Mapped[str] = mapped_column(String(10), default="planned")
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    missed_reason: Mapped[str] = mapped_column(Text, default="")
 
     item: Mapped[ContentItem] = relationship(back_populates="schedules")
     channel: Mapped[Channel] = relationship()

@@ -19,11 +19,13 @@ from sqlalchemy.orm import Session
 
 from loa.auth.models import User
 from loa.config import Settings
-from loa.content.models import (AUDIENCES, CHANNEL_KINDS, KINDS, LANGUAGES, TONES, ItemAttachment, Channel, ItemComment,
-                                ContentItem, ItemVersion, ItemReview, Schedule, Theme)
+from loa.content.config import ContentSettings
+from loa.content.models import (AUDIENCES, CHANNEL_KINDS, KINDS, LANGUAGES, SCHEDULE_STATES, TONES, ItemAttachment,
+                                Channel, ItemComment, ContentItem, ItemVersion, ItemReview, Schedule, Theme)
 from loa.db import get_or_404, utcnow
 from loa.errors import UserError
 from loa.formats import LOCAL, vn_date, vn_number, vn_percent
+from loa.i18n import N_
 
 WRITERS = ("editor", "coordinator")
 REVIEWERS = ("reviewer",)
@@ -392,12 +394,18 @@ def get_schedule(db: Session, schedule_id: int) -> Schedule:
 
 
 def reschedule(db: Session, slot: Schedule, user: User, at: datetime, channel=None) -> Schedule:
-    """Move a planned slot to another time (and optionally channel)."""
+    """Move a planned slot to another time (and optionally channel); a missed slot of an approved item is
+    planned again."""
     _need(user, WRITERS)
-    if slot.status != "planned":
+    if slot.status not in ("planned", "missed"):
         raise UserError("Chỉ dời được lịch chưa đăng.", "Only planned slots can be moved.", 409)
     if at.tzinfo is None:
         raise UserError("Thời điểm cần có múi giờ.", "The time needs a time zone.")
+    if slot.status == "missed":
+        _approved(slot.item)
+        slot.status, slot.missed_reason = "planned", ""
+        if slot.item.state == "approved":
+            slot.item.state = "scheduled"
     slot.planned_at = at
     if channel is not None:
         slot.channel = _channel(db, channel)
@@ -439,16 +447,64 @@ def publish(db: Session, item: ContentItem, user: User | None = None, *, slot: S
     return item
 
 
-def publish_due(db: Session, now: datetime | None = None) -> list[Schedule]:
-    """Publish every planned slot whose time has come, for approved items; returns those slots."""
+# Why a due slot did not go out (Vietnamese, shown with ``_()``; English in locale/en.po).
+MISSED_NOT_APPROVED = N_("Bài chưa được duyệt nên không đăng, phát theo lịch.")
+MISSED_EDITED = N_("Bài đã được sửa sau khi duyệt, bản sửa chưa được duyệt lại nên không đăng, phát theo lịch.")
+MISSED_ARCHIVED = N_("Bài đã chuyển vào lưu trữ nên không đăng, phát theo lịch.")
+MISSED_LATE = N_("Quá giờ phát mà hệ thống chưa phát kịp; phát muộn trên loa, đài dễ gây hiểu nhầm nên không phát bù.")
+
+
+@dataclass
+class Due:
+    """What one pass over the due slots did."""
+
+    published: list[Schedule] = field(default_factory=list)
+    missed: list[Schedule] = field(default_factory=list)
+
+    def summary(self) -> str:
+        if not self.published and not self.missed:
+            return "Không có lượt nào đến giờ."
+        return f"Đã đăng {len(self.published)} lượt, bỏ lỡ {len(self.missed)} lượt."
+
+
+def _missed_reason(slot: Schedule, now: datetime, grace: timedelta) -> str:
+    item = slot.item
+    if item.state == "archived":
+        return MISSED_ARCHIVED
+    if item.approved_version is not None and item.approved_version != item.version:
+        return MISSED_EDITED
+    if item.state not in APPROVED_STATES or item.approved_at is None or item.approved_version is None:
+        return MISSED_NOT_APPROVED
+    if slot.channel.timed and now - slot.planned_at > grace:
+        return MISSED_LATE
+    return ""
+
+
+def publish_due(db: Session, now: datetime | None = None, grace_minutes: int | None = None) -> Due:
+    """Publish every planned slot whose time has come; a slot that cannot go out is marked missed with its
+    reason, never left planned: its item is not approved (or was edited after approval), or archived.
+
+    The grace (``LOA_CONTENT_BROADCAST_GRACE_MINUTES``, 60 by default) applies to broadcast channels only
+    (loudspeakers, radio and TV): a broadcast belongs to its hour — a morning notice aired in the afternoon
+    misleads listeners and would misstate the airtime record — so a slot reached later than the grace is
+    missed and a person plans it again. A late portal, social-media, newspaper or print item is still useful
+    and goes out whenever the worker reaches it."""
     now = now or utcnow()
-    due = list(db.scalars(select(Schedule).where(Schedule.status == "planned", Schedule.planned_at <= now)
-                          .order_by(Schedule.planned_at)))
-    done = []
-    for s in due:
-        if s.item.state in ("approved", "scheduled", "published") and s.item.approved_version == s.item.version:
+    grace = timedelta(minutes=ContentSettings().broadcast_grace_minutes if grace_minutes is None else grace_minutes)
+    due = db.scalars(select(Schedule).where(Schedule.status == "planned", Schedule.planned_at <= now)
+                     .order_by(Schedule.planned_at, Schedule.id).with_for_update(skip_locked=True))
+    done = Due()
+    for s in list(due):
+        reason = _missed_reason(s, now, grace)
+        if not reason:
             publish(db, s.item, None, slot=s, now=s.planned_at)
-            done.append(s)
+            done.published.append(s)
+            continue
+        s.status, s.missed_reason = "missed", reason
+        if s.item.state == "scheduled" and not any(x.status == "planned" for x in s.item.schedules):
+            s.item.state = "approved"
+        done.missed.append(s)
+    db.flush()
     return done
 
 
@@ -531,14 +587,12 @@ def get_attachment(db: Session, attachment_id: int) -> ItemAttachment:
 # ---- calendar ---------------------------------------------------------------------------------------------
 
 def schedules_between(db: Session, start: datetime, end: datetime, channel=None,
-                      include_cancelled: bool = False) -> list[Schedule]:
-    """Slots planned or published in [start, end), in time order."""
+                      statuses: tuple[str, ...] = ("planned", "published", "missed")) -> list[Schedule]:
+    """Slots in [start, end) with one of ``statuses`` (all but cancelled ones by default), in time order."""
     when = func.coalesce(Schedule.published_at, Schedule.planned_at)
-    q = select(Schedule).where(when >= start, when < end).order_by(when, Schedule.id)
+    q = select(Schedule).where(when >= start, when < end, Schedule.status.in_(statuses)).order_by(when, Schedule.id)
     if channel is not None:
         q = q.where(Schedule.channel_id == _channel(db, channel).id)
-    if not include_cancelled:
-        q = q.where(Schedule.status != "cancelled")
     return list(db.scalars(q))
 
 
@@ -560,10 +614,12 @@ def calendar_ics(db: Session, channel) -> bytes:
         ev.add("dtstart", s.at)
         ev.add("dtend", s.at + timedelta(seconds=max(s.item.duration_seconds or 0, 15 * 60)))
         ev.add("dtstamp", s.updated_at or utcnow())
-        ev.add("status", "CONFIRMED" if s.status == "published" else "TENTATIVE")
+        ev.add("status", {"published": "CONFIRMED", "missed": "CANCELLED"}.get(s.status, "TENTATIVE"))
         ev.add("categories", [KINDS[s.item.kind][0]])
-        ev.add("description", f"{KINDS[s.item.kind][0]} · "
-                              f"{'Đã đăng' if s.status == 'published' else 'Dự kiến'} · /content/{s.item_id}")
+        about = [KINDS[s.item.kind][0], SCHEDULE_STATES[s.status][0]]
+        if s.status == "missed":
+            about.append(s.missed_reason)
+        ev.add("description", " · ".join(about + [f"/content/{s.item_id}"]))
         cal.add_component(ev)
     return cal.to_ical()
 
@@ -620,11 +676,13 @@ def _pct_en(v: float) -> str:
 
 
 def balance(db: Session, week: date, channel=None) -> list[Balance]:
-    """For each active channel (or one), the balance of the local week containing ``week``."""
+    """For each active channel (or one), the balance of the local week containing ``week`` (missed slots did not
+    go out and are not counted)."""
     start = week_start(week)
     channels = [_channel(db, channel)] if channel is not None else list_channels(db)
     rows = {c.id: Balance(channel=c, week_start=start) for c in channels}
-    for s in schedules_between(db, local_day_start(start), local_day_start(start + timedelta(days=7))):
+    for s in schedules_between(db, local_day_start(start), local_day_start(start + timedelta(days=7)),
+                               statuses=("planned", "published")):
         row = rows.get(s.channel_id)
         if row is None:
             continue

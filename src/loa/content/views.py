@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from loa.auth.models import User
 from loa.config import Settings
@@ -17,7 +18,7 @@ from loa.content.models import (AUDIENCES, CHANNEL_KINDS, KINDS, LANGUAGES, SCHE
 from loa.content.service import COMMENTERS, REVIEWERS, WRITERS
 from loa.errors import UserError
 from loa.formats import LOCAL
-from loa.web.deps import DB, current_user, get_settings, lang, render, require
+from loa.web.deps import DB, FORM, current_user, get_settings, lang, render, require
 
 router = APIRouter()
 api = APIRouter(tags=["content"])
@@ -120,8 +121,7 @@ def new_page(request: Request, db: Session = DB, user: User = Depends(require(*W
 
 
 @router.post("/content")
-async def create(request: Request, db: Session = DB, user: User = Depends(require(*WRITERS))):
-    form = await request.form()
+def create(form: FormData = FORM, db: Session = DB, user: User = Depends(require(*WRITERS))):
     fields = _form_fields(form)
     item = service.create_item(db, author=user, language=str(form.get("language", "vi")), **fields)
     return to_item(db, item)
@@ -133,17 +133,15 @@ def channels_page(request: Request, db: Session = DB, user: User = Depends(curre
 
 
 @router.post("/content/channels")
-async def channel_create(request: Request, db: Session = DB, user: User = Depends(require("coordinator"))):
-    form = await request.form()
+def channel_create(form: FormData = FORM, db: Session = DB, user: User = Depends(require("coordinator"))):
     service.create_channel(db, str(form.get("name", "")), str(form.get("kind", "")),
                            description=str(form.get("description", "")))
     return done(db, "/content/channels")
 
 
 @router.post("/content/channels/{channel_id}/targets")
-async def channel_targets(channel_id: int, request: Request, db: Session = DB,
-                          user: User = Depends(require("coordinator"))):
-    form = await request.form()
+def channel_targets(channel_id: int, form: FormData = FORM, db: Session = DB,
+                    user: User = Depends(require("coordinator"))):
     service.set_targets(service.get_channel(db, channel_id), _float(form.get("epidemic_min_pct")),
                         _float(form.get("epidemic_max_pct")), _float(form.get("hopeful_min_pct")))
     return done(db, "/content/channels")
@@ -178,8 +176,7 @@ def edit_page(item_id: int, request: Request, db: Session = DB, user: User = Dep
 
 
 @router.post("/content/{item_id}/edit")
-async def edit(item_id: int, request: Request, db: Session = DB, user: User = Depends(require(*WRITERS))):
-    form = await request.form()
+def edit(item_id: int, form: FormData = FORM, db: Session = DB, user: User = Depends(require(*WRITERS))):
     item = service.get_item(db, item_id)
     service.update_item(db, item, user, note=str(form.get("note", "")), **_form_fields(form))
     return to_item(db, item)
@@ -200,16 +197,14 @@ def submit(item_id: int, request: Request, db: Session = DB, user: User = Depend
 
 
 @router.post("/content/{item_id}/approve")
-async def approve(item_id: int, request: Request, db: Session = DB,
-                  user: User = Depends(require(*REVIEWERS))):
-    form = await request.form()
+def approve(item_id: int, form: FormData = FORM, db: Session = DB,
+            user: User = Depends(require(*REVIEWERS))):
     return to_item(db, service.approve(db, service.get_item(db, item_id), user, str(form.get("note", ""))))
 
 
 @router.post("/content/{item_id}/reject")
-async def reject(item_id: int, request: Request, db: Session = DB,
-                 user: User = Depends(require(*REVIEWERS))):
-    form = await request.form()
+def reject(item_id: int, form: FormData = FORM, db: Session = DB,
+           user: User = Depends(require(*REVIEWERS))):
     return to_item(db, service.reject(db, service.get_item(db, item_id), user, str(form.get("note", ""))))
 
 
@@ -230,18 +225,16 @@ def archive(item_id: int, request: Request, db: Session = DB, user: User = Depen
 
 
 @router.post("/content/{item_id}/comments")
-async def comment(item_id: int, request: Request, db: Session = DB,
-                  user: User = Depends(require(*COMMENTERS))):
-    form = await request.form()
+def comment(item_id: int, form: FormData = FORM, db: Session = DB,
+            user: User = Depends(require(*COMMENTERS))):
     item = service.get_item(db, item_id)
     service.add_comment(db, item, user, str(form.get("body", "")))
     return to_item(db, item)
 
 
 @router.post("/content/{item_id}/schedule")
-async def schedule(item_id: int, request: Request, db: Session = DB,
-                   user: User = Depends(require(*WRITERS))):
-    form = await request.form()
+def schedule(item_id: int, form: FormData = FORM, db: Session = DB,
+             user: User = Depends(require(*WRITERS))):
     item = service.get_item(db, item_id)
     channel = _int(form.get("channel_id"))
     if channel is None:
@@ -251,30 +244,27 @@ async def schedule(item_id: int, request: Request, db: Session = DB,
 
 
 @router.post("/content/{item_id}/variants")
-async def variant(item_id: int, request: Request, db: Session = DB,
-                  user: User = Depends(require(*WRITERS))):
-    form = await request.form()
+def variant(item_id: int, form: FormData = FORM, db: Session = DB,
+            user: User = Depends(require(*WRITERS))):
     v = service.create_variant(db, service.get_item(db, item_id), language=str(form.get("language", "")),
                                title=str(form.get("title", "")), body=str(form.get("body", "")), author=user)
     return to_item(db, v)
 
 
 @router.post("/content/{item_id}/attachments")
-async def attach(item_id: int, request: Request, db: Session = DB, user: User = Depends(require(*WRITERS)),
-                 settings: Settings = Depends(get_settings)):
-    form = await request.form()
+def attach(item_id: int, form: FormData = FORM, db: Session = DB, user: User = Depends(require(*WRITERS)),
+           settings: Settings = Depends(get_settings)):
     upload = form.get("file")
     if not isinstance(upload, UploadFile) and not hasattr(upload, "read"):
         raise UserError("Hãy chọn tệp.", "Choose a file.")
     item = service.get_item(db, item_id)
-    service.add_attachment(db, settings, item, user, upload.filename or "", await upload.read())
+    service.add_attachment(db, settings, item, user, upload.filename or "", upload.file.read())
     return to_item(db, item)
 
 
 @router.post("/content/schedules/{schedule_id}/move")
-async def move(schedule_id: int, request: Request, db: Session = DB,
-               user: User = Depends(require(*WRITERS))):
-    form = await request.form()
+def move(schedule_id: int, form: FormData = FORM, db: Session = DB,
+         user: User = Depends(require(*WRITERS))):
     slot = service.get_schedule(db, schedule_id)
     service.reschedule(db, slot, user, parse_local(str(form.get("at", ""))), _int(form.get("channel_id")))
     back = str(form.get("next", ""))
@@ -325,7 +315,7 @@ def calendar_page(request: Request, view: str = "week", day: str = "", channel: 
     return page(request, "content/calendar.html", {
         "view": view, "anchor": anchor, "start": start, "end": end, "days": days, "channel": ch,
         "channels": service.list_channels(db), "prev": prev, "next": nxt, "today": datetime.now(LOCAL).date(),
-        "planned": sum(s.status == "planned" for s in slots), "published": sum(s.status == "published" for s in slots)})
+        "counts": {k: sum(s.status == k for s in slots) for k in ("planned", "published", "missed")}})
 
 
 @router.get("/calendar/{slug}.ics")
@@ -432,7 +422,7 @@ def item_json(item: ContentItem, full: bool = True) -> dict:
 def schedule_json(s: Schedule) -> dict:
     return {"id": s.id, "item_id": s.item_id, "title": s.item.title, "channel": s.channel.slug,
             "channel_id": s.channel_id, "status": s.status, "planned_at": _utc(s.planned_at),
-            "published_at": _utc(s.published_at)}
+            "published_at": _utc(s.published_at), "missed_reason": s.missed_reason}
 
 
 def _utc(dt: datetime | None) -> datetime | None:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import fcntl
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import DateTime, Integer, MetaData, create_engine, event
+from sqlalchemy import DateTime, Integer, MetaData, create_engine, event, make_url, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
 
 from loa.errors import UserError
@@ -116,12 +118,41 @@ def alembic_config(url: str):
     return cfg
 
 
+MIGRATION_LOCK = int.from_bytes(b"loa:migr", "big")  # the PostgreSQL advisory lock key of `upgrade`
+
+
+@contextmanager
+def _migration_lock(url: str) -> Iterator[None]:
+    """Hold a lock that serialises `upgrade` across processes: a PostgreSQL session-level advisory lock on a
+    connection of its own, or an exclusive ``flock`` on ``<database file>.migrate.lock`` for SQLite.
+    Closing the connection or the file releases it."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        engine = create_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+        try:
+            with engine.connect() as conn:
+                conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+                yield
+        finally:
+            engine.dispose()
+    elif parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        path = Path(parsed.database)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(f"{path}.migrate.lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield
+    else:
+        yield
+
+
 def upgrade(url: str) -> None:
-    """Apply every migration of every module (all branch heads)."""
+    """Apply every migration of every module (all branch heads), one process at a time: whoever waited for the
+    lock finds the schema at heads and does nothing. Alembic migrates on a connection of its own (env.py),
+    committed before the lock is released."""
     from alembic import command
 
-    Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True) if url.startswith("sqlite:///") else None
-    command.upgrade(alembic_config(url), "heads")
+    with _migration_lock(url):
+        command.upgrade(alembic_config(url), "heads")
 
 
 def to_jsonable(value):

@@ -140,3 +140,18 @@ class SeenPost(Base):
 
     key: Mapped[str] = mapped_column(String(40), primary_key=True)
     day: Mapped[date] = mapped_column(Date, index=True)
+
+
+class ImportChunk(IdMixin, Base):
+    """Rows ``number × chunk_size + 1`` on of an import, prepared (scrubbed, hashed, classified) by a worker while
+    the import merges earlier rows; ``data`` stays empty while the worker that claimed the chunk is at it. A
+    working copy: deleted when the import ends."""
+
+    __tablename__ = "listening_import_chunks"
+    __audit__ = False
+    __table_args__ = (UniqueConstraint("import_id", "number"),)
+
+    import_id: Mapped[int] = mapped_column(ForeignKey("listening_imports.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

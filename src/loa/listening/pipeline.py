@@ -137,7 +137,9 @@ class NearDuplicates:
         self.capacity = capacity
 
     def find(self, m: MinHash) -> str | None:
-        found = self.lsh.query(m)
+        """The most similar recent story at or above the threshold; ties go to the smallest key, so that every
+        process (whatever its hash seed) and every resumed import merges a near copy into the same story."""
+        found = sorted(self.lsh.query(m))
         if not found:
             return None
         sims = (np.stack([self.keys[k] for k in found]) == m.hashvalues.astype(np.uint32)).mean(axis=1)

@@ -25,11 +25,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from loa import formats
+from loa.errors import UserError
 from loa.formats import LOCAL
 from loa.listening import service
 from loa.listening.models import CIVIL_UNREST, Alert, Item
 from loa.listening.taxonomy import CATEGORY_NAMES
 
+MEDIA = {"pdf": "application/pdf",
+         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 LEVELS = ("low", "medium", "high")
 LEVEL_VI = {"low": "Thấp", "medium": "Trung bình", "high": "Cao"}
 MATRIX = {("low", "low"): "low", ("low", "medium"): "low", ("low", "high"): "medium",
@@ -66,10 +69,7 @@ def _sum(db: Session, start: date, end: date) -> dict[int, dict]:
 
 def build(db: Session, start: date, end: date, limit: int = 10) -> dict:
     """Everything the report shows for ``start``..``end`` (inclusive), compared with the previous period."""
-    if end < start:
-        from loa.errors import UserError
-
-        raise UserError("Ngày kết thúc phải sau ngày bắt đầu.", "The end date must follow the start date.", 422)
+    check_period(start, end)
     length = (end - start).days + 1
     prev_start, prev_end = start - timedelta(days=length), start - timedelta(days=1)
     now, before = _sum(db, start, end), _sum(db, prev_start, prev_end)
@@ -112,6 +112,11 @@ def build(db: Session, start: date, end: date, limit: int = 10) -> dict:
             "total_previous": before.get(0, {}).get("items", 0), "topics": top, "rising": rising,
             "unanswered": unanswered, "claims": claims, "actions": actions(top, rising, unanswered, claims),
             "days": days, "series": series, "names": {n: topics[n].name_vi for n in series_topics}}
+
+
+def check_period(start: date, end: date) -> None:
+    if end < start:
+        raise UserError("Ngày kết thúc phải sau ngày bắt đầu.", "The end date must follow the start date.", 422)
 
 
 def matched_claims(db: Session, start: date, end: date) -> list[dict]:
@@ -263,6 +268,10 @@ def document(data: dict, province: str):
                     header=NATIONAL_HEADER, place=province, date=data["end"],
                     subtitle=f"Từ {formats.vn_date(data['start'])} đến {formats.vn_date(data['end'])}",
                     blocks=blocks, recipients=["Ban Chỉ đạo phòng, chống dịch tỉnh", "Lưu: VT"])
+
+
+def filename(start: date, end: date, fmt: str) -> str:
+    return f"bao-cao-lang-nghe-{start.isoformat()}-{end.isoformat()}.{fmt}"
 
 
 def render(data: dict, fmt: str, province: str) -> bytes:

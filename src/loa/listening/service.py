@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
@@ -162,11 +162,19 @@ class Ingestor:
         self.stats = IngestStats()
         self.pending: list[tuple[Post, Processed]] = []
         self.index = index or load_index(db, self.settings)
+        if self.check_claims:
+            from loa.claims.config import ClaimsSettings
+
+            self.claims_settings = ClaimsSettings()  # read once, not for every story
 
     def add(self, post: Post) -> None:
         """Queue a post. A repeat of a recent story (same words, or MinHash-similar) is recognised before
         segmentation and classification, which only new stories need."""
-        done = prepare(post)
+        self.add_prepared(post, prepare(post))
+
+    def add_prepared(self, post: Post, done: Processed | None) -> None:
+        """Queue a post whose ``prepare`` is done (None: no text left), possibly classified already (by
+        another worker, see ``loa.listening.chunks``)."""
         if done is None:
             self.stats.empty += 1
             return
@@ -175,7 +183,8 @@ class Ingestor:
         else:
             done.near = self.index.find(done.minhash)
         if done.near is None:
-            classify_prepared(done)
+            if done.prediction is None:
+                classify_prepared(done)
             self.index.add(done.exact_hash, done.minhash)
         self.pending.append((post, done))
         if len(self.pending) >= self.settings.batch_size:
@@ -270,7 +279,7 @@ class Ingestor:
         from loa.claims import service as claims
 
         result = claims.check_text(self.db, row["text"], reach=row["copies"], origin="listening",
-                                   ref=f"listening:{row['id']}")
+                                   ref=f"listening:{row['id']}", settings=self.claims_settings)
         if result.get("decision") != "match":
             return False
         self.db.execute(update(Item).where(Item.id == row["id"]).values(
@@ -527,26 +536,45 @@ def start_import(db: Session, data: bytes, filename: str, mapping: dict[str, str
     return job
 
 
-def run_import(db: Session, job: ImportJob, data: bytes, settings: ListeningSettings | None = None) -> ImportJob:
+def import_posts(job: ImportJob, data: bytes) -> Iterator[Post]:
+    """The posts of an import's file in file order, read through its column mapping."""
+    mapping = {k: v for k, v in job.mapping.items() if not k.startswith("_")}
+    platform = job.mapping.get("_platform", "")
+    for row in read_rows(data, job.mapping.get("_format", "csv")):
+        yield row_post(row, mapping, platform)
+
+
+def run_import(db: Session, job: ImportJob, data: bytes, settings: ListeningSettings | None = None,
+               progress: Callable[[ImportJob], None] | None = None,
+               prepared: Callable[[int], list[Processed | None] | None] | None = None) -> ImportJob:
     """Ingest a job's rows from ``job.position`` on, committing each batch with the new position, so that an
-    interrupted import resumes without loss or duplicates. A finished job adds nothing."""
+    interrupted import resumes without loss or duplicates. A finished job adds nothing. ``progress(job)`` is
+    called after each committed batch (it may raise to stop the import there). ``prepared(k)``, when given,
+    returns the rows of chunk ``k`` (``chunk_size`` rows from row k × chunk_size + 1) already prepared by
+    another worker, or None to prepare them here; the merge (dedupe, writes) is the same either way."""
     if job.status == "done":
         return job
     settings = settings or ListeningSettings()
-    mapping = {k: v for k, v in job.mapping.items() if not k.startswith("_")}
-    platform = job.mapping.get("_platform", "")
     db.commit()
     ing = Ingestor(db, source_id=job.source_id, settings=settings)
     days: set[date] = set()
-    position = job.position
-    for n, row in enumerate(read_rows(data, job.mapping.get("_format", "csv")), 1):
+    position, size, chunk, ready = job.position, settings.chunk_size, -1, None
+    for n, post in enumerate(import_posts(job, data), 1):
         if n <= job.position:
             continue
-        ing.add(row_post(row, mapping, platform))
+        if prepared is not None and (n - 1) // size != chunk:
+            chunk = (n - 1) // size
+            ready = prepared(chunk)
+        if ready is None:
+            ing.add(post)
+        else:
+            ing.add_prepared(post, ready[(n - 1) % size])
         position = n
         if n % settings.batch_size == 0:
             _checkpoint(db, job, ing, position)
             days |= ing.stats.days
+            if progress:
+                progress(job)
     _checkpoint(db, job, ing, position)
     days |= ing.stats.days
     for day in sorted(days)[-7:]:

@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-import time
 from datetime import date, timedelta
 
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from loa.auth.models import User
 from loa.config import Settings
 from loa.errors import UserError
+from loa.jobs import service as jobs
+from loa.jobs.models import Job
 from loa.listening import report, service
 from loa.listening.classify import classify
-from loa.listening.models import CIVIL_UNREST, DailyCount, ImportJob
+from loa.listening.models import CIVIL_UNREST, DailyCount
 from loa.listening.taxonomy import CATEGORY_NAMES
-from loa.web.deps import DB, current_user, get_settings, render, require
+from loa.web.deps import DB, FORM, current_user, get_settings, render, require
 
 router = APIRouter()
 api = APIRouter(tags=["listening"])
@@ -103,9 +104,12 @@ def sources_add(name: str = Form(""), url: str = Form(""), kind: str = Form("fee
 
 
 @router.post("/listening/sources/{source_id}/poll")
-def sources_poll(source_id: int, db: Session = DB, user: User = Depends(require(*WORK))):
-    service.poll_source(db, service.get_source(db, source_id))
-    return RedirectResponse("/listening/sources", status_code=303)
+def sources_poll(source_id: int, db: Session = DB, settings: Settings = Depends(get_settings),
+                 user: User = Depends(require(*WORK))):
+    source = service.get_source(db, source_id)
+    job = jobs.submit(db, settings, "listening.poll", params={"source_id": source.id}, user=user,
+                      title=f"Lấy tin: {source.name}")
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
 @router.post("/listening/sources/{source_id}/toggle")
@@ -115,10 +119,15 @@ def sources_toggle(source_id: int, db: Session = DB, user: User = Depends(requir
     return RedirectResponse("/listening/sources", status_code=303)
 
 
-def upload_path(settings: Settings, key: str):
-    if not key.isalnum():
-        raise UserError("Tệp tải lên không hợp lệ.", "Invalid upload.", 404)
-    return service.data_dir(settings) / f"{key}.upload"
+def _waiting_upload(db: Session, job_id: int, user: User) -> tuple[Job, bytes]:
+    job = jobs.get_job(db, job_id)
+    found = jobs.input_file(db, job)
+    if not jobs.visible(job, user) or job.kind != "listening.import" or found is None:
+        raise UserError("Không tìm thấy tệp tải lên.", "Upload not found.", 404)
+    if job.status != "waiting":
+        raise UserError("Tệp này đã được gửi nhập hoặc đã hết hạn; hãy tải lại.",
+                        "This upload was already submitted or has expired; upload it again.", 404)
+    return job, found.data
 
 
 @router.get("/listening/upload")
@@ -127,52 +136,42 @@ def upload_page(request: Request, user: User = Depends(require(*WORK))):
 
 
 @router.post("/listening/upload")
-async def upload(request: Request, file: UploadFile, settings: Settings = Depends(get_settings),
-                 user: User = Depends(require(*WORK))):
-    data = await file.read()
+def upload(request: Request, file: UploadFile, db: Session = DB, settings: Settings = Depends(get_settings),
+           user: User = Depends(require(*WORK))):
+    """Keep the upload (minus author-like columns) in a job waiting for the column mapping."""
+    data = file.file.read()
     fmt = service.file_format(file.filename or "", data)
     if fmt == "feed":
         raise UserError("Tệp RSS/Atom: hãy thêm nguồn tin hoặc dùng lệnh loa listening import.",
                         "RSS/Atom file: add it as a feed or use `loa listening import`.", 422)
     data = service.strip_identity(data, fmt)  # refuses non-UTF-8 and broken JSON; keeps no author column
-    for old in service.data_dir(settings).glob("*.upload"):
-        if old.stat().st_mtime < time.time() - 3600:
-            old.unlink(missing_ok=True)  # abandoned mapping steps
-    key = hashlib.sha256(data).hexdigest()[:32]
-    upload_path(settings, key).write_bytes(data)
     name = (file.filename or "tep").replace("/", "_")[:200]
-    return RedirectResponse(f"/listening/upload/{key}?name={name}", status_code=303)
+    job = jobs.submit(db, settings, "listening.import", params={"filename": name}, user=user,
+                      file=(name, file.content_type or "text/csv", data), hold=True)
+    return RedirectResponse(f"/listening/upload/{job.id}", status_code=303)
 
 
-@router.get("/listening/upload/{key}")
-def mapping_page(request: Request, key: str, name: str = "", settings: Settings = Depends(get_settings),
-                 user: User = Depends(require(*WORK))):
-    path = upload_path(settings, key)
-    if not path.exists():
-        raise UserError("Tệp tải lên đã hết hạn, hãy tải lại.", "The upload expired; upload it again.", 404)
-    data = path.read_bytes()
+@router.get("/listening/upload/{job_id}")
+def mapping_page(request: Request, job_id: int, db: Session = DB, user: User = Depends(require(*WORK))):
+    job, data = _waiting_upload(db, job_id, user)
+    name = job.params["filename"]
     fmt = service.file_format(name, data)
     cols = service.columns(data, fmt)
     preview = [row for _, row in zip(range(3), service.read_rows(data, fmt))]
     return render(request, "listening/mapping.html", {
-        "key": key, "name": name, "columns": cols, "guess": service.guess_mapping(cols), "fields": service.FIELDS,
+        "key": job.id, "name": name, "columns": cols, "guess": service.guess_mapping(cols), "fields": service.FIELDS,
         "preview": preview})
 
 
-@router.post("/listening/upload/{key}")
-async def mapping_submit(request: Request, key: str, db: Session = DB,
-                         settings: Settings = Depends(get_settings), user: User = Depends(require(*WORK))):
-    form = await request.form()
-    path = upload_path(settings, key)
-    if not path.exists():
-        raise UserError("Tệp tải lên đã hết hạn, hãy tải lại.", "The upload expired; upload it again.", 404)
-    data = path.read_bytes()
+@router.post("/listening/upload/{job_id}")
+def mapping_submit(job_id: int, form: FormData = FORM, db: Session = DB,
+                   settings: Settings = Depends(get_settings), user: User = Depends(require(*WORK))):
+    """Check the mapping against the file's columns, then queue the import and show its progress."""
+    job, data = _waiting_upload(db, job_id, user)
     mapping = {f: str(form.get(f"map_{f}", "")) for f in service.FIELDS if form.get(f"map_{f}")}
-    job = service.start_import(db, data, str(form.get("name", "")) or "upload.csv", mapping,
-                               platform=str(form.get("platform", "")))
-    service.run_import(db, job, data)
-    path.unlink(missing_ok=True)
-    return RedirectResponse(f"/listening/sources?job={job.id}", status_code=303)
+    service.check_mapping(mapping, service.columns(data, service.file_format(job.params["filename"], data)))
+    jobs.release(db, settings, job, {"mapping": mapping, "platform": str(form.get("platform", ""))})
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
 @router.get("/listening/taxonomy")
@@ -207,21 +206,21 @@ def report_context(data: dict) -> dict:
             "lines": report.svg_lines(data["days"], data["series"], data["names"]), "levels": report.LEVEL_VI}
 
 
-@router.get("/listening/report.{fmt}")
-def report_file(fmt: str, start: str = "", end: str = "", db: Session = DB,
-                settings: Settings = Depends(get_settings), user: User = Depends(current_user)):
-    return report_response(db, settings, fmt, start, end)
+@router.post("/listening/report.{fmt}")
+def report_file(fmt: str, form: FormData = FORM, db: Session = DB, settings: Settings = Depends(get_settings),
+                user: User = Depends(current_user)):
+    """Queue the report as PDF or DOCX for the period shown; its job page offers the file."""
+    job = submit_report(db, settings, user, fmt, str(form.get("start", "")), str(form.get("end", "")))
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
-def report_response(db: Session, settings: Settings, fmt: str, start: str, end: str) -> Response:
-    if fmt not in ("pdf", "docx"):
+def submit_report(db: Session, settings: Settings, user: User, fmt: str, start: str, end: str) -> Job:
+    if fmt not in report.MEDIA:
         raise UserError("Định dạng phải là pdf hoặc docx.", "Format must be pdf or docx.", 404)
     first, last = period(db, start, end)
-    body = report.render(report.build(db, first, last), fmt, settings.province)
-    media = "application/pdf" if fmt == "pdf" else \
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    name = f"bao-cao-lang-nghe-{first.isoformat()}-{last.isoformat()}.{fmt}"
-    return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    report.check_period(first, last)
+    return jobs.submit(db, settings, "listening.report", user=user,
+                       params={"start": first.isoformat(), "end": last.isoformat(), "format": fmt})
 
 
 @router.get("/listening/classify")
@@ -284,44 +283,56 @@ def api_source_add(body: SourceIn, db: Session = DB, user: User = Depends(requir
     return source_json(service.create_source(db, **body.model_dump()))
 
 
-@api.post("/listening/poll")
-def api_poll(force: bool = False, db: Session = DB, user: User = Depends(require(*WORK))):
-    """Poll the due sources now (all active ones with ``force``)."""
-    return {"results": service.poll(db, force=force)}
+@api.post("/listening/poll", status_code=202)
+def api_poll(force: bool = False, db: Session = DB, settings: Settings = Depends(get_settings),
+             user: User = Depends(require(*WORK))):
+    """Queue a poll of the due sources (all active ones with ``force``)."""
+    return {"job": job_ref(jobs.submit(db, settings, "listening.poll", params={"force": force}, user=user))}
 
 
-@api.post("/listening/import")
-async def api_import(file: UploadFile, mapping: str = Form(""), platform: str = Form(""),
-                     db: Session = DB, user: User = Depends(require(*WORK))):
-    """Import a CSV or JSON Lines export; ``mapping`` is a JSON object target field → column (optional)."""
-    data = await file.read()
+@api.post("/listening/import", status_code=202)
+def api_import(file: UploadFile, mapping: str = Form(""), platform: str = Form(""), db: Session = DB,
+               settings: Settings = Depends(get_settings), user: User = Depends(require(*WORK))):
+    """Queue the import of a CSV, JSON Lines or RSS/Atom file; ``mapping`` is a JSON object target field →
+    column (optional). Follow the job at ``GET /api/v1/jobs/{id}``."""
     try:
         cols = json.loads(mapping) if mapping else None
     except ValueError:
         raise UserError("Bảng ánh xạ cột phải là JSON.", "The mapping must be JSON.", 422) from None
-    if service.file_format(file.filename or "", data) == "feed":
-        stats = service.import_feed_bytes(db, data)
-        return {"status": "done", **stats.as_dict()}
-    job = service.run_import(db, service.start_import(db, data, file.filename or "upload", cols, platform), data)
-    return job_json(job)
+    name = (file.filename or "upload").replace("/", "_")[:200]
+    job = jobs.submit(db, settings, "listening.import", params={"filename": name, "mapping": cols,
+                                                                 "platform": platform},
+                      user=user, file=(name, file.content_type or "application/octet-stream", file.file.read()))
+    return {"job": job_ref(job)}
 
 
-def job_json(job: ImportJob) -> dict:
-    return {"id": job.id, "status": job.status, "rows": job.position, "added": job.added, "reposts": job.reposts,
-            "already_seen": job.duplicates}
+def job_ref(job: Job) -> dict:
+    return {"id": job.id, "status": job.status, "url": f"/api/v1/jobs/{job.id}"}
 
 
 @api.get("/listening/report")
 def api_report(start: str = "", end: str = "", format: str = "json", db: Session = DB,
-               settings: Settings = Depends(get_settings), user: User = Depends(current_user)):
-    """The insights report as JSON, or as a PDF/DOCX file (``format``)."""
-    if format in ("pdf", "docx"):
-        return report_response(db, settings, format, start, end)
+               user: User = Depends(current_user)):
+    """The insights report as JSON (or ``format=html``). PDF and DOCX are made in the background: see
+    ``POST /listening/report``."""
+    if format in report.MEDIA:
+        raise UserError("Tệp PDF/DOCX được lập trong nền: gửi POST /api/v1/listening/report?format=pdf rồi tải tệp "
+                        "ở /jobs/{id}/file.", "PDF/DOCX files are made in the background: POST "
+                        "/api/v1/listening/report?format=pdf, then download /jobs/{id}/file.", 405)
     first, last = period(db, start, end)
     data = report.build(db, first, last)
     if format == "html":
         return HTMLResponse(standalone_html(data))
     return json.loads(json.dumps(data, default=str))
+
+
+@api.post("/listening/report", status_code=202)
+def api_report_file(start: str = "", end: str = "", format: str = "pdf", db: Session = DB,
+                    settings: Settings = Depends(get_settings), user: User = Depends(current_user)):
+    """Queue the report as a PDF or DOCX file (``format``) for ``start``..``end`` (default: the last 7 days with
+    data). Answers ``202`` with the job; follow it at ``GET /api/v1/jobs/{id}`` until ``status`` is ``done``,
+    then download the file at ``GET /jobs/{id}/file`` (``file_url``), as the same user."""
+    return {"job": job_ref(submit_report(db, settings, user, format, start, end))}
 
 
 def standalone_html(data: dict) -> str:

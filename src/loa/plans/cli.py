@@ -89,16 +89,23 @@ def report_cmd(plan: int, date_from: str = typer.Option(..., "--from", help="YYY
 
 @plan_app.command("digest")
 def digest_cmd() -> None:
-    """Today's reminders per agency: e-mailed when SMTP is configured (LOA_SMTP_HOST), else printed here
-    (and always shown in the app under Kế hoạch → Nhắc việc)."""
+    """Today's reminders per agency: e-mailed when SMTP is configured (LOA_SMTP_HOST), once a day (the daily
+    job `plans.digest` does the same at 07:00), else printed here (and always shown in the app under
+    Kế hoạch → Nhắc việc)."""
     from loa.plans import service
 
     s = settings()
     today = service.today_local()
     with cli_session() as db:
         if s.smtp_host:
-            for agency, address in service.send_digests(db, s, today):
-                typer.echo(f"Đã gửi / sent: {agency} <{address}>")
+            deliveries = service.send_digests(db, s, today)
         else:
             for entry in service.digests(db, today):
                 typer.echo(service.digest_text(entry, today))
+            return
+    words = {"sent": "Đã gửi / sent", "already_sent": "Đã gửi hôm nay, bỏ qua / already sent today",
+             "failed": "Lỗi / failed"}
+    for d in deliveries:
+        typer.echo(f"{words[d.status]}: {d.agency} <{d.address}>" + (f" — {d.error}" if d.error else ""))
+    if any(d.status == "failed" for d in deliveries):
+        fail("Một số thư chưa gửi được; chạy lại để gửi phần còn lại / some digests failed; run again to send them.")

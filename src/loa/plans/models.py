@@ -167,3 +167,16 @@ class TaskEvent(IdMixin, Base):
     kind: Mapped[str] = mapped_column(String(20))
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
     task: Mapped[Task] = relationship(back_populates="events")
+
+
+class DigestSend(IdMixin, Base):
+    """A daily digest e-mailed to an agency: at most one a day, recorded before it is sent (see
+    ``service.send_digests``), so that a second run on the same day sends nothing again."""
+
+    __tablename__ = "plan_digest_sends"
+    __table_args__ = (UniqueConstraint("day", "agency_id"),)
+
+    day: Mapped[date] = mapped_column(Date)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"), index=True)
+    address: Mapped[str] = mapped_column(String(255))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

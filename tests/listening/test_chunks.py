@@ -1,0 +1,62 @@
+"""An import merged from chunks prepared elsewhere (``loa.listening.chunks``) stores exactly what a sequential
+import stores."""
+
+from sqlalchemy import select
+
+from loa.db import session_scope, upgrade
+from loa.listening import chunks, service
+from loa.listening.models import DailyCount, ImportChunk, ImportJob, Item
+from tests.jobs.test_workers import posts_csv
+
+
+def stored(url: str) -> dict:
+    with session_scope(url) as db:
+        return {"items": sorted((i.text, i.copies, i.engagement, i.day, tuple(i.subcategories), i.is_question,
+                                 i.is_concern, i.sentiment, i.minhash) for i in db.scalars(select(Item))),
+                "counts": sorted((c.day, c.topic, c.items, c.reach, c.questions, c.concerns, c.negative, c.claims)
+                                 for c in db.scalars(select(DailyCount))),
+                "import": [(j.position, j.added, j.reposts, j.duplicates, j.status)
+                           for j in db.scalars(select(ImportJob))]}
+
+
+def test_chunks_prepared_by_helpers_merge_into_the_sequential_result(db, settings, tmp_path, monkeypatch):
+    monkeypatch.setenv("LOA_LISTENING_CHUNK_SIZE", "25")
+    monkeypatch.setenv("LOA_LISTENING_BATCH_SIZE", "18")  # batches that straddle chunks
+    data = posts_csv(170)  # reposts and near copies across chunks; 7 chunks, the last one short
+    reference = f"sqlite:///{tmp_path / 'reference.sqlite3'}"
+    upgrade(reference)
+    with session_scope(reference) as ref:
+        service.run_import(ref, service.start_import(ref, data, "posts.csv"), data)
+
+    imp = service.start_import(db, data, "posts.csv")
+    db.commit()
+    helper = chunks.Chunks(imp, data, 25)
+    assert chunks.prepare_next(settings.db_url, helper, 1, 7) == 1  # a helper prepared chunks 1 and 3
+    assert chunks.prepare_next(settings.db_url, helper, 3, 7) == 3
+    assert chunks.claim(settings.db_url, imp.id, 4)  # and has chunk 4 in hand (or died with it)
+    assert not chunks.claim(settings.db_url, imp.id, 4)
+
+    shared, used = chunks.Shared(settings.db_url, imp, data, 170, 25), []
+
+    def prepared(number):
+        done = shared(number)
+        used.append((number, done is not None))
+        return done
+
+    service.run_import(db, imp, data, prepared=prepared)
+    # 0 and 2 were free: claimed and done as the import went; at 4 it prepared 5 and 6 rather than wait
+    assert used == [(0, False), (1, True), (2, False), (3, True), (4, False), (5, True), (6, True)]
+    assert stored(settings.db_url) == stored(reference)
+    assert {n for n, d in db.execute(select(ImportChunk.number, ImportChunk.data)) if d} == {1, 3, 5, 6}
+    chunks.forget(db, imp.id)
+    assert db.scalar(select(ImportChunk)) is None
+
+
+def test_a_chunk_survives_its_round_trip(db):
+    data = posts_csv(30)
+    imp = service.start_import(db, data, "posts.csv")
+    posts = chunks.Chunks(imp, data, 30).posts_of(0)
+    done = chunks.prepare_posts(posts)
+    back = chunks.decode(chunks.encode(done))
+    assert [(p.text, p.exact_hash, p.post_key, list(p.minhash.hashvalues), p.prediction) for p in back] == \
+        [(p.text, p.exact_hash, p.post_key, list(p.minhash.hashvalues), p.prediction) for p in done]
