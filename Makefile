@@ -1,5 +1,6 @@
 # Two entry points: `make demo` (install, create the demo province, serve on 127.0.0.1:8000)
-# and `make test` (install, run every test on SQLite, then on PostgreSQL when LOA_TEST_POSTGRES_URL is set).
+# and `make test` (install, run every test on SQLite, then on PostgreSQL when LOA_TEST_POSTGRES_URL is set;
+# two test processes, one per core, each file kept in one process).
 VENV ?= .venv
 PYTHON ?= python3
 
@@ -16,9 +17,11 @@ $(VENV)/.installed: pyproject.toml
 demo: install
 	$(VENV)/bin/loa demo
 
+PYTEST = $(VENV)/bin/pytest -q -p no:cacheprovider -n 2 --dist loadfile
+
 test: install
-	$(VENV)/bin/pytest -q -p no:cacheprovider
+	$(PYTEST)
 	@if [ -n "$$LOA_TEST_POSTGRES_URL" ]; then \
 	  echo "== again on PostgreSQL"; \
-	  LOA_TEST_BACKEND=postgresql $(VENV)/bin/pytest -q -p no:cacheprovider; \
+	  LOA_TEST_BACKEND=postgresql $(PYTEST); \
 	fi

@@ -7,9 +7,11 @@ import subprocess
 import feedparser
 import pytest
 from docx import Document as Docx
+from sqlalchemy import func, select
 
 from loa.channels import service
 from loa.content import service as content
+from loa.jobs.models import Job
 
 BODY = ("Từ ngày 20/9/2021, các trạm y tế xã tiêm mũi 3 vắc xin phòng COVID-19 cho người từ 65 tuổi trở lên.\n\n"
         "Bà con mang theo căn cước và sổ tiêm chủng; gọi 0294.3855.123 nếu cần hỗ trợ.")
@@ -77,24 +79,73 @@ def test_x_length_counts_like_x():
     assert service.x_length("xem https://example.org/a/very/long/path/that/goes/on") == 4 + 23
 
 
-def test_print_docx_and_pdf(login, publish, tmp_path):
+def _print(c, item_id, fmt):
+    """Ask for the print document from the outputs page's form; the job page that answers, as a path."""
+    r = c.post(f"/channels/items/{item_id}/print", data={"csrf_token": c.csrf, "format": fmt}, follow_redirects=False)
+    assert r.status_code == 303 and re.fullmatch(r"/jobs/\d+", r.headers["location"]), r.text
+    return r.headers["location"]
+
+
+def _jobs(db):
+    db.expire_all()
+    return db.scalar(select(func.count()).select_from(Job))
+
+
+def test_print_docx_and_pdf_are_made_as_jobs(login, publish, tmp_path):
     item = publish("Tiêm vắc xin mũi 3 cho người cao tuổi", BODY)
     c = login("viewer")
-    r = c.get(f"/channels/items/{item.id}/print.docx")
-    assert r.status_code == 200
-    text = "\n".join(p.text for p in Docx(io.BytesIO(r.content)).paragraphs)
+    page = c.get(f"/channels/items/{item.id}").text
+    assert page.count(f'<form method="post" action="/channels/items/{item.id}/print"') == 2
+    assert 'name="format" value="docx"' in page and 'name="format" value="pdf"' in page
+
+    job = _print(c, item.id, "docx")
+    state = c.get(f"/api/v1{job}").json()
+    assert state["status"] == "done" and state["file_url"] == f"{job}/file"
+    assert state["result"]["url"] == f"/channels/items/{item.id}"
+    assert "Tải tệp kết quả" in c.get(job).text
+    r = c.get(f"{job}/file")
+    assert r.headers["content-disposition"] == 'attachment; filename="tiem-vac-xin-mui-3-cho-nguoi-cao-tuoi.docx"'
+    docx = Docx(io.BytesIO(r.content))
+    text = "\n".join(p.text for p in docx.paragraphs)
     assert "TIÊM VẮC XIN MŨI 3 CHO NGƯỜI CAO TUỔI" in text and "sổ tiêm chủng" in text
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in "\n".join(
-        cell.text for t in Docx(io.BytesIO(r.content)).tables for row in t.rows for cell in row.cells)
-    r = c.get(f"/channels/items/{item.id}/print.pdf")
-    assert r.status_code == 200 and r.content.startswith(b"%PDF")
+        cell.text for t in docx.tables for row in t.rows for cell in row.cells)
+
+    r = c.get(f"{_print(c, item.id, 'pdf')}/file")
+    assert r.headers["content-type"] == "application/pdf" and r.content.startswith(b"%PDF")
     pdf = tmp_path / "a.pdf"
     pdf.write_bytes(r.content)
+    subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")],
+                   check=True)
+    assert next(tmp_path.glob("page*.png")).read_bytes().startswith(b"\x89PNG")
     extracted = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "sổ tiêm chủng" in re.sub(r"\s+", " ", extracted)
 
 
-def test_print_refuses_unapproved(login, db, people, channels):
-    item = content.create_item(db, kind="print", title="Tờ rơi nháp", body="Nháp.", author=people["editor"])
+def test_only_the_submitter_and_administrators_get_the_print(login, publish):
+    item = publish("Tiêm vắc xin mũi 3 cho người cao tuổi", BODY)
+    job = _print(login("viewer"), item.id, "docx")
+    for role in ("editor", "coordinator", "reviewer"):
+        c = login(role)
+        assert c.get(f"{job}/file").status_code == 404, role
+        assert c.get(job).status_code == 404 and c.get(f"/api/v1{job}").status_code == 404
+    assert login("admin").get(f"{job}/file").content.startswith(b"PK")
+
+
+def test_print_refusals_create_no_job(login, client, db, people, publish, channels):
+    item = publish("Tiêm vắc xin mũi 3 cho người cao tuổi", BODY)
+    draft = content.create_item(db, kind="print", title="Tờ rơi nháp", body="Nháp.", author=people["editor"])
     db.commit()
-    assert login("editor").get(f"/channels/items/{item.id}/print.pdf").status_code == 409
+    c = login("editor")
+    assert "Chỉ in được bài đã duyệt." in c.get(f"/channels/items/{draft.id}").text
+    unapproved = c.post(f"/channels/items/{draft.id}/print", data={"format": "pdf"})
+    assert unapproved.status_code == 409 and "Chỉ in được bài đã duyệt." in unapproved.text
+    bad = c.post(f"/channels/items/{item.id}/print", data={"format": "odt"})
+    assert bad.status_code == 422 and "Định dạng in phải là DOCX hoặc PDF." in bad.text
+    assert c.post("/channels/items/999999/print", data={"format": "pdf"}).status_code == 404
+    assert c.get(f"/channels/items/{item.id}/print.pdf").status_code in (404, 405)
+    anonymous = client.post(f"/channels/items/{item.id}/print", data={"format": "pdf"}, follow_redirects=False)
+    assert anonymous.status_code in (303, 401, 403)
+    c.headers.pop("X-CSRF-Token")
+    assert c.post(f"/channels/items/{item.id}/print", data={"format": "pdf"}).status_code == 403
+    assert _jobs(db) == 0

@@ -113,7 +113,7 @@ def test_outputs_page_and_recording_upload(login, db, publish, settings):
     c = login("editor")
     page = c.get(f"/channels/items/{vi.id}")
     assert page.status_code == 200
-    for text in ("Facebook", "X (Twitter)", "Zalo", "print.docx", "Không có giọng đọc tiếng Khmer ngoại tuyến",
+    for text in ("Facebook", "X (Twitter)", "Zalo", f'action="/channels/items/{vi.id}/print"', "Không có giọng đọc tiếng Khmer ngoại tuyến",
                  "Chưa có bản ghi âm", "Trạm y tế xã tiêm từ bảy giờ"):
         assert text in page.text, text
     job = follow(c, c.post(f"/channels/items/{km.id}/recording", data={"csrf_token": c.csrf},

@@ -154,28 +154,36 @@ def test_health_answers_while_an_upload_is_processed(live_server, db, people):
 
     def upload(first: int, n: int) -> httpx.Response:
         return httpx.post(f"{live_server}/api/v1/listening/import", headers={"Authorization": f"Bearer {token}"},
-                          files={"file": ("posts.csv", synthetic_posts(first, n), "text/csv")}, timeout=60)
+                          files={"file": ("posts.csv", synthetic_posts(first, n), "text/csv")}, timeout=120)
 
     def items() -> int:
         return db.scalar(select(func.count()).select_from(Item))
 
+    def probe_during_upload(first: int, n: int) -> tuple[float, list[float]]:
+        """Upload ``n`` posts while asking ``/healthz`` again and again: the upload's seconds, each answer's wait."""
+        before, result, waits = items(), {}, []
+        worker = threading.Thread(target=lambda: result.update(response=upload(first, n), done=time.monotonic()))
+        with httpx.Client(base_url=live_server, timeout=120) as client:
+            started = time.monotonic()
+            worker.start()
+            while worker.is_alive():
+                sent = time.monotonic()
+                health = client.get("/healthz")
+                assert health.status_code == 200 and health.json()["status"] == "ok"
+                waits.append(time.monotonic() - sent)
+                time.sleep(0.05)
+        worker.join()
+        assert result["response"].status_code in (200, 202), result["response"].text
+        assert items() > before  # the work was done in the request (jobs run as they are submitted in the tests)
+        return result["done"] - started, waits
+
     assert upload(0, 3).status_code in (200, 202)  # loads what the first import loads once per process
-    warm = items()
-    result = {}
-    worker = threading.Thread(target=lambda: result.update(response=upload(3, 200), done=time.monotonic()))
-    waits = []
-    with httpx.Client(base_url=live_server, timeout=30) as client:
-        started = time.monotonic()
-        worker.start()
-        while worker.is_alive():
-            sent = time.monotonic()
-            health = client.get("/healthz")
-            assert health.status_code == 200 and health.json()["status"] == "ok"
-            waits.append(time.monotonic() - sent)
-            time.sleep(0.05)
-    worker.join()
-    assert result["response"].status_code in (200, 202), result["response"].text
-    assert items() > warm  # the work was done in the request (jobs run as they are submitted in the tests)
-    seconds = result["done"] - started
-    assert seconds > 1 and len(waits) > 5, "the upload was too quick to show a blocked loop: send more posts"
-    assert max(waits) < min(0.5, seconds / 3), waits
+    first, n = 3, 250
+    seconds, waits = probe_during_upload(first, n)
+    while seconds < 2 and n < 4000:  # a fast machine: more posts, so that a blocked loop would show
+        first, n = first + n, n * 2
+        seconds, waits = probe_during_upload(first, n)
+    assert seconds >= 2
+    # a blocked loop makes one wait most of the upload; a busy machine (other tests in parallel) only slows each
+    # answer a little, so the bound is relative, not an absolute latency
+    assert max(waits) < seconds / 3, waits

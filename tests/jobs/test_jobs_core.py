@@ -53,6 +53,15 @@ def test_job_runs_after_commit_with_progress_result_and_file(db, settings, peopl
     assert service.output(job).data == b"file + tep"
 
 
+def test_a_retried_job_replaces_its_output(db, settings):
+    job = submit(db, settings, text="a")
+    job.status, job.attempts = "queued", 1
+    db.commit()
+    runner.execute(settings, job.id)
+    db.expire_all()
+    assert [f.name for f in db.get(Job, job.id).files] == ["ket-qua.txt"]
+
+
 def test_rolled_back_submission_never_runs(db, settings):
     job = service.submit(db, settings, "test.echo", params={"text": "a"})
     db.rollback()

@@ -1,7 +1,7 @@
-"""Loudspeaker audio made in the background: a commune's playlist (its audio files, or a ZIP for a station
-that plays offline), an item's speech, a try-out of the voice, uploaded recordings checked by decoding, and
-the speech of the coming broadcasts prepared ahead of time. Synthesis and decoding take seconds per file, so no
-web request waits for them."""
+"""Channel outputs made in the background: a commune's playlist (its audio files, or a ZIP for a station that
+plays offline), an item's speech, a try-out of the voice, uploaded recordings checked by decoding, the speech of
+the coming broadcasts prepared ahead of time, and an item's print document (DOCX/PDF). Synthesis, decoding and
+rendering take seconds per file, so no web request waits for them."""
 
 from __future__ import annotations
 
@@ -98,6 +98,20 @@ def recording(ctx: JobContext, item_id: int, filename: str) -> dict:
         name, target, att_id = att.filename, (item.master or item).id, att.id
     return {"message": f"Đã nhận bản ghi âm “{name}”.", "url": f"/channels/items/{target}#audio",
             "attachment_id": att_id}
+
+
+@task("channels.print", "Tạo bản in của bài", "Item print document")
+def item_print(ctx: JobContext, item_id: int, format: str) -> dict:
+    """An approved item laid out for printing, as DOCX or PDF, kept with the job for download. Reads only, so
+    running it again is harmless."""
+    ctx.progress(0.1, "Đang tạo bản in…", force=True)
+    with ctx.session() as db:
+        item = content.get_item(db, item_id)
+        data = service.print_file(item, ctx.settings.province, format)
+        name, title, target = service.print_filename(item, format), item.title, item.id
+    ctx.output(name, service.PRINT_MEDIA[format], data)
+    return {"message": f"Đã tạo bản in {format.upper()} của bài “{title}” ({len(data) // 1024 + 1} KB): bấm "
+                       f"“Tải tệp kết quả”.", "url": f"/channels/items/{target}"}
 
 
 @periodic("channels.prepare_audio", "every 15m", "Chuẩn bị âm thanh loa hôm nay và ngày mai",

@@ -571,13 +571,24 @@ def print_document(item, province: str) -> documents.Document:
                               date=when, blocks=blocks)
 
 
-def print_file(item, province: str, fmt: str) -> bytes:
-    """DOCX or PDF of an approved item."""
+PRINT_MEDIA = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+               "pdf": "application/pdf"}
+
+
+def check_print(item, fmt: str) -> None:
+    """Refuse what cannot be printed: an item not yet approved, a format other than DOCX or PDF."""
     if item.state not in LIVE_STATES:
         raise UserError("Chỉ in được bài đã duyệt.", "Only approved items can be printed.", 409)
+    if fmt not in PRINT_MEDIA:
+        raise UserError("Định dạng in phải là DOCX hoặc PDF.", "Print format must be DOCX or PDF.", 422)
+
+
+def print_file(item, province: str, fmt: str) -> bytes:
+    """DOCX or PDF of an approved item."""
+    check_print(item, fmt)
     doc = print_document(item, province)
-    if fmt == "docx":
-        return documents.to_docx(doc)
-    if fmt == "pdf":
-        return documents.to_pdf(doc)
-    raise UserError("Định dạng in phải là DOCX hoặc PDF.", "Print format must be DOCX or PDF.", 404)
+    return documents.to_docx(doc) if fmt == "docx" else documents.to_pdf(doc)
+
+
+def print_filename(item, fmt: str) -> str:
+    return f"{content.slugify(item.title)}.{fmt}"

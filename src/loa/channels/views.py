@@ -29,7 +29,6 @@ api = APIRouter(tags=["channels"])
 
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "km": "Tiếng Khmer", "en": "Tiếng Anh"}
 SOURCE_NAMES = {"speech": "Giọng đọc máy", "recording": "Bản ghi âm", "missing": "Chưa có bản ghi âm"}
-MEDIA = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "pdf": "application/pdf"}
 
 
 def base_url(request: Request) -> str:
@@ -252,13 +251,15 @@ def item_speech(item_id: int, db: Session = DB, user: User = Depends(current_use
                               user=user, title=f"Tạo âm thanh đọc bài: {item.title}"[:200]))
 
 
-@router.get("/channels/items/{item_id}/print.{fmt}")
-def print_export(item_id: int, fmt: str, request: Request, db: Session = DB,
-                 user: User = Depends(current_user)):
+@router.post("/channels/items/{item_id}/print")
+def print_export(item_id: int, form: FormData = FORM, db: Session = DB, user: User = Depends(current_user),
+                 settings: Settings = Depends(get_settings)):
+    """Queue the print document (DOCX or PDF) of an approved item; its job page offers the file."""
     item = content.get_item(db, item_id)
-    data = service.print_file(item, request.app.state.settings.province, fmt)
-    name = f"{content.slugify(item.title)}.{fmt}"
-    return Response(data, media_type=MEDIA[fmt], headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    fmt = str(form.get("format", "pdf"))
+    service.check_print(item, fmt)
+    return to_job(jobs.submit(db, settings, "channels.print", params={"item_id": item.id, "format": fmt},
+                              user=user, title=f"Bản in {fmt.upper()}: {item.title}"[:200]))
 
 
 # ---- public portal and feeds ------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Iterator
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from loa.config import Settings
@@ -84,8 +84,11 @@ class JobContext:
             raise Cancelled()
 
     def output(self, name: str, media_type: str, data: bytes) -> None:
-        """Keep a produced file (a report, a ZIP) for download from the job page."""
+        """Keep a produced file (a report, a ZIP) for download from the job page; a retried job replaces the
+        file of the same name it produced before."""
         with session_scope(self.settings.db_url) as db:
+            db.execute(delete(JobFile).where(JobFile.job_id == self.job_id, JobFile.role == "output",
+                                             JobFile.name == name))
             db.add(JobFile(job_id=self.job_id, role="output", name=name, media_type=media_type, data=data))
 
 
@@ -218,6 +221,9 @@ def run_periodic(settings: Settings, name: str) -> dict:
     duration = time.monotonic() - clock
     with session_scope(settings.db_url) as db:
         row = db.get(PeriodicRun, name)
+        if row is None:  # run directly, never claimed
+            row = PeriodicRun(name=name, last_started_at=started, runs=0)
+            db.add(row)
         row.lease_until, row.last_finished_at = None, utcnow()
         row.last_outcome, row.last_message, row.last_duration_s = outcome, message[:2000], round(duration, 3)
         row.runs += 1
