@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, func, select, text
 
 from loa.auth import service as auth
 from loa.config import Settings
@@ -248,3 +248,20 @@ def cli_env(settings) -> dict:
     """Environment for ``run_cli`` pointing at this test's database and data directory."""
     return dict(os.environ, LOA_DATA_DIR=str(settings.data_dir), LOA_DATABASE_URL=settings.db_url,
                 LOA_ARGON2_TIME_COST="1", LOA_ARGON2_MEMORY_KIB="8192", LOA_PROVINCE="Trà Vinh")
+
+
+def job_of(c, r) -> dict:
+    """The job a form's 303 or the API's 202 points at, as ``GET /api/v1/jobs/{id}`` shows it (in the tests, jobs
+    run as they are submitted, so it has ended)."""
+    if r.status_code == 303:
+        assert r.headers["location"].startswith("/jobs/"), r.headers["location"]
+        return c.get("/api/v1" + r.headers["location"]).json()
+    assert r.status_code == 202, r.text
+    assert set(r.json()["job"]) == {"id", "status", "url"}
+    return c.get(r.json()["job"]["url"]).json()
+
+
+def count(db, model) -> int:
+    """Rows of ``model`` as the database has them now."""
+    db.expire_all()
+    return db.scalar(select(func.count()).select_from(model))

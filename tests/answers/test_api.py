@@ -3,28 +3,14 @@
 import io
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from loa.answers import service, transfer
 from loa.answers.models import FaqEntry
 from loa.jobs.models import Job
 from tests.answers.test_import import GOOD, HEADER
-from tests.conftest import ROLES, assert_permission, audit_count
+from tests.conftest import ROLES, assert_permission, audit_count, count, job_of
 
-
-def job_of(c, r) -> dict:
-    """The job a form's 303 or the API's 202 points at, as ``GET /api/v1/jobs/{id}`` shows it."""
-    if r.status_code == 303:
-        assert r.headers["location"].startswith("/jobs/"), r.headers["location"]
-        return c.get("/api/v1" + r.headers["location"]).json()
-    assert r.status_code == 202, r.text
-    assert set(r.json()["job"]) == {"id", "status", "url"}
-    return c.get(r.json()["job"]["url"]).json()
-
-
-def count(db, model) -> int:
-    db.expire_all()
-    return db.scalar(select(func.count()).select_from(model))
 
 QUESTION = "Đi đò qua sông Cổ Chiên có cần giấy xét nghiệm không?"
 

@@ -4,28 +4,13 @@ unit page, the draft."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from loa.bulletins.models import StatImport, StatPoint
 from loa.jobs import service as jobs
 from loa.jobs.models import Job
 from tests.bulletins.conftest import last_days, to_csv
-from tests.conftest import ROLES, assert_permission, audit_count
-
-
-def job_of(c, r) -> dict:
-    """The job a form's 303 or the API's 202 points at, as ``GET /api/v1/jobs/{id}`` shows it."""
-    if r.status_code == 303:
-        assert r.headers["location"].startswith("/jobs/"), r.headers["location"]
-        return c.get("/api/v1" + r.headers["location"]).json()
-    assert r.status_code == 202, r.text
-    assert set(r.json()["job"]) == {"id", "status", "url"}
-    return c.get(r.json()["job"]["url"]).json()
-
-
-def count(db, model) -> int:
-    db.expire_all()
-    return db.scalar(select(func.count()).select_from(model))
+from tests.conftest import ROLES, assert_permission, audit_count, count, job_of
 
 
 def small_csv(provinces_csv, n=10):

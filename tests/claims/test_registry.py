@@ -7,22 +7,7 @@ from loa.claims import service
 from loa.claims.models import Claim, ClaimEvent
 from loa.errors import UserError
 from loa.jobs.models import Job
-from tests.conftest import audit_count
-
-
-def job_of(c, r) -> dict:
-    """The job a form's 303 or the API's 202 points at, as ``GET /api/v1/jobs/{id}`` shows it."""
-    if r.status_code == 303:
-        assert r.headers["location"].startswith("/jobs/"), r.headers["location"]
-        return c.get("/api/v1" + r.headers["location"]).json()
-    assert r.status_code == 202, r.text
-    assert set(r.json()["job"]) == {"id", "status", "url"}
-    return c.get(r.json()["job"]["url"]).json()
-
-
-def count(db, model) -> int:
-    db.expire_all()
-    return db.scalar(select(func.count()).select_from(model))
+from tests.conftest import audit_count, count, job_of
 
 
 def test_starter_registry_imports_once(db, people):
