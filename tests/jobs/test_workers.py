@@ -8,10 +8,11 @@ import io
 import os
 import random
 import time
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from loa.db import session_scope
+from loa.db import session_scope, utcnow
 from loa.jobs import service as jobs
 from loa.jobs.models import Job, PeriodicRun
 from loa.listening import service as listening
@@ -143,3 +144,67 @@ def test_cancel_stops_an_import_at_its_last_committed_batch(settings, db, people
     stories = db.scalar(select(func.count()).select_from(Item))
     assert stories == imp.added and sum(c.items for c in db.scalars(select(DailyCount).where(DailyCount.topic == 0))) == stories
     assert "Đã hủy" in c.get(f"/jobs/{job.id}").text
+
+
+def test_two_workers_share_an_import_and_store_exactly_what_one_would(settings, db, people, procs, worker_env,
+                                                                       tmp_path, monkeypatch):
+    """Chunks of 250 rows: helper jobs prepare the chunks ahead on the other worker while the import merges
+    them in file order; an in-process import into a second database is the reference."""
+    from loa.db import upgrade
+    from loa.jobs.models import WorkerBeat
+    from loa.listening.models import ImportChunk
+
+    data = posts_csv(2500, seed=5)
+    reference = f"sqlite:///{tmp_path / 'reference.sqlite3'}"
+    upgrade(reference)
+    monkeypatch.setenv("LOA_SEMANTIC", "0")
+    with session_scope(reference) as ref:
+        listening.run_import(ref, listening.start_import(ref, data, "posts.csv"), data)
+
+    env = dict(worker_env, LOA_LISTENING_CHUNK_SIZE="250")
+    for name in ("a", "b"):
+        procs.start(["worker"], env, f"worker-{name}")
+    wait_for(lambda: db.scalar(select(func.count()).select_from(WorkerBeat)) == 2, 120, what="both workers")
+    job = jobs.submit(db, queued(settings), "listening.import", params={"filename": "posts.csv"},
+                      user=people["admin"], file=("posts.csv", "text/csv", data))
+    db.commit()
+
+    def finished() -> Job | None:
+        db.expire_all()
+        found = db.get(Job, job.id)
+        return found if found.finished else None
+
+    imported = wait_for(finished, 600, what="the import")
+    assert imported.status == "done", imported.message
+    got, want = stored(settings.db_url), stored(reference)
+    assert got["items"] == want["items"]
+    assert got["counts"] == want["counts"]
+    assert got["import"] == want["import"]
+
+    def helpers() -> list[Job] | None:  # they stop on their own once the import has ended
+        db.expire_all()
+        found = list(db.scalars(select(Job).where(Job.kind == "listening.prepare")))
+        return found if all(h.finished for h in found) else None
+
+    prepared = wait_for(helpers, 120, what="the helper jobs")
+    assert prepared and all(h.status == "done" for h in prepared), [(h.status, h.message) for h in prepared]
+    assert sum(h.result["chunks"] for h in prepared if h.worker != imported.worker) > 0  # on the other process
+    assert db.scalar(select(ImportChunk)) is None  # the working copies are gone
+
+
+def test_a_slot_due_a_minute_ago_is_published_by_the_worker(settings, db, people, procs, worker_env):
+    from loa.content import service as content
+    from loa.content.models import Schedule
+
+    channel = content.create_channel(db, "Cổng thông tin điện tử tỉnh", "portal")
+    item = content.create_item(db, kind="article", title="Lịch tiêm vắc xin tuần này",
+                               body="Trạm y tế các xã tiêm vắc xin mũi nhắc lại từ thứ Hai.", author=people["editor"])
+    content.submit(db, item, people["editor"])
+    content.approve(db, item, people["reviewer"])
+    slot = content.schedule(db, item, people["editor"], channel, utcnow() - timedelta(minutes=1))
+    db.commit()
+    procs.start(["worker"], dict(worker_env, LOA_PERIODIC=off_except("content.publish_due")), "worker")
+    wait_for(lambda: db.scalar(select(Schedule.status).where(Schedule.id == slot.id)
+                               .execution_options(populate_existing=True)) == "published", 90,
+             what="the slot to be published")
+    assert db.get(PeriodicRun, "content.publish_due").last_message == "Đã đăng 1 lượt, bỏ lỡ 0 lượt."

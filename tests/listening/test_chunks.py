@@ -1,6 +1,7 @@
 """An import merged from chunks prepared elsewhere (``loa.listening.chunks``) stores exactly what a sequential
 import stores."""
 
+import pytest
 from sqlalchemy import select
 
 from loa.db import session_scope, upgrade
@@ -52,6 +53,37 @@ def test_chunks_prepared_by_helpers_merge_into_the_sequential_result(db, setting
     assert db.scalar(select(ImportChunk)) is None
 
 
+def test_a_killed_import_resumes_mid_chunk_with_what_helpers_prepared(db, settings, tmp_path, monkeypatch):
+    monkeypatch.setenv("LOA_LISTENING_CHUNK_SIZE", "25")
+    monkeypatch.setenv("LOA_LISTENING_BATCH_SIZE", "18")
+    data = posts_csv(120, seed=8)
+    reference = f"sqlite:///{tmp_path / 'reference.sqlite3'}"
+    upgrade(reference)
+    with session_scope(reference) as ref:
+        service.run_import(ref, service.start_import(ref, data, "posts.csv"), data)
+
+    imp = service.start_import(db, data, "posts.csv")
+    db.commit()
+    helper = chunks.Chunks(imp, data, 25)
+    for number in (2, 3, 4):
+        assert chunks.prepare_next(settings.db_url, helper, number, 5) == number
+    shared = chunks.Shared(settings.db_url, imp, data, 120, 25)
+
+    def dies_at_chunk_3(number):
+        if number == 3:
+            raise KeyboardInterrupt("killed")
+        return shared(number)
+
+    with pytest.raises(KeyboardInterrupt):
+        service.run_import(db, imp, data, prepared=dies_at_chunk_3)
+    db.rollback()
+    imp = db.get(ImportJob, imp.id)
+    assert imp.position == 72  # four batches of 18: in the middle of chunk 2 (rows 51-75)
+    again = service.start_import(db, data, "posts.csv")
+    service.run_import(db, again, data, prepared=chunks.Shared(settings.db_url, again, data, 120, 25))
+    assert stored(settings.db_url) == stored(reference)
+
+
 def test_a_chunk_survives_its_round_trip(db):
     data = posts_csv(30)
     imp = service.start_import(db, data, "posts.csv")
@@ -60,3 +92,21 @@ def test_a_chunk_survives_its_round_trip(db):
     back = chunks.decode(chunks.encode(done))
     assert [(p.text, p.exact_hash, p.post_key, list(p.minhash.hashvalues), p.prediction) for p in back] == \
         [(p.text, p.exact_hash, p.post_key, list(p.minhash.hashvalues), p.prediction) for p in done]
+
+
+def test_retention_removes_the_working_copies_of_ended_or_old_imports(db, settings):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    running = service.start_import(db, posts_csv(10, seed=1), "a.csv")
+    done = service.start_import(db, posts_csv(10, seed=2), "b.csv")
+    done.status = "done"
+    db.commit()
+    for imp in (running, done):
+        chunks.claim(settings.db_url, imp.id, 1)
+        chunks.claim(settings.db_url, imp.id, 2)
+    db.execute(update(ImportChunk).where(ImportChunk.import_id == running.id, ImportChunk.number == 2)
+               .values(created_at=service.utcnow() - timedelta(days=100)))
+    assert service.apply_retention(db)["chunks_deleted"] == 3
+    assert [(c.import_id, c.number) for c in db.scalars(select(ImportChunk))] == [(running.id, 1)]

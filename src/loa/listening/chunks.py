@@ -25,7 +25,6 @@ from loa.listening.models import ImportChunk, ImportJob
 from loa.listening.pipeline import Post, Processed, minhash_bytes, minhash_from, process
 from loa.listening.service import import_posts
 
-
 def prepare_posts(posts: list[Post]) -> list[Processed | None]:
     """What ``Ingestor.add`` computes for each post, classification included (also for posts that will turn out
     to be reposts: wasted there, but the same text always gets the same result)."""
@@ -33,6 +32,7 @@ def prepare_posts(posts: list[Post]) -> list[Processed | None]:
 
 
 def encode(done: list[Processed | None]) -> bytes:
+    """Compressed JSON: per row its text, hashes, MinHash and prediction (None for a row without text)."""
     rows = [None if p is None else
             [p.text, p.exact_hash, p.post_key, base64.b64encode(minhash_bytes(p.minhash)).decode(),
              p.prediction.subcategories, p.prediction.scores, p.prediction.is_question, p.prediction.is_concern,
@@ -41,6 +41,7 @@ def encode(done: list[Processed | None]) -> bytes:
 
 
 def decode(data: bytes) -> list[Processed | None]:
+    """The rows of :func:`encode`, classified already (segmentation is not kept: only classification needs it)."""
     return [None if r is None else
             Processed(text=r[0], exact_hash=r[1], post_key=r[2], minhash=minhash_from(base64.b64decode(r[3])),
                       sylls=([], []), prediction=Prediction(*r[4:9]))

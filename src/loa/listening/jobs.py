@@ -12,7 +12,7 @@ from loa.db import session_scope
 from loa.jobs import service as jobs
 from loa.jobs.models import Job, JobFile
 from loa.jobs.registry import periodic, task
-from loa.jobs.runner import Cancelled, JobContext
+from loa.jobs.runner import WORKER, Cancelled, JobContext
 from loa.listening import chunks
 from loa.listening import report as insights
 from loa.listening import service
@@ -62,6 +62,7 @@ def import_file(ctx: JobContext, filename: str, mapping: dict | None = None, pla
             raise Cancelled(f"Đã hủy theo yêu cầu. Dữ liệu đã lưu đến lô cuối cùng (dòng {imp.position}/{total}) "
                             "được giữ nguyên; tải lại cùng tệp để nhập tiếp phần còn lại.") from None
         chunks.forget(db, imp.id)
+        db.commit()
         ctx.progress(1.0, force=True, **_counts(imp, total))
         return {"message": f"Đã nhập {imp.position} dòng: {imp.added} bài mới, {imp.reposts} bài đăng lại, "
                            f"{imp.duplicates} đã có từ trước.", "url": f"/listening/sources?job={imp.id}",
@@ -77,7 +78,9 @@ def _counts(job: ImportJob, total: int) -> dict:
       {"chunks": ("Phần đã chuẩn bị", "Chunks prepared")})
 def prepare_chunks(ctx: JobContext, job_id: int, import_id: int) -> dict:
     """Prepare (scrub, hash, classify) the chunks of import job ``job_id`` that no worker has taken yet, from
-    the one after the import's current chunk on, until none is free or the import has ended. Never waits."""
+    the one after the import's current chunk on, until none is free or the import has ended. Never waits. Not
+    in the import's own process: its threads share one interpreter lock, so there it would only slow the import
+    down."""
     cfg = ListeningSettings()
     with ctx.session() as db:
         imp = db.get(ImportJob, import_id)
@@ -85,16 +88,23 @@ def prepare_chunks(ctx: JobContext, job_id: int, import_id: int) -> dict:
     count = chunks.chunk_count(sum(1 for _ in service.read_rows(data, imp.mapping.get("_format", "csv"))),
                                cfg.chunk_size)
     reader, done = chunks.Chunks(imp, data, cfg.chunk_size), 0
-    while True:
-        with ctx.session() as db:
-            running = db.scalar(select(Job.status).where(Job.id == job_id)) in ("queued", "running")
-            position = db.scalar(select(ImportJob.position).where(ImportJob.id == import_id))
-        if not running or chunks.prepare_next(ctx.settings.db_url, reader, position // cfg.chunk_size + 1,
-                                              count) is None:
+    while (start := _first_free(ctx, job_id, import_id, cfg.chunk_size)) is not None:
+        if chunks.prepare_next(ctx.settings.db_url, reader, start, count) is None:
             break
         done += 1
         ctx.progress(None, f"Đã chuẩn bị {done} phần ({cfg.chunk_size} dòng mỗi phần).", chunks=done)
     return {"message": f"Đã chuẩn bị {done} phần của lần nhập.", "chunks": done}
+
+
+def _first_free(ctx: JobContext, job_id: int, import_id: int, size: int) -> int | None:
+    """The first chunk a helper may take (the one after the import's current chunk); None when the import has
+    ended or runs in this very process."""
+    with ctx.session() as db:
+        status, worker = db.execute(select(Job.status, Job.worker).where(Job.id == job_id)).one()
+        position = db.scalar(select(ImportJob.position).where(ImportJob.id == import_id))
+    if status not in ("queued", "running") or worker == WORKER:
+        return None
+    return position // size + 1
 
 
 @task("listening.poll", "Lấy tin từ nguồn", "Poll sources")

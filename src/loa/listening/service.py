@@ -17,13 +17,14 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from loa.errors import UserError
 from loa.formats import LOCAL
 from loa.listening.config import ListeningSettings
-from loa.listening.models import (CIVIL_UNREST, Alert, DailyCount, ImportJob, Item, SeenPost, Source, Topic)
+from loa.listening.models import (CIVIL_UNREST, Alert, DailyCount, ImportChunk, ImportJob, Item, SeenPost, Source,
+                                  Topic)
 from loa.listening.pipeline import (NearDuplicates, Post, Processed, classify_prepared, minhash_bytes, minhash_from,
                                     prepare)
 from loa.listening.taxonomy import defaults
@@ -809,14 +810,17 @@ def recent_items(db: Session, topic: int | None = None, limit: int = 20, questio
 # ---- retention ----------------------------------------------------------------------------------------------
 
 def apply_retention(db: Session, now: datetime | None = None, days: int | None = None) -> dict:
-    """Delete stored texts (items) and post keys older than the retention period; daily aggregates remain."""
+    """Delete stored texts (items) and post keys older than the retention period, and the working copies of
+    imports (chunks) that are done or as old; daily aggregates remain."""
     days = days if days is not None else ListeningSettings().retention_days
     cutoff = (now or utcnow()) - timedelta(days=days)
     items = db.execute(delete(Item).where(Item.published_at < cutoff), execution_options={
         "synchronize_session": False}).rowcount
     seen = db.execute(delete(SeenPost).where(SeenPost.day < local_day(cutoff)), execution_options={
         "synchronize_session": False}).rowcount
-    return {"items_deleted": items, "keys_deleted": seen, "cutoff": cutoff.isoformat()}
+    chunks = db.execute(delete(ImportChunk).where(or_(ImportChunk.created_at < cutoff, ImportChunk.import_id.in_(
+        select(ImportJob.id).where(ImportJob.status == "done"))))).rowcount
+    return {"items_deleted": items, "keys_deleted": seen, "chunks_deleted": chunks, "cutoff": cutoff.isoformat()}
 
 
 def item_count(db: Session) -> int:

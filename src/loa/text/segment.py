@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 
 from loa.text.normalize import normalize
@@ -11,11 +12,27 @@ _WORDY = re.compile(r"[^\W_]")
 _SENTENCE_END = re.compile(r"(?<=[.!?…;])\s+")
 
 
-@lru_cache(maxsize=100_000)
-def _segment(text: str) -> tuple[str, ...]:
+_LOAD = threading.Lock()
+_loaded = False
+
+
+def _word_tokenize():
+    """underthesea's tokenizer, its tagger loaded once under a lock (its lazy loading is not thread-safe: two
+    jobs of one worker segmenting at once failed)."""
+    global _loaded
     from underthesea import word_tokenize
 
-    return tuple(w.lower().replace(" ", "_") for w in word_tokenize(text) if _WORDY.search(w))
+    if not _loaded:
+        with _LOAD:
+            if not _loaded:
+                word_tokenize("khởi động")
+                _loaded = True
+    return word_tokenize
+
+
+@lru_cache(maxsize=100_000)
+def _segment(text: str) -> tuple[str, ...]:
+    return tuple(w.lower().replace(" ", "_") for w in _word_tokenize()(text) if _WORDY.search(w))
 
 
 def words(s: str) -> list[str]:
