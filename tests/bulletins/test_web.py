@@ -4,7 +4,6 @@ unit page, the draft."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
 
 from loa.bulletins.models import StatImport, StatPoint
 from loa.jobs import service as jobs

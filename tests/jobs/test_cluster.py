@@ -4,8 +4,6 @@ goes in through one web process; its job runs on a worker; its result is read th
 
 from __future__ import annotations
 
-import os
-import time
 
 import httpx
 import pytest

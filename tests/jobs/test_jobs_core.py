@@ -63,7 +63,7 @@ def test_a_retried_job_replaces_its_output(db, settings):
 
 
 def test_rolled_back_submission_never_runs(db, settings):
-    job = service.submit(db, settings, "test.echo", params={"text": "a"})
+    service.submit(db, settings, "test.echo", params={"text": "a"})
     db.rollback()
     db.commit()
     assert db.scalar(select(Job)) is None

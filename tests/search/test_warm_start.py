@@ -172,8 +172,8 @@ def test_old_builds_are_pruned_and_concurrent_writers_keep_one_copy(db, settings
 def test_claims_index_with_e5_vectors_is_stored_loaded_and_rebuilt_from_its_previous_build(
         db, settings, people, monkeypatch):
     monkeypatch.setenv("LOA_CLAIMS_SEMANTIC", "1")
-    for text in ("Ăn tỏi phòng được COVID-19", "Uống nước chanh nóng chữa khỏi COVID-19"):
-        claims.create_claim(db, people["coordinator"], text=text)
+    for claim_text in ("Ăn tỏi phòng được COVID-19", "Uống nước chanh nóng chữa khỏi COVID-19"):
+        claims.create_claim(db, people["coordinator"], text=claim_text)
     db.commit()
     store.use(settings, background=True)
     assert matching.rebuild_index(settings)

@@ -31,7 +31,6 @@ from typing import Callable
 from sqlalchemy import make_url
 from sqlalchemy.orm import Session
 
-from loa.search import embed
 from loa.search.index import Index
 
 log = logging.getLogger("loa.search.store")
