@@ -20,14 +20,21 @@ def stored(url: str) -> dict:
                            for j in db.scalars(select(ImportJob))]}
 
 
-def test_chunks_prepared_by_helpers_merge_into_the_sequential_result(db, settings, tmp_path, monkeypatch):
+def sequential(data: bytes, tmp_path, monkeypatch) -> str:
+    """Chunks of 25 rows, batches of 18 (they straddle chunks); the URL of a database where ``data`` was imported
+    in one sequential run, the reference."""
     monkeypatch.setenv("LOA_LISTENING_CHUNK_SIZE", "25")
-    monkeypatch.setenv("LOA_LISTENING_BATCH_SIZE", "18")  # batches that straddle chunks
-    data = posts_csv(170)  # reposts and near copies across chunks; 7 chunks, the last one short
+    monkeypatch.setenv("LOA_LISTENING_BATCH_SIZE", "18")
     reference = f"sqlite:///{tmp_path / 'reference.sqlite3'}"
     upgrade(reference)
     with session_scope(reference) as ref:
         service.run_import(ref, service.start_import(ref, data, "posts.csv"), data)
+    return reference
+
+
+def test_chunks_prepared_by_helpers_merge_into_the_sequential_result(db, settings, tmp_path, monkeypatch):
+    data = posts_csv(170)  # reposts and near copies across chunks; 7 chunks, the last one short
+    reference = sequential(data, tmp_path, monkeypatch)
 
     imp = service.start_import(db, data, "posts.csv")
     db.commit()
@@ -54,13 +61,8 @@ def test_chunks_prepared_by_helpers_merge_into_the_sequential_result(db, setting
 
 
 def test_a_killed_import_resumes_mid_chunk_with_what_helpers_prepared(db, settings, tmp_path, monkeypatch):
-    monkeypatch.setenv("LOA_LISTENING_CHUNK_SIZE", "25")
-    monkeypatch.setenv("LOA_LISTENING_BATCH_SIZE", "18")
     data = posts_csv(120, seed=8)
-    reference = f"sqlite:///{tmp_path / 'reference.sqlite3'}"
-    upgrade(reference)
-    with session_scope(reference) as ref:
-        service.run_import(ref, service.start_import(ref, data, "posts.csv"), data)
+    reference = sequential(data, tmp_path, monkeypatch)
 
     imp = service.start_import(db, data, "posts.csv")
     db.commit()
