@@ -184,6 +184,7 @@ def test_health_answers_while_an_upload_is_processed(live_server, db, people):
         first, n = first + n, n * 2
         seconds, waits = probe_during_upload(first, n)
     assert seconds >= 2
-    # a blocked loop makes one wait most of the upload; a busy machine (other tests in parallel) only slows each
-    # answer a little, so the bound is relative, not an absolute latency
-    assert max(waits) < seconds / 3, waits
+    # A blocked loop answers no /healthz until the upload is over: one or two answers, one of them waiting about the
+    # whole upload. Here the tests run the job inside the web process (immediate mode), so on a busy machine the job's
+    # thread also competes for the interpreter lock and an answer can wait up to a second: the bounds are relative.
+    assert len(waits) >= 5 and max(waits) < 0.6 * seconds, waits
