@@ -107,7 +107,10 @@ def demo(serve_after: bool = typer.Option(True, "--serve/--no-serve", help="Serv
         logins = demo_data.seed(db, settings())
     modules.load_jobs()
     for name in INDEX_JOBS:  # so that the first question after the start waits for no index build
-        jobs.run_now(settings(), name)
+        try:
+            jobs.run_now(settings(), name)
+        except UserError:  # a worker of a running instance is building it already
+            pass
     if logins is None:
         typer.echo("Dữ liệu mẫu đã có sẵn / demo data already present.")
         logins = [(u, demo_data.DEMO_PASSWORD, r[0]) for u, _n, r, _a in demo_data.USERS]
