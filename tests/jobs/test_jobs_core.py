@@ -198,3 +198,16 @@ def test_admin_runs_a_periodic_job_now(login, db, settings):
     assert db.get(PeriodicRun, "test.tick").runs == 1  # immediate mode: it ran
     assert admin.post("/admin/jobs/nope/run").status_code == 404
     assert login("coordinator").post("/admin/jobs/test.tick/run").status_code == 403
+
+
+def test_a_listening_upload_keeps_neither_author_column_nor_its_raw_file(login, db):
+    from loa.jobs.models import JobFile
+    from loa.listening.models import Item
+
+    c = login("coordinator")
+    data = "text,time,author\nGọi 0912345678 hỏi lịch tiêm ở xã,2021-10-05 08:00,Nguyễn Văn A\n".encode()
+    r = c.post("/api/v1/listening/import", files={"file": ("x.csv", data, "text/csv")})
+    assert r.status_code == 202 and c.get(r.json()["job"]["url"]).json()["status"] == "done"
+    db.expire_all()
+    assert db.scalar(select(JobFile)) is None  # the upload (unscrubbed text) is gone once imported
+    assert "0912345678" not in db.scalar(select(Item.text))

@@ -62,6 +62,11 @@ class JobContext:
                 raise UserError("Công việc không có tệp đầu vào.", "The job has no input file.")
             return row.name, row.data
 
+    def drop_input(self) -> None:
+        """Forget the uploaded file once it is no longer needed (it may hold personal data not yet scrubbed)."""
+        with session_scope(self.settings.db_url) as db:
+            db.execute(delete(JobFile).where(JobFile.job_id == self.job_id, JobFile.role == "input"))
+
     def progress(self, fraction: float | None = None, message: str | None = None, force: bool = False,
                  **counts) -> None:
         """Record progress (0..1), a message and counts so far; raise Cancelled when cancel was asked.

@@ -26,6 +26,15 @@ LABELS = {"rows": ("Dòng đã xử lý", "Rows processed"), "total": ("Tổng s
 
 @task("listening.import", "Nhập bài đăng để lắng nghe", "Listening import", LABELS)
 def import_file(ctx: JobContext, filename: str, mapping: dict | None = None, platform: str = "") -> dict:
+    """The upload is raw text that may hold phone numbers and the like: it is dropped once the import ends (done,
+    failed or cancelled); only a killed import keeps it, to be resumed."""
+    try:
+        return _import_file(ctx, filename, mapping, platform)
+    finally:
+        ctx.drop_input()
+
+
+def _import_file(ctx: JobContext, filename: str, mapping: dict | None, platform: str) -> dict:
     """Validate an export (every row, before anything is stored), then ingest it batch by batch. Run again
     after a crash or a cancel, it resumes after the last committed batch. Helper jobs prepare the chunks ahead
     on other workers (``loa.listening.chunks``); this job merges them in file order."""
@@ -85,6 +94,8 @@ def prepare_chunks(ctx: JobContext, job_id: int, import_id: int) -> dict:
     with ctx.session() as db:
         imp = db.get(ImportJob, import_id)
         data = db.scalar(select(JobFile.data).where(JobFile.job_id == job_id, JobFile.role == "input"))
+    if data is None:  # the import has ended and dropped its upload
+        return {"message": "Lần nhập đã xong, không còn phần nào cần chuẩn bị."}
     count = chunks.chunk_count(sum(1 for _ in service.read_rows(data, imp.mapping.get("_format", "csv"))),
                                cfg.chunk_size)
     reader, done = chunks.Chunks(imp, data, cfg.chunk_size), 0

@@ -300,9 +300,13 @@ def api_import(file: UploadFile, mapping: str = Form(""), platform: str = Form("
     except ValueError:
         raise UserError("Bảng ánh xạ cột phải là JSON.", "The mapping must be JSON.", 422) from None
     name = (file.filename or "upload").replace("/", "_")[:200]
+    data = file.file.read()
+    fmt = service.file_format(name, data)
+    if fmt != "feed" and not cols:  # a mapping names the columns to read; without one, author-like columns go now
+        data = service.strip_identity(data, fmt)
     job = jobs.submit(db, settings, "listening.import", params={"filename": name, "mapping": cols,
                                                                  "platform": platform},
-                      user=user, file=(name, file.content_type or "application/octet-stream", file.file.read()))
+                      user=user, file=(name, file.content_type or "application/octet-stream", data))
     return {"job": job_ref(job)}
 
 
