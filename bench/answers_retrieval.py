@@ -2,10 +2,19 @@
 
     python bench/answers_retrieval.py --pool train.csv val.csv --queries val.csv [--json]
     python bench/answers_retrieval.py --learn train.csv      # learn the fusion weights (train split only)
+    python bench/answers_retrieval.py --pool train.csv val.csv --train train.csv --learn-confidence
 
 Indexes the answers of every pool file, asks the questions of the queries file (whose own answers are in the
 pool) and reports Recall@1, MRR@10, Recall@10 and queries/second for every stage alone, plain reciprocal rank
-fusion and the learned fusion, plus the index build time.
+fusion and the learned fusion, plus the index build time. ``selective`` is what a chat would answer: the pipeline
+of the product's FAQ index (its stages, without associations or known questions, and its default fusion) picks the
+top answer, the confidence model (``loa.answers.confidence``) rates it, and at the product's chat threshold
+(``loa.answers.service.CHAT_THRESHOLD``) it gives the share of questions answered (coverage), the share of those
+answered right (precision), a small coverage/precision curve and the pipeline's Recall@1.
+
+``--learn-confidence`` fits the confidence models on the questions of the train split asked against the pool; the
+curve it prints is cross-fitted (each fold's confidence learned from the other folds): the chat threshold is the
+lowest point of it where every pipeline's precision reaches 0.85.
 """
 
 from __future__ import annotations
@@ -23,15 +32,27 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from loa.answers import confidence  # noqa: E402
+from loa.answers.service import CHAT_THRESHOLD  # noqa: E402
 from loa.search import Index, rank  # noqa: E402
 from loa.search.assoc import Associations  # noqa: E402
 
 CACHE = ROOT / ".cache" / "loa-embeddings"
 BENCH_CACHE = ROOT / ".cache" / "loa-bench"  # tokenised pools, so a re-run skips segmentation
 FOLDS = 2
+PRODUCT_STAGES = (*rank.LEXICAL, "sem")  # the stages of the product's FAQ index (loa.answers.service.faq_index)
+TARGET_PRECISION = 0.85  # a chat's answers must be right this often: the chat threshold is the lowest reaching it
+CURVE = (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)  # confidence thresholds of the coverage/precision curve
 
-STAGE_NAMES = {"syl": "bm25-syllables", "fold": "bm25-folded", "word": "bm25-words", "head": "bm25-answer-head",
-               "assoc": "learned-associations", "sem": "e5-small", "nbr": "e5-known-questions"}
+STAGE_NAMES = {
+    "syl": "bm25-syllables",
+    "fold": "bm25-folded",
+    "word": "bm25-words",
+    "head": "bm25-answer-head",
+    "assoc": "learned-associations",
+    "sem": "e5-small",
+    "nbr": "e5-known-questions",
+}
 
 
 def read(path: Path) -> list[dict]:
@@ -44,8 +65,13 @@ def associations(train: Path | None) -> Associations | None:
     return Associations.fit([(r["Question"], r["Answer_1"]) for r in read(train)]) if train else None
 
 
-def build(pool_files: list[Path], semantic: bool, cold: bool = False, assoc: Associations | None = None,
-          known: list[dict] | None = None) -> tuple[Index, dict[str, str], float]:
+def build(
+    pool_files: list[Path],
+    semantic: bool,
+    cold: bool = False,
+    assoc: Associations | None = None,
+    known: list[dict] | None = None,
+) -> tuple[Index, dict[str, str], float]:
     """Index of the distinct answers of the pool; returns it, answer text → doc id, build seconds."""
     doc_of: dict[str, str] = {}
     docs = []
@@ -58,8 +84,14 @@ def build(pool_files: list[Path], semantic: bool, cold: bool = False, assoc: Ass
     started = time.perf_counter()
     name = hashlib.sha1("|".join(d[0] + d[1] for d in docs).encode()).hexdigest()[:12]
     examples = [(r["Question"], doc_of[r["Answer_1"].strip()]) for r in known or [] if r["Answer_1"].strip() in doc_of]
-    index = Index(f"pool-{name}", None if cold else BENCH_CACHE, semantic=semantic, embeddings=CACHE,
-                  associations=assoc, examples=examples)
+    index = Index(
+        f"pool-{name}",
+        None if cold else BENCH_CACHE,
+        semantic=semantic,
+        embeddings=CACHE,
+        associations=assoc,
+        examples=examples,
+    )
     if len(index) != len(docs):  # a cold build, or a pool seen for the first time
         index.add(docs)
     return index, doc_of, time.perf_counter() - started
@@ -70,13 +102,21 @@ def position(scores: np.ndarray, gold: int) -> int:
     return int((scores >= scores[gold]).sum())
 
 
-def evaluate(index: Index, doc_of: dict[str, str], queries: list[dict], ranker: rank.Ranker | None) -> tuple[list, dict]:
+def evaluate(
+    index: Index, doc_of: dict[str, str], queries: list[dict], ranker: rank.Ranker | None
+) -> tuple[list, dict, dict]:
     position_of_id = {d: i for i, d in enumerate(index.ids)}
-    stages = list(rank.LEXICAL) + (["assoc"] if index.associations else []) + (["sem"] if index.semantic else []) \
+    stages = (
+        list(rank.LEXICAL)
+        + (["assoc"] if index.associations else [])
+        + (["sem"] if index.semantic else [])
         + (["nbr"] if index.examples else [])
+    )
     plain = ["syl", "sem"] if index.semantic else ["syl", "word"]  # plain RRF: the floor to beat
     results: dict[str, list[int]] = {name: [] for name in stages + ["rrf", "fused"]}
     timings: dict[str, float] = {}
+    chosen: list[tuple[float, bool]] = []  # per question: confidence in the product's top answer, whether it is right
+    model = confidence.models()["hybrid" if index.semantic else "lexical"]
     for row in queries:
         gold = position_of_id[doc_of[row["Answer_1"].strip()]]
         scores = index.stage_scores(row["Question"], timings)
@@ -96,6 +136,14 @@ def evaluate(index: Index, doc_of: dict[str, str], queries: list[dict], ranker: 
         full[cand] = probs
         results["fused"].append(position(full, gold) if gold in cand else len(index.ids))  # outside the candidates
         timings["fusion"] = timings.get("fusion", 0.0) + time.perf_counter() - started
+        faq_cand, faq_feats, faq_probs = product_candidates(index, row["Question"], scores)
+        if faq_cand:
+            chosen.append(
+                (
+                    float(model.predict(confidence_inputs(faq_feats, faq_probs))[0]),
+                    faq_cand[int(np.argmax(faq_probs))] == gold,
+                )
+            )
     n = len(queries)
     methods = []
     for name, positions in results.items():
@@ -105,14 +153,40 @@ def evaluate(index: Index, doc_of: dict[str, str], queries: list[dict], ranker: 
         else:
             used = plain if name == "rrf" else stages
             seconds = sum(timings[s] for s in used) + (timings["fusion"] if name == "fused" else 0.0)
-        methods.append({
-            "name": STAGE_NAMES.get(name, "rrf-" + "+".join(plain) if name == "rrf" else "learned-fusion"),
-            "recall_at_1": round(float((p == 1).mean()), 3),
-            "mrr_at_10": round(float(np.where(p <= 10, 1.0 / p, 0.0).mean()), 3),
-            "recall_at_10": round(float((p <= 10).mean()), 3),
-            "queries_per_s": round(n / seconds, 1) if seconds else None,
-        })
-    return methods, timings
+        methods.append(
+            {
+                "name": STAGE_NAMES.get(name, "rrf-" + "+".join(plain) if name == "rrf" else "learned-fusion"),
+                "recall_at_1": round(float((p == 1).mean()), 3),
+                "mrr_at_10": round(float(np.where(p <= 10, 1.0 / p, 0.0).mean()), 3),
+                "recall_at_10": round(float((p <= 10).mean()), 3),
+                "queries_per_s": round(n / seconds, 1) if seconds else None,
+            }
+        )
+    conf = np.array([c for c, _ in chosen] + [0.0] * (n - len(chosen)))  # no candidate: never answered
+    right = np.array([r for _, r in chosen] + [False] * (n - len(chosen)))
+    return methods, timings, {**selective(conf, right), "recall_at_1": round(float(right.mean()), 3)}
+
+
+def confidence_inputs(feats: np.ndarray, probs: np.ndarray) -> list[float]:
+    """:func:`loa.answers.confidence.features` of the top candidate, over the best candidates as
+    ``loa.answers.service.match`` reads them (every candidate is an answer of its own)."""
+    order = np.argsort(-probs, kind="stable")[: confidence.HITS]
+    mine = [True] + [False] * (len(order) - 1)
+    return confidence.features(dict(zip(rank.NAMES, feats[order[0]])), probs[order], mine)
+
+
+def selective(conf: np.ndarray, right: np.ndarray, threshold: float = CHAT_THRESHOLD) -> dict:
+    """Coverage (share answered) and precision (share of those right) at ``threshold`` and along :data:`CURVE`."""
+
+    def point(t: float) -> dict:
+        answered = conf >= t
+        return {
+            "threshold": t,
+            "coverage": round(float(answered.mean()), 3),
+            "precision": round(float(right[answered].mean()), 3) if answered.any() else None,
+        }
+
+    return {**point(threshold), "curve": [point(t) for t in CURVE]}
 
 
 def learn(train: Path, semantic: bool, reuse: bool = False) -> dict:
@@ -152,13 +226,85 @@ def collect(index: Index, doc_of: dict[str, str], rows: list[dict], data: dict[s
             data[f"y_{kind}"].append(np.array([c == gold for c in cand], dtype=float))
 
 
+def product_candidates(
+    index: Index, question: str, scores: dict[str, np.ndarray]
+) -> tuple[list[int], np.ndarray, np.ndarray]:
+    """Candidates, their features and fused scores as the product's FAQ index ranks them: its stages only (no
+    associations, no known questions) and its default fusion weights."""
+    cand, feats = index.candidates(question, {k: v for k, v in scores.items() if k in PRODUCT_STAGES})
+    probs = rank.Ranker.default("sem" in scores).predict(feats) if cand else np.zeros(0)
+    return cand, feats, probs
+
+
+def learn_confidence(pool: list[Path], train: Path, semantic: bool, reuse: bool = False) -> dict:
+    """Fit the confidence models of the product's pipeline ("lexical", and "hybrid" with e5) on the train
+    questions asked against ``pool``; the cross-fitted curve (each fold's confidence learned from the other folds)
+    chooses the chat threshold. Writes ``loa/answers/data/confidence.json`` (models learned from every question)
+    and returns the cross-fitted curve per kind."""
+    rows = read(train)
+    kinds = ["lexical"] + (["hybrid"] if semantic else [])
+    pooled = "+".join(p.stem for p in pool)
+    dump = BENCH_CACHE / f"confidence-{train.stem}-in-{pooled}-{'-'.join(kinds)}.npz"
+    if not (reuse and dump.exists()):
+        index, doc_of, _ = build(pool, semantic)
+        position_of_id = {d: i for i, d in enumerate(index.ids)}
+        data: dict[str, list] = {f"{k}_{v}": [] for k in kinds for v in ("x", "right")}
+        for row in rows:
+            gold = position_of_id[doc_of[row["Answer_1"].strip()]]
+            scores = index.stage_scores(row["Question"])
+            for kind in kinds:
+                stage_scores = scores if kind == "hybrid" else {k: v for k, v in scores.items() if k != "sem"}
+                cand, feats, probs = product_candidates(index, row["Question"], stage_scores)
+                inputs, right = (
+                    (confidence_inputs(feats, probs), cand[int(np.argmax(probs))] == gold)
+                    if cand
+                    else ([np.nan] * len(confidence.NAMES), False)
+                )  # no candidate: never answered
+                data[f"{kind}_x"].append(inputs)
+                data[f"{kind}_right"].append(right)
+        BENCH_CACHE.mkdir(parents=True, exist_ok=True)
+        np.savez(dump, **{k: np.array(v, dtype=float) for k, v in data.items()})
+    out = json.loads(confidence.DATA.read_text()) if confidence.DATA.exists() else {}
+    report = {}
+    fold = np.arange(len(rows)) % FOLDS
+    with np.load(dump) as data:
+        for kind in kinds:
+            x, right = data[f"{kind}_x"], data[f"{kind}_right"].astype(bool)
+            some = ~np.isnan(x).any(axis=1)
+            conf = np.zeros(len(rows))
+            for f in range(FOLDS):
+                learned = fit_confidence(x[some & (fold != f)], right[some & (fold != f)])
+                conf[some & (fold == f)] = learned.predict(x[some & (fold == f)])
+            report[kind] = selective(conf, right)
+            report[kind]["suggested_threshold"] = next(
+                (p["threshold"] for p in report[kind]["curve"] if (p["precision"] or 0.0) >= TARGET_PRECISION), None
+            )
+            out[kind] = fit_confidence(x[some], right[some]).as_dict()
+    confidence.DATA.write_text(json.dumps(out, indent=1) + "\n")
+    suggested = [r["suggested_threshold"] for r in report.values()]
+    report["chat_threshold"] = None if None in suggested else max(suggested)  # every pipeline reaches the precision
+    return report
+
+
+def fit_confidence(x: np.ndarray, right: np.ndarray) -> confidence.Model:
+    fitted = rank.Ranker.fit(x, right)
+    return confidence.Model(fitted.weights, fitted.bias)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pool", nargs="+", type=Path)
     parser.add_argument("--queries", type=Path)
     parser.add_argument("--learn", type=Path, help="train split to learn the fusion weights from")
     parser.add_argument("--train", type=Path, help="train split: term associations and known question–answer pairs")
-    parser.add_argument("--reuse", action="store_true", help="with --learn: refit from the kept features")
+    parser.add_argument(
+        "--learn-confidence",
+        action="store_true",
+        help="fit the chat confidence on the --train questions asked against --pool",
+    )
+    parser.add_argument(
+        "--reuse", action="store_true", help="with --learn or --learn-confidence: refit from the kept features"
+    )
     parser.add_argument("--no-semantic", action="store_true", help="lexical stages only")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--cold", action="store_true", help="rebuild the pool index instead of loading it")
@@ -167,6 +313,11 @@ def main() -> None:
     if args.learn:
         print(json.dumps(learn(args.learn, semantic, args.reuse), indent=1))
         return
+    if args.learn_confidence:
+        if not args.pool or not args.train:
+            parser.error("--learn-confidence needs --pool and --train")
+        print(json.dumps(learn_confidence(args.pool, args.train, semantic, args.reuse), indent=1))
+        return
     if not args.pool or not args.queries:
         parser.error("--pool and --queries are required")
     started = time.perf_counter()
@@ -174,17 +325,33 @@ def main() -> None:
     index, doc_of, build_s = build(args.pool, semantic, args.cold, assoc, read(args.train) if args.train else None)
     build_s += time.perf_counter() - started
     kind = "hybrid" if index.semantic else "lexical"
-    methods, _ = evaluate(index, doc_of, read(args.queries), rank.Ranker.learned(kind))
-    report = {"fused": "learned-fusion", "methods": methods, "pool": len(index), "queries": len(read(args.queries)),
-              "index_build_s": round(build_s, 1)}
+    methods, _, chat = evaluate(index, doc_of, read(args.queries), rank.Ranker.learned(kind))
+    report = {
+        "fused": "learned-fusion",
+        "methods": methods,
+        "pool": len(index),
+        "queries": len(read(args.queries)),
+        "index_build_s": round(build_s, 1),
+        "selective": chat,
+    }
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=1))
         return
     print(f"pool {report['pool']} answers, {report['queries']} queries, index built in {build_s:.1f} s")
     print("| method | R@1 | MRR@10 | R@10 | queries/s |\n|---|---|---|---|---|")
     for m in methods:
-        print(f"| {m['name']} | {m['recall_at_1']:.3f} | {m['mrr_at_10']:.3f} | {m['recall_at_10']:.3f} | "
-              f"{m['queries_per_s']} |")
+        print(
+            f"| {m['name']} | {m['recall_at_1']:.3f} | {m['mrr_at_10']:.3f} | {m['recall_at_10']:.3f} | "
+            f"{m['queries_per_s']} |"
+        )
+    print(
+        f"\nchat (the FAQ index's pipeline, R@1 {chat['recall_at_1']:.3f}): answers at confidence >= "
+        f"{chat['threshold']} (CHAT_THRESHOLD)"
+    )
+    print("| threshold | coverage | precision |\n|---|---|---|")
+    for p in [chat] + chat["curve"]:
+        precision = "–" if p["precision"] is None else f"{p['precision']:.3f}"
+        print(f"| {p['threshold']} | {p['coverage']:.3f} | {precision} |")
 
 
 if __name__ == "__main__":

@@ -43,13 +43,19 @@ def free_port() -> int:
 
 
 def cli(args: list[str], env: dict) -> str:
-    return subprocess.run([sys.executable, "-m", "loa.cli", *args], env=env, check=True, capture_output=True,
-                          text=True).stdout
+    return subprocess.run(
+        [sys.executable, "-m", "loa.cli", *args], env=env, check=True, capture_output=True, text=True
+    ).stdout
 
 
 def serve(env: dict, port: int, log: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "loa.cli", "serve", "--port", str(port)], env=env,
-                            stdout=open(log, "w"), stderr=subprocess.STDOUT, start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "loa.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=open(log, "w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
 
 
 def stop(proc: subprocess.Popen) -> None:
@@ -75,8 +81,7 @@ def restart_and_ask(env: dict, base: str, proc_holder: list, port: int, log: Pat
         time.sleep(0.05)
     ready = time.monotonic() - started
     t = time.monotonic()
-    answer = httpx.post(base + "/api/v1/answers/ask", json={"question": "Tiêm vắc xin có an toàn không?"},
-                        timeout=600)
+    answer = httpx.post(base + "/api/v1/answers/ask", json={"question": "Tiêm vắc xin có an toàn không?"}, timeout=600)
     answer.raise_for_status()
     return ready, time.monotonic() - t
 
@@ -84,8 +89,12 @@ def restart_and_ask(env: dict, base: str, proc_holder: list, port: int, log: Pat
 def healthz_during_upload(env: dict, base: str, posts: int) -> dict:
     token = cli(["token", "create", "quantri", "--name", "bench"], env).strip()
     auth = {"Authorization": f"Bearer {token}"}
-    sent = httpx.post(base + "/api/v1/listening/import", headers=auth, timeout=120,
-                      files={"file": ("bench.csv", posts_csv(posts, seed=11), "text/csv")})
+    sent = httpx.post(
+        base + "/api/v1/listening/import",
+        headers=auth,
+        timeout=120,
+        files={"file": ("bench.csv", posts_csv(posts, seed=11), "text/csv")},
+    )
     sent.raise_for_status()
     url = base + sent.json()["job"]["url"]
     latencies, status, started = [], "queued", time.monotonic()
@@ -97,9 +106,14 @@ def healthz_during_upload(env: dict, base: str, posts: int) -> dict:
         time.sleep(0.1)
     elapsed = time.monotonic() - started
     latencies.sort()
-    return {"upload_posts": posts, "upload_status": status, "upload_s": round(elapsed, 1),
-            "healthz_p95_ms_during_upload": round(latencies[int(0.95 * (len(latencies) - 1))], 1),
-            "healthz_median_ms_during_upload": round(statistics.median(latencies), 1), "healthz_samples": len(latencies)}
+    return {
+        "upload_posts": posts,
+        "upload_status": status,
+        "upload_s": round(elapsed, 1),
+        "healthz_p95_ms_during_upload": round(latencies[int(0.95 * (len(latencies) - 1))], 1),
+        "healthz_median_ms_during_upload": round(statistics.median(latencies), 1),
+        "healthz_samples": len(latencies),
+    }
 
 
 def main() -> None:
@@ -134,8 +148,12 @@ def main() -> None:
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
         return
-    rows = [("restart_ready_s", "≤ 30 s"), ("first_ask_s", "≤ 3 s"), ("healthz_p95_ms_during_upload", "≤ 200 ms"),
-            ("scaling", "≥ 1.5")]
+    rows = [
+        ("restart_ready_s", "≤ 30 s"),
+        ("first_ask_s", "≤ 3 s"),
+        ("healthz_p95_ms_during_upload", "≤ 200 ms"),
+        ("scaling", "≥ 1.5"),
+    ]
     print(f"$ python bench/backbone.py --posts {args.posts} --ingest-posts {args.ingest_posts}\n")
     print("| measure | value | target |\n|---|---:|---|")
     for key, target in rows:

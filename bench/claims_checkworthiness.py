@@ -33,9 +33,17 @@ def evaluate(rows: list[dict], threshold: float) -> dict:
             errors.append({"text": r["text"], "label": r["label"], "score": checkworthy.score(r["text"])})
     p = tp / (tp + fp) if tp + fp else 1.0
     rc = tp / (tp + fn) if tp + fn else 1.0
-    return {"n": len(rows), "precision": round(p, 3), "recall": round(rc, 3),
-            "f1": round(2 * p * rc / (p + rc), 3) if p + rc else 0.0, "tp": tp, "fp": fp, "fn": fn, "tn": tn,
-            "errors": errors}
+    return {
+        "n": len(rows),
+        "precision": round(p, 3),
+        "recall": round(rc, 3),
+        "f1": round(2 * p * rc / (p + rc), 3) if p + rc else 0.0,
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "tn": tn,
+        "errors": errors,
+    }
 
 
 def main() -> None:
@@ -55,8 +63,10 @@ def main() -> None:
     print(f"threshold {args.threshold}")
     print(f"{'split':6} {'n':>4} {'precision':>10} {'recall':>7} {'F1':>6} {'TP':>4} {'FP':>4} {'FN':>4} {'TN':>4}")
     for s, r in results.items():
-        print(f"{s:6} {r['n']:>4} {r['precision']:>10.3f} {r['recall']:>7.3f} {r['f1']:>6.3f} "
-              f"{r['tp']:>4} {r['fp']:>4} {r['fn']:>4} {r['tn']:>4}")
+        print(
+            f"{s:6} {r['n']:>4} {r['precision']:>10.3f} {r['recall']:>7.3f} {r['f1']:>6.3f} "
+            f"{r['tp']:>4} {r['fp']:>4} {r['fn']:>4} {r['tn']:>4}"
+        )
     if args.errors:
         for s, r in results.items():
             for e in r["errors"]:

@@ -38,11 +38,28 @@ from loa.search.rank import Ranker
 from loa.text import strip_diacritics
 
 DATA = Path(__file__).parent / "data" / "claims_paraphrases.json"
-TEST_SETS = {name: Path(__file__).parent / "data" / f"claims_{name}.json"
-             for name in ("holdout", "blind", "fresh", "fresh2", "fresh3")}
-TEEN = [("không", "ko"), ("Không", "ko"), ("được", "dc"), ("vắc xin", "vx"), ("Vắc xin", "vx"), ("người", "ng"),
-        ("rồi", "r"), ("với", "vs"), ("gì", "j"), ("vậy", "v"), ("biết", "bít"), ("covid", "cô vy"),
-        ("thì", "thỳ"), ("là", "là"), ("luôn", "lun"), ("nhiều", "nhìu")]
+TEST_SETS = {
+    name: Path(__file__).parent / "data" / f"claims_{name}.json"
+    for name in ("holdout", "blind", "fresh", "fresh2", "fresh3")
+}
+TEEN = [
+    ("không", "ko"),
+    ("Không", "ko"),
+    ("được", "dc"),
+    ("vắc xin", "vx"),
+    ("Vắc xin", "vx"),
+    ("người", "ng"),
+    ("rồi", "r"),
+    ("với", "vs"),
+    ("gì", "j"),
+    ("vậy", "v"),
+    ("biết", "bít"),
+    ("covid", "cô vy"),
+    ("thì", "thỳ"),
+    ("là", "là"),
+    ("luôn", "lun"),
+    ("nhiều", "nhìu"),
+]
 POSTS = [
     "Mọi người ơi, nghe bà con trong xóm nói {}. Ai cũng nên biết, chia sẻ cho người nhà nhé!",
     "Tin nóng từ nhóm Zalo của ấp: {}!!! Thấy đúng thì chia sẻ giùm.",
@@ -52,16 +69,29 @@ POSTS = [
 
 
 TRAIN_TEEN = [("không", "k"), ("được", "đc"), ("vắc xin", "vacxin"), ("người", "ngừoi"), ("COVID-19", "covid")]
-TRAIN_POSTS = ["Nghe nói {} đó, thật không mọi người", "{}. Ông bà mình ngày xưa cũng làm vậy.",
-               "Bạn em bảo {}, em chia sẻ lại cho mọi người", "Cả xóm đang truyền tai nhau: {}"]
+TRAIN_POSTS = [
+    "Nghe nói {} đó, thật không mọi người",
+    "{}. Ông bà mình ngày xưa cũng làm vậy.",
+    "Bạn em bảo {}, em chia sẻ lại cho mọi người",
+    "Cả xóm đang truyền tai nhau: {}",
+]
 TRAIN_UNRELATED = [
-    "Trạm y tế phường 1 nghỉ trưa từ 11 giờ", "Bệnh viện Đa khoa tỉnh tuyển điều dưỡng",
-    "Uống đủ nước khi trời nắng nóng", "Ăn chín uống sôi phòng bệnh đường ruột",
-    "Lịch khám sức khỏe học sinh đầu năm", "Đau lưng nên tập vật lý trị liệu",
-    "Cách nấu cháo cho trẻ biếng ăn", "Phòng chống đuối nước cho trẻ mùa hè",
-    "Khói bếp củi có hại cho phổi", "Nhà thuốc mở cửa đến 22 giờ", "Giặt màn thường xuyên để phòng bụi",
-    "Bữa sáng nên có đủ chất đạm", "Giá rau tăng sau mưa lớn", "Tiêm phòng uốn ván cho phụ nữ có thai",
-    "Cắt móng tay cho trẻ để tránh trầy xước", "Sốt xuất huyết có thể gây xuất huyết dưới da",
+    "Trạm y tế phường 1 nghỉ trưa từ 11 giờ",
+    "Bệnh viện Đa khoa tỉnh tuyển điều dưỡng",
+    "Uống đủ nước khi trời nắng nóng",
+    "Ăn chín uống sôi phòng bệnh đường ruột",
+    "Lịch khám sức khỏe học sinh đầu năm",
+    "Đau lưng nên tập vật lý trị liệu",
+    "Cách nấu cháo cho trẻ biếng ăn",
+    "Phòng chống đuối nước cho trẻ mùa hè",
+    "Khói bếp củi có hại cho phổi",
+    "Nhà thuốc mở cửa đến 22 giờ",
+    "Giặt màn thường xuyên để phòng bụi",
+    "Bữa sáng nên có đủ chất đạm",
+    "Giá rau tăng sau mưa lớn",
+    "Tiêm phòng uốn ván cho phụ nữ có thai",
+    "Cắt móng tay cho trẻ để tránh trầy xước",
+    "Sốt xuất huyết có thể gây xuất huyết dưới da",
 ]
 
 
@@ -72,9 +102,16 @@ def train_variants(text: str, n: int) -> list[str]:
     for full, short in TRAIN_TEEN:
         teen = teen.replace(full.lower(), short)
     half = len(words) // 2
-    return [text, strip_diacritics(text), teen, " ".join(words[:cut]), " ".join(words[-cut:]),
-            " ".join(words[half:] + words[:half]), TRAIN_POSTS[n % len(TRAIN_POSTS)].format(text[0].lower() + text[1:]),
-            strip_diacritics(" ".join(words[:cut]))]
+    return [
+        text,
+        strip_diacritics(text),
+        teen,
+        " ".join(words[:cut]),
+        " ".join(words[-cut:]),
+        " ".join(words[half:] + words[:half]),
+        TRAIN_POSTS[n % len(TRAIN_POSTS)].format(text[0].lower() + text[1:]),
+        strip_diacritics(" ".join(words[:cut])),
+    ]
 
 
 def train(semantic: bool) -> dict:
@@ -86,8 +123,12 @@ def train(semantic: bool) -> dict:
             service.import_starter(db)
             index = matching.registry_index(db, semantic, fitted=False)
             claims = service.list_claims(db)
-            labelled = [(v, c.id, f"{c.id}:{p}") for n, c in enumerate(claims)
-                        for p, t in enumerate([c.text, *c.phrasings]) for v in train_variants(t, n)]
+            labelled = [
+                (v, c.id, f"{c.id}:{p}")
+                for n, c in enumerate(claims)
+                for p, t in enumerate([c.text, *c.phrasings])
+                for v in train_variants(t, n)
+            ]
             labelled += [(t, None, None) for t in TRAIN_UNRELATED]
             xs, ys = [], []
             owner = np.array([m["claim_id"] for m in index.metas])
@@ -125,8 +166,11 @@ def cases() -> list[dict]:
             {"kind": "shortened", "text": c["short"], "claim": key},
             {"kind": "no_diacritics", "text": strip_diacritics(c["paraphrase"]), "claim": key},
             {"kind": "teencode", "text": teencode(c["paraphrase"]), "claim": key},
-            {"kind": "embedded", "text": POSTS[n % len(POSTS)].format(c["paraphrase"][0].lower() + c["paraphrase"][1:]),
-             "claim": key},
+            {
+                "kind": "embedded",
+                "text": POSTS[n % len(POSTS)].format(c["paraphrase"][0].lower() + c["paraphrase"][1:]),
+                "claim": key,
+            },
             {"kind": "denial", "text": c["denial"], "claim": None, "denies": key},
             {"kind": "denial_no_diacritics", "text": strip_diacritics(c["denial"]), "claim": None, "denies": key},
         ]
@@ -166,8 +210,15 @@ def run(semantic: bool, name: str = "paraphrases") -> tuple[list[dict], float]:
                 r = service.check_text(db, case["text"], settings=settings, record=False)
                 claim = claims.get(r["claim_id"])
                 texts = [claim.text, *claim.phrasings] if claim else []
-                rows.append({**case, "got": claim.key if claim else None, "score": r["score"], "negated": r["negated"],
-                             "automatic": matching.automatic(case["text"], texts)})
+                rows.append(
+                    {
+                        **case,
+                        "got": claim.key if claim else None,
+                        "score": r["score"],
+                        "negated": r["negated"],
+                        "automatic": matching.automatic(case["text"], texts),
+                    }
+                )
             elapsed = time.perf_counter() - started
         dispose_engines()
     return rows, elapsed
@@ -183,16 +234,21 @@ def evaluate(rows: list[dict], match: float, suggest: float) -> dict:
             tp += decided == "match" and r["got"] == r["claim"]
             sugg += decided in ("match", "suggest") and r["got"] == r["claim"]
         fp += decided == "match" and r["got"] != r["claim"]
-    return {"match": match, "precision": tp / (tp + fp) if tp + fp else 1.0, "recall": tp / pos,
-            "recall_with_suggest": sugg / pos}
+    return {
+        "match": match,
+        "precision": tp / (tp + fp) if tp + fp else 1.0,
+        "recall": tp / pos,
+        "recall_with_suggest": sugg / pos,
+    }
 
 
 def report(rows: list[dict], elapsed: float, semantic: bool, match: float, suggest: float) -> dict:
     kinds = {}
     for r in rows:
         r["decision"] = decide(r, match, suggest)
-        k = kinds.setdefault(r["kind"], {"kind": r["kind"], "n": 0, "match": 0, "suggest": 0, "wrong_claim": 0,
-                                         "negated": 0})
+        k = kinds.setdefault(
+            r["kind"], {"kind": r["kind"], "n": 0, "match": 0, "suggest": 0, "wrong_claim": 0, "negated": 0}
+        )
         k["n"] += 1
         if r["decision"] in ("match", "suggest"):
             if r["claim"] and r["got"] != r["claim"]:
@@ -203,18 +259,36 @@ def report(rows: list[dict], elapsed: float, semantic: bool, match: float, sugge
     overall = evaluate(rows, match, suggest)
     denial_matched = sum(1 for r in rows if r.get("denies") and r["decision"] == "match" and r["got"] == r["denies"])
     positive_negated = sum(1 for r in rows if r["claim"] and r["negated"])
-    return {"semantic": semantic, "match_threshold": match, "suggest_threshold": suggest, "cases": len(rows),
-            "precision": round(overall["precision"], 4), "recall": round(overall["recall"], 4),
-            "recall_with_suggest": round(overall["recall_with_suggest"], 4),
-            "denial_matched_as_claim": denial_matched, "positive_flagged_as_denial": positive_negated,
-            "per_kind": list(kinds.values()),
-            "sweep": [{k: round(v, 4) for k, v in evaluate(rows, m / 100, min(suggest, m / 100)).items()}
-                      for m in range(20, 100, 5)],
-            "queries_per_s": round(len(rows) / elapsed, 1),
-            "misses": [{"kind": r["kind"], "text": r["text"], "want": r["claim"], "got": r["got"],
-                        "decision": r["decision"], "score": r["score"]}
-                       for r in rows if (r["claim"] and (r["decision"] != "match" or r["got"] != r["claim"]))
-                       or (not r["claim"] and r["decision"] == "match")]}
+    return {
+        "semantic": semantic,
+        "match_threshold": match,
+        "suggest_threshold": suggest,
+        "cases": len(rows),
+        "precision": round(overall["precision"], 4),
+        "recall": round(overall["recall"], 4),
+        "recall_with_suggest": round(overall["recall_with_suggest"], 4),
+        "denial_matched_as_claim": denial_matched,
+        "positive_flagged_as_denial": positive_negated,
+        "per_kind": list(kinds.values()),
+        "sweep": [
+            {k: round(v, 4) for k, v in evaluate(rows, m / 100, min(suggest, m / 100)).items()}
+            for m in range(20, 100, 5)
+        ],
+        "queries_per_s": round(len(rows) / elapsed, 1),
+        "misses": [
+            {
+                "kind": r["kind"],
+                "text": r["text"],
+                "want": r["claim"],
+                "got": r["got"],
+                "decision": r["decision"],
+                "score": r["score"],
+            }
+            for r in rows
+            if (r["claim"] and (r["decision"] != "match" or r["got"] != r["claim"]))
+            or (not r["claim"] and r["decision"] == "match")
+        ],
+    }
 
 
 def main() -> None:
@@ -232,22 +306,29 @@ def main() -> None:
         return
     base = ClaimsSettings()
     rows, elapsed = run(args.semantic, args.set)
-    out = report(rows, elapsed, args.semantic, args.match or base.match_threshold,
-                 args.suggest or base.suggest_threshold)
+    out = report(
+        rows, elapsed, args.semantic, args.match or base.match_threshold, args.suggest or base.suggest_threshold
+    )
     if args.json:
         print(json.dumps(out, ensure_ascii=False, indent=1))
         return
     print("$ " + " ".join(["python", *sys.argv]))
-    print(f"set={args.set}  semantic={out['semantic']}  match≥{out['match_threshold']}  "
-          f"suggest≥{out['suggest_threshold']}  "
-          f"cases={out['cases']}  {out['queries_per_s']} texts/s")
+    print(
+        f"set={args.set}  semantic={out['semantic']}  match≥{out['match_threshold']}  "
+        f"suggest≥{out['suggest_threshold']}  "
+        f"cases={out['cases']}  {out['queries_per_s']} texts/s"
+    )
     print(f"{'kind':22} {'n':>4} {'match':>6} {'suggest':>8} {'wrong':>6} {'negated':>8}")
     for k in out["per_kind"]:
         print(f"{k['kind']:22} {k['n']:>4} {k['match']:>6} {k['suggest']:>8} {k['wrong_claim']:>6} {k['negated']:>8}")
-    print(f"\nprecision {out['precision']:.3f}  recall {out['recall']:.3f}  "
-          f"recall incl. suggestions {out['recall_with_suggest']:.3f}")
-    print(f"negation errors: denial matched as the claim it denies {out['denial_matched_as_claim']}, "
-          f"positive flagged as denial {out['positive_flagged_as_denial']}")
+    print(
+        f"\nprecision {out['precision']:.3f}  recall {out['recall']:.3f}  "
+        f"recall incl. suggestions {out['recall_with_suggest']:.3f}"
+    )
+    print(
+        f"negation errors: denial matched as the claim it denies {out['denial_matched_as_claim']}, "
+        f"positive flagged as denial {out['positive_flagged_as_denial']}"
+    )
     print("\nmatch threshold sweep (suggest fixed):")
     print(f"{'match≥':>7} {'precision':>10} {'recall':>7} {'+suggest':>9}")
     for s in out["sweep"]:

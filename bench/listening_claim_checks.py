@@ -14,7 +14,6 @@ import tempfile
 import time
 
 from listening_throughput import stream
-
 from loa.claims import matching
 from loa.claims import service as claims
 from loa.db import dispose_engines, session_scope, upgrade

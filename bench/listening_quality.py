@@ -40,24 +40,32 @@ def evaluate(examples: list[labels.Example]) -> dict:
         gold, got = set(e.subcategories), set(pred.subcategories)
         for s in gold | got:
             sub[(s, "tp" if s in gold and s in got else "fn" if s in gold else "fp")] += 1
-        for name, g, p in (("is_question", e.is_question, pred.is_question),
-                           ("is_concern", e.is_concern, pred.is_concern)):
+        for name, g, p in (
+            ("is_question", e.is_question, pred.is_question),
+            ("is_concern", e.is_concern, pred.is_concern),
+        ):
             flags[(name, "tp" if g and p else "fn" if g else "fp" if p else "tn")] += 1
         sentiment_ok += e.sentiment == pred.sentiment
     rows = {"categories": {}, "subcategories": {}, "flags": {}}
     for c in ("CAUSE", "ILLNESS", "TREATMENT", "INTERVENTIONS", "INFORMATION"):
         support = cat[(c, "tp")] + cat[(c, "fn")]
         rows["categories"][c] = (*prf(cat[(c, "tp")], cat[(c, "fp")], cat[(c, "fn")]), support)
-    for n, _c, name, _en in defaults():
+    for n, _c, _name, _en in defaults():
         support = sub[(n, "tp")] + sub[(n, "fn")]
         if support or sub[(n, "fp")]:
             rows["subcategories"][n] = (*prf(sub[(n, "tp")], sub[(n, "fp")], sub[(n, "fn")]), support)
     for name in ("is_question", "is_concern"):
-        rows["flags"][name] = (*prf(flags[(name, "tp")], flags[(name, "fp")], flags[(name, "fn")]),
-                               flags[(name, "tp")] + flags[(name, "fn")])
+        rows["flags"][name] = (
+            *prf(flags[(name, "tp")], flags[(name, "fp")], flags[(name, "fn")]),
+            flags[(name, "tp")] + flags[(name, "fn")],
+        )
     main_ok = sum(1 for e in examples if m.predict(normalize(e.text)).subcategories[0] in e.subcategories)
-    rows["summary"] = {"test_items": len(examples), "category_accuracy": sum(cat[(c, "tp")] for c in rows["categories"]) / len(examples),
-                       "main_subcategory_in_gold": main_ok / len(examples), "sentiment_accuracy": sentiment_ok / len(examples)}
+    rows["summary"] = {
+        "test_items": len(examples),
+        "category_accuracy": sum(cat[(c, "tp")] for c in rows["categories"]) / len(examples),
+        "main_subcategory_in_gold": main_ok / len(examples),
+        "sentiment_accuracy": sentiment_ok / len(examples),
+    }
     return rows
 
 
@@ -72,9 +80,11 @@ def main() -> None:
         return
     names = {n: name for n, _c, name, _en in defaults()}
     print(f"Test split: {len(test)} labelled questions\n")
-    for title, table, label in (("Category", rows["categories"], str), ("Subcategory", rows["subcategories"],
-                                                                        lambda n: f"{n:2} {names[n][:38]}"),
-                                ("Flag", rows["flags"], str)):
+    for title, table, label in (
+        ("Category", rows["categories"], str),
+        ("Subcategory", rows["subcategories"], lambda n: f"{n:2} {names[n][:38]}"),
+        ("Flag", rows["flags"], str),
+    ):
         print(f"| {title:42} | precision | recall |   F1 | support |")
         print(f"|{'-' * 44}|----------:|-------:|-----:|--------:|")
         for key, (p, r, f, s) in table.items():

@@ -23,17 +23,33 @@ import resource
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Iterator
 
 from loa.listening.pipeline import Post
 
-CONTEXTS = ["nhà tôi ở ấp {n}", "mẹ tôi {n} tuổi ở xã bên", "cả xóm {n} hộ đang hỏi nhau", "từ hôm thứ {n} tới giờ",
-            "đọc trên nhóm zalo có {n} người", "con tôi học lớp {n}", "hỏi trạm y tế {n} lần vẫn chưa rõ",
-            "tổ dân phố số {n} phản ánh", "đi chợ {n} buổi liền đều thấy vậy", "công ty có {n} công nhân"]
-EXTRA = ["", " Mong cơ quan chức năng trả lời sớm.", " Ai biết chỉ giúp với.", " Thấy lo quá.",
-         " Cảm ơn cán bộ y tế.", " Chia sẻ cho mọi người cùng biết.", " Xin hỏi thật lòng."]
+CONTEXTS = [
+    "nhà tôi ở ấp {n}",
+    "mẹ tôi {n} tuổi ở xã bên",
+    "cả xóm {n} hộ đang hỏi nhau",
+    "từ hôm thứ {n} tới giờ",
+    "đọc trên nhóm zalo có {n} người",
+    "con tôi học lớp {n}",
+    "hỏi trạm y tế {n} lần vẫn chưa rõ",
+    "tổ dân phố số {n} phản ánh",
+    "đi chợ {n} buổi liền đều thấy vậy",
+    "công ty có {n} công nhân",
+]
+EXTRA = [
+    "",
+    " Mong cơ quan chức năng trả lời sớm.",
+    " Ai biết chỉ giúp với.",
+    " Thấy lo quá.",
+    " Cảm ơn cán bộ y tế.",
+    " Chia sẻ cho mọi người cùng biết.",
+    " Xin hỏi thật lòng.",
+]
 
 
 def stream(n: int, seed: int = 7) -> Iterator[Post]:
@@ -43,7 +59,7 @@ def stream(n: int, seed: int = 7) -> Iterator[Post]:
 
     phrases = [e.text.rstrip(".?!") for e in labels.seeds()]
     rng = random.Random(seed)
-    start = datetime(2021, 9, 1, tzinfo=timezone.utc)
+    start = datetime(2021, 9, 1, tzinfo=UTC)
     recent: list[str] = []
     for i in range(n):
         r = rng.random()
@@ -52,8 +68,10 @@ def stream(n: int, seed: int = 7) -> Iterator[Post]:
         elif recent and r < 0.10:
             text = rng.choice(recent).replace("tôi", "mình", 1) + " Chia sẻ lại."
         else:
-            text = (f"{rng.choice(phrases)}, {rng.choice(CONTEXTS).format(n=rng.randint(1, 999))}. "
-                    f"{rng.choice(phrases)}.{rng.choice(EXTRA)}")
+            text = (
+                f"{rng.choice(phrases)}, {rng.choice(CONTEXTS).format(n=rng.randint(1, 999))}. "
+                f"{rng.choice(phrases)}.{rng.choice(EXTRA)}"
+            )
             recent.append(text)
             if len(recent) > 500:
                 recent.pop(0)
@@ -111,8 +129,11 @@ def run(n: int, url: str, batch: int, progress: bool = False) -> tuple[float, fl
         done += len(posts)
         if progress and (done % step < len(posts) or done == n):
             current, peak = rss_mb()
-            print(f"{done:>9} docs  pipeline {done / pipe_time:7.1f} docs/s  "
-                  f"RSS {current:6.1f} MB  peak {peak:6.1f} MB", file=sys.stderr, flush=True)
+            print(
+                f"{done:>9} docs  pipeline {done / pipe_time:7.1f} docs/s  RSS {current:6.1f} MB  peak {peak:6.1f} MB",
+                file=sys.stderr,
+                flush=True,
+            )
     stats = ing.finish().as_dict()
     db.close()
     return n / pipe_time, n / seg_time, stats
@@ -134,8 +155,13 @@ def main() -> None:
         words("khởi động bộ tách từ")  # load the tagger outside the timings
         pipe, seg, stats = run(n, url, batch, "--progress" in sys.argv)
     peak = rss_mb()[1]
-    out = {"docs": n, "pipeline_docs_per_s": round(pipe, 1), "segmentation_docs_per_s": round(seg, 1),
-           "ratio": round(pipe / seg, 3), "peak_rss_mb": round(peak, 1)}
+    out = {
+        "docs": n,
+        "pipeline_docs_per_s": round(pipe, 1),
+        "segmentation_docs_per_s": round(seg, 1),
+        "ratio": round(pipe / seg, 3),
+        "peak_rss_mb": round(peak, 1),
+    }
     if "--json" in sys.argv:
         print(json.dumps(out))
     else:

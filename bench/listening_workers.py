@@ -56,8 +56,14 @@ def _admin(admin_url: str, sql: str) -> None:
     from sqlalchemy import make_url
 
     url = make_url(admin_url)
-    with psycopg.connect(host=url.host, port=url.port or 5432, user=url.username, password=url.password,
-                         dbname=url.database, autocommit=True) as conn:
+    with psycopg.connect(
+        host=url.host,
+        port=url.port or 5432,
+        user=url.username,
+        password=url.password,
+        dbname=url.database,
+        autocommit=True,
+    ) as conn:
         conn.execute(sql)
 
 
@@ -121,31 +127,53 @@ def run(data: bytes, workers: int, admin_url: str = ADMIN_URL, redis_url: str = 
         upgrade(url)
         modules.load_jobs()
         settings = Settings(data_dir=Path(tmp), database_url=url, broker_url=redis_url)
-        env = dict(os.environ, LOA_DATABASE_URL=url, LOA_BROKER_URL=redis_url, LOA_DATA_DIR=tmp, LOA_SEMANTIC="0",
-                   LOA_PERIODIC=json.dumps({n: "off" for n in PERIODIC}))
+        env = dict(
+            os.environ,
+            LOA_DATABASE_URL=url,
+            LOA_BROKER_URL=redis_url,
+            LOA_DATA_DIR=tmp,
+            LOA_SEMANTIC="0",
+            LOA_PERIODIC=json.dumps({n: "off" for n in PERIODIC}),
+        )
         for i in range(workers):
             with open(Path(tmp) / f"worker-{i}.log", "w") as log:
-                procs.append(subprocess.Popen([sys.executable, "-m", "loa.cli", "worker"], env=env, stdout=log,
-                                              stderr=subprocess.STDOUT, start_new_session=True))
+                procs.append(
+                    subprocess.Popen(
+                        [sys.executable, "-m", "loa.cli", "worker"],
+                        env=env,
+                        stdout=log,
+                        stderr=subprocess.STDOUT,
+                        start_new_session=True,
+                    )
+                )
         _until(lambda: _scalar(url, select(func.count()).select_from(WorkerBeat)) >= workers, 180, procs)
         cpu, load = _cpu(procs), os.getloadavg()[0]
         with session_scope(url) as db:
-            job_id = jobs.submit(db, settings, "listening.import", params={"filename": "posts.csv"},
-                                 file=("posts.csv", "text/csv", data)).id
+            job_id = jobs.submit(
+                db, settings, "listening.import", params={"filename": "posts.csv"}, file=("posts.csv", "text/csv", data)
+            ).id
         _until(lambda: _scalar(url, select(Job.status).where(Job.id == job_id)) in FINISHED, 3600, procs)
         cpu, load = _cpu(procs) - cpu, (load, os.getloadavg()[0])
-        helpers = select(func.count()).select_from(Job).where(Job.kind == "listening.prepare",
-                                                              Job.status.not_in(FINISHED))
+        helpers = (
+            select(func.count()).select_from(Job).where(Job.kind == "listening.prepare", Job.status.not_in(FINISHED))
+        )
         _until(lambda: _scalar(url, helpers) == 0, 120, procs)  # they stop on their own after the import
         with session_scope(url) as db:
             job = db.get(Job, job_id)
             if job.status != "done":
                 raise SystemExit(f"import {job.status}: {job.message}")
-            chunks = sum(h.result.get("chunks", 0) for h in db.scalars(select(Job).where(
-                Job.kind == "listening.prepare")))
-            out = {"workers": workers, "seconds": round((job.finished_at - job.created_at).total_seconds(), 1),
-                   "worker_cpu_s": round(cpu, 1), "load": [round(x, 1) for x in load],
-                   "added": job.result["added"], "reposts": job.result["reposts"], "chunks_by_helpers": chunks}
+            chunks = sum(
+                h.result.get("chunks", 0) for h in db.scalars(select(Job).where(Job.kind == "listening.prepare"))
+            )
+            out = {
+                "workers": workers,
+                "seconds": round((job.finished_at - job.created_at).total_seconds(), 1),
+                "worker_cpu_s": round(cpu, 1),
+                "load": [round(x, 1) for x in load],
+                "added": job.result["added"],
+                "reposts": job.result["reposts"],
+                "chunks_by_helpers": chunks,
+            }
     finally:
         _stop(procs)
         dispose_engines()
@@ -168,21 +196,31 @@ def main() -> None:
     def option(name: str, default: str) -> str:
         return args[args.index(name) + 1] if name in args else default
 
-    result = measure(int(option("--posts", "20000")), option("--admin-url", ADMIN_URL), option("--redis", REDIS_URL),
-                     int(option("--repeat", "1")))
+    result = measure(
+        int(option("--posts", "20000")),
+        option("--admin-url", ADMIN_URL),
+        option("--redis", REDIS_URL),
+        int(option("--repeat", "1")),
+    )
     if "--json" in args:
         print(json.dumps({k: result[k] for k in ("posts", "ingest_docs_per_s", "scaling")}))
         return
     print(f"posts: {result['posts']}  (PostgreSQL, Redis; {os.cpu_count()} CPUs on this machine)")
-    print(f"{'workers':>7} {'seconds':>8} {'docs/s':>8} {'worker CPU s':>12} {'load avg':>11} {'stories':>8} "
-          f"{'reposts':>8} {'chunks by helpers':>17}")
+    print(
+        f"{'workers':>7} {'seconds':>8} {'docs/s':>8} {'worker CPU s':>12} {'load avg':>11} {'stories':>8} "
+        f"{'reposts':>8} {'chunks by helpers':>17}"
+    )
     for r in result["runs"]:
         load = f"{r['load'][0]}→{r['load'][1]}"
-        print(f"{r['workers']:>7} {r['seconds']:>8} {round(result['posts'] / r['seconds'], 1):>8} "
-              f"{r['worker_cpu_s']:>12} {load:>11} {r['added']:>8} {r['reposts']:>8} {r['chunks_by_helpers']:>17}")
+        print(
+            f"{r['workers']:>7} {r['seconds']:>8} {round(result['posts'] / r['seconds'], 1):>8} "
+            f"{r['worker_cpu_s']:>12} {load:>11} {r['added']:>8} {r['reposts']:>8} {r['chunks_by_helpers']:>17}"
+        )
     rates = result["ingest_docs_per_s"]
-    print(f"docs/s (fastest run): 1 worker {rates['1']}, 2 workers {rates['2']}; "
-          f"scaling {result['scaling']} (target ≥ 1.5)")
+    print(
+        f"docs/s (fastest run): 1 worker {rates['1']}, 2 workers {rates['2']}; "
+        f"scaling {result['scaling']} (target ≥ 1.5)"
+    )
 
 
 if __name__ == "__main__":

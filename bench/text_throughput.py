@@ -25,7 +25,7 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     lines = [line for f in args.files for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
-    lines = lines[:args.limit]
+    lines = lines[: args.limit]
     results = []
     for fn in (normalize, fold, expand_abbreviations, syllables, scrub, sentences, words):
         started = time.perf_counter()

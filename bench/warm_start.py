@@ -99,8 +99,12 @@ def main() -> None:
     if args.data_dir is None:
         tmp = Path(tempfile.mkdtemp(prefix="loa-warm-"))
         args.data_dir = tmp / "data"
-        subprocess.run([ROOT / ".venv" / "bin" / "loa", "demo", "--no-serve"], check=True, capture_output=True,
-                       env=dict(os.environ, LOA_DATA_DIR=str(args.data_dir)))
+        subprocess.run(
+            [ROOT / ".venv" / "bin" / "loa", "demo", "--no-serve"],
+            check=True,
+            capture_output=True,
+            env=dict(os.environ, LOA_DATA_DIR=str(args.data_dir)),
+        )
     env = dict(os.environ, LOA_DATA_DIR=str(args.data_dir))
     subprocess.run([ROOT / ".venv" / "bin" / "loa", "db", "upgrade"], check=True, capture_output=True, env=env)
     shutil.rmtree(args.data_dir / "indexes", ignore_errors=True)
@@ -117,8 +121,10 @@ def main() -> None:
             continue
         idx = ", ".join(f"{k} {v:.2f}" for k, v in r["indexes"].items())
         warm = f"{r['warm_up']:.1f}" if "warm_up" in r else ""
-        print(f"| {name:26} | {r['healthz']:8.1f} | {idx:23} | {warm:>7} | {r['first_ask']:7.2f} | "
-              f"{r['second_ask']:7.2f} |")
+        print(
+            f"| {name:26} | {r['healthz']:8.1f} | {idx:23} | {warm:>7} | {r['first_ask']:7.2f} | "
+            f"{r['second_ask']:7.2f} |"
+        )
     if tmp:
         shutil.rmtree(tmp, ignore_errors=True)
 

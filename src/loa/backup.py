@@ -22,16 +22,25 @@ from sqlalchemy import Date, DateTime, MetaData, create_engine, func, select, te
 from sqlalchemy.engine import Engine
 
 from loa import __version__
+from loa.clock import utcnow
 from loa.config import Settings
-from loa.db import Base, UTCDateTime, alembic_config, dispose_engines, get_engine, to_jsonable, upgrade, utcnow
+from loa.db import Base, UTCDateTime, alembic_config, dispose_engines, get_engine, to_jsonable, upgrade
 from loa.errors import UserError
 from loa.modules import load_models
 
 FORMAT = 1
 # the live databases and locks; the job queue's messages are transient (jobs themselves are rows in the database,
 # with their input and output files, and a restored queued job is queued again by the workers' recovery)
-SKIP_FILES = {"secret.key", "loa.sqlite3", "loa.sqlite3-wal", "loa.sqlite3-shm", "loa.sqlite3.migrate.lock",
-              "queue.sqlite3", "queue.sqlite3-wal", "queue.sqlite3-shm"}
+SKIP_FILES = {
+    "secret.key",
+    "loa.sqlite3",
+    "loa.sqlite3-wal",
+    "loa.sqlite3-shm",
+    "loa.sqlite3.migrate.lock",
+    "queue.sqlite3",
+    "queue.sqlite3-wal",
+    "queue.sqlite3-shm",
+}
 
 
 def code_heads(url: str) -> list[str]:
@@ -46,8 +55,11 @@ def _tables():
 def _data_files(data_dir: Path) -> list[Path]:
     if not data_dir.exists():
         return []
-    return sorted(p for p in data_dir.rglob("*") if p.is_file() and p.name not in SKIP_FILES
-                  and "cache" not in p.relative_to(data_dir).parts)
+    return sorted(
+        p
+        for p in data_dir.rglob("*")
+        if p.is_file() and p.name not in SKIP_FILES and "cache" not in p.relative_to(data_dir).parts
+    )
 
 
 def backup(settings: Settings, target: Path) -> dict:
@@ -86,8 +98,11 @@ def _write(engine: Engine, settings: Settings, target: Path) -> dict:
                 with zf.open(f"db/{table.name}.jsonl", "w") as fh:
                     n = 0
                     for row in conn.execute(select(table).order_by(*table.primary_key.columns)).mappings():
-                        fh.write((json.dumps({k: to_jsonable(v) for k, v in row.items()}, ensure_ascii=False)
-                                  + "\n").encode())
+                        fh.write(
+                            (
+                                json.dumps({k: to_jsonable(v) for k, v in row.items()}, ensure_ascii=False) + "\n"
+                            ).encode()
+                        )
                         n += 1
                 counts[table.name] = n
         files = {}
@@ -96,8 +111,15 @@ def _write(engine: Engine, settings: Settings, target: Path) -> dict:
             data = path.read_bytes()
             files[rel] = hashlib.sha256(data).hexdigest()
             zf.writestr(f"data/{rel}", data)
-        manifest = {"format": FORMAT, "loa_version": __version__, "created_at": utcnow().isoformat(),
-                    "dialect": engine.dialect.name, "migrations": heads, "tables": counts, "files": files}
+        manifest = {
+            "format": FORMAT,
+            "loa_version": __version__,
+            "created_at": utcnow().isoformat(),
+            "dialect": engine.dialect.name,
+            "migrations": heads,
+            "tables": counts,
+            "files": files,
+        }
         zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
     partial.replace(target)
     return manifest
@@ -120,8 +142,10 @@ def is_empty(settings: Settings) -> bool:
     engine = get_engine(settings.db_url)
     with engine.connect() as conn:
         for table in _tables():
-            if engine.dialect.has_table(conn, table.name) and conn.execute(
-                    select(func.count()).select_from(table)).scalar():
+            if (
+                engine.dialect.has_table(conn, table.name)
+                and conn.execute(select(func.count()).select_from(table)).scalar()
+            ):
                 return False
     return not _data_files(settings.data_dir)
 
@@ -148,13 +172,18 @@ def restore(settings: Settings, source: Path, force: bool = False) -> dict:
         raise UserError(f"{source} không phải tệp sao lưu của Loa.", f"{source} is not a Loa backup.") from None
     url = settings.db_url
     if manifest.get("format") != FORMAT or manifest.get("migrations") != code_heads(url):
-        raise UserError("Bản sao lưu thuộc phiên bản cơ sở dữ liệu khác; hãy khôi phục bằng đúng phiên bản Loa đã tạo ra nó.",
-                        "The backup was made with another database version; restore it with the Loa version that made it.")
+        raise UserError(
+            "Bản sao lưu thuộc phiên bản cơ sở dữ liệu khác; hãy khôi phục bằng đúng phiên bản Loa đã tạo ra nó.",
+            "The backup was made with another database version; restore it with the Loa version that made it.",
+        )
     upgrade(url)
     if not is_empty(settings):
         if not force:
-            raise UserError("Cơ sở dữ liệu hoặc thư mục dữ liệu đang có dữ liệu. Dùng --force để ghi đè.",
-                            "The database or data directory is not empty. Use --force to overwrite.", 409)
+            raise UserError(
+                "Cơ sở dữ liệu hoặc thư mục dữ liệu đang có dữ liệu. Dùng --force để ghi đè.",
+                "The database or data directory is not empty. Use --force to overwrite.",
+                409,
+            )
         _wipe(settings)
         upgrade(url)
     engine = get_engine(url)
@@ -171,8 +200,12 @@ def restore(settings: Settings, source: Path, force: bool = False) -> dict:
             if rows:
                 conn.execute(table.insert(), rows)
             if engine.dialect.name == "postgresql" and "id" in table.columns:
-                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                                  f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"))
+                conn.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                        f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
+                    )
+                )
         for rel in manifest["files"]:
             dest = settings.data_dir / rel
             dest.parent.mkdir(parents=True, exist_ok=True)

@@ -6,7 +6,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -18,8 +18,11 @@ from loa.db import upgrade
 from loa.errors import UserError
 from loa.jobs import service as jobs
 
-app = typer.Typer(help="Loa — nền tảng truyền thông phòng, chống dịch của tỉnh.", no_args_is_help=True,
-                  pretty_exceptions_enable=False)
+ROLE_NAMES = ", ".join(ROLES)
+
+app = typer.Typer(
+    help="Loa — nền tảng truyền thông phòng, chống dịch của tỉnh.", no_args_is_help=True, pretty_exceptions_enable=False
+)
 db_app = typer.Typer(help="Cơ sở dữ liệu / database.", no_args_is_help=True)
 user_app = typer.Typer(help="Người dùng / users.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -34,15 +37,21 @@ def db_upgrade() -> None:
 
 
 @user_app.command("add")
-def user_add(username: str, role: list[str] = typer.Option(["viewer"], "--role", "-r", help=", ".join(ROLES)),
-             full_name: str = typer.Option("", "--name"), agency: str = typer.Option("", "--agency"),
-             password: Optional[str] = typer.Option(None, "--password", help="Prompted when omitted")) -> None:
+def user_add(
+    username: str,
+    role: list[str] = typer.Option(["viewer"], "--role", "-r", help=ROLE_NAMES),
+    full_name: str = typer.Option("", "--name"),
+    agency: str = typer.Option("", "--agency"),
+    password: str | None = typer.Option(None, "--password", help="Prompted when omitted"),
+) -> None:
     """Add a user."""
     password = password or typer.prompt("Mật khẩu / password", hide_input=True, confirmation_prompt=True)
     with cli_session() as db:
         found = None
         if agency:
-            found = next((a for a in auth.list_agencies(db) if agency.lower() in (a.name.lower(), a.short_name.lower())), None)
+            found = next(
+                (a for a in auth.list_agencies(db) if agency.lower() in (a.name.lower(), a.short_name.lower())), None
+            )
             if found is None:
                 fail(f"Không có cơ quan “{agency}” / no such agency.")
         user = auth.create_user(db, settings(), username, password, full_name=full_name, roles=role, agency=found)
@@ -59,7 +68,7 @@ def user_list() -> None:
 
 
 @user_app.command("passwd")
-def user_passwd(username: str, password: Optional[str] = typer.Option(None, "--password")) -> None:
+def user_passwd(username: str, password: str | None = typer.Option(None, "--password")) -> None:
     """Set a user's password (their open sessions end)."""
     password = password or typer.prompt("Mật khẩu mới / new password", hide_input=True, confirmation_prompt=True)
     with cli_session() as db:
@@ -71,8 +80,11 @@ def user_passwd(username: str, password: Optional[str] = typer.Option(None, "--p
 
 
 @app.command()
-def serve(host: Annotated[Optional[str], typer.Option()] = None, port: Annotated[Optional[int], typer.Option()] = None,
-          workers: Annotated[Optional[int], typer.Option(min=1, help="Web processes (LOA_WEB_WORKERS)")] = None) -> None:
+def serve(
+    host: Annotated[str | None, typer.Option()] = None,
+    port: Annotated[int | None, typer.Option()] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="Web processes (LOA_WEB_WORKERS)")] = None,
+) -> None:
     """Serve the web application: migrate once, then start the web processes (each builds its own app) and,
     unless LOA_EMBEDDED_WORKER=false, one `loa worker` process beside them for jobs and the schedule."""
     import uvicorn
@@ -84,8 +96,15 @@ def serve(host: Annotated[Optional[str], typer.Option()] = None, port: Annotated
         worker = subprocess.Popen([sys.executable, "-m", "loa.cli", "worker"])
     try:
         # timeout_worker_healthcheck: a worker starting on a busy machine may need more than uvicorn's 5 s to answer
-        uvicorn.run("loa.web.app:factory", factory=True, workers=workers or s.web_workers,
-                    timeout_worker_healthcheck=30, host=host or s.host, port=port or s.port, proxy_headers=True)
+        uvicorn.run(
+            "loa.web.app:factory",
+            factory=True,
+            workers=workers or s.web_workers,
+            timeout_worker_healthcheck=30,
+            host=host or s.host,
+            port=port or s.port,
+            proxy_headers=True,
+        )
     finally:
         if worker is not None:
             worker.send_signal(signal.SIGINT)  # running jobs finish; one cut off later is retried
@@ -99,7 +118,9 @@ INDEX_JOBS = ("answers.index", "claims.index")
 
 
 @app.command()
-def demo(serve_after: bool = typer.Option(True, "--serve/--no-serve", help="Serve on 127.0.0.1:8000 afterwards")) -> None:
+def demo(
+    serve_after: bool = typer.Option(True, "--serve/--no-serve", help="Serve on 127.0.0.1:8000 afterwards"),
+) -> None:
     """Create the demo province (Trà Vinh) with its agencies, users and module data, then serve it."""
     from loa import demo as demo_data
 
@@ -129,7 +150,9 @@ def backup_cmd(file: Path) -> None:
     from loa.backup import backup
 
     manifest = backup(settings(), file)
-    typer.echo(f"Đã sao lưu / backed up {sum(manifest['tables'].values())} rows, {len(manifest['files'])} files → {file}")
+    typer.echo(
+        f"Đã sao lưu / backed up {sum(manifest['tables'].values())} rows, {len(manifest['files'])} files → {file}"
+    )
 
 
 @app.command("restore")

@@ -40,12 +40,18 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     web_workers: int = Field(default=1, ge=1, description="Web server processes started by `loa serve`")
-    broker_url: str = Field(default="", description="Job queue: empty = SQLite file under data_dir (one machine), "
-                            "redis://host:6379/0 for several machines, 'immediate' = run jobs at once in-process")
+    broker_url: str = Field(
+        default="",
+        description="Job queue: empty = SQLite file under data_dir (one machine), "
+        "redis://host:6379/0 for several machines, 'immediate' = run jobs at once in-process",
+    )
     worker_threads: int = Field(default=2, description="Jobs a `loa worker` process runs at the same time")
     embedded_worker: bool = Field(default=True, description="`loa serve` starts a worker process beside itself")
-    periodic: dict[str, str] = Field(default_factory=dict, description='Periodic job timings, e.g. '
-                                     '{"listening.poll": "every 5m", "plans.digest": "daily 07:00", "x": "off"}')
+    periodic: dict[str, str] = Field(
+        default_factory=dict,
+        description="Periodic job timings, e.g. "
+        '{"listening.poll": "every 5m", "plans.digest": "daily 07:00", "x": "off"}',
+    )
     job_stale_s: int = Field(default=120, description="A running job whose worker is silent this long is retried")
 
     @property
@@ -59,7 +65,7 @@ class Settings(BaseSettings):
         """Where modules keep uploaded and generated files."""
         return self.data_dir / "files"
 
-    def prepare(self) -> "Settings":
+    def prepare(self) -> Settings:
         """Create the data directory and fill the secret key from (or into) ``data_dir/secret.key``."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.files_dir.mkdir(parents=True, exist_ok=True)
@@ -68,15 +74,15 @@ class Settings(BaseSettings):
         if not self.secret_key:
             key_file = self.data_dir / "secret.key"
             if not key_file.exists():
-                _create_key_file(key_file)
+                create_secret_file(key_file)
             self.secret_key = key_file.read_text().strip()
         return self
 
 
-def _create_key_file(key_file: Path) -> None:
-    """Write a new secret key to ``key_file`` atomically: a complete private temporary file is linked into place,
-    which fails if another process got there first (then its key stands)."""
-    fd, temporary = tempfile.mkstemp(dir=key_file.parent, prefix=".secret.key.")  # mode 0600
+def create_secret_file(key_file: Path) -> None:
+    """Write a new secret to ``key_file`` atomically: a complete private temporary file is linked into place,
+    which fails if another process got there first (then its secret stands)."""
+    fd, temporary = tempfile.mkstemp(dir=key_file.parent, prefix=f".{key_file.name}.")  # mode 0600
     try:
         with os.fdopen(fd, "w") as f:
             f.write(secrets.token_urlsafe(48))

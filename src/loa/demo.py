@@ -66,11 +66,13 @@ def seed(db: Session, settings: Settings) -> list[tuple[str, str, str]] | None:
     ctx = DemoContext(settings=settings, province=province)
     for key, name, short, kind in AGENCIES:
         ctx.agencies[key] = db.scalar(select(Agency).where(Agency.name == name)) or auth.create_agency(
-            db, province, name, short_name=short, kind=kind, is_health=kind == "health")
+            db, province, name, short_name=short, kind=kind, is_health=kind == "health"
+        )
     for username, full_name, roles, agency in USERS:
-        user = auth.create_user(db, settings, username, DEMO_PASSWORD, full_name=full_name, roles=roles,
-                                agency=ctx.agencies[agency])
+        user = auth.create_user(
+            db, settings, username, DEMO_PASSWORD, full_name=full_name, roles=roles, agency=ctx.agencies[agency]
+        )
         ctx.users[roles[0]] = user
-    for mod in modules.find("demo", modules.DOMAINS):
+    for mod in modules.find("demo", modules.domains()):
         mod.seed(db, ctx)
     return [(u, DEMO_PASSWORD, r[0]) for u, _n, r, _a in USERS]

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-from loa.config import TIMEZONE
-
-LOCAL = ZoneInfo(TIMEZONE)
+from loa.clock import LOCAL
 
 
 def vn_number(value: float | int, decimals: int = 0) -> str:

@@ -11,7 +11,6 @@ from loa.jobs.models import Job
 from tests.answers.test_import import GOOD, HEADER
 from tests.conftest import ROLES, assert_permission, audit_count, count, job_of
 
-
 QUESTION = "Đi đò qua sông Cổ Chiên có cần giấy xét nghiệm không?"
 
 
@@ -29,16 +28,23 @@ def test_ask_unanswered_answered_reviewed_next_asker(client, login, db, people):
     queue = editor.get("/api/v1/answers/unanswered").json()
     group = next(g for g in queue if g["id"] == first["group_id"])
     assert group["count"] == 2 and all("0912" not in q for q in group["questions"])
-    r = editor.post(f"/api/v1/answers/unanswered/{group['id']}/answer", json={
-        "answer": "Đi đò trong tỉnh không cần giấy xét nghiệm; đeo khẩu trang trên đò.",
-        "source": "Sở Y tế Trà Vinh", "source_date": "2021-10-20"})
+    r = editor.post(
+        f"/api/v1/answers/unanswered/{group['id']}/answer",
+        json={
+            "answer": "Đi đò trong tỉnh không cần giấy xét nghiệm; đeo khẩu trang trên đò.",
+            "source": "Sở Y tế Trà Vinh",
+            "source_date": "2021-10-20",
+        },
+    )
     assert r.status_code == 201, r.text
     entry = r.json()
     assert entry["status"] == "draft"
     assert not client.post("/api/v1/answers/ask", json={"question": QUESTION}).json()["answered"]
 
     assert reviewer.post(f"/api/v1/answers/entries/{entry['id']}/approve").status_code == 200
-    later = client.post("/api/v1/answers/ask", json={"question": "Qua đò sông Cổ Chiên có phải xét nghiệm không?"}).json()
+    later = client.post(
+        "/api/v1/answers/ask", json={"question": "Qua đò sông Cổ Chiên có phải xét nghiệm không?"}
+    ).json()
     assert later["answered"] and later["entry_id"] == entry["id"]
     assert later["source"] == "Sở Y tế Trà Vinh" and later["reviewed_at"]
     assert all(g["id"] != group["id"] for g in editor.get("/api/v1/answers/unanswered").json())
@@ -82,14 +88,24 @@ ENDPOINTS = [
     ("/api/v1/answers/entries", lambda db: None, "json", ENTRY, {"editor", "coordinator"}),
     ("/api/v1/answers/entries/{}/approve", _draft, "json", None, {"reviewer"}),
     ("/api/v1/answers/entries/{}/retire", _draft, "json", None, {"reviewer"}),
-    ("/api/v1/answers/unanswered/{}/answer", _group, "json", {"answer": "Chợ đã mở lại.", "source": "UBND huyện"},
-     {"editor", "coordinator"}),
+    (
+        "/api/v1/answers/unanswered/{}/answer",
+        _group,
+        "json",
+        {"answer": "Chợ đã mở lại.", "source": "UBND huyện"},
+        {"editor", "coordinator"},
+    ),
     ("/api/v1/answers/unanswered/{}/dismiss", _group, "json", None, {"editor", "coordinator"}),
     ("/api/v1/answers/import", lambda db: None, "file", CSV, {"editor", "coordinator"}),
     ("/answers/entries", lambda db: None, "form", ENTRY, {"editor", "coordinator"}),
     ("/answers/entries/{}/approve", _draft, "form", {}, {"reviewer"}),
-    ("/answers/queue/{}/answer", _group, "form", {"answer": "Chợ đã mở lại.", "source": "UBND huyện"},
-     {"editor", "coordinator"}),
+    (
+        "/answers/queue/{}/answer",
+        _group,
+        "form",
+        {"answer": "Chợ đã mở lại.", "source": "UBND huyện"},
+        {"editor", "coordinator"},
+    ),
     ("/answers/queue/{}/dismiss", _group, "form", {}, {"editor", "coordinator"}),
     ("/answers/import", lambda db: None, "upload", CSV, {"editor", "coordinator"}),
 ]
@@ -125,8 +141,12 @@ def test_anonymous_may_ask_but_not_write(client, db, settings):
 
 def test_web_import_runs_as_a_job_and_only_reviewers_import_approved_entries(login, db):
     editor = login("coordinator")
-    r = editor.post("/answers/import", files={"file": ("faq.csv", GOOD.encode(), "text/csv")},
-                    data={"csrf_token": editor.csrf}, follow_redirects=False)
+    r = editor.post(
+        "/answers/import",
+        files={"file": ("faq.csv", GOOD.encode(), "text/csv")},
+        data={"csrf_token": editor.csrf},
+        follow_redirects=False,
+    )
     job = job_of(editor, r)
     assert job["status"] == "done" and job["kind"] == "answers.import"
     assert job["message"] == "Đã nhập 2 mục mới, bỏ qua 0 mục đã có." and job["result"]["url"] == "/answers"
@@ -134,15 +154,28 @@ def test_web_import_runs_as_a_job_and_only_reviewers_import_approved_entries(log
     assert "Mục mới" in page and 'href="/answers"' in page
     assert set(db.scalars(select(FaqEntry.status))) == {"draft"}  # the approved row arrives as a draft
     admin = login("admin")  # a reviewer too
-    job = job_of(admin, admin.post("/api/v1/answers/import", data={"status": "approved"}, files={
-        "file": ("more.csv", (HEADER + "Trẻ em có cần đeo khẩu trang không?,,Trẻ từ 2 tuổi nên đeo.,WHO,,,,\n").encode())}))
+    job = job_of(
+        admin,
+        admin.post(
+            "/api/v1/answers/import",
+            data={"status": "approved"},
+            files={
+                "file": (
+                    "more.csv",
+                    (HEADER + "Trẻ em có cần đeo khẩu trang không?,,Trẻ từ 2 tuổi nên đeo.,WHO,,,,\n").encode(),
+                )
+            },
+        ),
+    )
     assert job["result"] == {**job["result"], "created": 1, "skipped": 0}
     db.expire_all()
     assert db.scalar(select(FaqEntry.status).where(FaqEntry.source == "WHO")) == "approved"
     again = job_of(editor, editor.post("/api/v1/answers/import", files={"file": ("faq.csv", GOOD.encode())}))
     assert again["result"]["created"] == 0 and again["result"]["skipped"] == 2 and count(db, FaqEntry) == 3
     queued = count(db, Job)
-    bad = editor.post("/api/v1/answers/import", data={"status": "published"}, files={"file": ("faq.csv", GOOD.encode())})
+    bad = editor.post(
+        "/api/v1/answers/import", data={"status": "published"}, files={"file": ("faq.csv", GOOD.encode())}
+    )
     assert bad.status_code == 422 and count(db, Job) == queued
 
 
@@ -151,13 +184,21 @@ def test_bad_file_fails_the_job_with_its_line_and_imports_nothing(login, db, set
     before = audit_count(settings)
     rows = "".join(f"Câu hỏi số {i}?,,Trả lời số {i}.,Bộ Y tế,,,,\n" for i in range(20))
     data = (HEADER + rows + "Ngày sai?,,Trả lời.,Bộ Y tế,,20/11/2021,,\n").encode()
-    for r in (c.post("/api/v1/answers/import", files={"file": ("faq.csv", data)}),
-              c.post("/answers/import", files={"file": ("faq.csv", data)}, data={"csrf_token": c.csrf},
-                     follow_redirects=False)):
+    for r in (
+        c.post("/api/v1/answers/import", files={"file": ("faq.csv", data)}),
+        c.post(
+            "/answers/import", files={"file": ("faq.csv", data)}, data={"csrf_token": c.csrf}, follow_redirects=False
+        ),
+    ):
         job = job_of(c, r)
         assert job["status"] == "failed" and job["message"].startswith("Dòng 22: ngày nguồn phải có dạng YYYY-MM-DD.")
-        assert job["errors"] == [{"line": 22, "problem": "Ngày nguồn phải có dạng YYYY-MM-DD.",
-                                  "problem_en": "the source date must be YYYY-MM-DD."}]
+        assert job["errors"] == [
+            {
+                "line": 22,
+                "problem": "Ngày nguồn phải có dạng YYYY-MM-DD.",
+                "problem_en": "the source date must be YYYY-MM-DD.",
+            }
+        ]
         assert job["result"]["message_en"].startswith("Line 22:")
         page = c.get(f"/jobs/{job['id']}").text
         assert "Thất bại" in page and "<td>22</td>" in page and "Không có mục nào được nhập." in page

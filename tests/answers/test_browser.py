@@ -8,8 +8,9 @@ QUESTION = "Đi đò qua sông Cổ Chiên có cần giấy xét nghiệm không
 
 
 def citizen_asks(browser, base, question, widget=False):
-    context = browser.new_context(locale="vi-VN", viewport={"width": 390, "height": 844}, is_mobile=True,
-                                  has_touch=True)
+    context = browser.new_context(
+        locale="vi-VN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
     phone = context.new_page()
     phone.set_default_timeout(60000)
     phone.goto(base + ("/hoi-dap/widget" if widget else "/hoi-dap"))

@@ -24,7 +24,7 @@ def test_import_starter_then_ask_json(settings, monkeypatch, tmp_path):
     out = tmp_path / "faq.xlsx"
     assert runner.invoke(app, ["answers", "export", str(out)]).exit_code == 0 and out.stat().st_size > 0
     bad = tmp_path / "bad.csv"
-    bad.write_bytes("question;answer;source\nA?;B;C\n".encode())
+    bad.write_bytes(b"question;answer;source\nA?;B;C\n")
     r = runner.invoke(app, ["answers", "import", str(bad)])
     assert r.exit_code == 1 and "Dòng 1" in r.output
     get_settings.cache_clear()

@@ -1,4 +1,4 @@
-from loa.answers import dashboard, demo, service
+from loa.answers import demo, hooks, service
 
 
 def test_demo_seed_loads_the_starter_faq_and_groups_questions(db, settings):
@@ -8,5 +8,5 @@ def test_demo_seed_loads_the_starter_faq_and_groups_questions(db, settings):
     assert sum(g.count for g in groups) == len(demo.UNANSWERED)
     assert len(groups) < len(demo.UNANSWERED)  # similar questions share a group
     assert all("0912" not in q.text for g in groups for q in g.questions)
-    panel = dashboard.panel(db, None)
+    panel = hooks.dashboard_panel(db, None)
     assert panel["groups"] == len(groups) and panel["questions"] == len(demo.UNANSWERED)

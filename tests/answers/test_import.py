@@ -11,9 +11,11 @@ from loa.answers.models import FaqEntry
 from loa.errors import UserError
 
 HEADER = "question,alternatives,answer,source,source_url,source_date,tags,status\n"
-GOOD = HEADER + ('"Tiêm mũi 3 khi nào?","tiem mui 3 khi nao\nmũi nhắc lại khi nào","Sau mũi 2 từ 3 tháng, '
-                 'theo hướng dẫn.",Bộ Y tế,https://moh.gov.vn,2021-11-20,"vắc xin, mũi nhắc lại",approved\n'
-                 'F1 cách ly mấy ngày?,,"7 ngày tại nhà, xét nghiệm ngày 7.",Bộ Y tế,,2022-01-01,cách ly,draft\n')
+GOOD = HEADER + (
+    '"Tiêm mũi 3 khi nào?","tiem mui 3 khi nao\nmũi nhắc lại khi nào","Sau mũi 2 từ 3 tháng, '
+    'theo hướng dẫn.",Bộ Y tế,https://moh.gov.vn,2021-11-20,"vắc xin, mũi nhắc lại",approved\n'
+    'F1 cách ly mấy ngày?,,"7 ngày tại nhà, xét nghiệm ngày 7.",Bộ Y tế,,2022-01-01,cách ly,draft\n'
+)
 
 
 def count(db):
@@ -34,18 +36,25 @@ def test_writer_imports_only_drafts(db):
     assert set(db.scalars(select(FaqEntry.status))) == {"draft"}
 
 
-@pytest.mark.parametrize("data,line,words", [
-    (GOOD.replace(",", ";").encode(), 1, "delimiter"),
-    ((HEADER + 'Câu hỏi?,,"Trả lời chưa đóng ngoặc,Bộ Y tế,,,,\nCâu 2?,,Trả lời 2,Bộ Y tế,,,,\n').encode(), 2, "quoting"),
-    ((HEADER + 'Câu hỏi?,,"Trả lời" thừa chữ,Bộ Y tế,,,,\n').encode(), 2, "quoting"),
-    (GOOD.encode("cp1258", errors="replace"), 2, "UTF-8"),
-    (GOOD.encode("utf-16"), 1, "UTF-8"),
-    ((HEADER + "Câu hỏi?,,Trả lời,Bộ Y tế,,,\n").encode(), 2, "fields"),
-    ((HEADER + "Câu hỏi?,,,Bộ Y tế,,,,\n").encode(), 2, "answer"),
-    ((HEADER + "Câu hỏi?,,Trả lời,Bộ Y tế,,20/11/2021,,\n").encode(), 2, "date"),
-    ((HEADER + "Câu hỏi?,,Trả lời,Bộ Y tế,,,,published\n").encode(), 2, "status"),
-    ("question,source\nCâu hỏi?,Bộ Y tế\n".encode(), 1, "answer"),
-])
+@pytest.mark.parametrize(
+    "data,line,words",
+    [
+        (GOOD.replace(",", ";").encode(), 1, "delimiter"),
+        (
+            (HEADER + 'Câu hỏi?,,"Trả lời chưa đóng ngoặc,Bộ Y tế,,,,\nCâu 2?,,Trả lời 2,Bộ Y tế,,,,\n').encode(),
+            2,
+            "quoting",
+        ),
+        ((HEADER + 'Câu hỏi?,,"Trả lời" thừa chữ,Bộ Y tế,,,,\n').encode(), 2, "quoting"),
+        (GOOD.encode("cp1258", errors="replace"), 2, "UTF-8"),
+        (GOOD.encode("utf-16"), 1, "UTF-8"),
+        ((HEADER + "Câu hỏi?,,Trả lời,Bộ Y tế,,,\n").encode(), 2, "fields"),
+        ((HEADER + "Câu hỏi?,,,Bộ Y tế,,,,\n").encode(), 2, "answer"),
+        ((HEADER + "Câu hỏi?,,Trả lời,Bộ Y tế,,20/11/2021,,\n").encode(), 2, "date"),
+        ((HEADER + "Câu hỏi?,,Trả lời,Bộ Y tế,,,,published\n").encode(), 2, "status"),
+        ("question,source\nCâu hỏi?,Bộ Y tế\n".encode(), 1, "answer"),
+    ],
+)
 def test_bad_csv_is_refused_with_its_line_and_nothing_imported(db, data, line, words):
     with pytest.raises(UserError) as err:
         transfer.import_file(db, "faq.csv", data)
@@ -77,9 +86,11 @@ def test_xlsx_import(db):
         transfer.import_file(db, "faq.xlsx", b"not a workbook")
 
 
-UIT = ('id|Question|Answer_1\n'
-       '1|Tiêm vắc xin có đau không?|" Chào bạn,\nTiêm có thể đau nhẹ ở chỗ tiêm.\nCảm ơn bạn."\n'
-       '2|Trẻ em có được tiêm không?|Trẻ từ 12 tuổi được tiêm theo hướng dẫn.\n')
+UIT = (
+    "id|Question|Answer_1\n"
+    '1|Tiêm vắc xin có đau không?|" Chào bạn,\nTiêm có thể đau nhẹ ở chỗ tiêm.\nCảm ơn bạn."\n'
+    "2|Trẻ em có được tiêm không?|Trẻ từ 12 tuổi được tiêm theo hướng dẫn.\n"
+)
 
 
 def test_uit_pipe_format_with_multiline_answers(db):

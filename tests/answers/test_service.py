@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -27,11 +27,14 @@ def test_starter_faq_imports_approved_and_idempotent(db, starter):
     assert transfer.import_starter(db) == {"created": 0, "skipped": starter["created"]}
 
 
-@pytest.mark.parametrize("question", [
-    "Tiêm vắc xin xong có được uống rượu bia không?",
-    "tiem vx xong uong ruou dc ko",
-    "chích ngừa covid rồi nhậu được không bác sĩ",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Tiêm vắc xin xong có được uống rượu bia không?",
+        "tiem vx xong uong ruou dc ko",
+        "chích ngừa covid rồi nhậu được không bác sĩ",
+    ],
+)
 def test_paraphrases_get_the_approved_answer(db, settings, starter, question):
     result = ask(db, settings, question)
     assert result["answered"], result
@@ -54,7 +57,7 @@ def test_unknown_question_is_queued_scrubbed_and_grouped(db, settings, starter):
     assert "0912" not in stored and "345 678" not in stored
     columns = set(UnansweredQuestion.__table__.columns.keys()) | set(QuestionGroup.__table__.columns.keys())
     assert not columns & {"ip", "address", "name", "user_id", "asker", "phone", "email"}
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     top = service.top_unanswered(db, now - timedelta(hours=1), now + timedelta(minutes=1))
     assert top[0] == {"text": group.text, "count": 2, "group_id": group.id, "status": "open"}
     assert service.top_unanswered(db, now - timedelta(days=3), now - timedelta(days=2)) == []
@@ -64,9 +67,16 @@ def test_answer_review_then_next_asker_gets_it(db, settings, starter, people):
     question = "Đi đò qua sông Cổ Chiên có cần giấy xét nghiệm không?"
     group_id = ask(db, settings, question)["group_id"]
     group = db.get(QuestionGroup, group_id)
-    entry = service.answer_group(db, group, {"answer": "Không cần giấy xét nghiệm khi đi đò trong tỉnh.",
-                                             "source": "Sở Y tế Trà Vinh", "source_date": "2021-10-20"},
-                                 people["editor"])
+    entry = service.answer_group(
+        db,
+        group,
+        {
+            "answer": "Không cần giấy xét nghiệm khi đi đò trong tỉnh.",
+            "source": "Sở Y tế Trà Vinh",
+            "source_date": "2021-10-20",
+        },
+        people["editor"],
+    )
     assert entry.status == "draft" and group.status == "drafted"
     assert not ask(db, settings, question, record=False)["answered"]  # a draft never answers
     with pytest.raises(UserError):

@@ -34,7 +34,10 @@ def test_import_preview_accept_and_unit_page_on_a_phone(live_server, page, peopl
     page.locator("input[name=accept]").first.check()
     page.click("[data-testid=confirm]")
     page.wait_for_selector("[data-testid=preview-error]")
-    assert f"{len(report.warnings) - 1} cảnh báo chưa được chấp nhận" in page.locator("[data-testid=preview-error]").inner_text()
+    assert (
+        f"{len(report.warnings) - 1} cảnh báo chưa được chấp nhận"
+        in page.locator("[data-testid=preview-error]").inner_text()
+    )
     page.check("[data-testid=accept-all]")
     page.click("[data-testid=confirm]")
     page.wait_for_selector("[data-testid=job-progress][data-status=done]")

@@ -62,11 +62,16 @@ def test_vaccination_coverage_first_and_in_vietnamese_percent(db):
     rows = [["ngay", "tinh", "ca_mac", "khoi_benh", "mui_1", "mui_2"]]
     for k in range(8):
         day = date(2021, 10, 18) + timedelta(days=k)
-        rows.append([day.isoformat(), "Trà Vinh", 2000 + 10 * k * k, 1500 + 5 * k, 650_000 + 1000 * k, 300_000 + 2000 * k])
+        rows.append(
+            [day.isoformat(), "Trà Vinh", 2000 + 10 * k * k, 1500 + 5 * k, 650_000 + 1000 * k, 300_000 + 2000 * k]
+        )
     service.import_stats(db, to_csv(rows), "tv.csv")
     _f, text = service.draft(db, gazetteer().get("84"), DAY)
     # 657.000 / 1.009.900 = 65,06%; 314.000 / 1.009.900 = 31,09%
-    assert "**65,1% dân số** (657.000 người) được tiêm ít nhất 1 mũi vắc xin, 31,1% (314.000 người) đã tiêm đủ 2 mũi" in text
+    assert (
+        "**65,1% dân số** (657.000 người) được tiêm ít nhất 1 mũi vắc xin, 31,1% (314.000 người) đã tiêm đủ 2 mũi"
+        in text
+    )
     assert text.index("vắc xin") < text.index("ca mắc mới")
     assert "**5 người khỏi bệnh**" in text
     plain = service.plain_text(text)

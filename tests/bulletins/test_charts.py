@@ -42,8 +42,11 @@ def test_vaccination_chart_with_and_without_data(db, real_data):
     unit = gazetteer().get("84")
     empty = texts(charts.render(real_data, unit, DAY, "vaccination", "svg"))
     assert "Chưa có số liệu tiêm chủng" in empty
-    rows = [["ngay", "tinh", "mui_1", "mui_2"], ["2021-10-24", "Trà Vinh", 600_000, 250_000],
-            ["2021-10-25", "Trà Vinh", 606_000, 260_000]]
+    rows = [
+        ["ngay", "tinh", "mui_1", "mui_2"],
+        ["2021-10-24", "Trà Vinh", 600_000, 250_000],
+        ["2021-10-25", "Trà Vinh", 606_000, 260_000],
+    ]
     from loa.bulletins import service
 
     service.import_stats(db, to_csv(rows), "vac.csv")

@@ -47,8 +47,13 @@ def test_bulletin_writes_markdown_and_charts(cli_env, tmp_path, delta_csv, natio
     out = tmp_path / "ban-tin"
     r = run_cli(["bulletin", "Tra Vinh", "25/10/2021", "--out", str(out)], cli_env)
     assert r.returncode == 0, r.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["bulletin.md", "cases.png", "cases.svg", "vaccination.png",
-                                                     "vaccination.svg"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "bulletin.md",
+        "cases.png",
+        "cases.svg",
+        "vaccination.png",
+        "vaccination.svg",
+    ]
     text = (out / "bulletin.md").read_text(encoding="utf-8")
     assert "**60 ca mắc mới**" in text and "![" in text and "(cases.png)" in text
     assert (out / "cases.png").read_bytes()[:4] == b"\x89PNG"

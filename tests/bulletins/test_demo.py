@@ -2,15 +2,13 @@ from datetime import date
 
 from sqlalchemy import select
 
-from loa import demo
 from loa.bulletins import service
 from loa.bulletins.gazetteer import gazetteer
 from loa.bulletins.models import Bulletin
 
 
-def test_demo_seeds_a_plausible_tra_vinh_wave_and_a_bulletin_in_review(db, settings):
-    assert demo.seed(db, settings) is not None
-    db.flush()
+def test_demo_seeds_a_plausible_tra_vinh_wave_and_a_bulletin_in_review(db, demo_province):
+    assert demo_province is not None
     tv = gazetteer().get("84")
     f = service.figures(db, tv, date(2021, 10, 31))
     assert 0 <= f.new_cases < 200 and f.avg7 is not None

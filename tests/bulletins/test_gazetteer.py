@@ -17,9 +17,17 @@ def test_sixty_three_provinces_with_codes_regions_population():
 
 def test_districts_of_tra_vinh():
     names = {d.code: d.full_name for d in gazetteer().districts("84")}
-    assert names == {"842": "Thành phố Trà Vinh", "844": "Huyện Càng Long", "845": "Huyện Cầu Kè",
-                     "846": "Huyện Tiểu Cần", "847": "Huyện Châu Thành", "848": "Huyện Cầu Ngang",
-                     "849": "Huyện Trà Cú", "850": "Huyện Duyên Hải", "851": "Thị xã Duyên Hải"}
+    assert names == {
+        "842": "Thành phố Trà Vinh",
+        "844": "Huyện Càng Long",
+        "845": "Huyện Cầu Kè",
+        "846": "Huyện Tiểu Cần",
+        "847": "Huyện Châu Thành",
+        "848": "Huyện Cầu Ngang",
+        "849": "Huyện Trà Cú",
+        "850": "Huyện Duyên Hải",
+        "851": "Thị xã Duyên Hải",
+    }
 
 
 def test_name_variants_resolve_to_one_unit():

@@ -133,8 +133,12 @@ def test_daily_mode_stated_and_checked_for_plausibility(db, provinces_csv):
     analysis = analyse(to_csv(rows), "x.csv", mode="daily")
     assert analysis.detected_mode == "cumulative"
     assert [p.kind for p in analysis.problems] == ["mode"]
-    daily = [["ngay", "tinh", "ca_mac_moi"], ["24/10/2021", "Trà Vinh", "113"], ["25/10/2021", "Trà Vinh", "60"],
-             ["23/10/2021", "Trà Vinh", "58"]]
+    daily = [
+        ["ngay", "tinh", "ca_mac_moi"],
+        ["24/10/2021", "Trà Vinh", "113"],
+        ["25/10/2021", "Trà Vinh", "60"],
+        ["23/10/2021", "Trà Vinh", "58"],
+    ]
     analysis = analyse(to_csv(daily, ";"), "daily.csv")
     assert analysis.detected_mode == "daily" and analysis.problems == []
     service.import_stats(db, to_csv(daily, ";"), "daily.csv")
@@ -173,23 +177,30 @@ def cp1258(text: str) -> bytes:
 
 def test_encodings_are_detected(db):
     text = "ngày,tỉnh,ca mắc\n2021-10-24,Trà Vinh,2254\n2021-10-25,Trà Vinh,2314\n"
-    for encoding, content in [("utf-8-sig", text.encode("utf-8-sig")), ("utf-16", text.encode("utf-16")),
-                              ("utf-8", text.encode()), ("cp1258", cp1258(text))]:
+    for encoding, content in [
+        ("utf-8-sig", text.encode("utf-8-sig")),
+        ("utf-16", text.encode("utf-16")),
+        ("utf-8", text.encode()),
+        ("cp1258", cp1258(text)),
+    ]:
         assert content != text.encode() or encoding == "utf-8"
         analysis = analyse(content, f"{encoding}.csv")
         assert analysis.units == ["84"], encoding
         assert analysis.series[("84", "cases")][date(2021, 10, 25)] == 2314
 
 
-@pytest.mark.parametrize("content,name,needle", [
-    (b"", "empty.csv", "trống"),
-    (b"PK\x03\x04 broken zip", "broken.xlsx", "Excel"),
-    (b"\xd0\xcf\x11\xe0 old excel", "old.xls", ".xls"),
-    (b"tinh,so\nTra Vinh,1\n", "nodate.csv", "cột ngày"),
-    ("ngày,Trà Vinh\n2021-10-25,nhiều\n".encode(), "text.csv", "không phải là một số"),
-    ("ngày,Trà Vinh\n32/10/2021,5\n".encode(), "baddate.csv", "không đọc được"),
-    ("ngày,tỉnh,ca mắc\n25/10/2021,,5\n".encode(), "nounit.csv", "thiếu tên đơn vị"),
-])
+@pytest.mark.parametrize(
+    "content,name,needle",
+    [
+        (b"", "empty.csv", "trống"),
+        (b"PK\x03\x04 broken zip", "broken.xlsx", "Excel"),
+        (b"\xd0\xcf\x11\xe0 old excel", "old.xls", ".xls"),
+        (b"tinh,so\nTra Vinh,1\n", "nodate.csv", "cột ngày"),
+        ("ngày,Trà Vinh\n2021-10-25,nhiều\n".encode(), "text.csv", "không phải là một số"),
+        ("ngày,Trà Vinh\n32/10/2021,5\n".encode(), "baddate.csv", "không đọc được"),
+        ("ngày,tỉnh,ca mắc\n25/10/2021,,5\n".encode(), "nounit.csv", "thiếu tên đơn vị"),
+    ],
+)
 def test_bad_files_give_clear_messages_and_store_nothing(db, content, name, needle):
     with pytest.raises(UserError) as err:
         service.import_stats(db, content, name, accepted=True)
@@ -234,8 +245,13 @@ def test_wide_xlsx_from_the_real_series(db, provinces_csv):
 
 
 def test_district_rows_of_the_home_province(db):
-    rows = [["ngay", "huyen", "ca_mac_moi"], ["2021-10-25", "Cầu Ngang", 7], ["2021-10-25", "Thị xã Duyên Hải", 2],
-            ["2021-10-25", "Cau Ke", 3], ["2021-10-25", "Duyên Hải", 1]]
+    rows = [
+        ["ngay", "huyen", "ca_mac_moi"],
+        ["2021-10-25", "Cầu Ngang", 7],
+        ["2021-10-25", "Thị xã Duyên Hải", 2],
+        ["2021-10-25", "Cau Ke", 3],
+        ["2021-10-25", "Duyên Hải", 1],
+    ]
     analysis = analyse(to_csv(rows), "huyen.csv", within="84")
     assert analysis.units == ["845", "848", "851"]
     [problem] = analysis.problems

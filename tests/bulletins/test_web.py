@@ -8,8 +8,8 @@ import pytest
 from loa.bulletins.models import StatImport, StatPoint
 from loa.jobs import service as jobs
 from loa.jobs.models import Job
-from tests.bulletins.conftest import last_days, to_csv
-from tests.conftest import ROLES, assert_permission, audit_count, count, job_of
+from tests.bulletins.conftest import PROVINCES, last_days, to_csv
+from tests.conftest import ROLES, assert_permission, audit_count, count, job_of, state
 
 
 def small_csv(provinces_csv, n=10):
@@ -33,13 +33,21 @@ ENDPOINTS = [
 
 def _call(name, c, role, provinces_csv, settings, db, people):
     if name == "api_import":
-        return c.post("/api/v1/bulletins/imports", files={"file": (f"{role}.csv", small_csv(provinces_csv, 5 + ROLES.index(role)))},
-                      data={"accept": "all"})
+        return c.post(
+            "/api/v1/bulletins/imports",
+            files={"file": (f"{role}.csv", small_csv(provinces_csv, 5 + ROLES.index(role)))},
+            data={"accept": "all"},
+        )
     if name == "form_confirm":  # the file was checked for this person (a job that runs as the test commits)
         content = small_csv(provinces_csv, 5 + ROLES.index(role))
-        check = jobs.submit(db, settings, "bulletins.check", params={"filename": "x.csv", "mode": "auto",
-                                                                     "metric": "cases"},
-                            user=people[role], file=("x.csv", "text/csv", content))
+        check = jobs.submit(
+            db,
+            settings,
+            "bulletins.check",
+            params={"filename": "x.csv", "mode": "auto", "metric": "cases"},
+            user=people[role],
+            file=("x.csv", "text/csv", content),
+        )
         db.commit()
         return c.post(f"/bulletins/import/{check.id}/confirm", data={"csrf_token": c.csrf}, follow_redirects=False)
     if name == "api_draft":
@@ -47,13 +55,18 @@ def _call(name, c, role, provinces_csv, settings, db, people):
     return c.post("/bulletins/units/84/draft", data={"csrf_token": c.csrf, "day": "2021-10-25"}, follow_redirects=False)
 
 
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("name,allowed", ENDPOINTS, ids=[e[0] for e in ENDPOINTS])
-def test_permission_matrix(login, settings, db, people, provinces_csv, role, name, allowed):
+@state()
+def base_stats(db):
+    """The last 20 days of Trà Vinh and Vĩnh Long, imported."""
     from loa.bulletins import service
 
-    service.import_stats(db, small_csv(provinces_csv, 20), "base.csv", accepted=True)
+    service.import_stats(db, small_csv(PROVINCES.read_bytes(), 20), "base.csv", accepted=True)
     db.commit()
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name,allowed", ENDPOINTS, ids=[e[0] for e in ENDPOINTS])
+def test_permission_matrix(login, settings, db, people, base_stats, provinces_csv, role, name, allowed):
     c = login(role)
     before, imports = audit_count(settings), count(db, Job) + ("confirm" in name)  # + the checking job
     r = _call(name, c, role, provinces_csv, settings, db, people)
@@ -74,8 +87,12 @@ def test_import_preview_accept_and_confirm(login, settings, db, provinces_csv):
     assert "Nhập số liệu" in c.get("/bulletins").text
     content = typo_csv(provinces_csv)
     before = audit_count(settings)
-    r = c.post("/bulletins/import", data={"csrf_token": c.csrf, "mode": "auto", "metric": "cases"},
-               files={"file": ("typo.csv", content, "text/csv")}, follow_redirects=False)
+    r = c.post(
+        "/bulletins/import",
+        data={"csrf_token": c.csrf, "mode": "auto", "metric": "cases"},
+        files={"file": ("typo.csv", content, "text/csv")},
+        follow_redirects=False,
+    )
     check = job_of(c, r)
     assert check["status"] == "done" and check["kind"] == "bulletins.check"
     assert check["counts"]["warnings"] == 1 and check["counts"]["errors"] == 0 and check["counts"]["rows"] == 10
@@ -103,17 +120,24 @@ def test_import_preview_accept_and_confirm(login, settings, db, provinces_csv):
     twice = job_of(c, c.post(confirm, data={"csrf_token": c.csrf, "accept": problem}, follow_redirects=False))
     assert twice["status"] == "done" and not twice["result"]["created"]
     assert twice["result"]["import_id"] == job["result"]["import_id"] and count(db, StatImport) == 1
-    again = c.post("/bulletins/import", data={"csrf_token": c.csrf, "mode": "auto", "metric": "cases"},
-                   files={"file": ("same.csv", content, "text/csv")}, follow_redirects=False)
+    again = c.post(
+        "/bulletins/import",
+        data={"csrf_token": c.csrf, "mode": "auto", "metric": "cases"},
+        files={"file": ("same.csv", content, "text/csv")},
+        follow_redirects=False,
+    )
     assert "đã được nhập" in c.get(job_of(c, again)["result"]["url"]).text
     assert count(db, StatPoint) == 10
 
 
 def test_bad_upload_message(login, db):
     c = login("coordinator")
-    r = c.post("/bulletins/import", data={"csrf_token": c.csrf, "mode": "auto", "metric": "cases"},
-               files={"file": ("x.xlsx", b"PK\x03\x04 not really", "application/octet-stream")},
-               follow_redirects=False)
+    r = c.post(
+        "/bulletins/import",
+        data={"csrf_token": c.csrf, "mode": "auto", "metric": "cases"},
+        files={"file": ("x.xlsx", b"PK\x03\x04 not really", "application/octet-stream")},
+        follow_redirects=False,
+    )
     job = job_of(c, r)
     assert job["status"] == "failed" and "Không đọc được tệp Excel" in job["message"]
     assert "Không đọc được tệp Excel" in c.get(r.headers["location"]).text
@@ -128,8 +152,12 @@ def test_bad_upload_message(login, db):
 
 def test_api_import_reports_problems_and_stores_nothing_until_accepted(login, db, provinces_csv):
     c = login("coordinator")
-    dry = job_of(c, c.post("/api/v1/bulletins/imports", files={"file": ("t.csv", typo_csv(provinces_csv))},
-                           data={"dry_run": "true"}))
+    dry = job_of(
+        c,
+        c.post(
+            "/api/v1/bulletins/imports", files={"file": ("t.csv", typo_csv(provinces_csv))}, data={"dry_run": "true"}
+        ),
+    )
     assert dry["status"] == "done" and dry["result"]["already_imported"] is None
     report = dry["result"]["report"]
     assert report["layout"] == "wide" and report["detected_mode"] == "cumulative"
@@ -137,8 +165,14 @@ def test_api_import_reports_problems_and_stores_nothing_until_accepted(login, db
     refused = job_of(c, c.post("/api/v1/bulletins/imports", files={"file": ("t.csv", typo_csv(provinces_csv))}))
     assert refused["status"] == "failed" and refused["errors"][0]["id"] == problem["id"]
     assert "chưa được chấp nhận" in refused["message"] and count(db, StatImport) == 0
-    ok = job_of(c, c.post("/api/v1/bulletins/imports", files={"file": ("t.csv", typo_csv(provinces_csv))},
-                          data={"accept": problem["id"]}))
+    ok = job_of(
+        c,
+        c.post(
+            "/api/v1/bulletins/imports",
+            files={"file": ("t.csv", typo_csv(provinces_csv))},
+            data={"accept": problem["id"]},
+        ),
+    )
     assert ok["status"] == "done" and ok["result"]["created"] and ok["result"]["points"] == 10
     assert count(db, StatImport) == 1
     units = c.get("/api/v1/bulletins/units").json()
@@ -155,7 +189,9 @@ def bad_csv(provinces_csv) -> bytes:
 def test_bad_file_fails_the_import_job_with_its_lines_and_stores_nothing(login, settings, db, provinces_csv):
     c = login("coordinator")
     before = audit_count(settings)
-    r = c.post("/api/v1/bulletins/imports", files={"file": ("hong.csv", bad_csv(provinces_csv))}, data={"accept": "all"})
+    r = c.post(
+        "/api/v1/bulletins/imports", files={"file": ("hong.csv", bad_csv(provinces_csv))}, data={"accept": "all"}
+    )
     job = job_of(c, r)
     assert job["status"] == "failed" and job["message"] == "Tệp có lỗi phải sửa trước khi nhập; chưa có gì được lưu."
     assert [e["line"] for e in job["errors"]] == [4, 6]
@@ -164,8 +200,12 @@ def test_bad_file_fails_the_import_job_with_its_lines_and_stores_nothing(login, 
     assert "<td>4</td>" in page and "<td>6</td>" in page and "“nhiều” không phải là một số đếm" in page
     assert audit_count(settings) == before and count(db, StatImport) == 0 and count(db, StatPoint) == 0
     # on the web, the preview lists the errors and offers no confirmation; confirming anyway is refused
-    r = c.post("/bulletins/import", data={"csrf_token": c.csrf, "mode": "auto", "metric": "cases"},
-               files={"file": ("hong.csv", bad_csv(provinces_csv), "text/csv")}, follow_redirects=False)
+    r = c.post(
+        "/bulletins/import",
+        data={"csrf_token": c.csrf, "mode": "auto", "metric": "cases"},
+        files={"file": ("hong.csv", bad_csv(provinces_csv), "text/csv")},
+        follow_redirects=False,
+    )
     check = job_of(c, r)
     assert check["counts"]["errors"] == 2
     preview = c.get(check["result"]["url"]).text

@@ -17,11 +17,12 @@ pytestmark = pytest.mark.browser
 
 
 def test_public_news_on_a_phone(live_server, _browser, publish, settings):
-    item = publish("Tiêm vắc xin mũi 3 cho người cao tuổi",
-                   "Từ ngày 20/9/2021, trạm y tế xã tiêm mũi 3 cho người từ 65 tuổi.\n\nMang theo căn cước công dân.")
+    item = publish(
+        "Tiêm vắc xin mũi 3 cho người cao tuổi",
+        "Từ ngày 20/9/2021, trạm y tế xã tiêm mũi 3 cho người từ 65 tuổi.\n\nMang theo căn cước công dân.",
+    )
     service.speech_file(settings, item)  # as the worker prepares the portal's articles
-    phone = _browser.new_context(locale="vi-VN", viewport={"width": 375, "height": 740}, is_mobile=True,
-                                 has_touch=True)
+    phone = _browser.new_context(locale="vi-VN", viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
     page = phone.new_page()
     try:
         page.goto(live_server + "/tin-tuc")
@@ -39,8 +40,12 @@ def test_public_news_on_a_phone(live_server, _browser, publish, settings):
 
 def test_commune_playlist_and_khmer_recording(live_server, page, publish, tmp_path):
     today = datetime.now(LOCAL).date()
-    vi = publish("Thông báo lịch tiêm vắc xin", "Sáng mai từ 7h00 trạm y tế xã tiêm vắc xin.", channel="loudspeaker",
-                 at=local_at(today, 5, 30))
+    vi = publish(
+        "Thông báo lịch tiêm vắc xin",
+        "Sáng mai từ 7h00 trạm y tế xã tiêm vắc xin.",
+        channel="loudspeaker",
+        at=local_at(today, 5, 30),
+    )
     km = publish("Thông báo lịch tiêm (tiếng Khmer)", "Khmer", master=vi, language="km")
 
     browser_login(page, live_server, "coordinator")

@@ -1,4 +1,5 @@
-"""`loa speak`, `loa content speak`, `loa loudspeakers` and the demo data, run as real commands."""
+"""`loa speak`, `loa content speak`, `loa loudspeakers` and the demo data, run as commands (`loa speak` as the
+installed command)."""
 
 import json
 import shutil
@@ -8,23 +9,20 @@ import wave
 import pytest
 
 from loa.channels import demo, speech
-from tests.conftest import run_cli
+from tests.conftest import run_cli, run_installed
 
 needs_espeak = pytest.mark.skipif(not shutil.which("espeak-ng"), reason="espeak-ng is not installed")
 
 
-
-
-
 def test_speak_show_text_prints_exactly_what_is_spoken(cli_env):
     text = "Ngày 15/7/2021, BHYT chi trả 80% cho F0; gọi 0294.3855.123."
-    r = run_cli(["speak", text, "--show-text"], cli_env)
+    r = run_installed(["speak", text, "--show-text"], cli_env)
     assert r.returncode == 0, r.stderr
     assert r.stdout == speech.normalize(text) + "\n"
     assert r.stdout.startswith("Ngày mười lăm tháng bảy năm hai nghìn không trăm hai mươi mốt, bảo hiểm y tế")
-    piped = run_cli(["speak", "-", "--show-text"], cli_env, input="1.234 người")
+    piped = run_installed(["speak", "-", "--show-text"], cli_env, input="1.234 người")
     assert piped.stdout == "một nghìn hai trăm ba mươi tư người\n"
-    assert run_cli(["speak", "xin chào"], cli_env).returncode == 1
+    assert run_installed(["speak", "xin chào"], cli_env).returncode == 1
 
 
 @needs_espeak
@@ -40,7 +38,7 @@ def test_speak_out_writes_audio(cli_env, tmp_path):
 
 
 @needs_espeak
-def test_demo_then_content_speak_and_playlist(cli_env, tmp_path):
+def test_demo_then_content_speak_and_playlist(demo_province, cli_env, tmp_path):
     assert run_cli(["demo", "--no-serve"], cli_env).returncode == 0
     listing = run_cli(["loudspeakers", "communes", "--json"], cli_env)
     communes = json.loads(listing.stdout)
@@ -57,7 +55,9 @@ def test_demo_then_content_speak_and_playlist(cli_env, tmp_path):
     out = tmp_path / "bulletin.mp3"
     r = run_cli(["content", "speak", item_id, "--out", str(out), "--show-text"], cli_env)
     assert r.returncode == 0, r.stderr
-    assert "không hai chín bốn, ba tám năm năm, một hai ba" in r.stdout and "chín mươi hai phẩy năm phần trăm" in r.stdout
+    assert (
+        "không hai chín bốn, ba tám năm năm, một hai ba" in r.stdout and "chín mươi hai phẩy năm phần trăm" in r.stdout
+    )
     decoded = tmp_path / "decoded.wav"
     subprocess.run(["lame", "--quiet", "--decode", str(out), str(decoded)], check=True)
     syllables = len(r.stdout.split())

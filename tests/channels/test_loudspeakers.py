@@ -52,39 +52,55 @@ def test_commune_and_slots(db, people, commune):
 
 
 def test_daily_playlist_and_m3u(db, people, commune, publish):
-    morning = publish("Lịch tiêm vắc xin mũi 3 tại xã", "Sáng 21/9/2021, trạm y tế xã tiêm cho người từ 50 tuổi.",
-                      channel="loudspeaker", at=local_at(DAY, 5, 30))
-    noon = publish("Nhắc thực hiện 5K", "Bà con đeo khẩu trang, rửa tay thường xuyên.", channel="loudspeaker",
-                   at=local_at(DAY, 12, 0))
+    morning = publish(
+        "Lịch tiêm vắc xin mũi 3 tại xã",
+        "Sáng 21/9/2021, trạm y tế xã tiêm cho người từ 50 tuổi.",
+        channel="loudspeaker",
+        at=local_at(DAY, 5, 30),
+    )
+    noon = publish(
+        "Nhắc thực hiện 5K",
+        "Bà con đeo khẩu trang, rửa tay thường xuyên.",
+        channel="loudspeaker",
+        at=local_at(DAY, 12, 0),
+    )
     khmer = publish("Lịch tiêm (tiếng Khmer)", "Khmer text", master=morning, language="km")
-    other_day = publish("Tin ngày khác", "Không phát hôm nay.", channel="loudspeaker", at=local_at(date(2021, 9, 21), 5))
+    other_day = publish(
+        "Tin ngày khác", "Không phát hôm nay.", channel="loudspeaker", at=local_at(date(2021, 9, 21), 5)
+    )
     entries = service.daily_playlist(db, commune, DAY)
     rows = [(f"{e.slot}", e.item.id, e.language, e.source) for e in entries]
     assert rows == [
-        ("06:00", morning.id, "vi", "speech"), ("06:00", khmer.id, "km", "missing"),
-        ("17:00", morning.id, "vi", "speech"), ("17:00", khmer.id, "km", "missing"),
+        ("06:00", morning.id, "vi", "speech"),
+        ("06:00", khmer.id, "km", "missing"),
+        ("17:00", morning.id, "vi", "speech"),
+        ("17:00", khmer.id, "km", "missing"),
         ("17:00", noon.id, "vi", "speech"),
     ]
     assert other_day.id not in {e.item.id for e in entries}
 
 
 def test_a_variant_planned_beside_its_master_plays_once(db, commune, publish):
-    vi = publish("Lịch tiêm vắc xin", "Trạm y tế xã tiêm vắc xin từ 7h00.", channel="loudspeaker",
-                 at=local_at(DAY, 5, 0))
-    km = publish("Lịch tiêm (Khmer)", "Khmer", master=vi, language="km", channel="loudspeaker",
-                 at=local_at(DAY, 5, 10))
+    vi = publish(
+        "Lịch tiêm vắc xin", "Trạm y tế xã tiêm vắc xin từ 7h00.", channel="loudspeaker", at=local_at(DAY, 5, 0)
+    )
+    km = publish("Lịch tiêm (Khmer)", "Khmer", master=vi, language="km", channel="loudspeaker", at=local_at(DAY, 5, 10))
     rows = [(str(e.slot), e.item.id, e.language) for e in service.daily_playlist(db, commune, DAY)]
     assert rows == [("06:00", vi.id, "vi"), ("06:00", km.id, "km"), ("17:00", vi.id, "vi"), ("17:00", km.id, "km")]
 
 
 def test_recording_fills_the_khmer_gap(db, settings, people, commune, publish):
-    vi = publish("Lịch tiêm vắc xin", "Trạm y tế xã tiêm vắc xin từ 7h00.", channel="loudspeaker",
-                 at=local_at(DAY, 5, 0))
+    vi = publish(
+        "Lịch tiêm vắc xin", "Trạm y tế xã tiêm vắc xin từ 7h00.", channel="loudspeaker", at=local_at(DAY, 5, 0)
+    )
     km = publish("Lịch tiêm (Khmer)", "Khmer", master=vi, language="km")
     service.add_recording(db, settings, km, people["editor"], "ban-khmer.wav", wav_bytes(2.0))
     db.commit()
     entries = service.daily_playlist(db, commune, DAY)
-    assert [(e.language, e.source) for e in entries if str(e.slot) == "06:00"] == [("vi", "speech"), ("km", "recording")]
+    assert [(e.language, e.source) for e in entries if str(e.slot) == "06:00"] == [
+        ("vi", "speech"),
+        ("km", "recording"),
+    ]
     m3u = service.playlist_m3u(commune, DAY, entries, "http://loa.example")
     lines = m3u.splitlines()
     assert lines[0] == "#EXTM3U"
@@ -95,12 +111,15 @@ def test_recording_fills_the_khmer_gap(db, settings, people, commune, publish):
     assert media_type == "audio/wav" and speech.wav_seconds(path) == pytest.approx(2.0, abs=0.01)
 
 
-@pytest.mark.parametrize("data,status", [
-    (b"\x89PNG\r\n\x1a\n" + b"0" * 100, 415),  # an image is not a recording
-    (b"plain text, not audio", 415),
-    (b"RIFF\x00\x00\x00\x00WAVEbroken", 415),  # looks like WAV, does not decode
-    (wav_bytes(0.1), 422),  # too short
-])
+@pytest.mark.parametrize(
+    "data,status",
+    [
+        (b"\x89PNG\r\n\x1a\n" + b"0" * 100, 415),  # an image is not a recording
+        (b"plain text, not audio", 415),
+        (b"RIFF\x00\x00\x00\x00WAVEbroken", 415),  # looks like WAV, does not decode
+        (wav_bytes(0.1), 422),  # too short
+    ],
+)
 def test_bad_recordings_are_refused(db, settings, people, publish, data, status):
     item = publish("Bài có ghi âm", "Nội dung.")
     before = len(item.attachments)

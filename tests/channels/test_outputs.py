@@ -13,8 +13,10 @@ from loa.channels import service
 from loa.content import service as content
 from loa.jobs.models import Job
 
-BODY = ("Từ ngày 20/9/2021, các trạm y tế xã tiêm mũi 3 vắc xin phòng COVID-19 cho người từ 65 tuổi trở lên.\n\n"
-        "Bà con mang theo căn cước và sổ tiêm chủng; gọi 0294.3855.123 nếu cần hỗ trợ.")
+BODY = (
+    "Từ ngày 20/9/2021, các trạm y tế xã tiêm mũi 3 vắc xin phòng COVID-19 cho người từ 65 tuổi trở lên.\n\n"
+    "Bà con mang theo căn cước và sổ tiêm chủng; gọi 0294.3855.123 nếu cần hỗ trợ."
+)
 
 
 def test_news_list_and_readable_article_url(client, publish):
@@ -31,8 +33,14 @@ def test_news_list_and_readable_article_url(client, publish):
 
 
 def test_unpublished_and_non_portal_items_are_not_public(client, db, people, publish, channels):
-    draft = content.create_item(db, kind="article", title="Bản nháp chưa duyệt", body="Nội dung nháp.",
-                                author=people["editor"], channels=[channels["portal"]])
+    draft = content.create_item(
+        db,
+        kind="article",
+        title="Bản nháp chưa duyệt",
+        body="Nội dung nháp.",
+        author=people["editor"],
+        channels=[channels["portal"]],
+    )
     db.commit()
     social_only = publish("Chỉ đăng Facebook", "Nội dung.", channel="social")
     for item in (draft, social_only):
@@ -109,14 +117,14 @@ def test_print_docx_and_pdf_are_made_as_jobs(login, publish, tmp_path):
     text = "\n".join(p.text for p in docx.paragraphs)
     assert "TIÊM VẮC XIN MŨI 3 CHO NGƯỜI CAO TUỔI" in text and "sổ tiêm chủng" in text
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in "\n".join(
-        cell.text for t in docx.tables for row in t.rows for cell in row.cells)
+        cell.text for t in docx.tables for row in t.rows for cell in row.cells
+    )
 
     r = c.get(f"{_print(c, item.id, 'pdf')}/file")
     assert r.headers["content-type"] == "application/pdf" and r.content.startswith(b"%PDF")
     pdf = tmp_path / "a.pdf"
     pdf.write_bytes(r.content)
-    subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")],
-                   check=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True)
     assert next(tmp_path.glob("page*.png")).read_bytes().startswith(b"\x89PNG")
     extracted = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "sổ tiêm chủng" in re.sub(r"\s+", " ", extracted)

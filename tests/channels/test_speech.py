@@ -115,12 +115,15 @@ def test_table_is_large_enough():
 
 
 def test_a_sentence_reads_through():
-    text = ("Ngày 15/7/2021, TTYT huyện ghi nhận 12 ca F0 (tăng 20%). Người dân thực hiện 5K, "
-            "tiêm vắc-xin AstraZeneca mũi 2; cần hỗ trợ gọi 0294.3855.123.")
+    text = (
+        "Ngày 15/7/2021, TTYT huyện ghi nhận 12 ca F0 (tăng 20%). Người dân thực hiện 5K, "
+        "tiêm vắc-xin AstraZeneca mũi 2; cần hỗ trợ gọi 0294.3855.123."
+    )
     assert speech.normalize(text) == (
         "Ngày mười lăm tháng bảy năm hai nghìn không trăm hai mươi mốt, trung tâm y tế huyện ghi nhận mười hai ca "
         "ép không, tăng hai mươi phần trăm. Người dân thực hiện năm ca, tiêm vắc xin át-xtra-dê-nê-ca mũi hai; "
-        "cần hỗ trợ gọi không hai chín bốn, ba tám năm năm, một hai ba.")
+        "cần hỗ trợ gọi không hai chín bốn, ba tám năm năm, một hai ba."
+    )
 
 
 def test_no_digit_survives():
@@ -128,8 +131,15 @@ def test_no_digit_survives():
     assert not any(c.isdigit() for c in speech.normalize(text))
 
 
-@pytest.mark.parametrize("province,voice", [("Trà Vinh", "vi-vn-x-south"), ("Tỉnh Cần Thơ", "vi-vn-x-south"),
-                                            ("Thừa Thiên Huế", "vi-vn-x-central"), ("Hà Nội", "vi")])
+@pytest.mark.parametrize(
+    "province,voice",
+    [
+        ("Trà Vinh", "vi-vn-x-south"),
+        ("Tỉnh Cần Thơ", "vi-vn-x-south"),
+        ("Thừa Thiên Huế", "vi-vn-x-central"),
+        ("Hà Nội", "vi"),
+    ],
+)
 def test_voice_per_province(province, voice):
     assert speech.voice_for(province) == voice
 

@@ -11,14 +11,14 @@ from sqlalchemy import select
 
 from loa.channels import service
 from loa.formats import LOCAL
-from tests.channels.conftest import local_at
+from tests.channels.conftest import local_at, publish_item
 from tests.channels.test_loudspeakers import wav_bytes
-from tests.conftest import ROLES, assert_permission, audit_count
+from tests.conftest import ROLES, assert_permission, audit_count, state
 
 needs_espeak = pytest.mark.skipif(not shutil.which("espeak-ng"), reason="espeak-ng is not installed")
 
 
-@pytest.fixture
+@state(base="channels")  # every test here that has the commune publishes too
 def commune(db, people):
     c = service.create_commune(db, people["coordinator"], "Mỹ Long Nam", "Cầu Ngang", ["vi", "km"])
     service.add_slot(db, people["coordinator"], c, "6:00")
@@ -29,8 +29,9 @@ def commune(db, people):
 
 def test_loudspeaker_pages(login, commune, publish):
     today = datetime.now(LOCAL).date()
-    item = publish("Thông báo tiêm chủng", "Sáng mai 7h00 tiêm tại trạm y tế xã.", channel="loudspeaker",
-                   at=local_at(today, 5))
+    item = publish(
+        "Thông báo tiêm chủng", "Sáng mai 7h00 tiêm tại trạm y tế xã.", channel="loudspeaker", at=local_at(today, 5)
+    )
     c = login("viewer")
     home = c.get("/loudspeakers")
     assert home.status_code == 200
@@ -46,7 +47,7 @@ def test_loudspeaker_pages(login, commune, publish):
     assert "attachment" in m3u.headers["content-disposition"]
     urls = [x for x in m3u.text.splitlines() if x and not x.startswith("#")]
     assert urls == [f"http://testserver/loudspeakers/audio/{item.id}.mp3"] * 2
-    assert c.get(f"/loudspeakers/communes/{commune.id}", params={"date": "hôm qua"}).status_code == 400
+    assert c.get(f"/loudspeakers/communes/{commune.id}", params={"date": "hôm qua"}).status_code == 422
 
 
 def follow(c, response):
@@ -96,9 +97,14 @@ def test_try_the_voice(login):
     assert c.get("/loudspeakers/speak.ogg", params={"text": text}).status_code == 404  # not read aloud yet
     page = c.get("/loudspeakers", params={"text": text}).text
     assert 'action="/loudspeakers/speak"' in page and 'data-testid="spoken-audio"' not in page
-    job = follow(c, c.post("/loudspeakers/speak", data={"csrf_token": c.csrf, "text": text, "fmt": "ogg"},
-                           follow_redirects=False))
-    assert job["status"] == "done" and job["result"]["url"] == "/loudspeakers?text=B%C3%A0+con+th%E1%BB%B1c+hi%E1%BB%87n+5K"
+    job = follow(
+        c,
+        c.post("/loudspeakers/speak", data={"csrf_token": c.csrf, "text": text, "fmt": "ogg"}, follow_redirects=False),
+    )
+    assert (
+        job["status"] == "done"
+        and job["result"]["url"] == "/loudspeakers?text=B%C3%A0+con+th%E1%BB%B1c+hi%E1%BB%87n+5K"
+    )
     assert c.get(job["file_url"]).content[:4] == b"OggS"
     r = c.get("/loudspeakers/speak.ogg", params={"text": text})
     assert r.status_code == 200 and r.content[:4] == b"OggS"
@@ -113,22 +119,46 @@ def test_outputs_page_and_recording_upload(login, db, publish, settings):
     c = login("editor")
     page = c.get(f"/channels/items/{vi.id}")
     assert page.status_code == 200
-    for text in ("Facebook", "X (Twitter)", "Zalo", f'action="/channels/items/{vi.id}/print"', "Không có giọng đọc tiếng Khmer ngoại tuyến",
-                 "Chưa có bản ghi âm", "Trạm y tế xã tiêm từ bảy giờ"):
+    for text in (
+        "Facebook",
+        "X (Twitter)",
+        "Zalo",
+        f'action="/channels/items/{vi.id}/print"',
+        "Không có giọng đọc tiếng Khmer ngoại tuyến",
+        "Chưa có bản ghi âm",
+        "Trạm y tế xã tiêm từ bảy giờ",
+    ):
         assert text in page.text, text
-    job = follow(c, c.post(f"/channels/items/{km.id}/recording", data={"csrf_token": c.csrf},
-                           files={"file": ("khmer.wav", wav_bytes(1.5), "audio/wav")}, follow_redirects=False))
+    job = follow(
+        c,
+        c.post(
+            f"/channels/items/{km.id}/recording",
+            data={"csrf_token": c.csrf},
+            files={"file": ("khmer.wav", wav_bytes(1.5), "audio/wav")},
+            follow_redirects=False,
+        ),
+    )
     assert job["status"] == "done" and job["result"]["url"] == f"/channels/items/{vi.id}#audio"
     page = c.get(f"/channels/items/{vi.id}")
     assert "khmer.wav" in page.text
     before = audit_count(settings)
-    r = c.post(f"/channels/items/{km.id}/recording", data={"csrf_token": c.csrf},
-               files={"file": ("anh.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64, "audio/wav")})
+    r = c.post(
+        f"/channels/items/{km.id}/recording",
+        data={"csrf_token": c.csrf},
+        files={"file": ("anh.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64, "audio/wav")},
+    )
     assert r.status_code == 415 and "WAV, MP3 hoặc OGG" in r.text  # refused at once, no job
     assert audit_count(settings) == before
     broken = wav_bytes(1.0)[:12] + b"\x00" * 200  # a WAV header and nothing that decodes
-    job = follow(c, c.post(f"/channels/items/{km.id}/recording", data={"csrf_token": c.csrf},
-                           files={"file": ("hong.wav", broken, "audio/wav")}, follow_redirects=False))
+    job = follow(
+        c,
+        c.post(
+            f"/channels/items/{km.id}/recording",
+            data={"csrf_token": c.csrf},
+            files={"file": ("hong.wav", broken, "audio/wav")},
+            follow_redirects=False,
+        ),
+    )
     assert job["status"] == "failed" and job["message"] == "Tệp âm thanh bị hỏng hoặc không đọc được."
     assert audit_count(settings) == before and "hong.wav" not in c.get(f"/channels/items/{vi.id}").text
     assert "Tệp âm thanh bị hỏng hoặc không đọc được." in c.get(job["url"]).text
@@ -150,7 +180,9 @@ def test_an_items_speech_is_made_by_a_job(login, publish, settings):
 
 def test_api(login, commune, publish):
     c = login("coordinator")
-    r = c.post("/api/v1/loudspeakers/communes", json={"name": "Kim Sơn", "district": "Trà Cú", "languages": ["vi", "km"]})
+    r = c.post(
+        "/api/v1/loudspeakers/communes", json={"name": "Kim Sơn", "district": "Trà Cú", "languages": ["vi", "km"]}
+    )
     assert r.status_code == 201, r.text
     cid = r.json()["id"]
     r = c.post(f"/api/v1/loudspeakers/communes/{cid}/slots", json={"start": "17h30", "minutes": 20})
@@ -161,9 +193,13 @@ def test_api(login, commune, publish):
     item = publish("Loa sáng", "Nội dung.", channel="loudspeaker", at=local_at(day, 5))
     playlist = c.get(f"/api/v1/loudspeakers/communes/{commune.id}/playlist", params={"date": "2021-09-20"}).json()
     assert [(e["slot"], e["item_id"], e["source"]) for e in playlist["entries"]] == [
-        ("06:00", item.id, "speech"), ("17:00", item.id, "speech")]
+        ("06:00", item.id, "speech"),
+        ("17:00", item.id, "speech"),
+    ]
     assert c.post("/api/v1/speech/normalize", json={"text": "BHYT 80%"}).json() == {
-        "spoken": "bảo hiểm y tế tám mươi phần trăm", "voice": "vi-vn-x-south"}
+        "spoken": "bảo hiểm y tế tám mươi phần trăm",
+        "voice": "vi-vn-x-south",
+    }
     social = c.get(f"/api/v1/channels/items/{item.id}/social").json()
     assert {s["platform"] for s in social} == {"facebook", "zalo", "x", "instagram"}
     slot_id = c.get("/api/v1/loudspeakers/communes").json()[0]["slots"][0]["id"]
@@ -173,12 +209,13 @@ def test_api(login, commune, publish):
 def test_portal_api(client, publish):
     item = publish("Tin công khai", "Nội dung.")
     assert [x["url"] for x in client.get("/api/v1/portal/items").json()] == [
-        "http://testserver" + service.article_path(item)]
+        "http://testserver" + service.article_path(item)
+    ]
 
 
-@pytest.fixture
-def targets(db, people, publish, commune):
-    item = publish("Bài có ghi âm", "Nội dung.")
+@state(base="commune")
+def targets(db, people, channels, commune):
+    item = publish_item(db, people, channels, "Bài có ghi âm", "Nội dung.")
     slot = commune.slots[0]
     return {"item": item.id, "commune": commune.id, "slot": slot.id}
 
@@ -186,13 +223,23 @@ def targets(db, people, publish, commune):
 ENDPOINTS = [
     # (method, path template, kind, payload, roles allowed)
     ("POST", "/loudspeakers/communes", "form", lambda r, t: {"name": f"Xã {r}", "district": "Trà Cú"}, {"coordinator"}),
-    ("POST", "/loudspeakers/communes/{commune}/slots", "form", lambda r, t: {"start": f"{ROLES.index(r) + 8}:15"},
-     {"coordinator"}),
+    (
+        "POST",
+        "/loudspeakers/communes/{commune}/slots",
+        "form",
+        lambda r, t: {"start": f"{ROLES.index(r) + 8}:15"},
+        {"coordinator"},
+    ),
     ("POST", "/loudspeakers/slots/{slot}/delete", "form", lambda r, t: {}, {"coordinator"}),
     ("POST", "/channels/items/{item}/recording", "file", lambda r, t: {}, {"editor", "coordinator"}),
     ("POST", "/api/v1/loudspeakers/communes", "json", lambda r, t: {"name": f"Xã API {r}"}, {"coordinator"}),
-    ("POST", "/api/v1/loudspeakers/communes/{commune}/slots", "json", lambda r, t: {"start": f"{ROLES.index(r) + 8}:45"},
-     {"coordinator"}),
+    (
+        "POST",
+        "/api/v1/loudspeakers/communes/{commune}/slots",
+        "json",
+        lambda r, t: {"start": f"{ROLES.index(r) + 8}:45"},
+        {"coordinator"},
+    ),
     ("DELETE", "/api/v1/loudspeakers/slots/{slot}", "json", None, {"coordinator"}),
     ("POST", "/api/v1/channels/items/{item}/recordings", "file", lambda r, t: {}, {"editor", "coordinator"}),
 ]
@@ -209,8 +256,13 @@ def test_permission_matrix(login, settings, targets, role, method, path, kind, p
     elif kind == "form":
         r = c.request(method, url, data={**payload(role, targets), "csrf_token": c.csrf}, follow_redirects=False)
     else:
-        r = c.request(method, url, data={"csrf_token": c.csrf}, files={"file": ("a.wav", wav_bytes(1.0), "audio/wav")},
-                      follow_redirects=False)
+        r = c.request(
+            method,
+            url,
+            data={"csrf_token": c.csrf},
+            files={"file": ("a.wav", wav_bytes(1.0), "audio/wav")},
+            follow_redirects=False,
+        )
     assert_permission(settings, before, r, role in allowed or role == "admin", ok=(200, 201, 202, 204, 303))
 
 
@@ -233,8 +285,14 @@ def test_offline_bundle(login, settings, people, commune, publish, db, tmp_path)
     vi = publish("Loa sáng", "Bà con đi tiêm vắc xin.", channel="loudspeaker", at=local_at(day, 5))
     km = publish("Loa sáng (Khmer)", "Khmer", master=vi, language="km")
     c = login("viewer")
-    job = follow(c, c.post(f"/loudspeakers/communes/{commune.id}/bundle",
-                           data={"csrf_token": c.csrf, "date": "2021-09-20"}, follow_redirects=False))
+    job = follow(
+        c,
+        c.post(
+            f"/loudspeakers/communes/{commune.id}/bundle",
+            data={"csrf_token": c.csrf, "date": "2021-09-20"},
+            follow_redirects=False,
+        ),
+    )
     assert job["status"] == "done" and job["counts"] == {"files": 1, "total": 1}
     assert job["result"]["url"] == f"/loudspeakers/communes/{commune.id}?date=2021-09-20"
     r = c.get(job["file_url"])
@@ -261,13 +319,15 @@ def test_offline_bundle(login, settings, people, commune, publish, db, tmp_path)
 @needs_espeak
 def test_playlist_audio_is_prepared_by_a_job(login, commune, publish):
     today = datetime.now(LOCAL).date()
-    item = publish("Thông báo tiêm chủng", "Sáng mai 7h00 tiêm tại trạm y tế xã.", channel="loudspeaker",
-                   at=local_at(today, 5))
+    item = publish(
+        "Thông báo tiêm chủng", "Sáng mai 7h00 tiêm tại trạm y tế xã.", channel="loudspeaker", at=local_at(today, 5)
+    )
     c = login("viewer")
     page = c.get(f"/loudspeakers/communes/{commune.id}").text
     assert page.count('data-testid="not-ready"') == 2 and 'data-testid="prepare-audio"' in page
-    job = follow(c, c.post(f"/loudspeakers/communes/{commune.id}/audio", data={"csrf_token": c.csrf},
-                           follow_redirects=False))
+    job = follow(
+        c, c.post(f"/loudspeakers/communes/{commune.id}/audio", data={"csrf_token": c.csrf}, follow_redirects=False)
+    )
     assert job["status"] == "done" and job["result"]["made"] == 1 and job["counts"]["files"] == 1
     page = c.get(f"/loudspeakers/communes/{commune.id}").text
     assert 'data-testid="not-ready"' not in page and 'data-testid="prepare-audio"' not in page
@@ -283,8 +343,12 @@ def test_the_worker_prepares_the_coming_broadcasts(db, settings, commune, publis
     from loa.jobs import service as jobs
 
     today = datetime.now(LOCAL).date()
-    tomorrow = publish("Lịch tiêm ngày mai", "Bà con đến trạm y tế xã.", channel="loudspeaker",
-                       at=local_at(today + timedelta(days=1), 5))
+    tomorrow = publish(
+        "Lịch tiêm ngày mai",
+        "Bà con đến trạm y tế xã.",
+        channel="loudspeaker",
+        at=local_at(today + timedelta(days=1), 5),
+    )
     article = publish("Tin trên cổng thông tin", "Nội dung bài viết.")
     later = publish("Tuần sau", "Chưa cần.", channel="loudspeaker", at=local_at(today + timedelta(days=7), 5))
     modules.load_jobs()

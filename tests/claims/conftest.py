@@ -1,9 +1,8 @@
-import pytest
-
 from loa.claims import service
+from tests.conftest import state
 
 
-@pytest.fixture
+@state()
 def starter(db, people):
     """The starter registry, imported (concluded claims, no author)."""
     service.import_starter(db, people["coordinator"])

@@ -10,6 +10,7 @@ from tests.conftest import browser_login
 
 pytestmark = pytest.mark.browser
 
+
 def submit(page, selector: str) -> None:
     """Click a button or link and wait for the page it leads to."""
     with page.expect_navigation():
@@ -38,8 +39,11 @@ def test_suspicious_item_to_published_fact_check(live_server, page, db, starter,
     submit(page, "[data-testid=to-investigating]")
     page.wait_for_selector("[data-testid=claim-status]:has-text('Đang xác minh')")
     page.select_option("[data-testid=verdict]", "false")
-    page.fill("[data-testid=explanation]", "Chưa có nghiên cứu nào cho thấy vòng tay bằng đồng giúp phòng COVID-19. "
-                                           "Người mắc cần theo dõi triệu chứng và liên hệ trạm y tế khi khó thở.")
+    page.fill(
+        "[data-testid=explanation]",
+        "Chưa có nghiên cứu nào cho thấy vòng tay bằng đồng giúp phòng COVID-19. "
+        "Người mắc cần theo dõi triệu chứng và liên hệ trạm y tế khi khó thở.",
+    )
     submit(page, "[data-testid=save-claim]")
     page.fill("[data-testid=source-publisher]", "Bộ Y tế")
     page.fill("[data-testid=source-title]", "Cổng thông tin của Bộ Y tế về đại dịch COVID-19")

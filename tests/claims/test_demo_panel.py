@@ -11,9 +11,11 @@ def test_shipped_ranker_fits_the_search_features():
 
 
 def test_demo_seed_and_dashboard_panel(db, people, settings, login):
-    ctx = DemoContext(settings=settings, province=people["agencies"]["health"].province,
-                      users={r: people[r] for r in ("admin", "coordinator", "agency_member", "editor", "reviewer",
-                                                     "viewer")})
+    ctx = DemoContext(
+        settings=settings,
+        province=people["agencies"]["health"].province,
+        users={r: people[r] for r in ("admin", "coordinator", "agency_member", "editor", "reviewer", "viewer")},
+    )
     demo.seed(db, ctx)
     db.commit()
     assert len(service.published(db)) == len(demo.PUBLISH)

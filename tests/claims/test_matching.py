@@ -13,15 +13,20 @@ from tests.conftest import run_cli
 KEYS = {"decision", "claim_id", "claim", "score", "negated", "verdict"}
 
 
-@pytest.mark.parametrize("text,key", [
-    ("vắc xin gây vô sinh", "vac-xin-vo-sinh"),
-    ("vac xin covid gay vo sinh", "vac-xin-vo-sinh"),
-    ("vx covid gây vô sinh đó mn", "vac-xin-vo-sinh"),
-    ("Xông lá sả chữa khỏi covid", "xong-hoi-la"),
-    ("Mọi người ơi, nghe nói uống nước chanh gừng mật ong ấm là diệt được virus corona. Chia sẻ cho cả nhà nhé!",
-     "chanh-gung-mat-ong"),
-    ("Trẻ em không bị nhiễm covid", "tre-em-khong-mac"),
-])
+@pytest.mark.parametrize(
+    "text,key",
+    [
+        ("vắc xin gây vô sinh", "vac-xin-vo-sinh"),
+        ("vac xin covid gay vo sinh", "vac-xin-vo-sinh"),
+        ("vx covid gây vô sinh đó mn", "vac-xin-vo-sinh"),
+        ("Xông lá sả chữa khỏi covid", "xong-hoi-la"),
+        (
+            "Mọi người ơi, nghe nói uống nước chanh gừng mật ong ấm là diệt được virus corona. Chia sẻ cho cả nhà nhé!",
+            "chanh-gung-mat-ong",
+        ),
+        ("Trẻ em không bị nhiễm covid", "tre-em-khong-mac"),
+    ],
+)
 def test_paraphrases_match_and_update_counters(db, starter, text, key):
     claim = starter[key]
     result = service.check_text(db, text, reach=50, origin="listening", ref="item-1")
@@ -33,16 +38,19 @@ def test_paraphrases_match_and_update_counters(db, starter, text, key):
     assert app.origin == "listening" and app.ref == "item-1" and app.decision == "match"
 
 
-@pytest.mark.parametrize("text,key", [
-    ("Vắc xin COVID-19 không gây vô sinh", "vac-xin-vo-sinh"),
-    ("vac xin khong gay vo sinh", "vac-xin-vo-sinh"),
-    ("Tin đồn xông hơi lá sả chữa khỏi covid là sai", "xong-hoi-la"),
-    ("Xông hơi không chữa khỏi COVID-19", "xong-hoi-la"),
-    ("xong hoi khong chua khoi covid", "xong-hoi-la"),
-    ("Trẻ em cũng có thể bị nhiễm COVID-19", "tre-em-khong-mac"),
-    ("Tiêm đủ 2 mũi vắc xin vẫn có thể nhiễm COVID-19, vẫn cần đeo khẩu trang", "tiem-du-mui-bo-khau-trang"),
-    ("Sóng 5G không lây lan virus corona", "5g-lay-virus"),
-])
+@pytest.mark.parametrize(
+    "text,key",
+    [
+        ("Vắc xin COVID-19 không gây vô sinh", "vac-xin-vo-sinh"),
+        ("vac xin khong gay vo sinh", "vac-xin-vo-sinh"),
+        ("Tin đồn xông hơi lá sả chữa khỏi covid là sai", "xong-hoi-la"),
+        ("Xông hơi không chữa khỏi COVID-19", "xong-hoi-la"),
+        ("xong hoi khong chua khoi covid", "xong-hoi-la"),
+        ("Trẻ em cũng có thể bị nhiễm COVID-19", "tre-em-khong-mac"),
+        ("Tiêm đủ 2 mũi vắc xin vẫn có thể nhiễm COVID-19, vẫn cần đeo khẩu trang", "tiem-du-mui-bo-khau-trang"),
+        ("Sóng 5G không lây lan virus corona", "5g-lay-virus"),
+    ],
+)
 def test_a_denial_is_never_counted_as_spreading_the_claim(db, starter, text, key):
     claim = starter[key]
     result = service.check_text(db, text, reach=100)
@@ -62,7 +70,7 @@ def test_a_text_that_does_not_name_the_epidemic_is_never_linked_automatically(db
 
 
 def test_cure_wording_is_not_read_as_a_negation():
-    """"chữa" (to cure) folds like the negator "chưa" (not yet): a claim with "chữa khỏi" is not its own denial."""
+    """ "chữa" (to cure) folds like the negator "chưa" (not yet): a claim with "chữa khỏi" is not its own denial."""
     assert not contradicts("Uống nước sả nấu sôi chữa khỏi COVID-19", "Nấu nước sả uống là khỏi covid")
     assert contradicts("Tỏi chữa khỏi COVID-19", "Tỏi không chữa khỏi COVID-19")
     assert not denies("thuoc ivermectin chua dc covid nha mn", ["Thuốc Ivermectin phòng và chữa được COVID-19"])
@@ -89,17 +97,20 @@ def test_thresholds_are_configurable(monkeypatch, db, starter):
     assert service.check_text(db, "vắc xin gây vô sinh", record=False)["decision"] == "suggest"
 
 
-@pytest.mark.parametrize("text,worthy", [
-    ("Ăn nhiều rau diếp cá giúp chữa khỏi covid trong 3 ngày", True),
-    ("Tiêm mũi 3 gây đông máu ở 90% người tiêm", True),
-    ("Ăn dưa hấu mỗi ngày phòng được virus corona", True),
-    ("Vắc xin Pfizer làm tăng nguy cơ viêm cơ tim ở người già", True),
-    ("Chào buổi sáng cả nhà, chúc mọi người một ngày vui vẻ", False),
-    ("Tiêm vắc xin xong có được uống bia không ạ?", False),
-    ("Tôi thấy dịch này kéo dài mệt mỏi quá", False),
-    ("Cảm ơn các y bác sĩ đã vất vả chống dịch", False),
-    ("Khi nào xã mình được tiêm mũi 2?", False),
-])
+@pytest.mark.parametrize(
+    "text,worthy",
+    [
+        ("Ăn nhiều rau diếp cá giúp chữa khỏi covid trong 3 ngày", True),
+        ("Tiêm mũi 3 gây đông máu ở 90% người tiêm", True),
+        ("Ăn dưa hấu mỗi ngày phòng được virus corona", True),
+        ("Vắc xin Pfizer làm tăng nguy cơ viêm cơ tim ở người già", True),
+        ("Chào buổi sáng cả nhà, chúc mọi người một ngày vui vẻ", False),
+        ("Tiêm vắc xin xong có được uống bia không ạ?", False),
+        ("Tôi thấy dịch này kéo dài mệt mỏi quá", False),
+        ("Cảm ơn các y bác sĩ đã vất vả chống dịch", False),
+        ("Khi nào xã mình được tiêm mũi 2?", False),
+    ],
+)
 def test_checkworthiness(text, worthy):
     assert (checkworthy.score(text) >= 0.5) is worthy, checkworthy.features(text)
 
@@ -112,9 +123,11 @@ def test_triage_queue_ranked_by_checkworthiness_times_reach(db, starter):
     for noise in ("Chào cả nhà", "Tiêm xong có được tắm không?", "Mệt mỏi quá, bao giờ hết dịch"):
         assert "triage_id" not in service.check_text(db, noise, reach=10000)
     queue = service.triage_queue(db)
-    assert [i.text for i in queue] == ["Tiêm mũi 3 gây đông máu ở 90% người tiêm",
-                                       "Ăn dưa hấu mỗi ngày phòng được virus corona",
-                                       "Ăn nhiều rau diếp cá giúp chữa khỏi covid trong 3 ngày"]
+    assert [i.text for i in queue] == [
+        "Tiêm mũi 3 gây đông máu ở 90% người tiêm",
+        "Ăn dưa hấu mỗi ngày phòng được virus corona",
+        "Ăn nhiều rau diếp cá giúp chữa khỏi covid trong 3 ngày",
+    ]
     assert queue[1].reach == 305 and queue[1].times_seen == 2
     assert queue[0].priority == pytest.approx(queue[0].checkworthiness * 500)
 
@@ -128,9 +141,14 @@ def test_stored_texts_are_scrubbed(db, starter):
 def test_triage_actions(db, people, starter, settings):
     editor = people["editor"]
     queue_all = service.ClaimsSettings(match_threshold=1.0)  # every text waits for a person here
-    ids = [service.check_text(db, t, reach=r, settings=queue_all)["triage_id"] for t, r in [
-        ("Ăn dưa hấu mỗi ngày phòng được virus corona", 40), ("Ăn nhiều rau diếp cá giúp chữa khỏi covid", 20),
-        ("Ngậm tỏi sống giúp ngăn được virus corona", 30)]]
+    ids = [
+        service.check_text(db, t, reach=r, settings=queue_all)["triage_id"]
+        for t, r in [
+            ("Ăn dưa hấu mỗi ngày phòng được virus corona", 40),
+            ("Ăn nhiều rau diếp cá giúp chữa khỏi covid", 20),
+            ("Ngậm tỏi sống giúp ngăn được virus corona", 30),
+        ]
+    ]
     with pytest.raises(service.UserError) as err:
         service.triage_dismiss(db, ids[0], people["viewer"], "không liên quan")
     assert err.value.status == 403
@@ -143,7 +161,11 @@ def test_triage_actions(db, people, starter, settings):
     garlic = starter["an-toi"]
     service.triage_link(db, ids[2], garlic.id, editor)
     assert garlic.times_seen == 1 and garlic.reach == 30
-    assert [i.status for i in db.scalars(select(TriageItem).order_by(TriageItem.id))] == ["dismissed", "claimed", "linked"]
+    assert [i.status for i in db.scalars(select(TriageItem).order_by(TriageItem.id))] == [
+        "dismissed",
+        "claimed",
+        "linked",
+    ]
     with pytest.raises(service.UserError) as err:
         service.triage_link(db, ids[2], garlic.id, editor)
     assert err.value.status == 409
@@ -165,10 +187,22 @@ def test_cli_import_and_match(cli_env, tmp_path):
     r = cli(["import", str(bad)], cli_env)
     assert r.returncode == 1 and "#1" in r.stderr
     good = tmp_path / "more.json"
-    good.write_text(json.dumps({"claims": [{"key": "nuoc-dua", "text": "Uống nước dừa phòng được COVID-19",
-                                            "verdict": "false", "explanation": "Không có bằng chứng.",
-                                            "sources": [{"publisher": "WHO", "url": "https://www.who.int",
-                                                         "date": "2021-05-13"}]}]}), encoding="utf-8")
+    good.write_text(
+        json.dumps(
+            {
+                "claims": [
+                    {
+                        "key": "nuoc-dua",
+                        "text": "Uống nước dừa phòng được COVID-19",
+                        "verdict": "false",
+                        "explanation": "Không có bằng chứng.",
+                        "sources": [{"publisher": "WHO", "url": "https://www.who.int", "date": "2021-05-13"}],
+                    }
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
     assert "1 mới" in cli(["import", str(good)], cli_env).stdout
     out = json.loads(cli(["match", "vắc xin gây vô sinh", "--json"], cli_env).stdout)
     assert set(out) == KEYS and out["decision"] == "match" and out["negated"] is False and out["verdict"] == "false"
@@ -177,8 +211,7 @@ def test_cli_import_and_match(cli_env, tmp_path):
     out = json.loads(cli(["match", "vắc xin không gây vô sinh", "--json"], cli_env).stdout)
     assert out["negated"] is True and out["decision"] != "match" and out["claim"].startswith("Vắc xin")
     out = json.loads(cli(["match", "hôm nay trời đẹp", "--json"], cli_env).stdout)
-    assert out == {"decision": "none", "claim_id": None, "claim": None, "score": 0.0, "negated": False,
-                   "verdict": None}
+    assert out == {"decision": "none", "claim_id": None, "claim": None, "score": 0.0, "negated": False, "verdict": None}
     out = json.loads(cli(["match", "uong nuoc dua phong covid", "--json"], cli_env).stdout)
     assert out["decision"] == "match" and out["claim"] == "Uống nước dừa phòng được COVID-19"
 

@@ -34,8 +34,12 @@ def validate_claim_review(data: dict, page_url: str) -> None:
 @pytest.fixture
 def published(db, people, starter):
     claim = starter["vac-xin-vo-sinh"]
-    service.check_text(db, "Tiêm vắc xin covid xong là bị vô sinh, chị em cẩn thận. Gọi 0912345678 để biết thêm",
-                       reach=12, origin="listening")
+    service.check_text(
+        db,
+        "Tiêm vắc xin covid xong là bị vô sinh, chị em cẩn thận. Gọi 0912345678 để biết thêm",
+        reach=12,
+        origin="listening",
+    )
     service.transition(db, claim, "published", people["editor"])
     service.transition(db, starter["xong-hoi-la"], "published", people["reviewer"])
     db.commit()

@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from loa.claims import service
 from loa.claims.models import Claim, ClaimEvent
+from loa.claims.schemas import ClaimChanges
 from loa.errors import UserError
 from loa.jobs.models import Job
 from tests.conftest import audit_count, count, job_of
@@ -14,12 +15,28 @@ def test_starter_registry_imports_once(db, people):
     data = json.loads(service.STARTER.read_text(encoding="utf-8"))["claims"]
     assert len(data) >= 30
     keys = " ".join(c["key"] for c in data)
-    for topic in ("5g", "tam-nuoc-nong", "toi", "xit-con", "may-say-tay", "uv", "khang-sinh", "lanh", "xong",
-                  "chanh-gung", "nuoc-sa", "vo-sinh", "nuoc-muoi"):
+    for topic in (
+        "5g",
+        "tam-nuoc-nong",
+        "toi",
+        "xit-con",
+        "may-say-tay",
+        "uv",
+        "khang-sinh",
+        "lanh",
+        "xong",
+        "chanh-gung",
+        "nuoc-sa",
+        "vo-sinh",
+        "nuoc-muoi",
+    ):
         assert topic in keys, topic
     for c in data:
-        assert c["explanation"] and c["sources"] and all(s["url"].startswith("https://") and s["date"]
-                                                         for s in c["sources"])
+        assert (
+            c["explanation"]
+            and c["sources"]
+            and all(s["url"].startswith("https://") and s["date"] for s in c["sources"])
+        )
     first = service.import_starter(db, people["coordinator"])
     assert first["created"] == len(data)
     again = service.import_starter(db, people["coordinator"])
@@ -28,17 +45,49 @@ def test_starter_registry_imports_once(db, people):
     assert claim.status == "concluded" and claim.verdict == "false" and claim.sources[0].date is not None
 
 
-@pytest.mark.parametrize("raw,needle", [
-    (b"{not json", "JSON"),
-    (b"\xff\xfe\x00", "UTF-8"),
-    (json.dumps({"claims": []}).encode(), "claims"),
-    (json.dumps({"claims": [{"text": "Một tin hợp lệ về vắc xin", "verdict": "false", "explanation": "x",
-                             "sources": [{"publisher": "WHO", "url": "https://who.int"}]},
-                            {"text": "Tin thứ hai không có kết luận", "explanation": "y",
-                             "sources": [{"publisher": "WHO", "url": "https://who.int"}]}]}).encode(), "#2"),
-    (json.dumps({"claims": [{"text": "Tin có nguồn hỏng ở đây", "verdict": "false", "explanation": "x",
-                             "sources": [{"publisher": "WHO", "url": "ftp://x"}]}]}).encode(), "#1"),
-])
+@pytest.mark.parametrize(
+    "raw,needle",
+    [
+        (b"{not json", "JSON"),
+        (b"\xff\xfe\x00", "UTF-8"),
+        (json.dumps({"claims": []}).encode(), "claims"),
+        (
+            json.dumps(
+                {
+                    "claims": [
+                        {
+                            "text": "Một tin hợp lệ về vắc xin",
+                            "verdict": "false",
+                            "explanation": "x",
+                            "sources": [{"publisher": "WHO", "url": "https://who.int"}],
+                        },
+                        {
+                            "text": "Tin thứ hai không có kết luận",
+                            "explanation": "y",
+                            "sources": [{"publisher": "WHO", "url": "https://who.int"}],
+                        },
+                    ]
+                }
+            ).encode(),
+            "#2",
+        ),
+        (
+            json.dumps(
+                {
+                    "claims": [
+                        {
+                            "text": "Tin có nguồn hỏng ở đây",
+                            "verdict": "false",
+                            "explanation": "x",
+                            "sources": [{"publisher": "WHO", "url": "ftp://x"}],
+                        }
+                    ]
+                }
+            ).encode(),
+            "#1",
+        ),
+    ],
+)
 def test_bad_import_is_refused_and_writes_nothing(db, people, settings, raw, needle):
     db.commit()
     before = audit_count(settings)
@@ -61,7 +110,9 @@ def test_workflow_records_who_and_when_and_publisher_is_not_author(db, people):
     with pytest.raises(UserError) as err:  # no verdict, explanation, source yet
         service.transition(db, claim, "concluded", reviewer)
     assert err.value.status == 422
-    service.update_claim(db, claim, editor, verdict="false", explanation="Không có bằng chứng nước dừa phòng bệnh.")
+    service.update_claim(
+        db, claim, editor, ClaimChanges(verdict="false", explanation="Không có bằng chứng nước dừa phòng bệnh.")
+    )
     service.add_source(db, claim, editor, publisher="WHO", url="https://www.who.int", date_="2021-05-13")
     with pytest.raises(UserError) as err:  # editors do not conclude
         service.transition(db, claim, "concluded", editor)
@@ -69,7 +120,7 @@ def test_workflow_records_who_and_when_and_publisher_is_not_author(db, people):
     service.transition(db, claim, "concluded", reviewer)
     assert claim.concluded_by_id == reviewer.id and claim.concluded_at is not None
     with pytest.raises(UserError):  # text frozen once concluded
-        service.update_claim(db, claim, editor, verdict="true")
+        service.update_claim(db, claim, editor, ClaimChanges(verdict="true"))
     with pytest.raises(UserError) as err:  # the author may not publish
         service.transition(db, claim, "published", editor)
     assert err.value.status == 403 and "khác người viết" in err.value.message
@@ -82,8 +133,12 @@ def test_workflow_records_who_and_when_and_publisher_is_not_author(db, people):
     assert claim.published_by_id == coordinator.id and claim.published_at is not None
     assert claim.spoken_text and claim.social_text
     steps = [(e.from_status, e.to_status, e.actor_id) for e in claim.events]
-    assert steps == [("", "new", editor.id), ("new", "investigating", editor.id),
-                     ("investigating", "concluded", reviewer.id), ("concluded", "published", coordinator.id)]
+    assert steps == [
+        ("", "new", editor.id),
+        ("new", "investigating", editor.id),
+        ("investigating", "concluded", reviewer.id),
+        ("concluded", "published", coordinator.id),
+    ]
     assert all(e.at is not None for e in claim.events)
 
 
@@ -98,7 +153,9 @@ def test_pause_resumes_where_it_stopped(db, people):
         service.transition(db, claim, "new", people["coordinator"])
     service.transition(db, claim, "investigating", people["coordinator"])
     assert claim.status == "investigating" and claim.paused_from == ""
-    assert db.scalar(select(func.count()).select_from(ClaimEvent).where(ClaimEvent.note == "chờ ý kiến chuyên gia")) == 1
+    assert (
+        db.scalar(select(func.count()).select_from(ClaimEvent).where(ClaimEvent.note == "chờ ý kiến chuyên gia")) == 1
+    )
 
 
 def test_allowed_transitions_per_role(db, people, starter):
@@ -120,15 +177,22 @@ def test_publishing_creates_a_fact_check_content_item(db, people, starter):
 def test_web_and_api_import(login, settings, db):
     c = login("coordinator")
     before = audit_count(settings)
-    bad = c.post("/claims/import", files={"file": ("x.json", b'{"claims": [{"text": "thi\xe1\xba\xbfu h\xe1\xba\xbft"}]}',
-                                                    "application/json")}, data={"csrf_token": c.csrf},
-                 follow_redirects=False)
+    bad = c.post(
+        "/claims/import",
+        files={"file": ("x.json", b'{"claims": [{"text": "thi\xe1\xba\xbfu h\xe1\xba\xbft"}]}', "application/json")},
+        data={"csrf_token": c.csrf},
+        follow_redirects=False,
+    )
     job = job_of(c, bad)
     assert job["status"] == "failed" and "#1" in job["message"] and job["errors"][0]["line"] == 1
     assert audit_count(settings) == before
     good = service.STARTER.read_bytes()
-    r = c.post("/claims/import", files={"file": ("starter.json", good, "application/json")},
-               data={"csrf_token": c.csrf}, follow_redirects=False)
+    r = c.post(
+        "/claims/import",
+        files={"file": ("starter.json", good, "application/json")},
+        data={"csrf_token": c.csrf},
+        follow_redirects=False,
+    )
     job = job_of(c, r)
     assert job["status"] == "done" and job["kind"] == "claims.import" and job["result"]["url"] == "/claims"
     assert job["counts"] == {"total": 39, "created": 39, "updated": 0, "unchanged": 0}
@@ -165,8 +229,12 @@ def test_bad_file_fails_the_job_with_each_entry_line_and_stores_nothing(login, s
     assert job["errors"][0]["problem"] == "#2: kết luận không hợp lệ / invalid verdict None"
     page = c.get(f"/jobs/{job['id']}").text
     assert "<td>6</td>" in page and "<td>8</td>" in page and "#3: nguồn không hợp lệ" in page
-    broken = c.post("/claims/import", files={"file": ("x.json", BAD_FILE[:200].encode(), "application/json")},
-                    data={"csrf_token": c.csrf}, follow_redirects=False)
+    broken = c.post(
+        "/claims/import",
+        files={"file": ("x.json", BAD_FILE[:200].encode(), "application/json")},
+        data={"csrf_token": c.csrf},
+        follow_redirects=False,
+    )
     job = job_of(c, broken)
     assert job["status"] == "failed" and job["message"].startswith("Tệp JSON hỏng ở dòng 5:")
     assert "Tệp JSON hỏng ở dòng 5:" in c.get(broken.headers["location"]).text
@@ -191,7 +259,11 @@ def test_phrasings_edited_on_the_claim_page_are_matched_at_once(login, db, start
 
 
 def test_phrasings_are_scrubbed_and_kept_whole(db, people, starter):
-    claim = service.update_claim(db, starter["an-ot"], people["editor"],
-                                 phrasings="ăn ớt, gừng là hết covid, gọi 0912 345 678 mua ớt\n\n  ớt phòng covid  ")
+    claim = service.update_claim(
+        db,
+        starter["an-ot"],
+        people["editor"],
+        ClaimChanges(phrasings="ăn ớt, gừng là hết covid, gọi 0912 345 678 mua ớt\n\n  ớt phòng covid  "),
+    )
     assert claim.phrasings[1] == "ớt phòng covid" and len(claim.phrasings) == 2
     assert claim.phrasings[0].startswith("ăn ớt, gừng là hết covid") and "0912" not in claim.phrasings[0]

@@ -6,6 +6,7 @@ import pytest
 from icalendar import Calendar
 
 from loa.content import service
+from loa.errors import UserError
 from loa.formats import LOCAL
 
 MONDAY = date(2021, 11, 15)
@@ -20,14 +21,23 @@ def week(db, people):
     """Radio: 4 slots in the week — 3 epidemic (10 + 5 + 5 min), 1 other (20 min); tones 1 hopeful, 2 alarming,
     1 neutral. One more slot the week after and one cancelled slot inside the week do not count.
     Newspaper: 2 epidemic hopeful articles."""
-    radio = service.create_channel(db, "Đài PT-TH Trà Vinh", "radio_tv", epidemic_min_pct=30, epidemic_max_pct=60,
-                                   hopeful_min_pct=50)
+    radio = service.create_channel(
+        db, "Đài PT-TH Trà Vinh", "radio_tv", epidemic_min_pct=30, epidemic_max_pct=60, hopeful_min_pct=50
+    )
     paper = service.create_channel(db, "Báo Trà Vinh", "newspaper")
     editor, reviewer = people["editor"], people["reviewer"]
 
     def approved(title, *, epidemic=True, tone="neutral", minutes=None):
-        item = service.create_item(db, kind="script", title=title, body="…", author=editor, epidemic_related=epidemic,
-                                   tone=tone, duration_seconds=minutes * 60 if minutes else None)
+        item = service.create_item(
+            db,
+            kind="script",
+            title=title,
+            body="…",
+            author=editor,
+            epidemic_related=epidemic,
+            tone=tone,
+            duration_seconds=minutes * 60 if minutes else None,
+        )
         service.submit(db, item, editor)
         service.approve(db, item, reviewer)
         return item
@@ -60,17 +70,19 @@ def test_balance_of_a_fixture_week(db, week):
     assert (r.hopeful, r.neutral, r.alarming) == (1, 1, 2) and r.hopeful_pct == pytest.approx(100 / 3)
     assert [vi for vi, _en in r.warnings] == [
         "Đài PT-TH Trà Vinh, tuần từ 15/11/2021: nội dung về dịch chiếm 75,0% (3/4 bài), vượt mức tối đa 60,0%.",
-        "Đài PT-TH Trà Vinh, tuần từ 15/11/2021: bài tích cực chỉ chiếm 33,3% (1 tích cực, 2 cảnh báo), dưới mức 50,0%.",
+        "Đài PT-TH Trà Vinh, tuần từ 15/11/2021: bài tích cực chỉ chiếm 33,3% (1 tích cực, 2 cảnh báo), "
+        "dưới mức 50,0%.",
     ]
-    assert r.warnings[0][1] == ("Đài PT-TH Trà Vinh, week of 15/11/2021: epidemic content is 75.0% (3/4 items), "
-                                "above the 60.0% maximum.")
+    assert r.warnings[0][1] == (
+        "Đài PT-TH Trà Vinh, week of 15/11/2021: epidemic content is 75.0% (3/4 items), above the 60.0% maximum."
+    )
     p = rows["Báo Trà Vinh"]
     assert (p.total, p.epidemic, p.epidemic_pct, p.minutes_pct, p.hopeful_pct) == (2, 2, 100.0, None, 100.0)
     assert len(p.warnings) == 1 and "100,0%" in p.warnings[0][0]
     service.set_targets(radio, 20, 80, 30)
     r = service.balance(db, MONDAY, radio)[0]
     assert r.warnings == []
-    with pytest.raises(Exception):
+    with pytest.raises(UserError):
         service.set_targets(radio, 70, 20, 30)
 
 
@@ -81,8 +93,11 @@ def test_balance_page_api_and_dashboard(login, db, week):
     data = c.get("/api/v1/content/balance?week=2021-11-15").json()
     radio = next(d for d in data if d["channel"] == "Đài PT-TH Trà Vinh")
     assert radio["epidemic_pct"] == 75.0 and radio["minutes_pct"] == 50.0 and radio["minutes_total"] == 40.0
-    r = c.post("/content/channels/%d/targets" % week[0].id,
-               data={"epidemic_min_pct": "20", "epidemic_max_pct": "80", "hopeful_min_pct": "30"}, follow_redirects=False)
+    r = c.post(
+        f"/content/channels/{week[0].id}/targets",
+        data={"epidemic_min_pct": "20", "epidemic_max_pct": "80", "hopeful_min_pct": "30"},
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     assert "vượt mức tối đa" not in c.get("/content/balance?week=2021-11-17").text.split("Đài PT-TH")[1][:200]
 
@@ -91,11 +106,17 @@ def test_icalendar_export_parses_back(login, db, week):
     radio, _paper = week
     cal = Calendar.from_ical(service.calendar_ics(db, radio))
     events = sorted(cal.walk("VEVENT"), key=lambda e: e.decoded("dtstart"))
-    assert [str(e["summary"]) for e in events] == ["Ca mắc mới tăng", "Bệnh viện dã chiến quá tải",
-                                                    "Xã Long Hòa tiêm đủ mũi 2", "Giá lúa vụ thu đông",
-                                                    "Tuần sau: không tính"]
+    assert [str(e["summary"]) for e in events] == [
+        "Ca mắc mới tăng",
+        "Bệnh viện dã chiến quá tải",
+        "Xã Long Hòa tiêm đủ mũi 2",
+        "Giá lúa vụ thu đông",
+        "Tuần sau: không tính",
+    ]
     first = events[0]
-    assert first.decoded("dtstart") == at(0, 6) and first.decoded("dtend") - first.decoded("dtstart") == timedelta(minutes=15)
+    assert first.decoded("dtstart") == at(0, 6) and first.decoded("dtend") - first.decoded("dtstart") == timedelta(
+        minutes=15
+    )
     assert str(first["status"]) == "TENTATIVE" and str(events[3]["uid"]).startswith("content-schedule-")
     r = login("viewer").get(f"/calendar/{radio.slug}.ics")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/calendar")

@@ -21,7 +21,9 @@ def test_write_review_approve_schedule_publish(live_server, page, people, db):
     page.click("[data-testid=new-item]")
     page.fill("input[name=title]", "Tiêm vắc xin mũi 3 cho người cao tuổi ở Càng Long")
     page.select_option("select[name=kind]", "article")
-    page.fill("textarea[name=body]", "Từ thứ Hai, các trạm y tế xã ở Càng Long tiêm mũi 3.\n\n<b>Mang theo</b> giấy hẹn.")
+    page.fill(
+        "textarea[name=body]", "Từ thứ Hai, các trạm y tế xã ở Càng Long tiêm mũi 3.\n\n<b>Mang theo</b> giấy hẹn."
+    )
     page.check("input[name=audiences][value=elderly]")
     page.check(f"input[name=channels][value='{portal.id}']")
     page.check("input[name=states_health_facts]")

@@ -28,8 +28,9 @@ def run(args):
 
 def test_content_commands(env, db, people):
     service.create_channel(db, "Loa truyền thanh xã Long Hòa", "loudspeaker")
-    item = service.create_item(db, kind="script", title="Bản tin loa sáng", body="Thưa bà con…",
-                               author=people["editor"], duration_seconds=180)
+    item = service.create_item(
+        db, kind="script", title="Bản tin loa sáng", body="Thưa bà con…", author=people["editor"], duration_seconds=180
+    )
     db.commit()
     assert run(["submit", str(item.id), "--as", "editor"]).exit_code == 0
     own = run(["approve", str(item.id), "--as", "editor"])

@@ -7,6 +7,7 @@ import pytest
 from icalendar import Calendar
 
 from loa import modules
+from loa.clock import week_start
 from loa.content import service
 from loa.db import utcnow
 from loa.formats import LOCAL
@@ -16,15 +17,23 @@ from loa.jobs import service as jobs
 
 @pytest.fixture
 def channels(db):
-    made = {"loa": service.create_channel(db, "Loa truyền thanh xã Long Hòa", "loudspeaker"),
-            "portal": service.create_channel(db, "Cổng thông tin điện tử tỉnh", "portal")}
+    made = {
+        "loa": service.create_channel(db, "Loa truyền thanh xã Long Hòa", "loudspeaker"),
+        "portal": service.create_channel(db, "Cổng thông tin điện tử tỉnh", "portal"),
+    }
     db.commit()
     return made
 
 
 def approved(db, people, title="Thông báo lịch tiêm vắc xin", **kw):
-    item = service.create_item(db, kind="script", title=title, body="Thưa bà con, sáng mai trạm y tế xã tiêm vắc xin.",
-                               author=people["editor"], **kw)
+    item = service.create_item(
+        db,
+        kind="script",
+        title=title,
+        body="Thưa bà con, sáng mai trạm y tế xã tiêm vắc xin.",
+        author=people["editor"],
+        **kw,
+    )
     service.submit(db, item, people["editor"])
     service.approve(db, item, people["reviewer"])
     return item
@@ -48,7 +57,9 @@ def test_the_periodic_job_publishes_a_slot_due_a_minute_ago(db, people, settings
 
 def _edited_after_approval(db, people, item):
     item.state = "review"  # changed outside the workflow, e.g. corrected straight in the database
-    service.update_item(db, item, people["editor"], body="Thưa bà con, lịch tiêm đổi sang chiều mai.")
+    service.update_item(
+        db, item, people["editor"], service.ItemChanges(body="Thưa bà con, lịch tiêm đổi sang chiều mai.")
+    )
     return service.MISSED_EDITED
 
 
@@ -114,7 +125,7 @@ def test_the_grace_is_a_setting(db, people, channels, monkeypatch):
 
 def test_missed_slots_count_neither_in_the_balance_nor_in_the_calendar_file(login, db, people, channels):
     item = approved(db, people, duration_seconds=120)
-    monday = service.week_start(datetime.now(LOCAL).date())
+    monday = week_start(datetime.now(LOCAL).date())
     at = datetime.combine(monday, datetime.min.time(), tzinfo=LOCAL) + timedelta(hours=6)
     slot = service.schedule(db, item, people["editor"], channels["loa"], at)
     slot.status, slot.missed_reason = "missed", service.MISSED_LATE

@@ -32,8 +32,13 @@ ENDPOINTS = [
     ("POST", "/content/schedules/{slot}/cancel", {}, "form", WRITE),
     ("POST", "/content/schedules/{slot}/publish", {}, "form", WRITE),
     ("POST", "/content/channels", {"name": "Fanpage Sở Y tế", "kind": "social"}, "form", COORD),
-    ("POST", "/content/channels/{channel}/targets",
-     {"epidemic_min_pct": "10", "epidemic_max_pct": "90", "hopeful_min_pct": "20"}, "form", COORD),
+    (
+        "POST",
+        "/content/channels/{channel}/targets",
+        {"epidemic_min_pct": "10", "epidemic_max_pct": "90", "hopeful_min_pct": "20"},
+        "form",
+        COORD,
+    ),
     ("POST", "/api/v1/content/items", ITEM, "json", WRITE),
     ("PATCH", "/api/v1/content/items/{draft}", {"body": "Sửa qua API"}, "json", WRITE),
     ("POST", "/api/v1/content/items/{draft}/submit", None, "json", WRITE),
@@ -44,12 +49,22 @@ ENDPOINTS = [
     ("POST", "/api/v1/content/items/{draft}/archive", None, "json", WRITE),
     ("POST", "/api/v1/content/items/{draft}/comments", {"body": "Góp ý"}, "json", WRITE | REVIEW),
     ("POST", "/api/v1/content/items/{draft}/variants", {"language": "en", "title": "EN", "body": "…"}, "json", WRITE),
-    ("POST", "/api/v1/content/items/{approved}/schedules", {"channel": "{channel}", "at": "2021-11-20T06:00:00+07:00"},
-     "json", WRITE),
+    (
+        "POST",
+        "/api/v1/content/items/{approved}/schedules",
+        {"channel": "{channel}", "at": "2021-11-20T06:00:00+07:00"},
+        "json",
+        WRITE,
+    ),
     ("PATCH", "/api/v1/calendar/schedules/{slot}", {"at": "2021-11-22T06:00:00+07:00"}, "json", WRITE),
     ("POST", "/api/v1/content/channels", {"name": "Zalo OA tỉnh", "kind": "social"}, "json", COORD),
-    ("PUT", "/api/v1/content/channels/{channel}/targets",
-     {"epidemic_min_pct": 10, "epidemic_max_pct": 90, "hopeful_min_pct": 20}, "json", COORD),
+    (
+        "PUT",
+        "/api/v1/content/channels/{channel}/targets",
+        {"epidemic_min_pct": 10, "epidemic_max_pct": 90, "hopeful_min_pct": 20},
+        "json",
+        COORD,
+    ),
 ]
 
 
@@ -59,27 +74,36 @@ def make_objects(db, people, settings):
     states, written by a separate author (so every allowed role acts on objects of its own)."""
     from loa.auth import service as auth
 
-    author = auth.create_user(db, settings, "tac-gia", "long-enough-pw", roles=["editor"],
-                              agency=people["agencies"]["other"])
+    author = auth.create_user(
+        db, settings, "tac-gia", "long-enough-pw", roles=["editor"], agency=people["agencies"]["other"]
+    )
 
     def make(tag: str) -> dict:
         ch = service.create_channel(db, f"Cổng thông tin {tag}", "portal")
 
         def item(title, state):
-            it = service.create_item(db, kind="article", title=f"{title} {tag}", body="Nội dung", author=author,
-                                     channels=[ch])
+            it = service.create_item(
+                db, kind="article", title=f"{title} {tag}", body="Nội dung", author=author, channels=[ch]
+            )
             if state != "draft":
                 service.submit(db, it, author)
             if state in ("approved", "scheduled"):
                 service.approve(db, it, people["reviewer"])
             return it
 
-        draft, review, approved, scheduled = (item(t, s) for t, s in [("Nháp", "draft"), ("Chờ", "review"),
-                                                                       ("Duyệt", "approved"), ("Lịch", "scheduled")])
+        draft, review, approved, scheduled = (
+            item(t, s) for t, s in [("Nháp", "draft"), ("Chờ", "review"), ("Duyệt", "approved"), ("Lịch", "scheduled")]
+        )
         slot = service.schedule(db, scheduled, author, ch, datetime(2021, 11, 19, 6, tzinfo=LOCAL))
         db.commit()
-        return {"draft": draft.id, "review": review.id, "approved": approved.id, "slot": slot.id, "channel": ch.id,
-                "tag": tag}
+        return {
+            "draft": draft.id,
+            "review": review.id,
+            "approved": approved.id,
+            "slot": slot.id,
+            "channel": ch.id,
+            "tag": tag,
+        }
 
     return make
 

@@ -3,7 +3,7 @@
 import re
 import struct
 import wave
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from io import BytesIO
 
 from loa.content import service
@@ -19,13 +19,22 @@ def seed(db, people):
 
 def test_pages_render_for_every_role(login, db, people):
     ch, _radio = seed(db, people)
-    item = service.create_item(db, kind="script", title="Loa xã: rửa tay", body="Nội dung", author=people["editor"],
-                               channels=[ch])
+    item = service.create_item(
+        db, kind="script", title="Loa xã: rửa tay", body="Nội dung", author=people["editor"], channels=[ch]
+    )
     db.commit()
     for role in ("viewer", "editor", "reviewer", "coordinator"):
         c = login(role)
-        for url in ("/content", f"/content/{item.id}", "/calendar", "/calendar?view=month", "/content/balance",
-                    "/content/channels", f"/content/{item.id}/diff", "/"):
+        for url in (
+            "/content",
+            f"/content/{item.id}",
+            "/calendar",
+            "/calendar?view=month",
+            "/content/balance",
+            "/content/channels",
+            f"/content/{item.id}/diff",
+            "/",
+        ):
             r = c.get(url)
             assert r.status_code == 200, (role, url, r.text[:300])
     assert "Viết bài mới" in login("editor").get("/content").text
@@ -40,21 +49,43 @@ def test_pages_render_for_every_role(login, db, people):
 def test_write_submit_approve_schedule_through_forms(login, db, people):
     ch, _radio = seed(db, people)
     editor = login("editor")
-    r = editor.post("/content", data={"csrf_token": editor.csrf, "title": "Tiêm vắc xin cho trẻ 12-17 tuổi",
-                                      "kind": "article", "body": "Bản đầu.\n\n<script>alert(1)</script>",
-                                      "audiences": ["students", "public"], "channels": [str(ch.id)],
-                                      "new_themes": "Tiêm chủng, Trường học", "tone": "hopeful",
-                                      "epidemic_related": "1", "states_health_facts": "1", "language": "vi"},
-                    follow_redirects=False)
+    r = editor.post(
+        "/content",
+        data={
+            "csrf_token": editor.csrf,
+            "title": "Tiêm vắc xin cho trẻ 12-17 tuổi",
+            "kind": "article",
+            "body": "Bản đầu.\n\n<script>alert(1)</script>",
+            "audiences": ["students", "public"],
+            "channels": [str(ch.id)],
+            "new_themes": "Tiêm chủng, Trường học",
+            "tone": "hopeful",
+            "epidemic_related": "1",
+            "states_health_facts": "1",
+            "language": "vi",
+        },
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     item_id = int(r.headers["location"].rsplit("/", 1)[1])
     page = editor.get(f"/content/{item_id}").text
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    editor.post(f"/content/{item_id}/edit", data={"csrf_token": editor.csrf, "title": "Tiêm vắc xin cho trẻ 12-17 tuổi",
-                                                  "kind": "article", "body": "Bản hai.\n\nThêm đoạn.",
-                                                  "audiences": ["students"], "channels": [str(ch.id)],
-                                                  "themes": ["Tiêm chủng"], "tone": "hopeful", "epidemic_related": "1",
-                                                  "states_health_facts": "1", "note": "Sửa câu mở đầu"})
+    editor.post(
+        f"/content/{item_id}/edit",
+        data={
+            "csrf_token": editor.csrf,
+            "title": "Tiêm vắc xin cho trẻ 12-17 tuổi",
+            "kind": "article",
+            "body": "Bản hai.\n\nThêm đoạn.",
+            "audiences": ["students"],
+            "channels": [str(ch.id)],
+            "themes": ["Tiêm chủng"],
+            "tone": "hopeful",
+            "epidemic_related": "1",
+            "states_health_facts": "1",
+            "note": "Sửa câu mở đầu",
+        },
+    )
     diff = editor.get(f"/content/{item_id}/diff?a=1&b=2").text
     assert re.search(r'class="ddel">- Bản đầu\.', diff) and re.search(r'class="dadd">\+ Bản hai\.', diff)
     assert editor.post(f"/content/{item_id}/submit").status_code == 200
@@ -66,16 +97,18 @@ def test_write_submit_approve_schedule_through_forms(login, db, people):
     item = db.get(ContentItem, item_id)
     assert item.state == "scheduled" and item.version == 2 and item.approved_by.username == "reviewer"
     slot = item.schedules[0]
-    assert slot.planned_at == datetime(2021, 11, 14, 23, 0, tzinfo=timezone.utc)  # 06:00 in Trà Vinh
+    assert slot.planned_at == datetime(2021, 11, 14, 23, 0, tzinfo=UTC)  # 06:00 in Trà Vinh
     cal = editor.get("/calendar?day=2021-11-17").text
     assert "Tiêm vắc xin cho trẻ 12-17 tuổi" in cal and "06:00" in cal
-    r = editor.post(f"/content/schedules/{slot.id}/move", data={"at": "2021-11-16T17:30",
-                                                                 "next": "/calendar?day=2021-11-16"},
-                    follow_redirects=False)
+    r = editor.post(
+        f"/content/schedules/{slot.id}/move",
+        data={"at": "2021-11-16T17:30", "next": "/calendar?day=2021-11-16"},
+        follow_redirects=False,
+    )
     assert r.status_code == 303 and r.headers["location"] == "/calendar?day=2021-11-16"
-    assert editor.post(f"/content/schedules/{slot.id}/move", data={"at": "hôm qua"}).status_code == 400
+    assert editor.post(f"/content/schedules/{slot.id}/move", data={"at": "hôm qua"}).status_code == 422
     db.expire_all()
-    assert db.get(ContentItem, item_id).schedules[0].planned_at == datetime(2021, 11, 16, 10, 30, tzinfo=timezone.utc)
+    assert db.get(ContentItem, item_id).schedules[0].planned_at == datetime(2021, 11, 16, 10, 30, tzinfo=UTC)
 
 
 def test_web_refusals_leave_nothing_written(login, db, people, settings):
@@ -129,8 +162,16 @@ def test_attachments_are_checked_and_stored(login, db, people, settings):
 def test_api_round_trip(login, db, people):
     ch, _radio = seed(db, people)
     editor, reviewer = login("editor"), login("reviewer")
-    r = editor.post("/api/v1/content/items", json={"kind": "social", "title": "5K mùa lễ hội", "body": "Đeo khẩu trang",
-                                                   "channels": ["bao-tra-vinh"], "audiences": ["khmer"]})
+    r = editor.post(
+        "/api/v1/content/items",
+        json={
+            "kind": "social",
+            "title": "5K mùa lễ hội",
+            "body": "Đeo khẩu trang",
+            "channels": ["bao-tra-vinh"],
+            "audiences": ["khmer"],
+        },
+    )
     assert r.status_code == 201, r.text
     item = r.json()
     assert item["state"] == "draft" and item["channels"][0]["slug"] == "bao-tra-vinh"
@@ -138,9 +179,12 @@ def test_api_round_trip(login, db, people):
     assert r.json()["version"] == 2
     assert editor.post(f"/api/v1/content/items/{item['id']}/submit").json()["state"] == "review"
     assert editor.post(f"/api/v1/content/items/{item['id']}/approve", json={}).status_code == 403
-    assert reviewer.post(f"/api/v1/content/items/{item['id']}/approve", json={"note": "ok"}).json()["state"] == "approved"
-    r = editor.post(f"/api/v1/content/items/{item['id']}/schedules",
-                    json={"channel": ch.id, "at": "2021-11-18T19:00:00+07:00"})
+    assert (
+        reviewer.post(f"/api/v1/content/items/{item['id']}/approve", json={"note": "ok"}).json()["state"] == "approved"
+    )
+    r = editor.post(
+        f"/api/v1/content/items/{item['id']}/schedules", json={"channel": ch.id, "at": "2021-11-18T19:00:00+07:00"}
+    )
     assert r.status_code == 201
     slot = r.json()
     r = editor.patch(f"/api/v1/calendar/schedules/{slot['id']}", json={"at": "2021-11-19T19:00:00+07:00"})
@@ -153,5 +197,6 @@ def test_api_round_trip(login, db, people):
     assert editor.get("/api/v1/content/items?state=scheduled").json()[0]["id"] == item["id"]
     service.ensure_theme(db, "Tiêm chủng vắc xin", source="Kế hoạch 12/KH-UBND")
     db.commit()
-    assert {"name": "Tiêm chủng vắc xin", "source": "Kế hoạch 12/KH-UBND"}.items() <= \
-        editor.get("/api/v1/content/themes").json()[0].items()
+    assert {"name": "Tiêm chủng vắc xin", "source": "Kế hoạch 12/KH-UBND"}.items() <= editor.get(
+        "/api/v1/content/themes"
+    ).json()[0].items()

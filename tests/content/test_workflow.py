@@ -1,6 +1,6 @@
 """Content workflow: states, who may approve, health-fact review, nothing published without approval."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -16,8 +16,15 @@ def channel(db):
 
 
 def make(db, people, channel, **kw):
-    args = dict(kind="article", title="Tiêm mũi nhắc lại cho người cao tuổi", body="Đoạn một.\n\nĐoạn hai.",
-                author=people["editor"], channels=[channel], audiences=["elderly", "Người dân"], themes=["Tiêm chủng"])
+    args = dict(
+        kind="article",
+        title="Tiêm mũi nhắc lại cho người cao tuổi",
+        body="Đoạn một.\n\nĐoạn hai.",
+        author=people["editor"],
+        channels=[channel],
+        audiences=["elderly", "Người dân"],
+        themes=["Tiêm chủng"],
+    )
     args.update(kw)
     return service.create_item(db, **args)
 
@@ -31,8 +38,9 @@ def test_create_item_starts_as_draft_with_first_version(db, people, channel):
     assert service.item_by_slug(db, item.slug) is item
 
 
-@pytest.mark.parametrize("bad", [dict(kind="poem"), dict(title="  "), dict(language="fr"), dict(tone="angry"),
-                                 dict(audiences=["aliens"])])
+@pytest.mark.parametrize(
+    "bad", [dict(kind="poem"), dict(title="  "), dict(language="fr"), dict(tone="angry"), dict(audiences=["aliens"])]
+)
 def test_bad_input_is_refused(db, people, channel, bad):
     with pytest.raises(UserError):
         make(db, people, channel, **bad)
@@ -41,7 +49,7 @@ def test_bad_input_is_refused(db, people, channel, bad):
 def test_full_workflow(db, people, channel):
     item = make(db, people, channel)
     with pytest.raises(UserError):
-        service.schedule(db, item, people["editor"], channel, datetime.now(timezone.utc))
+        service.schedule(db, item, people["editor"], channel, datetime.now(UTC))
     with pytest.raises(UserError):
         service.publish(db, item, people["editor"])
     service.submit(db, item, people["editor"])
@@ -51,7 +59,7 @@ def test_full_workflow(db, people, channel):
     assert exc.value.status == 409
     service.approve(db, item, people["reviewer"], "Đạt")
     assert item.state == "approved" and item.approved_by is people["reviewer"]
-    at = datetime(2021, 11, 15, 6, 0, tzinfo=timezone.utc)
+    at = datetime(2021, 11, 15, 6, 0, tzinfo=UTC)
     slot = service.schedule(db, item, people["coordinator"], channel, at)
     assert item.state == "scheduled" and slot.status == "planned"
     service.reschedule(db, slot, people["editor"], at + timedelta(hours=3))
@@ -69,8 +77,9 @@ def test_full_workflow(db, people, channel):
 def test_author_cannot_approve_own_item(db, people, channel, settings):
     from loa.auth import service as auth
 
-    both = auth.create_user(db, settings, "hai-vai", "long-enough-pw", roles=["editor", "reviewer"],
-                            agency=people["agencies"]["health"])
+    both = auth.create_user(
+        db, settings, "hai-vai", "long-enough-pw", roles=["editor", "reviewer"], agency=people["agencies"]["health"]
+    )
     item = make(db, people, channel, author=both)
     service.submit(db, item, both)
     with pytest.raises(UserError) as exc:
@@ -78,7 +87,7 @@ def test_author_cannot_approve_own_item(db, people, channel, settings):
     assert exc.value.status == 403 and item.state == "review"
     # someone who edited a version is not a neutral reviewer either
     other = make(db, people, channel)
-    service.update_item(db, other, both, body="Sửa lại.")
+    service.update_item(db, other, both, service.ItemChanges(body="Sửa lại."))
     service.submit(db, other, people["editor"])
     with pytest.raises(UserError):
         service.approve(db, other, both)
@@ -89,8 +98,9 @@ def test_author_cannot_approve_own_item(db, people, channel, settings):
 def test_health_facts_need_a_health_reviewer(db, people, channel, settings):
     from loa.auth import service as auth
 
-    outsider = auth.create_user(db, settings, "duyet-bao", "long-enough-pw", roles=["reviewer"],
-                                agency=people["agencies"]["other"])
+    outsider = auth.create_user(
+        db, settings, "duyet-bao", "long-enough-pw", roles=["reviewer"], agency=people["agencies"]["other"]
+    )
     item = make(db, people, channel, states_health_facts=True)
     service.submit(db, item, people["editor"])
     with pytest.raises(UserError) as exc:
@@ -113,12 +123,12 @@ def test_reject_and_return_to_draft(db, people, channel):
     assert item.state == "draft" and item.reviews[-1].decision == "reject"
     service.submit(db, item, people["editor"])
     service.approve(db, item, people["reviewer"])
-    slot = service.schedule(db, item, people["editor"], channel, datetime(2021, 11, 16, 1, tzinfo=timezone.utc))
+    slot = service.schedule(db, item, people["editor"], channel, datetime(2021, 11, 16, 1, tzinfo=UTC))
     with pytest.raises(UserError):
-        service.update_item(db, item, people["editor"], body="Đổi khi đã duyệt")
+        service.update_item(db, item, people["editor"], service.ItemChanges(body="Đổi khi đã duyệt"))
     service.return_to_draft(db, item, people["editor"])
     assert item.state == "draft" and item.approved_at is None and slot.status == "cancelled"
-    due = service.publish_due(db, now=datetime(2022, 1, 1, tzinfo=timezone.utc))
+    due = service.publish_due(db, now=datetime(2022, 1, 1, tzinfo=UTC))
     assert due.published == due.missed == [] and slot.status == "cancelled"  # a cancelled slot is never missed
 
 
@@ -128,15 +138,18 @@ def test_publish_now_without_slots_goes_out_on_every_channel(db, people, channel
     service.submit(db, item, people["editor"])
     service.approve(db, item, people["reviewer"])
     service.publish(db, item, people["editor"])
-    assert item.state == "published" and {s.channel.name for s in item.schedules if s.status == "published"} == \
-        {"Báo Trà Vinh", "Cổng thông tin tỉnh"}
+    assert item.state == "published" and {s.channel.name for s in item.schedules if s.status == "published"} == {
+        "Báo Trà Vinh",
+        "Cổng thông tin tỉnh",
+    }
     assert service.published_items(db, portal) == [item]
 
 
 def test_variants_share_the_master(db, people, channel):
     item = make(db, people, channel)
-    km = service.create_variant(db, item, language="km", title="[Khmer] Tiêm mũi nhắc lại", body="(bản dịch)",
-                                author=people["editor"])
+    km = service.create_variant(
+        db, item, language="km", title="[Khmer] Tiêm mũi nhắc lại", body="(bản dịch)", author=people["editor"]
+    )
     assert km.master is item and item.variants == [km] and km.state == "draft" and km.channels == [channel]
     with pytest.raises(UserError):
         service.create_variant(db, km, language="km", title="x", body="y", author=people["editor"])

@@ -23,8 +23,9 @@ def test_wrong_password_is_refused_and_nothing_but_the_attempt_is_written(app, p
     c = TestClient(app)
     page = c.get("/login")
     before = audit_count(settings)
-    r = c.post("/login", data={"username": "coordinator", "password": "wrong-password",
-                               "csrf_token": csrf_of(page.text)})
+    r = c.post(
+        "/login", data={"username": "coordinator", "password": "wrong-password", "csrf_token": csrf_of(page.text)}
+    )
     assert r.status_code == 401
     assert "Tên đăng nhập hoặc mật khẩu không đúng" in r.text
     assert audit_count(settings) == before
@@ -35,8 +36,10 @@ def test_login_is_rate_limited(app, people, settings):
     c = TestClient(app)
     token = csrf_of(c.get("/login").text)
     for _ in range(settings.login_max_failures):
-        assert c.post("/login", data={"username": "viewer", "password": "nope-nope-nope",
-                                      "csrf_token": token}).status_code == 401
+        assert (
+            c.post("/login", data={"username": "viewer", "password": "nope-nope-nope", "csrf_token": token}).status_code
+            == 401
+        )
     r = c.post("/login", data={"username": "viewer", "password": PASSWORD, "csrf_token": token})
     assert r.status_code == 429
     assert "quá nhiều lần" in r.text
@@ -79,8 +82,10 @@ def test_expired_session_requires_login(app, people, settings):
 def test_password_change_ends_other_sessions(app, people, db):
     first = login_client(app, "editor")
     second = login_client(app, "editor")
-    r = first.post("/account/password", data={"old_password": PASSWORD, "new_password": "a-new-password-2",
-                                              "confirm": "a-new-password-2"})
+    r = first.post(
+        "/account/password",
+        data={"old_password": PASSWORD, "new_password": "a-new-password-2", "confirm": "a-new-password-2"},
+    )
     assert r.status_code == 200 and "Đã đổi mật khẩu" in r.text
     assert first.get("/api/v1/me").status_code == 200
     assert second.get("/api/v1/me").status_code == 401
@@ -89,8 +94,10 @@ def test_password_change_ends_other_sessions(app, people, db):
 
 def test_password_change_with_wrong_old_password(app, people):
     c = login_client(app, "editor")
-    r = c.post("/account/password", data={"old_password": "not-my-password", "new_password": "a-new-password-2",
-                                          "confirm": "a-new-password-2"})
+    r = c.post(
+        "/account/password",
+        data={"old_password": "not-my-password", "new_password": "a-new-password-2", "confirm": "a-new-password-2"},
+    )
     assert r.status_code == 400
     assert "Mật khẩu hiện tại không đúng" in r.text
 
@@ -107,8 +114,11 @@ def test_api_token_authenticates_without_csrf(app, people, settings):
     bare = TestClient(app)
     me = bare.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
     assert me.json()["username"] == "admin"
-    r = bare.post("/api/v1/agencies", json={"name": "Sở Giáo dục và Đào tạo", "kind": "government"},
-                  headers={"Authorization": f"Bearer {token}"})
+    r = bare.post(
+        "/api/v1/agencies",
+        json={"name": "Sở Giáo dục và Đào tạo", "kind": "government"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
     assert r.status_code == 201
     assert bare.get("/api/v1/me", headers={"Authorization": "Bearer loa_wrong"}).status_code == 401
 

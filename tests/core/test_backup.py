@@ -23,7 +23,7 @@ def _dump(url: str) -> dict:
     return out
 
 
-def test_backup_then_restore_into_empty_data_dir_gives_identical_data(settings, people, tmp_path, _database):
+def test_backup_then_restore_into_empty_data_dir_gives_identical_data(settings, db, people, tmp_path, _database):
     (settings.files_dir / "plans").mkdir()
     (settings.files_dir / "plans" / "ke-hoach.txt").write_text("Kế hoạch số 1", encoding="utf-8")
     (settings.data_dir / "queue.sqlite3").write_bytes(b"transient queue messages")
@@ -41,10 +41,12 @@ def test_backup_then_restore_into_empty_data_dir_gives_identical_data(settings, 
     if settings.db_url.startswith("sqlite"):
         fresh_url = f"sqlite:///{tmp_path / 'fresh' / 'loa.sqlite3'}"
     else:  # empty the run's PostgreSQL database: the restore target must be empty
+        db.close()  # the test's own session must not hold a lock on the tables
         engine = create_engine(settings.db_url)
         with engine.begin() as conn:
-            conn.execute(text("TRUNCATE " + ", ".join(t.name for t in Base.metadata.sorted_tables)
-                              + " RESTART IDENTITY CASCADE"))
+            conn.execute(
+                text("TRUNCATE " + ", ".join(t.name for t in Base.metadata.sorted_tables) + " RESTART IDENTITY CASCADE")
+            )
         engine.dispose()
         fresh_url = settings.db_url
     dispose_engines()

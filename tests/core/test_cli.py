@@ -7,8 +7,9 @@ def test_demo_user_and_backup_commands(cli_env, tmp_path):
     assert "dieuphoi" in r.stdout and "loa-demo-2021" in r.stdout
     again = run_cli(["demo", "--no-serve"], cli_env)
     assert "đã có sẵn" in again.stdout
-    r = run_cli(["user", "add", "nhanvien", "--role", "editor", "--agency", "Sở Y tế", "--password", "mat-khau-dai-1"],
-            cli_env)
+    r = run_cli(
+        ["user", "add", "nhanvien", "--role", "editor", "--agency", "Sở Y tế", "--password", "mat-khau-dai-1"], cli_env
+    )
     assert r.returncode == 0, r.stderr
     listing = run_cli(["user", "list"], cli_env).stdout
     assert "nhanvien" in listing and "Sở Y tế" in listing

@@ -9,21 +9,39 @@ import pytest
 from docx import Document as Docx
 from pypdf import PdfReader
 
-from loa.documents import (NATIONAL_HEADER, PARTY_HEADER, Bullets, Document, Heading, Paragraph, Signature, Table,
-                           to_docx, to_pdf)
+from loa.documents import (
+    NATIONAL_HEADER,
+    PARTY_HEADER,
+    Bullets,
+    Document,
+    Heading,
+    Paragraph,
+    Signature,
+    Table,
+    to_docx,
+    to_pdf,
+)
 
 SENTENCE = "Đồng thời, nỗ lực duy trì lao động, sản xuất nhằm bảo đảm “mục tiêu kép”; tiêm vắc xin đầy đủ."
 
 
 def sample(**changes) -> Document:
     doc = Document(
-        title="Báo cáo kết quả thực hiện Kế hoạch", issuer=["TỈNH ỦY TRÀ VINH", "BAN TUYÊN GIÁO"],
-        number="12-BC/BTGTU", place="Trà Vinh", date=date(2021, 10, 5), subtitle="Từ 01/9/2021 đến 30/9/2021",
-        blocks=[Heading("I- KẾT QUẢ THỰC HIỆN"), Paragraph(SENTENCE),
-                Bullets(["Sở Y tế: hoàn thành 2 nhiệm vụ", "Đài Phát thanh - Truyền hình: quá hạn 1"]),
-                Table(["Cơ quan", "Hoàn thành", "Quá hạn"], [["Sở Y tế", 2, 0], ["Ủy ban MTTQ tỉnh", 1, 1]], [3, 1, 1])],
+        title="Báo cáo kết quả thực hiện Kế hoạch",
+        issuer=["TỈNH ỦY TRÀ VINH", "BAN TUYÊN GIÁO"],
+        number="12-BC/BTGTU",
+        place="Trà Vinh",
+        date=date(2021, 10, 5),
+        subtitle="Từ 01/9/2021 đến 30/9/2021",
+        blocks=[
+            Heading("I- KẾT QUẢ THỰC HIỆN"),
+            Paragraph(SENTENCE),
+            Bullets(["Sở Y tế: hoàn thành 2 nhiệm vụ", "Đài Phát thanh - Truyền hình: quá hạn 1"]),
+            Table(["Cơ quan", "Hoàn thành", "Quá hạn"], [["Sở Y tế", 2, 0], ["Ủy ban MTTQ tỉnh", 1, 1]], [3, 1, 1]),
+        ],
         recipients=["Ban Tuyên giáo Trung ương (b/c)", "Lưu VT"],
-        signature=Signature("PHÓ TRƯỞNG BAN", "Nguyễn Văn Ký", on_behalf="K/T TRƯỞNG BAN"))
+        signature=Signature("PHÓ TRƯỞNG BAN", "Nguyễn Văn Ký", on_behalf="K/T TRƯỞNG BAN"),
+    )
     for k, v in changes.items():
         setattr(doc, k, v)
     return doc
@@ -46,10 +64,20 @@ def test_pdf_renders_and_extracts_vietnamese(tmp_path):
     pypdf_text = nfc("\n".join(p.extract_text() for p in PdfReader(path).pages))
     poppler_text = nfc(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout)
     for text in (pypdf_text, poppler_text):
-        for expected in ("TỈNH ỦY TRÀ VINH", "ĐẢNG CỘNG SẢN VIỆT NAM", "Số 12-BC/BTGTU",
-                         "Trà Vinh, ngày 05 tháng 10 năm 2021", "BÁO CÁO KẾT QUẢ THỰC HIỆN KẾ HOẠCH",
-                         "I- KẾT QUẢ THỰC HIỆN", "Nơi nhận:", "Ban Tuyên giáo Trung ương (b/c)", "K/T TRƯỞNG BAN",
-                         "Nguyễn Văn Ký", "Ủy ban MTTQ tỉnh", "Sở Y tế: hoàn thành 2 nhiệm vụ"):
+        for expected in (
+            "TỈNH ỦY TRÀ VINH",
+            "ĐẢNG CỘNG SẢN VIỆT NAM",
+            "Số 12-BC/BTGTU",
+            "Trà Vinh, ngày 05 tháng 10 năm 2021",
+            "BÁO CÁO KẾT QUẢ THỰC HIỆN KẾ HOẠCH",
+            "I- KẾT QUẢ THỰC HIỆN",
+            "Nơi nhận:",
+            "Ban Tuyên giáo Trung ương (b/c)",
+            "K/T TRƯỞNG BAN",
+            "Nguyễn Văn Ký",
+            "Ủy ban MTTQ tỉnh",
+            "Sở Y tế: hoàn thành 2 nhiệm vụ",
+        ):
             assert expected in text, expected
     assert "nỗ lực duy trì lao động" in poppler_text and "“mục tiêu kép”" in poppler_text
 

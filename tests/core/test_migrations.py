@@ -1,5 +1,5 @@
-from alembic.migration import MigrationContext
 from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 
 from loa.db import Base

@@ -90,7 +90,7 @@ def test_the_checker_flags_async_handlers_and_dependencies():
         return {}
 
     @router.get("/async-dependency")
-    def uses_async(value=Depends(async_dep), gen=Depends(async_gen_dep), obj=Depends(AsyncCallable())):
+    def uses_async(value=Depends(async_dep), gen=Depends(async_gen_dep), obj=Depends(AsyncCallable())):  # noqa: B008
         return {}
 
     @inner.get("/nested")
@@ -118,21 +118,32 @@ def test_uploads_are_read_after_the_csrf_check_parsed_the_form(login, db):
 
     c = login("coordinator")
     del c.headers["X-CSRF-Token"]  # as a plain HTML form sends it
-    r = c.post("/claims/import", files={"file": ("starter.json", STARTER.read_bytes(), "application/json")},
-               data={"csrf_token": c.csrf}, follow_redirects=False)
+    r = c.post(
+        "/claims/import",
+        files={"file": ("starter.json", STARTER.read_bytes(), "application/json")},
+        data={"csrf_token": c.csrf},
+        follow_redirects=False,
+    )
     assert r.status_code == 303 and db.scalar(select(func.count()).select_from(Claim)) == 39
     csv_file = "question,answer,source\nCó cần xét nghiệm khi về quê không?,Theo quy định địa phương.,Sở Y tế\n"
-    r = c.post("/answers/import", files={"file": ("hoi-dap.csv", csv_file.encode(), "text/csv")},
-               data={"csrf_token": c.csrf})
+    r = c.post(
+        "/answers/import", files={"file": ("hoi-dap.csv", csv_file.encode(), "text/csv")}, data={"csrf_token": c.csrf}
+    )
     assert r.status_code == 200, r.text
     assert db.scalar(select(FaqEntry.question)) == "Có cần xét nghiệm khi về quê không?"
-    assert c.post("/claims/import", files={"file": ("starter.json", b"{}", "application/json")},
-                  data={"csrf_token": "wrong"}).status_code == 403
+    assert (
+        c.post(
+            "/claims/import", files={"file": ("starter.json", b"{}", "application/json")}, data={"csrf_token": "wrong"}
+        ).status_code
+        == 403
+    )
 
 
-WORDS = ("tiêm vắc xin mũi nhắc lại trạm y tế xã sốt cao đau đầu mệt mỏi khó thở con tôi bà ngoại ấp chợ trường học "
-         "khẩu trang cách ly xét nghiệm nhanh dương tính giá thuốc bệnh viện huyện xe cứu thương lương thực hỗ trợ "
-         "công nhân nhà máy tàu xe học sinh nghỉ học giáo viên cán bộ phường đội phản ứng nhanh lá xông tỏi gừng").split()
+WORDS = (
+    "tiêm vắc xin mũi nhắc lại trạm y tế xã sốt cao đau đầu mệt mỏi khó thở con tôi bà ngoại ấp chợ trường học "
+    "khẩu trang cách ly xét nghiệm nhanh dương tính giá thuốc bệnh viện huyện xe cứu thương lương thực hỗ trợ "
+    "công nhân nhà máy tàu xe học sinh nghỉ học giáo viên cán bộ phường đội phản ứng nhanh lá xông tỏi gừng"
+).split()
 
 
 def synthetic_posts(first: int, n: int) -> bytes:
@@ -153,8 +164,12 @@ def test_health_answers_while_an_upload_is_processed(live_server, db, people):
     db.commit()
 
     def upload(first: int, n: int) -> httpx.Response:
-        return httpx.post(f"{live_server}/api/v1/listening/import", headers={"Authorization": f"Bearer {token}"},
-                          files={"file": ("posts.csv", synthetic_posts(first, n), "text/csv")}, timeout=120)
+        return httpx.post(
+            f"{live_server}/api/v1/listening/import",
+            headers={"Authorization": f"Bearer {token}"},
+            files={"file": ("posts.csv", synthetic_posts(first, n), "text/csv")},
+            timeout=120,
+        )
 
     def items() -> int:
         return db.scalar(select(func.count()).select_from(Item))

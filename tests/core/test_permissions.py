@@ -7,12 +7,27 @@ from tests.conftest import ROLES, assert_permission, audit_count
 ENDPOINTS = [
     # (method, path, payload builder, kind, roles allowed)
     ("POST", "/api/v1/users", lambda role: {"username": f"u-{role}", "password": "long-enough-pw"}, "json", {"admin"}),
-    ("POST", "/api/v1/agencies", lambda role: {"name": f"Cơ quan {role}", "kind": "government"}, "json",
-     {"admin", "coordinator"}),
-    ("POST", "/admin/users", lambda role: {"username": f"f-{role}", "password": "long-enough-pw", "roles": "viewer"},
-     "form", {"admin"}),
-    ("POST", "/admin/agencies", lambda role: {"name": f"Đơn vị {role}", "kind": "other"}, "form",
-     {"admin", "coordinator"}),
+    (
+        "POST",
+        "/api/v1/agencies",
+        lambda role: {"name": f"Cơ quan {role}", "kind": "government"},
+        "json",
+        {"admin", "coordinator"},
+    ),
+    (
+        "POST",
+        "/admin/users",
+        lambda role: {"username": f"f-{role}", "password": "long-enough-pw", "roles": "viewer"},
+        "form",
+        {"admin"},
+    ),
+    (
+        "POST",
+        "/admin/agencies",
+        lambda role: {"name": f"Đơn vị {role}", "kind": "other"},
+        "form",
+        {"admin", "coordinator"},
+    ),
     ("POST", "/api/v1/tokens", lambda role: {"name": "t"}, "json", set(ROLES)),
 ]
 

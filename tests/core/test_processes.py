@@ -77,9 +77,14 @@ def serving(tmp_path: Path, env: dict, count: int = 1, *args: str):
         for i in range(count):
             port, log = free_port(), tmp_path / f"serve-{i}.log"
             with open(log, "w") as out:
-                proc = subprocess.Popen([sys.executable, "-m", "loa.cli", "serve", "--port", str(port), *args],
-                                        env=env, cwd=tmp_path, stdout=out, stderr=subprocess.STDOUT,
-                                        start_new_session=True)
+                proc = subprocess.Popen(
+                    [sys.executable, "-m", "loa.cli", "serve", "--port", str(port), *args],
+                    env=env,
+                    cwd=tmp_path,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
             proc.port, proc.log = port, log
             procs.append(proc)
         for proc in procs:
@@ -157,9 +162,13 @@ def test_serve_with_two_workers(tmp_path):
             assert httpx.get(f"http://127.0.0.1:{parent.port}/healthz").json()["status"] == "ok"
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.backend)])
 def test_concurrent_upgrades_of_an_empty_database_all_succeed(backend, tmp_path, request):
-    url = request.getfixturevalue("fresh_postgres") if backend == "postgresql" else f"sqlite:///{tmp_path / 'loa.sqlite3'}"
+    url = (
+        request.getfixturevalue("fresh_postgres")
+        if backend == "postgresql"
+        else f"sqlite:///{tmp_path / 'loa.sqlite3'}"
+    )
     start, errors = threading.Barrier(3), []
 
     def migrate():
@@ -198,12 +207,14 @@ def test_serve_starts_a_worker_beside_itself_and_stops_it(tmp_path):
     with serving(tmp_path, env) as (server,):
         deadline = time.monotonic() + STARTUP_S
         while (jobs := httpx.get(f"http://127.0.0.1:{server.port}/healthz").json()["jobs"])[
-                "worker_heartbeat_age_s"] is None:
+            "worker_heartbeat_age_s"
+        ] is None:
             assert time.monotonic() < deadline, server.log.read_text()
             time.sleep(0.2)
         assert jobs["queue"].startswith("SQLite") and jobs["stale"] is False
-        children = subprocess.run(["pgrep", "-f", "loa.cli worker", "-g", str(server.pid)], capture_output=True,
-                                  text=True).stdout.split()
+        children = subprocess.run(
+            ["pgrep", "-f", "loa.cli worker", "-g", str(server.pid)], capture_output=True, text=True
+        ).stdout.split()
         assert len(children) == 1
     deadline = time.monotonic() + 15
     while subprocess.run(["pgrep", "-g", str(server.pid)], capture_output=True).returncode == 0:  # not all gone

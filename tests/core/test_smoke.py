@@ -8,11 +8,8 @@ from tests.conftest import login_client
 
 
 @pytest.fixture
-def demo_app(app, settings, db):
-    db.info.update(actor_name="demo")
-    logins = demo.seed(db, settings)
-    db.commit()
-    assert logins and len(logins) == 6
+def demo_app(app, demo_province):
+    assert demo_province and len(demo_province) == 6
     return app
 
 

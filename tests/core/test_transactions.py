@@ -14,12 +14,13 @@ def _dependants(dep):
 def test_every_route_commits_before_its_response():
     """get_db must be function-scoped everywhere: one session per request, committed before the response."""
     wrong = []
-    for mod in [views] + modules.find("views", modules.DOMAINS):
+    for mod in [views] + modules.find("views", modules.domains()):
         for attr in ("router", "api"):
             for route in getattr(getattr(mod, attr, None), "routes", []):
                 if isinstance(route, APIRoute):
-                    wrong += [route.path for d in _dependants(route.dependant)
-                              if d.call is get_db and d.scope != "function"]
+                    wrong += [
+                        route.path for d in _dependants(route.dependant) if d.call is get_db and d.scope != "function"
+                    ]
     assert wrong == []
 
 

@@ -36,8 +36,13 @@ class Processes:
 
     def start(self, args: list[str], env: dict, name: str) -> subprocess.Popen:
         log = open(self.logs / f"{name}.log", "w")
-        proc = subprocess.Popen([sys.executable, "-m", "loa.cli", *args], env=env, stdout=log,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "loa.cli", *args],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         proc.log_path = self.logs / f"{name}.log"
         self.running.append(proc)
         return proc
@@ -64,9 +69,18 @@ def procs(tmp_path):
 def worker_env(settings) -> dict:
     """Environment of a `loa worker` on this test's database with the SQLite queue in the data directory;
     a job whose worker is silent for 3 s is retried; only the periodic jobs a test names run."""
-    return dict(os.environ, LOA_DATA_DIR=str(settings.data_dir), LOA_DATABASE_URL=settings.db_url,
-                LOA_BROKER_URL="", LOA_JOB_STALE_S="3", LOA_SEMANTIC="0", LOA_ARGON2_TIME_COST="1",
-                LOA_ARGON2_MEMORY_KIB="8192", LOA_PROVINCE="Trà Vinh", LOA_PERIODIC=off_except())
+    return dict(
+        os.environ,
+        LOA_DATA_DIR=str(settings.data_dir),
+        LOA_DATABASE_URL=settings.db_url,
+        LOA_BROKER_URL="",
+        LOA_JOB_STALE_S="3",
+        LOA_SEMANTIC="0",
+        LOA_ARGON2_TIME_COST="1",
+        LOA_ARGON2_MEMORY_KIB="8192",
+        LOA_PROVINCE="Trà Vinh",
+        LOA_PERIODIC=off_except(),
+    )
 
 
 def off_except(*names: str) -> str:

@@ -4,7 +4,6 @@ goes in through one web process; its job runs on a worker; its result is read th
 
 from __future__ import annotations
 
-
 import httpx
 import pytest
 
@@ -28,25 +27,39 @@ def cluster_env(tmp_path, request):
 
     def env(name: str) -> dict:
         data = tmp_path / (name if BACKEND == "postgresql" else "shared")
-        return dict(serve_env(data, db_url), LOA_BROKER_URL=broker, LOA_SECRET_KEY="cluster-secret",
-                    LOA_SEMANTIC="0", LOA_PERIODIC=off_except(), LOA_ARGON2_TIME_COST="1",
-                    LOA_ARGON2_MEMORY_KIB="8192")
+        return dict(
+            serve_env(data, db_url),
+            LOA_BROKER_URL=broker,
+            LOA_SECRET_KEY="cluster-secret",
+            LOA_SEMANTIC="0",
+            LOA_PERIODIC=off_except(),
+            LOA_ARGON2_TIME_COST="1",
+            LOA_ARGON2_MEMORY_KIB="8192",
+        )
 
     return env
 
 
+@pytest.mark.backend  # cluster_env: a fresh PostgreSQL database and Redis on the PostgreSQL run
 def test_upload_through_one_web_process_read_through_the_other(tmp_path, cluster_env, procs):
     (tmp_path / "b").mkdir()
     with serving(tmp_path, cluster_env("web-a"), 1) as (a,), serving(tmp_path / "b", cluster_env("web-b"), 1) as (b,):
         admin = cluster_env("cli")
-        assert run_cli(["user", "add", "quantri", "--role", "admin", "--password", "mat-khau-dai-1"], admin).returncode == 0
+        assert (
+            run_cli(["user", "add", "quantri", "--role", "admin", "--password", "mat-khau-dai-1"], admin).returncode
+            == 0
+        )
         token = run_cli(["token", "create", "quantri", "--name", "kiem-thu"], admin).stdout.strip()
         assert token.startswith("loa_")
         for name in ("worker-1", "worker-2"):
             procs.start(["worker"], cluster_env(name), name)
         auth = {"Authorization": f"Bearer {token}"}
-        sent = httpx.post(f"http://127.0.0.1:{a.port}/api/v1/listening/import", headers=auth, timeout=30,
-                          files={"file": ("posts.csv", posts_csv(600), "text/csv")})
+        sent = httpx.post(
+            f"http://127.0.0.1:{a.port}/api/v1/listening/import",
+            headers=auth,
+            timeout=30,
+            files={"file": ("posts.csv", posts_csv(600), "text/csv")},
+        )
         assert sent.status_code == 202, sent.text
         job = sent.json()["job"]
         assert job["status"] == "queued" and job["url"] == f"/api/v1/jobs/{job['id']}"
@@ -59,6 +72,7 @@ def test_upload_through_one_web_process_read_through_the_other(tmp_path, cluster
         assert data["status"] == "done" and data["counts"]["rows"] == 600 and data["result"]["added"] > 0
         health = httpx.get(f"http://127.0.0.1:{b.port}/healthz", timeout=10).json()["jobs"]
         assert health["worker_heartbeat_age_s"] is not None and health["queue"].startswith(
-            "redis" if BACKEND == "postgresql" else "SQLite")
+            "redis" if BACKEND == "postgresql" else "SQLite"
+        )
         trends = httpx.get(f"http://127.0.0.1:{b.port}/api/v1/listening/trends", headers=auth, timeout=30).json()
         assert trends["topics"]

@@ -13,9 +13,17 @@ pytestmark = pytest.mark.browser
 
 
 def test_progress_bar_follows_the_job_to_its_result(live_server, page, db, people):
-    job = Job(kind="listening.import", title="Nhập bài đăng để lắng nghe", params={}, status="running",
-              progress=0.3, message="Đã xử lý 150/500 dòng.", counts={"rows": 150, "total": 500},
-              created_by_id=people["coordinator"].id, heartbeat_at=utcnow())
+    job = Job(
+        kind="listening.import",
+        title="Nhập bài đăng để lắng nghe",
+        params={},
+        status="running",
+        progress=0.3,
+        message="Đã xử lý 150/500 dòng.",
+        counts={"rows": 150, "total": 500},
+        created_by_id=people["coordinator"].id,
+        heartbeat_at=utcnow(),
+    )
     db.add(job)
     db.commit()
     browser_login(page, live_server, "coordinator")
@@ -39,8 +47,15 @@ def test_progress_bar_follows_the_job_to_its_result(live_server, page, db, peopl
 
 
 def test_cancel_from_the_job_page(live_server, page, db, people):
-    job = Job(kind="listening.import", title="Nhập bài đăng để lắng nghe", params={}, status="running",
-              progress=0.1, created_by_id=people["coordinator"].id, heartbeat_at=utcnow())
+    job = Job(
+        kind="listening.import",
+        title="Nhập bài đăng để lắng nghe",
+        params={},
+        status="running",
+        progress=0.1,
+        created_by_id=people["coordinator"].id,
+        heartbeat_at=utcnow(),
+    )
     db.add(job)
     db.commit()
     browser_login(page, live_server, "coordinator")

@@ -3,14 +3,14 @@ the API, permissions, periodic claims and timings."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from loa.db import utcnow
 from loa.errors import UserError
-from loa.jobs import registry, runner, service
+from loa.jobs import queue, registry, runner, service
 from loa.jobs.models import Job, PeriodicRun
 
 CALLS: list = []
@@ -39,8 +39,14 @@ def _periodic(settings):
 
 
 def submit(db, settings, user=None, **params):
-    job = service.submit(db, settings, "test.echo", params=params, user=user,
-                         file=("in.txt", "text/plain", b" + tep") if params.get("text") == "file" else None)
+    job = service.submit(
+        db,
+        settings,
+        "test.echo",
+        params=params,
+        user=user,
+        file=("in.txt", "text/plain", b" + tep") if params.get("text") == "file" else None,
+    )
     db.commit()  # immediate mode: the job runs right after the commit
     db.expire_all()
     return db.get(Job, job.id)
@@ -90,7 +96,7 @@ def test_job_page_api_and_visibility(app, login, db, settings, people):
     job = submit(db, settings, user=people["editor"], text="file")
     editor, viewer, admin = login("editor"), login("viewer"), login("admin")
     page = editor.get(f"/jobs/{job.id}")
-    assert page.status_code == 200 and "Hoàn thành" in page.text and "/jobs/%d/file" % job.id in page.text
+    assert page.status_code == 200 and "Hoàn thành" in page.text and f"/jobs/{job.id}/file" in page.text
     data = editor.get(f"/api/v1/jobs/{job.id}").json()
     assert data["status"] == "done" and data["progress"] == 1.0 and data["kind"] == "test.echo"
     assert data["result"]["echo"] == "file"
@@ -113,11 +119,18 @@ def test_cancel_a_queued_job(db, settings, people):
 
 
 def test_a_running_job_whose_worker_died_is_queued_again_and_finishes(db, settings):
-    job = Job(kind="test.echo", title="x", params={"text": "again"}, status="running", attempts=1,
-              heartbeat_at=utcnow() - timedelta(seconds=settings.job_stale_s + 5), created_at=utcnow())
+    job = Job(
+        kind="test.echo",
+        title="x",
+        params={"text": "again"},
+        status="running",
+        attempts=1,
+        heartbeat_at=utcnow() - timedelta(seconds=settings.job_stale_s + 5),
+        created_at=utcnow(),
+    )
     db.add(job)
     db.commit()
-    assert runner.recover(settings) == [job.id]  # immediate mode: runs again at once
+    assert queue.recover(settings) == [job.id]  # immediate mode: runs again at once
     db.expire_all()
     again = db.get(Job, job.id)
     assert again.status == "done" and again.attempts == 2 and again.result["echo"] == "again"
@@ -144,9 +157,9 @@ def test_timings():
     for bad in ("every 2s", "daily 25:00", "hourly", ""):
         with pytest.raises(UserError):
             registry.parse_timing(bad)
-    after = datetime(2026, 12, 7, 1, 0, tzinfo=timezone.utc)  # 08:00 in Vietnam
-    assert registry.next_run("daily 07:00", after) == datetime(2026, 12, 8, 0, 0, tzinfo=timezone.utc)
-    assert registry.next_run("daily 09:00", after) == datetime(2026, 12, 7, 2, 0, tzinfo=timezone.utc)
+    after = datetime(2026, 12, 7, 1, 0, tzinfo=UTC)  # 08:00 in Vietnam
+    assert registry.next_run("daily 07:00", after) == datetime(2026, 12, 8, 0, 0, tzinfo=UTC)
+    assert registry.next_run("daily 09:00", after) == datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
 
 
 def test_healthz_reports_the_queue(client):

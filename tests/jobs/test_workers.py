@@ -25,9 +25,16 @@ KILL_POSTS = int(os.environ.get("LOA_TEST_KILL_POSTS", "2500"))
 def posts_csv(n: int, seed: int = 3) -> bytes:
     """``n`` citizen posts over 28 days, about one in ten a repost of an earlier one."""
     rng = random.Random(seed)
-    topics = ["tiêm vắc xin mũi nhắc lại ở trạm y tế", "giá xét nghiệm PCR", "sốt sau khi tiêm",
-              "trẻ em đi học trực tiếp", "cách ly tại nhà bao nhiêu ngày", "thuốc điều trị F0 tại nhà",
-              "người già bị ho kéo dài", "lịch tiêm cho học sinh"]
+    topics = [
+        "tiêm vắc xin mũi nhắc lại ở trạm y tế",
+        "giá xét nghiệm PCR",
+        "sốt sau khi tiêm",
+        "trẻ em đi học trực tiếp",
+        "cách ly tại nhà bao nhiêu ngày",
+        "thuốc điều trị F0 tại nhà",
+        "người già bị ho kéo dài",
+        "lịch tiêm cho học sinh",
+    ]
     out, earlier = io.StringIO(), []
     writer = csv.writer(out)
     writer.writerow(["text", "time", "likes"])
@@ -35,7 +42,10 @@ def posts_csv(n: int, seed: int = 3) -> bytes:
         if earlier and rng.random() < 0.1:
             text = rng.choice(earlier)
         else:
-            text = f"Người dân ấp {i} hỏi về {rng.choice(topics)}, lần thứ {rng.randint(1, 10**6)} ở xã {rng.randint(1, 99)}"
+            text = (
+                f"Người dân ấp {i} hỏi về {rng.choice(topics)}, lần thứ {rng.randint(1, 10**6)} "
+                f"ở xã {rng.randint(1, 99)}"
+            )
             earlier.append(text)
         writer.writerow([text, f"2021-10-{1 + i % 28:02d} {8 + i % 10:02d}:00", rng.randint(0, 50)])
     return out.getvalue().encode()
@@ -63,12 +73,24 @@ def test_a_due_feed_is_polled_once_although_two_workers_run(settings, db, procs,
 
 
 def test_a_failing_job_shows_its_error_through_the_worker(settings, db, people, procs, worker_env, login):
-    job = jobs.submit(db, queued(settings), "listening.import", params={"filename": "x.csv"}, user=people["admin"],
-                      file=("x.csv", "text/csv", b"text,time\nHoi ve vac xin,not-a-time\n"))
+    job = jobs.submit(
+        db,
+        queued(settings),
+        "listening.import",
+        params={"filename": "x.csv"},
+        user=people["admin"],
+        file=("x.csv", "text/csv", b"text,time\nHoi ve vac xin,not-a-time\n"),
+    )
     db.commit()
     procs.start(["worker"], worker_env, "worker")
-    wait_for(lambda: db.scalar(select(Job.status).where(Job.id == job.id).execution_options(populate_existing=True))
-             in ("done", "failed"), 90, what="the job to end")
+    wait_for(
+        lambda: (
+            db.scalar(select(Job.status).where(Job.id == job.id).execution_options(populate_existing=True))
+            in ("done", "failed")
+        ),
+        90,
+        what="the job to end",
+    )
     c = login("admin")
     data = c.get(f"/api/v1/jobs/{job.id}").json()
     assert data["status"] == "failed" and data["errors"][0]["row"] == 1 and "dòng" in data["message"]
@@ -77,30 +99,43 @@ def test_a_failing_job_shows_its_error_through_the_worker(settings, db, people, 
 
 
 def stored(url: str) -> dict:
-    """What an import leaves: every story with its copies, engagement, day and topics, the daily aggregates, the import's counts."""
+    """What an import leaves: every story with its copies, engagement, day and topics, the daily aggregates,
+    the import's counts."""
     with session_scope(url) as db:
-        return {"items": sorted((i.text, i.copies, i.engagement, i.day, tuple(i.subcategories)) for i in db.scalars(select(Item))),
-                "counts": sorted((c.day, c.topic, c.items, c.reach, c.questions, c.concerns, c.negative)
-                                 for c in db.scalars(select(DailyCount))),
-                "import": [(j.position, j.added, j.reposts, j.duplicates, j.status)
-                           for j in db.scalars(select(ImportJob))]}
+        return {
+            "items": sorted(
+                (i.text, i.copies, i.engagement, i.day, tuple(i.subcategories)) for i in db.scalars(select(Item))
+            ),
+            "counts": sorted(
+                (c.day, c.topic, c.items, c.reach, c.questions, c.concerns, c.negative)
+                for c in db.scalars(select(DailyCount))
+            ),
+            "import": [(j.position, j.added, j.reposts, j.duplicates, j.status) for j in db.scalars(select(ImportJob))],
+        }
 
 
 def test_worker_killed_mid_import_then_another_finishes_it_without_loss_or_doubles(
-        settings, db, people, procs, worker_env, tmp_path):
-    """``KILL_POSTS`` (default 2,500 to keep CI short; the issue's 20,000 with LOA_TEST_KILL_POSTS=20000, about 2 minutes) posts;
-    an uninterrupted import into a second database is the reference."""
+    settings, db, people, procs, worker_env, tmp_path, monkeypatch
+):
+    """``KILL_POSTS`` posts (default 2,500 to keep CI short; the issue's 20,000 with LOA_TEST_KILL_POSTS=20000, about
+    2 minutes); an uninterrupted import into a second database is the reference."""
     data = posts_csv(KILL_POSTS)
     reference = f"sqlite:///{tmp_path / 'reference.sqlite3'}"
     from loa.db import upgrade
 
     upgrade(reference)
-    os.environ["LOA_SEMANTIC"] = "0"
+    monkeypatch.setenv("LOA_SEMANTIC", "0")
     with session_scope(reference) as ref:
         listening.run_import(ref, listening.start_import(ref, data, "posts.csv"), data)
 
-    job = jobs.submit(db, queued(settings), "listening.import", params={"filename": "posts.csv"},
-                      user=people["admin"], file=("posts.csv", "text/csv", data))
+    job = jobs.submit(
+        db,
+        queued(settings),
+        "listening.import",
+        params={"filename": "posts.csv"},
+        user=people["admin"],
+        file=("posts.csv", "text/csv", data),
+    )
     db.commit()
 
     def rows() -> int:
@@ -113,8 +148,13 @@ def test_worker_killed_mid_import_then_another_finishes_it_without_loss_or_doubl
     assert rows() < KILL_POSTS and db.get(Job, job.id).status == "running"
     time.sleep(4)  # the killed worker's job is stale after LOA_JOB_STALE_S=3
     procs.start(["worker"], worker_env, "worker-second")
-    wait_for(lambda: db.scalar(select(Job.status).where(Job.id == job.id)
-                               .execution_options(populate_existing=True)) == "done", 600, what="the retried job")
+    wait_for(
+        lambda: (
+            db.scalar(select(Job.status).where(Job.id == job.id).execution_options(populate_existing=True)) == "done"
+        ),
+        600,
+        what="the retried job",
+    )
     db.expire_all()
     finished = db.get(Job, job.id)
     assert finished.attempts == 2 and finished.counts["rows"] == KILL_POSTS
@@ -126,28 +166,44 @@ def test_worker_killed_mid_import_then_another_finishes_it_without_loss_or_doubl
 
 def test_cancel_stops_an_import_at_its_last_committed_batch(settings, db, people, procs, worker_env, login):
     data = posts_csv(2500)
-    job = jobs.submit(db, queued(settings), "listening.import", params={"filename": "posts.csv"},
-                      user=people["coordinator"], file=("posts.csv", "text/csv", data))
+    job = jobs.submit(
+        db,
+        queued(settings),
+        "listening.import",
+        params={"filename": "posts.csv"},
+        user=people["coordinator"],
+        file=("posts.csv", "text/csv", data),
+    )
     db.commit()
     procs.start(["worker"], worker_env, "worker")
     c = login("coordinator")
-    wait_for(lambda: c.get(f"/api/v1/jobs/{job.id}").json()["counts"].get("rows", 0) >= 500, 300,
-             what="a first committed batch")
+    wait_for(
+        lambda: c.get(f"/api/v1/jobs/{job.id}").json()["counts"].get("rows", 0) >= 500,
+        300,
+        what="a first committed batch",
+    )
     assert c.post(f"/api/v1/jobs/{job.id}/cancel").json()["message"] == "Đang hủy…"
-    final = wait_for(lambda: (d := c.get(f"/api/v1/jobs/{job.id}").json())["status"] in ("cancelled", "done") and d,
-                     120, what="the cancel")
+    final = wait_for(
+        lambda: (d := c.get(f"/api/v1/jobs/{job.id}").json())["status"] in ("cancelled", "done") and d,
+        120,
+        what="the cancel",
+    )
     assert final["status"] == "cancelled" and "lô cuối cùng" in final["message"]
     db.expire_all()
     imp = db.scalar(select(ImportJob))
     assert 500 <= imp.position < 2500 and imp.position % 500 == 0 and "tải lại cùng tệp" in imp.error
     assert final["counts"]["rows"] == imp.position  # what the page states is what is stored
     stories = db.scalar(select(func.count()).select_from(Item))
-    assert stories == imp.added and sum(c.items for c in db.scalars(select(DailyCount).where(DailyCount.topic == 0))) == stories
+    assert (
+        stories == imp.added
+        and sum(c.items for c in db.scalars(select(DailyCount).where(DailyCount.topic == 0))) == stories
+    )
     assert "Đã hủy" in c.get(f"/jobs/{job.id}").text
 
 
-def test_two_workers_share_an_import_and_store_exactly_what_one_would(settings, db, people, procs, worker_env,
-                                                                       tmp_path, monkeypatch):
+def test_two_workers_share_an_import_and_store_exactly_what_one_would(
+    settings, db, people, procs, worker_env, tmp_path, monkeypatch
+):
     """Chunks of 250 rows: helper jobs prepare the chunks ahead on the other worker while the import merges
     them in file order; an in-process import into a second database is the reference."""
     from loa.db import upgrade
@@ -165,8 +221,14 @@ def test_two_workers_share_an_import_and_store_exactly_what_one_would(settings, 
     for name in ("a", "b"):
         procs.start(["worker"], env, f"worker-{name}")
     wait_for(lambda: db.scalar(select(func.count()).select_from(WorkerBeat)) == 2, 120, what="both workers")
-    job = jobs.submit(db, queued(settings), "listening.import", params={"filename": "posts.csv"},
-                      user=people["admin"], file=("posts.csv", "text/csv", data))
+    job = jobs.submit(
+        db,
+        queued(settings),
+        "listening.import",
+        params={"filename": "posts.csv"},
+        user=people["admin"],
+        file=("posts.csv", "text/csv", data),
+    )
     db.commit()
 
     def finished() -> Job | None:
@@ -197,14 +259,24 @@ def test_a_slot_due_a_minute_ago_is_published_by_the_worker(settings, db, people
     from loa.content.models import Schedule
 
     channel = content.create_channel(db, "Cổng thông tin điện tử tỉnh", "portal")
-    item = content.create_item(db, kind="article", title="Lịch tiêm vắc xin tuần này",
-                               body="Trạm y tế các xã tiêm vắc xin mũi nhắc lại từ thứ Hai.", author=people["editor"])
+    item = content.create_item(
+        db,
+        kind="article",
+        title="Lịch tiêm vắc xin tuần này",
+        body="Trạm y tế các xã tiêm vắc xin mũi nhắc lại từ thứ Hai.",
+        author=people["editor"],
+    )
     content.submit(db, item, people["editor"])
     content.approve(db, item, people["reviewer"])
     slot = content.schedule(db, item, people["editor"], channel, utcnow() - timedelta(minutes=1))
     db.commit()
     procs.start(["worker"], dict(worker_env, LOA_PERIODIC=off_except("content.publish_due")), "worker")
-    wait_for(lambda: db.scalar(select(Schedule.status).where(Schedule.id == slot.id)
-                               .execution_options(populate_existing=True)) == "published", 90,
-             what="the slot to be published")
+    wait_for(
+        lambda: (
+            db.scalar(select(Schedule.status).where(Schedule.id == slot.id).execution_options(populate_existing=True))
+            == "published"
+        ),
+        90,
+        what="the slot to be published",
+    )
     assert db.get(PeriodicRun, "content.publish_due").last_message == "Đã đăng 1 lượt, bỏ lỡ 0 lượt."

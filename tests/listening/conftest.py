@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -32,7 +32,7 @@ def feed_server():
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 for i in range(0, len(body), 1 << 20):
-                    self.wfile.write(body[i:i + (1 << 20)])
+                    self.wfile.write(body[i : i + (1 << 20)])
             except (BrokenPipeError, ConnectionResetError):
                 pass
 
@@ -51,5 +51,5 @@ def feed_server():
 
 
 def days_ago(n: int, hour: int = 9) -> datetime:
-    now = datetime.now(timezone.utc).replace(hour=hour, minute=0, second=0, microsecond=0)
+    now = datetime.now(UTC).replace(hour=hour, minute=0, second=0, microsecond=0)
     return now - timedelta(days=n)

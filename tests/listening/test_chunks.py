@@ -4,6 +4,7 @@ import stores."""
 import pytest
 from sqlalchemy import select
 
+from loa.clock import utcnow
 from loa.db import session_scope, upgrade
 from loa.listening import chunks, service
 from loa.listening.models import DailyCount, ImportChunk, ImportJob, Item
@@ -12,12 +13,27 @@ from tests.jobs.test_workers import posts_csv
 
 def stored(url: str) -> dict:
     with session_scope(url) as db:
-        return {"items": sorted((i.text, i.copies, i.engagement, i.day, tuple(i.subcategories), i.is_question,
-                                 i.is_concern, i.sentiment, i.minhash) for i in db.scalars(select(Item))),
-                "counts": sorted((c.day, c.topic, c.items, c.reach, c.questions, c.concerns, c.negative, c.claims)
-                                 for c in db.scalars(select(DailyCount))),
-                "import": [(j.position, j.added, j.reposts, j.duplicates, j.status)
-                           for j in db.scalars(select(ImportJob))]}
+        return {
+            "items": sorted(
+                (
+                    i.text,
+                    i.copies,
+                    i.engagement,
+                    i.day,
+                    tuple(i.subcategories),
+                    i.is_question,
+                    i.is_concern,
+                    i.sentiment,
+                    i.minhash,
+                )
+                for i in db.scalars(select(Item))
+            ),
+            "counts": sorted(
+                (c.day, c.topic, c.items, c.reach, c.questions, c.concerns, c.negative, c.claims)
+                for c in db.scalars(select(DailyCount))
+            ),
+            "import": [(j.position, j.added, j.reposts, j.duplicates, j.status) for j in db.scalars(select(ImportJob))],
+        }
 
 
 def sequential(data: bytes, tmp_path, monkeypatch) -> str:
@@ -92,8 +108,9 @@ def test_a_chunk_survives_its_round_trip(db):
     posts = chunks.Chunks(imp, data, 30).posts_of(0)
     done = chunks.prepare_posts(posts)
     back = chunks.decode(chunks.encode(done))
-    assert [(p.text, p.exact_hash, p.post_key, list(p.minhash.hashvalues), p.prediction) for p in back] == \
-        [(p.text, p.exact_hash, p.post_key, list(p.minhash.hashvalues), p.prediction) for p in done]
+    assert [(p.text, p.exact_hash, p.post_key, list(p.minhash.hashvalues), p.prediction) for p in back] == [
+        (p.text, p.exact_hash, p.post_key, list(p.minhash.hashvalues), p.prediction) for p in done
+    ]
 
 
 def test_retention_removes_the_working_copies_of_ended_or_old_imports(db, settings):
@@ -108,7 +125,10 @@ def test_retention_removes_the_working_copies_of_ended_or_old_imports(db, settin
     for imp in (running, done):
         chunks.claim(settings.db_url, imp.id, 1)
         chunks.claim(settings.db_url, imp.id, 2)
-    db.execute(update(ImportChunk).where(ImportChunk.import_id == running.id, ImportChunk.number == 2)
-               .values(created_at=service.utcnow() - timedelta(days=100)))
+    db.execute(
+        update(ImportChunk)
+        .where(ImportChunk.import_id == running.id, ImportChunk.number == 2)
+        .values(created_at=utcnow() - timedelta(days=100))
+    )
     assert service.apply_retention(db)["chunks_deleted"] == 3
     assert [(c.import_id, c.number) for c in db.scalars(select(ImportChunk))] == [(running.id, 1)]

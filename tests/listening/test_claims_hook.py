@@ -10,11 +10,17 @@ from tests.listening.conftest import days_ago
 
 
 def test_matching_story_is_flagged_and_reported(db, people):
-    claim = claims.create_claim(db, people["coordinator"], text="Uống nước tỏi ngâm rượu chữa khỏi COVID-19",
-                                verdict="false")
+    claim = claims.create_claim(
+        db, people["coordinator"], text="Uống nước tỏi ngâm rượu chữa khỏi COVID-19", verdict="false"
+    )
     when = days_ago(1)
-    service.ingest(db, [Post("Uống nước tỏi ngâm rượu chữa khỏi COVID-19, mọi người làm theo đi", when),
-                        Post("Lịch tiêm mũi nhắc lại ở trạm y tế xã tuần này là thứ Bảy", when)])
+    service.ingest(
+        db,
+        [
+            Post("Uống nước tỏi ngâm rượu chữa khỏi COVID-19, mọi người làm theo đi", when),
+            Post("Lịch tiêm mũi nhắc lại ở trạm y tế xã tuần này là thứ Bảy", when),
+        ],
+    )
     flagged = [i for i in db.scalars(select(Item)) if i.claim]
     assert [i.claim["claim_id"] for i in flagged] == [claim.id]
     total = db.scalar(select(DailyCount).where(DailyCount.topic == 0))

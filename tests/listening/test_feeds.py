@@ -40,13 +40,24 @@ def test_vietnamese_feed_is_scrubbed_and_classified(db, feed_server):
 
 
 BAD = {
-    "html": ("<!DOCTYPE html><html><head><title>Trang chủ</title></head><body>Xin chào</body></html>".encode(),
-             "text/html; charset=utf-8", "HTML"),
+    "html": (
+        "<!DOCTYPE html><html><head><title>Trang chủ</title></head><body>Xin chào</body></html>".encode(),
+        "text/html; charset=utf-8",
+        "HTML",
+    ),
     "truncated": ((FIXTURES / "rss2.xml").read_text(encoding="utf-8")[:900].encode(), "application/rss+xml", "cắt cụt"),
-    "encoding": ((FIXTURES / "rss2.xml").read_bytes().replace(b'encoding="UTF-8"', b'encoding="ISO-8859-1"'),
-                 "application/xml", "mã hóa"),
-    "huge": (b'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>' + b"<!-- x -->" * (5 * 1024 * 1024)
-             + b"</channel></rss>", "application/xml", "quá lớn"),
+    "encoding": (
+        (FIXTURES / "rss2.xml").read_bytes().replace(b'encoding="UTF-8"', b'encoding="ISO-8859-1"'),
+        "application/xml",
+        "mã hóa",
+    ),
+    "huge": (
+        b'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+        + b"<!-- x -->" * (5 * 1024 * 1024)
+        + b"</channel></rss>",
+        "application/xml",
+        "quá lớn",
+    ),
 }
 
 
@@ -80,11 +91,13 @@ def test_timeout_and_back_off(db, feed_server, monkeypatch):
 
 
 def test_page_extraction(db, feed_server):
-    html = ("<html><head><title>Tiêm vắc xin cho trẻ</title></head><body><nav>Trang chủ | Tin tức</nav><article>"
-            "<h1>Trà Vinh tiêm vắc xin cho trẻ từ 12 đến 17 tuổi</h1><p>Ngành y tế tỉnh bắt đầu tiêm vắc xin Pfizer "
-            "cho học sinh từ 12 đến 17 tuổi tại các trường học, phụ huynh cần ký phiếu đồng ý và đi cùng con.</p>"
-            "<p>Sau tiêm, học sinh được theo dõi 30 phút tại điểm tiêm.</p></article><footer>Bản quyền</footer>"
-            "</body></html>").encode()
+    html = (
+        "<html><head><title>Tiêm vắc xin cho trẻ</title></head><body><nav>Trang chủ | Tin tức</nav><article>"
+        "<h1>Trà Vinh tiêm vắc xin cho trẻ từ 12 đến 17 tuổi</h1><p>Ngành y tế tỉnh bắt đầu tiêm vắc xin Pfizer "
+        "cho học sinh từ 12 đến 17 tuổi tại các trường học, phụ huynh cần ký phiếu đồng ý và đi cùng con.</p>"
+        "<p>Sau tiêm, học sinh được theo dõi 30 phút tại điểm tiêm.</p></article><footer>Bản quyền</footer>"
+        "</body></html>"
+    ).encode()
     add(db, feed_server, "/bai-viet", html, "text/html; charset=utf-8", kind="page")
     assert service.poll(db)[0]["status"] == "ok"
     item = db.scalar(select(Item))

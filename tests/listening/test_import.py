@@ -23,35 +23,63 @@ def export(rows: list[dict]) -> bytes:
     return buf.getvalue().encode()
 
 
-ASKS = ["Tiêm vắc xin mũi nhắc lại xong bị sốt cao cả đêm thì có sao không",
-        "Khi nào mới có lịch xét nghiệm PCR miễn phí cho tiểu thương đi chợ",
-        "Mất việc mấy tháng rồi mà tiền hỗ trợ theo nghị quyết 68 vẫn chưa nhận được",
-        "Đeo khẩu trang vải hai lớp khi đi lễ chùa có đủ an toàn không",
-        "Con học lớp 7 chừng nào mới được đi học trực tiếp trở lại"]
-DETAILS = ["nhà tôi ở ấp Giồng Lớn gần bến đò", "mẹ tôi đã ngoài bảy mươi tuổi và bị tiểu đường",
-           "cả xóm chài đang hỏi nhau mà không ai biết", "trạm y tế xã nói chờ thông báo mới",
-           "tôi gọi đường dây nóng ba lần đều không ai nghe", "vợ tôi đang mang thai tháng thứ năm",
-           "hàng xóm bảo đọc trên nhóm zalo của ấp", "tuần trước ủy ban xã có loa thông báo",
-           "ba tôi bán vé số dạo ngoài chợ huyện"]
+ASKS = [
+    "Tiêm vắc xin mũi nhắc lại xong bị sốt cao cả đêm thì có sao không",
+    "Khi nào mới có lịch xét nghiệm PCR miễn phí cho tiểu thương đi chợ",
+    "Mất việc mấy tháng rồi mà tiền hỗ trợ theo nghị quyết 68 vẫn chưa nhận được",
+    "Đeo khẩu trang vải hai lớp khi đi lễ chùa có đủ an toàn không",
+    "Con học lớp 7 chừng nào mới được đi học trực tiếp trở lại",
+]
+DETAILS = [
+    "nhà tôi ở ấp Giồng Lớn gần bến đò",
+    "mẹ tôi đã ngoài bảy mươi tuổi và bị tiểu đường",
+    "cả xóm chài đang hỏi nhau mà không ai biết",
+    "trạm y tế xã nói chờ thông báo mới",
+    "tôi gọi đường dây nóng ba lần đều không ai nghe",
+    "vợ tôi đang mang thai tháng thứ năm",
+    "hàng xóm bảo đọc trên nhóm zalo của ấp",
+    "tuần trước ủy ban xã có loa thông báo",
+    "ba tôi bán vé số dạo ngoài chợ huyện",
+]
 
 
 def sample(n: int = 30) -> list[dict]:
-    return [{"text": f"{ASKS[i % 5]}, {DETAILS[(i // 5) % 9]}? Liên hệ 09{i:08d}.",
-             "time": f"2021-10-0{1 + i % 5}T08:{i % 60:02d}:00+07:00",
-             "author_name": f"Nguyễn Văn Tác Giả {i}", "author_handle": f"@tacgia{i}",
-             "profile_url": f"https://facebook.com/tacgia{i}", "user_id": f"10000{i}", "platform": "facebook",
-             "likes": str(i % 7), "shares": "1"} for i in range(n)]
+    return [
+        {
+            "text": f"{ASKS[i % 5]}, {DETAILS[(i // 5) % 9]}? Liên hệ 09{i:08d}.",
+            "time": f"2021-10-0{1 + i % 5}T08:{i % 60:02d}:00+07:00",
+            "author_name": f"Nguyễn Văn Tác Giả {i}",
+            "author_handle": f"@tacgia{i}",
+            "profile_url": f"https://facebook.com/tacgia{i}",
+            "user_id": f"10000{i}",
+            "platform": "facebook",
+            "likes": str(i % 7),
+            "shares": "1",
+        }
+        for i in range(n)
+    ]
 
 
 def test_schema_has_no_author_column(db):
-    for table in ("listening_items", "listening_sources", "listening_imports", "listening_seen", "listening_daily",
-                  "listening_alerts", "listening_topics"):
+    for table in (
+        "listening_items",
+        "listening_sources",
+        "listening_imports",
+        "listening_seen",
+        "listening_daily",
+        "listening_alerts",
+        "listening_topics",
+    ):
         names = [c["name"] for c in inspect(db.get_bind()).get_columns(table)]
         assert names, table
         for name in names:
-            assert not any(w in name for w in AUTHOR_WORDS if not (table == "listening_topics" and name.startswith("name_"))
-                           and not (table == "listening_sources" and name == "name")
-                           and not (table == "listening_imports" and name == "filename")), (table, name)
+            assert not any(
+                w in name
+                for w in AUTHOR_WORDS
+                if not (table == "listening_topics" and name.startswith("name_"))
+                and not (table == "listening_sources" and name == "name")
+                and not (table == "listening_imports" and name == "filename")
+            ), (table, name)
 
 
 def test_upload_drops_authors_and_scrubs(db):
@@ -74,7 +102,10 @@ def test_reimport_adds_nothing_and_reordered_file_neither(db):
     rows = sample(20)
     data = export(rows)
     job = service.run_import(db, service.start_import(db, data, "a.csv"), data)
-    n_items, n_counts = db.scalar(select(Item.id).order_by(Item.id.desc()).limit(1)), len(list(db.scalars(select(DailyCount))))
+    n_items, n_counts = (
+        db.scalar(select(Item.id).order_by(Item.id.desc()).limit(1)),
+        len(list(db.scalars(select(DailyCount)))),
+    )
     again = service.start_import(db, data, "a-again.csv")
     assert again.id == job.id and again.status == "done"
     service.run_import(db, again, data)
@@ -90,10 +121,12 @@ def test_reimport_adds_nothing_and_reordered_file_neither(db):
 def test_reposts_add_reach_not_items(db):
     when = days_ago(1)
     text = "Nghe nói tiêm vắc xin xong bị đông máu, mọi người có ai bị chưa, tôi sợ quá không dám đi tiêm."
-    posts = [Post(text, when, platform="facebook", engagement=3),
-             Post(text + " ", when.replace(hour=10), platform="zalo"),  # same words: exact repost
-             Post("Chia sẻ lại: " + text.replace("quá", "lắm"), when.replace(hour=11)),  # near copy
-             Post("Lịch tiêm mũi nhắc lại tại trạm y tế xã Long Hòa là thứ Bảy tuần này.", when)]
+    posts = [
+        Post(text, when, platform="facebook", engagement=3),
+        Post(text + " ", when.replace(hour=10), platform="zalo"),  # same words: exact repost
+        Post("Chia sẻ lại: " + text.replace("quá", "lắm"), when.replace(hour=11)),  # near copy
+        Post("Lịch tiêm mũi nhắc lại tại trạm y tế xã Long Hòa là thứ Bảy tuần này.", when),
+    ]
     stats = service.ingest(db, posts)
     assert stats.added == 2 and stats.reposts == 2
     story = db.scalar(select(Item).where(Item.text.like("Nghe nói%")))
@@ -103,10 +136,18 @@ def test_reposts_add_reach_not_items(db):
 
 
 def test_mapping_step_for_other_exports(db):
-    rows = [{"Nội dung bình luận": "Con tôi 15 tuổi tiêm vắc xin Pfizer có an toàn không?", "Ngày": "05/10/2021 20:15",
-             "Tên người bình luận": "Lê Thị Phụ Huynh"},
-            {"Nội dung bình luận": "Trường học cho học sinh đi học lại khi nào vậy?", "Ngày": "06/10/2021",
-             "Tên người bình luận": "Kim Văn Cha"}]
+    rows = [
+        {
+            "Nội dung bình luận": "Con tôi 15 tuổi tiêm vắc xin Pfizer có an toàn không?",
+            "Ngày": "05/10/2021 20:15",
+            "Tên người bình luận": "Lê Thị Phụ Huynh",
+        },
+        {
+            "Nội dung bình luận": "Trường học cho học sinh đi học lại khi nào vậy?",
+            "Ngày": "06/10/2021",
+            "Tên người bình luận": "Kim Văn Cha",
+        },
+    ]
     data = export(rows)
     cols = service.columns(data, "csv")
     assert service.guess_mapping(cols) == {}

@@ -8,8 +8,9 @@ import pytest
 from docx import Document as Docx
 from sqlalchemy import func, select
 
+from loa.clock import today_local
 from loa.jobs.models import Job
-from loa.listening import demo, service
+from loa.listening import demo
 from tests.conftest import ROLES
 
 
@@ -17,7 +18,7 @@ from tests.conftest import ROLES
 def period(db, people):
     demo.seed(db, None)
     db.commit()
-    end = service.local_day(service.utcnow())
+    end = today_local()
     return str(end - timedelta(days=6)), str(end)
 
 
@@ -27,12 +28,16 @@ def test_report_page_offers_the_files_as_jobs(login, period):
     form = page.split('data-testid="report-files"')[1].split("</form>")[0]
     assert 'formaction="/listening/report.pdf"' in form and 'formaction="/listening/report.docx"' in form
     assert f'name="start" value="{period[0]}"' in form and 'name="csrf_token"' in form
-    r = c.post("/listening/report.docx", data={"csrf_token": c.csrf, "start": period[0], "end": period[1]},
-               follow_redirects=False)
+    r = c.post(
+        "/listening/report.docx",
+        data={"csrf_token": c.csrf, "start": period[0], "end": period[1]},
+        follow_redirects=False,
+    )
     assert r.status_code == 303 and re.fullmatch(r"/jobs/\d+", r.headers["location"])
     docx = c.get(f"{r.headers['location']}/file")
     assert docx.headers["content-disposition"] == (
-        f'attachment; filename="bao-cao-lang-nghe-{period[0]}-{period[1]}.docx"')
+        f'attachment; filename="bao-cao-lang-nghe-{period[0]}-{period[1]}.docx"'
+    )
     text = "\n".join(p.text for p in Docx(io.BytesIO(docx.content)).paragraphs)
     assert "BÁO CÁO LẮNG NGHE DƯ LUẬN VỀ DỊCH BỆNH" in text.upper() and "Khuyến nghị" in text
 

@@ -15,7 +15,7 @@ S = ListeningSettings()
 
 def test_poisson_tail():
     assert abs(service.poisson_sf(0, 3.0) - 1.0) < 1e-12
-    assert abs(service.poisson_sf(1, 2.0) - (1 - 2.718281828 ** -2)) < 1e-6
+    assert abs(service.poisson_sf(1, 2.0) - (1 - 2.718281828**-2)) < 1e-6
     assert service.poisson_sf(30, 4.0) < 1e-10
 
 
@@ -40,15 +40,19 @@ def seed_counts(db, topic: int, series: list[int], end, total: bool = True):
 def test_alert_fires_on_spike_with_evidence(db):
     day = days_ago(0).date()
     seed_counts(db, 23, [3, 2, 4, 3, 3, 2, 3, 4, 3, 2, 3, 3, 4, 3, 0], day)
-    waits = ["Đăng ký tiêm vắc xin từ tháng trước mà đến giờ vẫn chưa tới lượt",
-             "Xã bên đã tiêm xong hết rồi còn ấp tôi thì chưa có lịch tiêm",
-             "Gọi điện lên trạm y tế hỏi lịch tiêm mũi hai thì không ai bắt máy",
-             "Danh sách ưu tiên tiêm chủng ở phường không thấy tên mẹ tôi đâu cả",
-             "Điểm tiêm lưu động hẹn tới ấp mình mà hoãn ba lần liền",
-             "Người trên sáu mươi lăm tuổi tiêm ở bệnh viện huyện phải chờ tới khi nào"]
-    contexts = ["ông bà già yếu ở nhà chờ mãi không yên tâm",
-                "công nhân khu công nghiệp muốn đi làm lại mà không có giấy chứng nhận",
-                "hỏi tổ trưởng tổ dân phố cũng chỉ bảo là chờ thông báo"]
+    waits = [
+        "Đăng ký tiêm vắc xin từ tháng trước mà đến giờ vẫn chưa tới lượt",
+        "Xã bên đã tiêm xong hết rồi còn ấp tôi thì chưa có lịch tiêm",
+        "Gọi điện lên trạm y tế hỏi lịch tiêm mũi hai thì không ai bắt máy",
+        "Danh sách ưu tiên tiêm chủng ở phường không thấy tên mẹ tôi đâu cả",
+        "Điểm tiêm lưu động hẹn tới ấp mình mà hoãn ba lần liền",
+        "Người trên sáu mươi lăm tuổi tiêm ở bệnh viện huyện phải chờ tới khi nào",
+    ]
+    contexts = [
+        "ông bà già yếu ở nhà chờ mãi không yên tâm",
+        "công nhân khu công nghiệp muốn đi làm lại mà không có giấy chứng nhận",
+        "hỏi tổ trưởng tổ dân phố cũng chỉ bảo là chờ thông báo",
+    ]
     posts = [Post(f"{w}, {c}.", days_ago(0, 3)) for w in waits for c in contexts]
     service.ingest(db, posts)
     alert = db.scalar(select(Alert).where(Alert.topic == 23))
@@ -77,17 +81,25 @@ def test_civil_unrest_is_only_counted(db):
 
 def test_overview_share_and_change(db):
     day = days_ago(0).date()
-    db.execute(insert(DailyCount), [
-        {"day": day - timedelta(days=1), "topic": 0, "items": 40}, {"day": day - timedelta(days=1), "topic": 14, "items": 10},
-        {"day": day, "topic": 0, "items": 50}, {"day": day, "topic": 14, "items": 15, "questions": 9, "concerns": 4}])
+    db.execute(
+        insert(DailyCount),
+        [
+            {"day": day - timedelta(days=1), "topic": 0, "items": 40},
+            {"day": day - timedelta(days=1), "topic": 14, "items": 10},
+            {"day": day, "topic": 0, "items": 50},
+            {"day": day, "topic": 14, "items": 15, "questions": 9, "concerns": 4},
+        ],
+    )
     row = next(r for r in service.overview(db, day) if r["topic"] == 14)
     assert row["change_pct"] == 50.0 and row["share_pct"] == 30.0 and row["questions"] == 9
 
 
 def test_retention_keeps_only_aggregates(db):
-    old = [Post("Sáng nay chợ huyện đông quá, không ai đeo khẩu trang cả", days_ago(120)),
-           Post("Xin hỏi trẻ 5 tuổi đã tiêm vắc xin sởi thì có tiêm được vắc xin Covid không?", days_ago(100)),
-           Post("Tiền hỗ trợ lao động tự do ở xã tôi chưa phát, hỏi hoài không ai trả lời", days_ago(95))]
+    old = [
+        Post("Sáng nay chợ huyện đông quá, không ai đeo khẩu trang cả", days_ago(120)),
+        Post("Xin hỏi trẻ 5 tuổi đã tiêm vắc xin sởi thì có tiêm được vắc xin Covid không?", days_ago(100)),
+        Post("Tiền hỗ trợ lao động tự do ở xã tôi chưa phát, hỏi hoài không ai trả lời", days_ago(95)),
+    ]
     new = [Post("Hôm nay trạm y tế có tiêm mũi nhắc lại không mọi người?", days_ago(2))]
     service.ingest(db, old + new)
     before = sum(c.items for c in db.scalars(select(DailyCount).where(DailyCount.topic == 0)))

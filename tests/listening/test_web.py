@@ -3,17 +3,18 @@
 import json
 import shutil
 import subprocess
-import sys
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
-from loa.listening import demo, service
+from loa.clock import today_local
 from loa.jobs.models import JobFile
+from loa.listening import demo, service
 from loa.listening.models import Alert, Item
 from loa.listening.pipeline import Post
-from tests.conftest import ROLES, audit_count
+from tests import conftest
+from tests.conftest import ROLES, audit_count, state
 from tests.listening.conftest import days_ago
 
 WORK = {"admin", "coordinator", "agency_member"}
@@ -21,11 +22,13 @@ KEYS = {"category", "subcategories", "is_question", "is_concern", "sentiment"}
 
 
 def csv_for(role):
-    return (f"text,time,author\nNgười dân ấp {role} hỏi lịch tiêm mũi nhắc lại ở trạm y tế xã,2021-10-05 08:00,"
-            f"Nguyễn Văn {role}\n").encode()
+    return (
+        f"text,time,author\nNgười dân ấp {role} hỏi lịch tiêm mũi nhắc lại ở trạm y tế xã,2021-10-05 08:00,"
+        f"Nguyễn Văn {role}\n"
+    ).encode()
 
 
-@pytest.fixture
+@state()
 def world(db, people):
     source = service.create_source(db, name="Hỏng", url="http://127.0.0.1:9/feed.xml")
     service.ingest(db, [Post("Tiêm vắc xin xong bị sốt cao có sao không?", days_ago(1))])
@@ -37,20 +40,45 @@ def world(db, people):
 
 ENDPOINTS = [
     # (method, path, body(role, world, client) → kwargs, allowed roles, writes an audit row)
-    ("POST", "/api/v1/listening/sources",
-     lambda r, w, c: {"json": {"name": f"Báo {r}", "url": f"https://bao.example/{r}.rss"}}, WORK, True),
-    ("POST", "/listening/sources",
-     lambda r, w, c: {"data": {"name": f"Trang {r}", "url": f"https://trang.example/{r}.rss", "csrf_token": c.csrf}},
-     WORK, True),
+    (
+        "POST",
+        "/api/v1/listening/sources",
+        lambda r, w, c: {"json": {"name": f"Báo {r}", "url": f"https://bao.example/{r}.rss"}},
+        WORK,
+        True,
+    ),
+    (
+        "POST",
+        "/listening/sources",
+        lambda r, w, c: {"data": {"name": f"Trang {r}", "url": f"https://trang.example/{r}.rss", "csrf_token": c.csrf}},
+        WORK,
+        True,
+    ),
     ("POST", "/api/v1/listening/poll?force=true", lambda r, w, c: {}, WORK, True),
     ("POST", "/listening/sources/{source}/poll", lambda r, w, c: {"data": {"csrf_token": c.csrf}}, WORK, True),
     ("POST", "/listening/sources/{source}/toggle", lambda r, w, c: {"data": {"csrf_token": c.csrf}}, WORK, True),
-    ("POST", "/api/v1/listening/import", lambda r, w, c: {"files": {"file": (f"{r}.csv", csv_for(r), "text/csv")}},
-     WORK, True),
+    (
+        "POST",
+        "/api/v1/listening/import",
+        lambda r, w, c: {"files": {"file": (f"{r}.csv", csv_for(r), "text/csv")}},
+        WORK,
+        True,
+    ),
     ("POST", "/listening/alerts/{alert}/close", lambda r, w, c: {"data": {"csrf_token": c.csrf}}, WORK, True),
-    ("POST", "/listening/taxonomy/12",
-     lambda r, w, c: {"data": {"name_vi": f"Sức khỏe tâm thần ({r})", "name_en": "Mental health", "alerts": "1",
-                               "csrf_token": c.csrf}}, {"admin"}, True),
+    (
+        "POST",
+        "/listening/taxonomy/12",
+        lambda r, w, c: {
+            "data": {
+                "name_vi": f"Sức khỏe tâm thần ({r})",
+                "name_en": "Mental health",
+                "alerts": "1",
+                "csrf_token": c.csrf,
+            }
+        },
+        {"admin"},
+        True,
+    ),
     ("POST", "/listening/retention", lambda r, w, c: {"data": {"csrf_token": c.csrf}}, {"admin"}, False),
 ]
 
@@ -83,8 +111,13 @@ def test_pages_render_on_demo_data(db, people, login, settings):
     assert "phản đối" not in c.get("/listening/topics/37").text
     alert = db.scalar(select(Alert).where(Alert.topic == 23))
     assert "Kiểm định Poisson" in c.get(f"/listening/alerts/{alert.id}").text
-    for path in ("/listening/sources", "/listening/taxonomy", "/listening/report", "/listening/topics/14",
-                 "/listening/classify?q=Tiêm+vắc+xin+ở+đâu"):
+    for path in (
+        "/listening/sources",
+        "/listening/taxonomy",
+        "/listening/report",
+        "/listening/topics/14",
+        "/listening/classify?q=Tiêm+vắc+xin+ở+đâu",
+    ):
         r = c.get(path)
         assert r.status_code == 200, path
     sources = c.get("/listening/sources").text
@@ -97,18 +130,27 @@ def test_pages_render_on_demo_data(db, people, login, settings):
 
 def test_upload_with_mapping_step(login, db, settings):
     c = login("agency_member")
-    data = ("Nội dung,Thời gian,Tên người đăng\nKhi nào học sinh lớp 9 được đi học trực tiếp?,06/10/2021 07:00,"
-            "Lâm Thị Phụ Huynh\n").encode()
-    r = c.post("/listening/upload", files={"file": ("export.csv", data, "text/csv")}, data={"csrf_token": c.csrf},
-               follow_redirects=False)
+    data = (
+        "Nội dung,Thời gian,Tên người đăng\nKhi nào học sinh lớp 9 được đi học trực tiếp?,06/10/2021 07:00,"
+        "Lâm Thị Phụ Huynh\n"
+    ).encode()
+    r = c.post(
+        "/listening/upload",
+        files={"file": ("export.csv", data, "text/csv")},
+        data={"csrf_token": c.csrf},
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     mapping = c.get(r.headers["location"])
     assert "Nội dung" in mapping.text and "Tên người đăng" not in mapping.text and "Lâm Thị" not in mapping.text
     kept = b"".join(f.data for f in db.scalars(select(JobFile)))
     assert "Lâm Thị".encode() not in kept  # the author column is gone before the file is kept for mapping
     key = r.headers["location"].split("/")[-1]
-    done = c.post(f"/listening/upload/{key}", data={"csrf_token": c.csrf, "map_text": "Nội dung",
-                                                     "map_time": "Thời gian"}, follow_redirects=False)
+    done = c.post(
+        f"/listening/upload/{key}",
+        data={"csrf_token": c.csrf, "map_text": "Nội dung", "map_time": "Thời gian"},
+        follow_redirects=False,
+    )
     assert done.status_code == 303 and done.headers["location"] == f"/jobs/{key}"
     job = c.get(f"/api/v1/jobs/{key}").json()
     assert job["status"] == "done" and job["result"]["added"] == 1 and job["counts"]["rows"] == 1
@@ -135,15 +177,17 @@ def test_report_pdf_renders_to_png(db, people, login, tmp_path):
     demo.seed(db, None)
     db.commit()
     c = login("viewer")
-    end = service.local_day(service.utcnow())
+    end = today_local()
     start = end - timedelta(days=6)
     job = c.post("/listening/report.pdf", data={"start": str(start), "end": str(end)})
     assert job.status_code == 200 and job.url.path.startswith("/jobs/") and "Tải tệp kết quả" in job.text
     pdf = c.get(f"{job.url.path}/file")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     (tmp_path / "r.pdf").write_bytes(pdf.content)
-    subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(tmp_path / "r.pdf"),
-                    str(tmp_path / "page")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(tmp_path / "r.pdf"), str(tmp_path / "page")],
+        check=True,
+    )
     png = next(tmp_path.glob("page*.png"))
     assert png.read_bytes().startswith(b"\x89PNG") and png.stat().st_size > 5000
     text = subprocess.run(["pdftotext", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True).stdout
@@ -157,8 +201,7 @@ def test_report_pdf_renders_to_png(db, people, login, tmp_path):
 
 def run_cli(settings, *args, stdin=None):
     env = {"LOA_DATABASE_URL": settings.db_url, "LOA_DATA_DIR": str(settings.data_dir), "PATH": "/usr/bin:/bin"}
-    return subprocess.run([sys.executable, "-m", "loa.cli", "listening", *args], capture_output=True, text=True,
-                          env=env, input=stdin, timeout=120)
+    return conftest.run_cli(["listening", *args], env, input=stdin)
 
 
 def test_cli_classify_import_report(settings, tmp_path, db):
@@ -172,7 +215,9 @@ def test_cli_classify_import_report(settings, tmp_path, db):
     assert [r["subcategories"][0] for r in rows] == [20, 33, 40]
     (tmp_path / "posts.jsonl").write_text(
         '{"text": "Bao giờ tỉnh cho học sinh đi học lại?", "time": "2021-10-05T08:00:00+07:00", "user": "abc"}\n'
-        '{"text": "Giá máy đo SpO2 tăng gấp đôi", "time": 1633392000, "user": "xyz"}\n', encoding="utf-8")
+        '{"text": "Giá máy đo SpO2 tăng gấp đôi", "time": 1633392000, "user": "xyz"}\n',
+        encoding="utf-8",
+    )
     imp = run_cli(settings, "import", str(tmp_path / "posts.jsonl"))
     first = json.loads(imp.stdout)
     assert first["added"] == 2, imp.stderr
@@ -181,8 +226,9 @@ def test_cli_classify_import_report(settings, tmp_path, db):
     assert len(list(db.scalars(select(Item)))) == 2
     for fmt in ("html", "pdf", "docx"):
         out_file = tmp_path / f"r.{fmt}"
-        r = run_cli(settings, "report", "--from", "2021-10-01", "--to", "2021-10-07", "--format", fmt, "--out",
-                    str(out_file))
+        r = run_cli(
+            settings, "report", "--from", "2021-10-01", "--to", "2021-10-07", "--format", fmt, "--out", str(out_file)
+        )
         assert r.returncode == 0, r.stderr
         assert out_file.stat().st_size > 1000
     assert "Báo cáo lắng nghe" in (tmp_path / "r.html").read_text(encoding="utf-8")

@@ -6,11 +6,12 @@ from loa.auth import service as auth
 from loa.demo import AGENCIES
 from loa.plans import service
 from loa.plans.parser import parse_bytes
+from tests.conftest import state
 from tests.plans.encoders import seed_bytes
 from tests.plans.mailserver import MailServer
 
 
-@pytest.fixture
+@state()
 def registry(db, settings, people):
     """The demo province's agencies besides the fixture's two (Sở Y tế and Báo Trà Vinh)."""
     province = auth.get_or_create_province(db, settings.province)
@@ -22,7 +23,7 @@ def registry(db, settings, people):
     return {a.name: a for a in auth.list_agencies(db)}
 
 
-@pytest.fixture
+@state(base="registry")
 def seed_plan(db, settings, people, registry):
     plan = service.import_plan(db, settings, parse_bytes(seed_bytes()), people["coordinator"], source_name="seed.txt")
     db.commit()

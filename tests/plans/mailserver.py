@@ -45,7 +45,7 @@ class MailServer:
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
 
-    def __enter__(self) -> "MailServer":
+    def __enter__(self) -> MailServer:
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self
 

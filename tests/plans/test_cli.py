@@ -1,18 +1,16 @@
 """`loa plan import/list/report/digest` in a fresh data directory."""
 
 import os
-import subprocess
-import sys
 
 from pypdf import PdfReader
 
+from tests.conftest import run_cli
 from tests.plans.encoders import SEED
 
 
 def loa(tmp_path, *args, **extra_env):
     env = {**os.environ, "LOA_DATA_DIR": str(tmp_path / "data"), "LOA_DATABASE_URL": "", **extra_env}
-    return subprocess.run([sys.executable, "-m", "loa.cli", *args], capture_output=True, text=True, env=env,
-                          cwd=tmp_path)
+    return run_cli(list(args), env, cwd=tmp_path)
 
 
 def test_import_report_and_digest(tmp_path):
@@ -23,8 +21,20 @@ def test_import_report_and_digest(tmp_path):
     assert again.returncode == 1 and "đã được nhập" in again.stderr
     assert "#1" in loa(tmp_path, "plan", "list").stdout
     pdf = tmp_path / "bao-cao.pdf"
-    out = loa(tmp_path, "plan", "report", "1", "--from", "2021-09-01", "--to", "2021-09-30", "--format", "pdf",
-              "--out", str(pdf))
+    out = loa(
+        tmp_path,
+        "plan",
+        "report",
+        "1",
+        "--from",
+        "2021-09-01",
+        "--to",
+        "2021-09-30",
+        "--format",
+        "pdf",
+        "--out",
+        str(pdf),
+    )
     assert out.returncode == 0, out.stderr
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(pdf).pages).split())
     assert "BÁO CÁO KẾT QUẢ THỰC HIỆN KẾ HOẠCH" in text and "Đài Phát thanh - Truyền hình Trà Vinh" in text
@@ -34,15 +44,15 @@ def test_import_report_and_digest(tmp_path):
 
 
 def test_digest_is_e_mailed_once_a_day(tmp_path, mail):
+    from loa.clock import today_local
     from loa.config import Settings
     from loa.db import dispose_engines, session_scope
-    from loa.plans import service
     from loa.plans.models import Task
 
     assert loa(tmp_path, "plan", "import", str(SEED), "--create-agencies").returncode == 0
     with session_scope(Settings(data_dir=tmp_path / "data", database_url="").db_url) as db:
         task = db.get(Task, 1)
-        task.due_on = service.today_local()
+        task.due_on = today_local()
         task.agencies[0].email = "mttq@example.vn"
         agency = task.agencies[0].name
     dispose_engines()

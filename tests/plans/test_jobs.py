@@ -9,11 +9,13 @@ import pytest
 from docx import Document as Docx
 from sqlalchemy import func, select
 
+from loa.clock import today_local
 from loa.jobs import service as jobs
 from loa.jobs.models import Job
 from loa.modules import load_jobs
 from loa.plans import service
 from loa.plans.models import DigestSend
+from loa.plans.schemas import TaskChanges
 from tests.conftest import ROLES
 
 
@@ -30,15 +32,21 @@ def _submit(c, plan_id, **form):
 
 def test_report_job_gives_a_docx_and_a_pdf(login, db, settings, people, seed_plan, tmp_path):
     task = seed_plan.groups[4].tasks[0]
-    service.add_report(db, settings, task, people["agency_member"], "Đăng 12 tin, bài khuyến cáo tiêm vắc xin.",
-                       figures={"Tin bài": 12}, status="done")
+    service.add_report(
+        db,
+        settings,
+        task,
+        people["agency_member"],
+        "Đăng 12 tin, bài khuyến cáo tiêm vắc xin.",
+        figures={"Tin bài": 12},
+        status="done",
+    )
     db.commit()
     c = login("viewer")
     plan_page = c.get(f"/plans/{seed_plan.id}").text
     assert f'<form method="post" action="/plans/{seed_plan.id}/report"' in plan_page
-    today = service.today_local()
-    job = _submit(c, seed_plan.id, start=(today - timedelta(days=7)).isoformat(), end=today.isoformat(),
-                  format="docx")
+    today = today_local()
+    job = _submit(c, seed_plan.id, start=(today - timedelta(days=7)).isoformat(), end=today.isoformat(), format="docx")
     state = c.get(f"/api/v1{job}").json()
     assert state["status"] == "done" and state["file_url"] == f"{job}/file"
     page = c.get(job).text
@@ -49,16 +57,18 @@ def test_report_job_gives_a_docx_and_a_pdf(login, db, settings, people, seed_pla
     text = "\n".join(p.text for p in d.paragraphs)
     assert "BÁO CÁO KẾT QUẢ THỰC HIỆN KẾ HOẠCH" in text and "Đã hoàn thành: 1 nhiệm vụ." in text
 
-    job = _submit(c, seed_plan.id, start=(today - timedelta(days=7)).isoformat(), end=today.isoformat(),
-                  format="pdf")
+    job = _submit(c, seed_plan.id, start=(today - timedelta(days=7)).isoformat(), end=today.isoformat(), format="pdf")
     pdf = c.get(f"{job}/file")
     assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     (tmp_path / "r.pdf").write_bytes(pdf.content)
-    subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(tmp_path / "r.pdf"),
-                    str(tmp_path / "page")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(tmp_path / "r.pdf"), str(tmp_path / "page")],
+        check=True,
+    )
     assert next(tmp_path.glob("page*.png")).read_bytes().startswith(b"\x89PNG")
-    extracted = subprocess.run(["pdftotext", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True,
-                               check=True).stdout
+    extracted = subprocess.run(
+        ["pdftotext", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
     extracted = " ".join(extracted.split())
     assert "BÁO CÁO KẾT QUẢ THỰC HIỆN KẾ HOẠCH" in extracted and "(Tin bài: 12)" in extracted
 
@@ -85,7 +95,7 @@ def test_report_refusals_create_no_job(login, client, db, seed_plan):
     bad_period = c.post(f"/plans/{seed_plan.id}/report", data={"start": "2021-09-30", "end": "2021-09-01"})
     assert bad_period.status_code == 422 and "Ngày kết thúc kỳ báo cáo phải sau ngày bắt đầu" in bad_period.text
     assert c.post(f"/plans/{seed_plan.id}/report", data={"format": "odt"}).status_code == 422
-    assert c.post(f"/plans/{seed_plan.id}/report", data={"start": "30/09/2021"}).status_code == 422
+    assert c.post(f"/plans/{seed_plan.id}/report", data={"start": "31/09/2021"}).status_code == 422  # no such day
     assert c.post("/plans/999/report", data={"format": "pdf"}).status_code == 404
     anonymous = client.post(f"/plans/{seed_plan.id}/report", data={"format": "pdf"}, follow_redirects=False)
     assert anonymous.status_code in (303, 401, 403)
@@ -97,15 +107,20 @@ def test_report_refusals_create_no_job(login, client, db, seed_plan):
 
 # ---- the daily digest --------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def due_today(db, people, seed_plan):
     """A task of both fixture agencies (each with an address) due today."""
     load_jobs()
     health, other = people["agencies"]["health"], people["agencies"]["other"]
     health.email, other.email = "syt@example.vn", "btv@example.vn"
-    today = service.today_local()
-    service.update_task(db, seed_plan.groups[4].tasks[0], people["coordinator"], start_on=today, due_on=today,
-                        agency_ids=[health.id, other.id])
+    today = today_local()
+    service.update_task(
+        db,
+        seed_plan.groups[4].tasks[0],
+        people["coordinator"],
+        TaskChanges(start_on=today, due_on=today, agency_ids=[health.id, other.id]),
+    )
     db.commit()
     return today
 
@@ -120,7 +135,9 @@ def test_digest_job_sends_once_a_day(db, settings, due_today, mail):
     assert second["outcome"] == "ok" and second["message"].startswith("Đã gửi 0 thư nhắc việc; 2 cơ quan đã nhận")
     assert len(mail.messages) == 2
     assert {(r.day, r.address) for r in db.scalars(select(DigestSend))} == {
-        (due_today, "btv@example.vn"), (due_today, "syt@example.vn")}
+        (due_today, "btv@example.vn"),
+        (due_today, "syt@example.vn"),
+    }
 
 
 def test_digest_job_keeps_what_was_sent_when_a_message_is_refused(db, settings, due_today, mail):

@@ -2,21 +2,22 @@
 
 import json
 import re
-import subprocess
-import sys
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from loa.plans.parser import ParsedPlan, ParseError, fold, parse_bytes, parse_text, split_bodies
 from loa.plans.reading import decode_text, tcvn3_to_unicode, vni_to_unicode
+from tests.conftest import run_cli
 from tests.plans.encoders import seed_bytes, seed_text, to_cp1258, to_docx, to_pdf, to_tcvn3, to_vni
 
 FIRST_HEALTH_DUTY = (
     "Chủ động, cung cấp kịp thời các thông tin, khuyến cáo của ngành chuyên môn về công tác phòng, chống dịch "
     "Covid-19; phối hợp chặt chẽ với các cơ quan chỉ đạo và định hướng, quản lý thông tin báo chí để thường xuyên "
     "có đánh giá chính xác, điều chỉnh kịp thời việc định hướng thông tin, cung cấp nội dung và liều lượng thông tin "
-    "phù hợp với yêu cầu, nhiệm vụ phòng, chống dịch Covid-19 theo từng giai đoạn, tình hình cụ thể.")
+    "phù hợp với yêu cầu, nhiệm vụ phòng, chống dịch Covid-19 theo từng giai đoạn, tình hình cụ thể."
+)
 
 
 @pytest.fixture(scope="module")
@@ -25,17 +26,24 @@ def seed() -> ParsedPlan:
 
 
 def test_seed_structure(seed):
-    assert seed.title == ("KẾ HOẠCH công tác thông tin, tuyên truyền phòng, chống dịch Covid-19 trong tình hình "
-                          "hiện nay")
+    assert seed.title == (
+        "KẾ HOẠCH công tác thông tin, tuyên truyền phòng, chống dịch Covid-19 trong tình hình hiện nay"
+    )
     assert (len(seed.purposes), len(seed.themes), len(seed.agency_groups)) == (7, 6, 9)
     assert [len(g.duties) for g in seed.agency_groups] == [5, 4, 2, 1, 2, 4, 1, 5, 2]
     assert seed.duty_count == 26
     assert [(c.text, c.date) for c in seed.cited_documents] == [
-        ("Kế hoạch số 48-KH/BTGTW, ngày 21/7/2021", "2021-07-21"), ("Nghị định số 72/2013/NĐ-CP", ""),
-        ("Nghị định số 119/2020/NĐ-CP", "")]
-    assert seed.recipients == ["Các huyện ủy, thị ủy, thành ủy, đảng ủy trực thuộc Tỉnh ủy",
-                               "Các ban cán sự đảng, đảng đoàn", "Các sở, ban, ngành, đoàn thể tỉnh",
-                               "Các đồng chí UVBCH Đảng bộ tỉnh", "Lưu Văn phòng Tỉnh ủy"]
+        ("Kế hoạch số 48-KH/BTGTW, ngày 21/7/2021", "2021-07-21"),
+        ("Nghị định số 72/2013/NĐ-CP", ""),
+        ("Nghị định số 119/2020/NĐ-CP", ""),
+    ]
+    assert seed.recipients == [
+        "Các huyện ủy, thị ủy, thành ủy, đảng ủy trực thuộc Tỉnh ủy",
+        "Các ban cán sự đảng, đảng đoàn",
+        "Các sở, ban, ngành, đoàn thể tỉnh",
+        "Các đồng chí UVBCH Đảng bộ tỉnh",
+        "Lưu Văn phòng Tỉnh ủy",
+    ]
     assert (seed.signer.on_behalf, seed.signer.title) == ("T/M BAN THƯỜNG VỤ", "PHÓ BÍ THƯ")
 
 
@@ -57,7 +65,7 @@ def test_seed_texts_are_repaired(seed):
 def test_no_word_lost_or_merged(seed):
     """The words of the body, in order, are exactly the seed's (bullets and headings aside)."""
     source = seed_text()
-    body = source[source.index("I- MỤC ĐÍCH"):source.index("Nơi nhận")]
+    body = source[source.index("I- MỤC ĐÍCH") : source.index("Nơi nhận")]
     expected = " ".join(re.sub(r"^(-|[IV]+-|\d\.)\s", "", line.strip()) for line in body.splitlines()).split()
     headings = ["MỤC ĐÍCH, YÊU CẦU", "NỘI DUNG TUYÊN TRUYỀN", "TỔ CHỨC THỰC HIỆN"]
     got = headings[0].split() + " ".join(seed.purposes).split() + headings[1].split() + " ".join(seed.themes).split()
@@ -72,9 +80,19 @@ def same_structure(a: ParsedPlan, b: ParsedPlan, casefold: bool = False):
     assert (da.lower() if casefold else da) == (db.lower() if casefold else db)
 
 
-@pytest.mark.parametrize("encode", [
-    lambda t: t.encode("utf-16"), lambda t: t.encode("utf-16-le"), lambda t: t.encode("utf-8-sig"), to_cp1258,
-    to_vni, to_docx, to_pdf], ids=["utf-16", "utf-16-le-no-bom", "utf-8-bom", "windows-1258", "vni", "docx", "pdf"])
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda t: t.encode("utf-16"),
+        lambda t: t.encode("utf-16-le"),
+        lambda t: t.encode("utf-8-sig"),
+        to_cp1258,
+        to_vni,
+        to_docx,
+        to_pdf,
+    ],
+    ids=["utf-16", "utf-16-le-no-bom", "utf-8-bom", "windows-1258", "vni", "docx", "pdf"],
+)
 def test_formats_and_encodings_give_the_same_plan(seed, encode):
     same_structure(parse_bytes(encode(seed_text())), seed)
 
@@ -93,9 +111,11 @@ def test_known_legacy_strings():
     assert vni_to_unicode("Ñaûng Coäng saûn Vieät Nam") == "Đảng Cộng sản Việt Nam"
     assert vni_to_unicode("ÑAÛNG COÄNG SAÛN VIEÄT NAM") == "ĐẢNG CỘNG SẢN VIỆT NAM"
     # TCVN3 text saved as UTF-8 by a tool that read it as Windows-1252 is repaired too
-    assert decode_text("Kế hoạch phòng, chống dịch của các cơ quan".encode("utf-8")).startswith("Kế hoạch")
-    assert decode_text(to_tcvn3("các cơ quan phòng, chống dịch").decode("cp1252").encode("utf-8")) == \
-        "các cơ quan phòng, chống dịch"
+    assert decode_text("Kế hoạch phòng, chống dịch của các cơ quan".encode()).startswith("Kế hoạch")
+    assert (
+        decode_text(to_tcvn3("các cơ quan phòng, chống dịch").decode("cp1252").encode("utf-8"))
+        == "các cơ quan phòng, chống dịch"
+    )
 
 
 def test_split_bodies():
@@ -136,21 +156,29 @@ Nguyễn Văn An
     assert plan.title == "KẾ HOẠCH tuyên truyền tiêm chủng vắc xin"
     assert plan.purposes == ["Mọi người dân hiểu lợi ích của vắc xin.", "Không để tin sai lệch lan rộng."]
     assert [g.bodies for g in plan.agency_groups] == [["Sở Y tế"], ["Huyện đoàn", "Hội Phụ nữ huyện"]]
-    assert plan.agency_groups[0].duties == ["Cập nhật số liệu tiêm chủng hằng ngày;\n+ gửi Báo, Đài trước 16 giờ.",
-                                            "Trả lời câu hỏi của người dân."]
+    assert plan.agency_groups[0].duties == [
+        "Cập nhật số liệu tiêm chủng hằng ngày;\n+ gửi Báo, Đài trước 16 giờ.",
+        "Trả lời câu hỏi của người dân.",
+    ]
     assert plan.agency_groups[1].duties == ["Vận động thanh niên đi tiêm."]
     assert [c.number for c in plan.cited_documents] == ["05-CT/TU"]
     assert plan.recipients == ["Ban Tuyên giáo Trung ương (b/c)", "Lưu VT"]
-    assert (plan.signer.on_behalf, plan.signer.title, plan.signer.name) == ("K/T TRƯỞNG BAN", "PHÓ TRƯỞNG BAN",
-                                                                             "Nguyễn Văn An")
+    assert (plan.signer.on_behalf, plan.signer.title, plan.signer.name) == (
+        "K/T TRƯỞNG BAN",
+        "PHÓ TRƯỞNG BAN",
+        "Nguyễn Văn An",
+    )
 
 
-@pytest.mark.parametrize("text,where", [
-    ("", "không có nội dung"),
-    ("Thông báo họp giao ban\nNội dung: ...", "dừng ở dòng 1"),
-    ("KẾ HOẠCH tuyên truyền\nThực hiện chỉ đạo của Tỉnh ủy.\n- một ý", "dừng ở dòng 2"),
-    ("KẾ HOẠCH x\nI- MỤC ĐÍCH\n- a\nII- TỔ CHỨC THỰC HIỆN\nCác cơ quan tự làm.\n", "dừng ở dòng 5"),
-])
+@pytest.mark.parametrize(
+    "text,where",
+    [
+        ("", "không có nội dung"),
+        ("Thông báo họp giao ban\nNội dung: ...", "dừng ở dòng 1"),
+        ("KẾ HOẠCH tuyên truyền\nThực hiện chỉ đạo của Tỉnh ủy.\n- một ý", "dừng ở dòng 2"),
+        ("KẾ HOẠCH x\nI- MỤC ĐÍCH\n- a\nII- TỔ CHỨC THỰC HIỆN\nCác cơ quan tự làm.\n", "dừng ở dòng 5"),
+    ],
+)
 def test_unparseable_documents_say_where_parsing_stopped(text, where):
     with pytest.raises(ParseError) as err:
         parse_text(text)
@@ -187,8 +215,11 @@ def test_fuzz_seed_lines_recombined(lines, noise):
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.tuples(st.sampled_from([b"", b"PK\x03\x04", b"%PDF-1.4\n", b"\xff\xfe", b"\xef\xbb\xbf"]),
-                 st.binary(max_size=600)).map(lambda parts: parts[0] + parts[1]))
+@given(
+    st.tuples(
+        st.sampled_from([b"", b"PK\x03\x04", b"%PDF-1.4\n", b"\xff\xfe", b"\xef\xbb\xbf"]), st.binary(max_size=600)
+    ).map(lambda parts: parts[0] + parts[1])
+)
 def test_fuzz_bytes(data):
     try:
         assert isinstance(parse_bytes(data), ParsedPlan)
@@ -199,9 +230,11 @@ def test_fuzz_bytes(data):
 def test_cli_dry_run_json(tmp_path):
     path = tmp_path / "kehoach.docx"
     path.write_bytes(to_docx(seed_text()))
-    out = subprocess.run([sys.executable, "-m", "loa.cli", "plan", "import", str(path), "--dry-run", "--json"],
-                         capture_output=True, text=True, env={"LOA_DATA_DIR": str(tmp_path / "data"), "PATH": ""},
-                         cwd=tmp_path)
+    out = run_cli(
+        ["plan", "import", str(path), "--dry-run", "--json"],
+        {"LOA_DATA_DIR": str(tmp_path / "data"), "PATH": ""},
+        cwd=tmp_path,
+    )
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     assert {"title", "cited_documents", "purposes", "themes", "agency_groups", "recipients", "signer"} <= set(data)
@@ -209,7 +242,9 @@ def test_cli_dry_run_json(tmp_path):
     assert data["agency_groups"][7]["bodies"][1] == "Đài Phát thanh - Truyền hình Trà Vinh"
     bad = tmp_path / "bad.txt"
     bad.write_text("Biên bản họp", encoding="utf-8")
-    out = subprocess.run([sys.executable, "-m", "loa.cli", "plan", "import", str(bad), "--dry-run", "--json"],
-                         capture_output=True, text=True, env={"LOA_DATA_DIR": str(tmp_path / "data"), "PATH": ""},
-                         cwd=tmp_path)
+    out = run_cli(
+        ["plan", "import", str(bad), "--dry-run", "--json"],
+        {"LOA_DATA_DIR": str(tmp_path / "data"), "PATH": ""},
+        cwd=tmp_path,
+    )
     assert out.returncode == 1 and "dừng ở dòng 1" in out.stderr

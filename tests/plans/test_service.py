@@ -7,10 +7,12 @@ from datetime import date, timedelta
 import pytest
 from openpyxl import load_workbook
 
+from loa.clock import today_local
 from loa.errors import UserError
 from loa.plans import service
 from loa.plans.models import Task
 from loa.plans.parser import parse_bytes
+from loa.plans.schemas import TaskChanges
 from tests.plans.encoders import seed_text, to_vni
 
 
@@ -20,7 +22,9 @@ def test_import_assigns_agencies(seed_plan, registry):
     by_group = {g.name: sorted({a.name for t in g.tasks for a in t.agencies}) for g in seed_plan.groups}
     assert by_group["Sở Y tế"] == ["Sở Y tế"]
     assert by_group["Báo Trà Vinh, Đài Phát thanh - Truyền hình Trà Vinh"] == [
-        "Báo Trà Vinh", "Đài Phát thanh - Truyền hình Trà Vinh"]
+        "Báo Trà Vinh",
+        "Đài Phát thanh - Truyền hình Trà Vinh",
+    ]
     assert by_group["Mặt trận Tổ quốc Việt Nam và các tổ chức chính trị - xã hội"] == ["Ủy ban MTTQ Việt Nam tỉnh"]
     assert by_group["Ban Chỉ đạo 35 tỉnh, cấp huyện và tương đương"] == ["Ban Chỉ đạo 35 tỉnh"]
     districts = by_group["Các huyện ủy, thị ủy, thành ủy, đảng ủy trực thuộc Tỉnh ủy"]
@@ -41,7 +45,8 @@ def test_matching_is_diacritics_and_case_insensitive(registry):
     agencies = list(registry.values())
     assert [a.name for a in service.match_body(agencies, "SO Y TE")] == ["Sở Y tế"]
     assert [a.name for a in service.match_body(agencies, "đài phát thanh - truyền hình trà vinh")] == [
-        "Đài Phát thanh - Truyền hình Trà Vinh"]
+        "Đài Phát thanh - Truyền hình Trà Vinh"
+    ]
     assert service.match_body(agencies, "Sở Giáo dục và Đào tạo") == []
 
 
@@ -70,30 +75,35 @@ def test_members_update_only_their_agencys_tasks(db, settings, people, seed_plan
     member = people["agency_member"]  # Sở Y tế
     health_task = seed_plan.groups[4].tasks[0]
     other_task = seed_plan.groups[0].tasks[0]
-    service.update_task(db, health_task, member, status="in_progress")
+    service.update_task(db, health_task, member, TaskChanges(status="in_progress"))
     assert health_task.status == "in_progress" and health_task.events[-1].detail == {
-        "status": ["not_started", "in_progress"]}
+        "status": ["not_started", "in_progress"]
+    }
     with pytest.raises(UserError) as err:
-        service.update_task(db, other_task, member, status="done")
+        service.update_task(db, other_task, member, TaskChanges(status="done"))
     assert err.value.status == 403 and other_task.status == "not_started"
     with pytest.raises(UserError) as err:
-        service.update_task(db, health_task, member, due_on=date(2021, 9, 1))
+        service.update_task(db, health_task, member, TaskChanges(due_on=date(2021, 9, 1)))
     assert err.value.status == 403
     with pytest.raises(UserError):
-        service.update_task(db, health_task, people["coordinator"], start_on=date(2021, 9, 2), due_on=date(2021, 9, 1))
+        service.update_task(
+            db, health_task, people["coordinator"], TaskChanges(start_on=date(2021, 9, 2), due_on=date(2021, 9, 1))
+        )
 
 
 def test_recurring_task_moves_to_next_due_date(db, settings, people, seed_plan):
     task = seed_plan.tasks[0]
     coord = people["coordinator"]
-    service.update_task(db, task, coord, due_on=date(2021, 1, 31), recurrence="monthly", start_on=date(2021, 1, 1))
-    service.update_task(db, task, coord, status="done")
+    service.update_task(
+        db, task, coord, TaskChanges(due_on=date(2021, 1, 31), recurrence="monthly", start_on=date(2021, 1, 1))
+    )
+    service.update_task(db, task, coord, TaskChanges(status="done"))
     assert (task.status, task.due_on) == ("in_progress", date(2021, 2, 28))
-    service.update_task(db, task, coord, recurrence="weekly")
-    service.update_task(db, task, coord, status="done")
+    service.update_task(db, task, coord, TaskChanges(recurrence="weekly"))
+    service.update_task(db, task, coord, TaskChanges(status="done"))
     assert task.due_on == date(2021, 3, 7)
-    service.update_task(db, task, coord, recurrence="")
-    service.update_task(db, task, coord, status="done")
+    service.update_task(db, task, coord, TaskChanges(recurrence=""))
+    service.update_task(db, task, coord, TaskChanges(status="done"))
     assert task.status == "done" and task.completed_at is not None
 
 
@@ -102,18 +112,31 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
 
 def test_progress_report_with_attachments(db, settings, people, seed_plan):
     task = seed_plan.groups[4].tasks[0]
-    report = service.add_report(db, settings, task, people["agency_member"], "Đã đăng 12 tin bài khuyến cáo.",
-                                figures={"Tin bài": "12", "Lượt phát loa": "3,5"}, links=["https://syt.travinh.gov.vn/a"],
-                                files=[("anh.png", PNG), ("bao-cao.pdf", b"%PDF-1.4 test")])
+    report = service.add_report(
+        db,
+        settings,
+        task,
+        people["agency_member"],
+        "Đã đăng 12 tin bài khuyến cáo.",
+        figures={"Tin bài": "12", "Lượt phát loa": "3,5"},
+        links=["https://syt.travinh.gov.vn/a"],
+        files=[("anh.png", PNG), ("bao-cao.pdf", b"%PDF-1.4 test")],
+    )
     assert report.figures == {"Tin bài": 12.0, "Lượt phát loa": 3.5}
     assert [a.content_type for a in report.attachments] == ["image/png", "application/pdf"]
     assert service.attachment_path(settings, report.attachments[0]).read_bytes() == PNG
     assert task.status == "in_progress"  # the first report starts the task
 
 
-@pytest.mark.parametrize("files,status", [
-    ([("virus.exe", b"MZ...")], 415), ([("gia.pdf", b"not a pdf")], 415), ([("x.png", PNG)] * 6, 422),
-    ([("to.pdf", b"%PDF-" + b"0" * (11 * 1024 * 1024))], 413)])
+@pytest.mark.parametrize(
+    "files,status",
+    [
+        ([("virus.exe", b"MZ...")], 415),
+        ([("gia.pdf", b"not a pdf")], 415),
+        ([("x.png", PNG)] * 6, 422),
+        ([("to.pdf", b"%PDF-" + b"0" * (11 * 1024 * 1024))], 413),
+    ],
+)
 def test_bad_attachments_store_nothing(db, settings, people, seed_plan, files, status):
     task = seed_plan.groups[4].tasks[0]
     with pytest.raises(UserError) as err:
@@ -126,9 +149,9 @@ def test_overview_exports_and_reminders(db, settings, people, seed_plan):
     today = date(2021, 9, 15)
     coord = people["coordinator"]
     tasks = seed_plan.groups[4].tasks
-    service.update_task(db, tasks[0], coord, start_on=date(2021, 9, 1), due_on=today - timedelta(days=2))
-    service.update_task(db, tasks[1], coord, start_on=date(2021, 9, 1), due_on=today + timedelta(days=1))
-    service.update_task(db, seed_plan.groups[7].tasks[0], coord, status="done")
+    service.update_task(db, tasks[0], coord, TaskChanges(start_on=date(2021, 9, 1), due_on=today - timedelta(days=2)))
+    service.update_task(db, tasks[1], coord, TaskChanges(start_on=date(2021, 9, 1), due_on=today + timedelta(days=1)))
+    service.update_task(db, seed_plan.groups[7].tasks[0], coord, TaskChanges(status="done"))
     info = service.overview(seed_plan, today)
     assert info["total"].total == 26 and info["total"].counts["done"] == 1 and info["total"].overdue == 1
     health = next(p for p in info["by_agency"] if p.label == "Sở Y tế")
@@ -149,16 +172,21 @@ def test_overview_exports_and_reminders(db, settings, people, seed_plan):
 
 
 def test_export_cells_never_start_formulas(db, settings, people):
-    text = seed_text().replace("- Chủ động, cung cấp kịp thời", "=HYPERLINK(\"x\") cung cấp kịp thời")
+    text = seed_text().replace("- Chủ động, cung cấp kịp thời", '=HYPERLINK("x") cung cấp kịp thời')
     plan = service.import_plan(db, settings, parse_bytes(text.encode()), people["coordinator"])
-    assert any(str(c).startswith("'=HYPERLINK") for row in csv.reader(io.StringIO(
-        service.export_csv(plan).decode("utf-8-sig"))) for c in row)
+    assert any(
+        str(c).startswith("'=HYPERLINK")
+        for row in csv.reader(io.StringIO(service.export_csv(plan).decode("utf-8-sig")))
+        for c in row
+    )
 
 
 def test_email_digest_uses_smtp(db, settings, people, seed_plan, mail):
     today = date(2021, 9, 15)
     people["agencies"]["health"].email = "syt@example.vn"
-    service.update_task(db, seed_plan.groups[4].tasks[0], people["coordinator"], start_on=today, due_on=today)
+    service.update_task(
+        db, seed_plan.groups[4].tasks[0], people["coordinator"], TaskChanges(start_on=today, due_on=today)
+    )
     assert service.send_digests(db, settings, today) == []  # no SMTP host: shown in the app instead
     settings.smtp_host, settings.smtp_port = "127.0.0.1", mail.port
     sent = service.send_digests(db, settings, today)
@@ -176,23 +204,43 @@ def test_report_upward_pdf_and_docx(db, settings, people, seed_plan, tmp_path):
     from pypdf import PdfReader
 
     task = seed_plan.groups[4].tasks[0]
-    service.add_report(db, settings, task, people["agency_member"], "Đăng 12 tin, bài khuyến cáo tiêm vắc xin.",
-                       figures={"Tin bài": 12}, status="done")
+    service.add_report(
+        db,
+        settings,
+        task,
+        people["agency_member"],
+        "Đăng 12 tin, bài khuyến cáo tiêm vắc xin.",
+        figures={"Tin bài": 12},
+        status="done",
+    )
     db.commit()
-    today = service.today_local()
+    today = today_local()
     pdf = tmp_path / "bao-cao.pdf"
     pdf.write_bytes(service.render_report(seed_plan, today - timedelta(days=7), today, "pdf", "Trà Vinh"))
     subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")], check=True)
     assert list(tmp_path.glob("p*.png"))
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(pdf).pages).split())
-    for expected in ("ĐẢNG CỘNG SẢN VIỆT NAM", "BÁO CÁO KẾT QUẢ THỰC HIỆN KẾ HOẠCH", "Trà Vinh, ngày",
-                     "Sở Y tế", "Đã hoàn thành: 1 nhiệm vụ", "Đăng 12 tin, bài khuyến cáo tiêm vắc xin. (Tin bài: 12)",
-                     "Kế hoạch có 26 nhiệm vụ: hoàn thành 1", "Nơi nhận:"):
+    for expected in (
+        "ĐẢNG CỘNG SẢN VIỆT NAM",
+        "BÁO CÁO KẾT QUẢ THỰC HIỆN KẾ HOẠCH",
+        "Trà Vinh, ngày",
+        "Sở Y tế",
+        "Đã hoàn thành: 1 nhiệm vụ",
+        "Đăng 12 tin, bài khuyến cáo tiêm vắc xin. (Tin bài: 12)",
+        "Kế hoạch có 26 nhiệm vụ: hoàn thành 1",
+        "Nơi nhận:",
+    ):
         assert expected in text, expected
     d = Docx(io.BytesIO(service.render_report(seed_plan, today - timedelta(days=7), today, "docx")))
     assert "BÁO CÁO KẾT QUẢ THỰC HIỆN KẾ HOẠCH" in [p.text for p in d.paragraphs]
-    old = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(service.render_report(
-        seed_plan, date(2021, 1, 1), date(2021, 1, 31), "pdf"))).pages).split())
+    old = " ".join(
+        " ".join(
+            p.extract_text()
+            for p in PdfReader(
+                io.BytesIO(service.render_report(seed_plan, date(2021, 1, 1), date(2021, 1, 31), "pdf"))
+            ).pages
+        ).split()
+    )
     assert "Báo cáo tiến độ trong kỳ" not in old  # the report lies outside that period
     with pytest.raises(UserError):
         service.render_report(seed_plan, today, today - timedelta(days=1), "pdf")
@@ -201,6 +249,11 @@ def test_report_upward_pdf_and_docx(db, settings, people, seed_plan, tmp_path):
 
 
 def test_report_text_is_scrubbed_of_personal_data(db, settings, people, seed_plan):
-    report = service.add_report(db, settings, seed_plan.groups[4].tasks[0], people["agency_member"],
-                                "Đã gọi lại cho người hỏi (0912 345 678); đường dây nóng 1900 9095 trực 24/7.")
+    report = service.add_report(
+        db,
+        settings,
+        seed_plan.groups[4].tasks[0],
+        people["agency_member"],
+        "Đã gọi lại cho người hỏi (0912 345 678); đường dây nóng 1900 9095 trực 24/7.",
+    )
     assert "0912" not in report.text and "[SĐT]" in report.text and "1900 9095" in report.text

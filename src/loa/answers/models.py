@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, Field
 from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from loa.auth.models import User
-from loa.db import Base, IdMixin, TimestampMixin, UTCDateTime, utcnow
+from loa.clock import utcnow
+from loa.db import Base, IdMixin, TimestampMixin, UTCDateTime
 
 STATUSES = ("draft", "approved", "retired")
 GROUP_STATUSES = ("open", "drafted", "answered", "dismissed")
@@ -48,7 +48,7 @@ class QuestionGroup(IdMixin, TimestampMixin, Base):
     last_asked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     entry_id: Mapped[int | None] = mapped_column(ForeignKey("faq_entries.id"), nullable=True)
     entry: Mapped[FaqEntry | None] = relationship()
-    questions: Mapped[list["UnansweredQuestion"]] = relationship(back_populates="group", order_by="UnansweredQuestion.id")
+    questions: Mapped[list[UnansweredQuestion]] = relationship(back_populates="group", order_by="UnansweredQuestion.id")
 
 
 class UnansweredQuestion(IdMixin, Base):
@@ -60,27 +60,3 @@ class UnansweredQuestion(IdMixin, Base):
     asked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     channel: Mapped[str] = mapped_column(String(20), default="web")
     group: Mapped[QuestionGroup] = relationship(back_populates="questions")
-
-
-class AskIn(BaseModel):
-    question: str = Field(min_length=1, max_length=2000)
-
-
-class EntryIn(BaseModel):
-    question: str = Field(min_length=3, max_length=2000)
-    alternatives: list[str] = []
-    answer: str = Field(min_length=3)
-    source: str = Field(min_length=2, max_length=255)
-    source_url: str = ""
-    source_date: date | None = None
-    tags: list[str] = []
-    language: str = "vi"
-
-
-class GroupAnswerIn(BaseModel):
-    answer: str = Field(min_length=3)
-    source: str = Field(min_length=2, max_length=255)
-    source_url: str = ""
-    source_date: date | None = None
-    question: str = ""
-    tags: list[str] = []

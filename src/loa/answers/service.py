@@ -10,23 +10,59 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from loa import text
+from loa import hooks, text
+from loa.answers import confidence
 from loa.answers.models import STATUSES, FaqEntry, QuestionGroup, UnansweredQuestion
 from loa.auth.models import User
+from loa.clock import utcnow
 from loa.config import Settings
-from loa.db import get_or_404, session_scope, utcnow
+from loa.db import get_or_404, session_scope
 from loa.errors import UserError
 from loa.search import Index, embed, store
 
-ANSWER_THRESHOLD = 0.5     # calibrated score at or above which an approved entry answers
-SUGGEST_THRESHOLD = 0.35   # other entries shown as "you may mean" above this score
-GROUP_SIMILARITY = 0.6     # Dice overlap of content syllables for two questions to share a group
-_STOP = {"có", "không", "ko", "k", "được", "thì", "là", "và", "ạ", "à", "vậy", "nào", "gì", "cho", "em", "tôi",
-         "mình", "bạn", "ơi", "hỏi", "xin", "của", "bị", "với", "như", "thế", "nhé", "nha", "hay", "hoặc"}
+ANSWER_THRESHOLD = 0.5  # calibrated score at or above which an approved entry answers
+SUGGEST_THRESHOLD = 0.35  # other entries shown as "you may mean" above this score
+CHAT_THRESHOLD = 0.75  # confidence (loa.answers.confidence) at or above which a chat answers: chosen on the
+# UIT-ViCoV19QA train questions, cross-fitted, for a precision of 0.85 or more (bench/answers_retrieval.py)
+PAGE_CHANNELS = frozenset({"web", "widget", "api", "cli"})  # the asker sees the score and the alternatives; any
+# other channel is a chat (zalo, telegram, messenger, sms...) where the one answer sent is all the person sees
+GROUP_SIMILARITY = 0.6  # Dice overlap of content syllables for two questions to share a group
+_STOP = {
+    "có",
+    "không",
+    "ko",
+    "k",
+    "được",
+    "thì",
+    "là",
+    "và",
+    "ạ",
+    "à",
+    "vậy",
+    "nào",
+    "gì",
+    "cho",
+    "em",
+    "tôi",
+    "mình",
+    "bạn",
+    "ơi",
+    "hỏi",
+    "xin",
+    "của",
+    "bị",
+    "với",
+    "như",
+    "thế",
+    "nhé",
+    "nha",
+    "hay",
+    "hoặc",
+}
 
 
 def content_hash(question: str, answer: str) -> str:
-    return hashlib.sha1(f"{text.normalize(question)}\n{text.normalize(answer)}".encode("utf-8")).hexdigest()
+    return hashlib.sha1(f"{text.normalize(question)}\n{text.normalize(answer)}".encode()).hexdigest()
 
 
 # ---- FAQ entries
@@ -40,11 +76,18 @@ def create_entry(db: Session, data: dict, *, author: User | None = None, status:
     if status not in STATUSES:
         raise UserError("Trạng thái không hợp lệ.", "Invalid status.")
     entry = FaqEntry(
-        question=question, alternatives=[text.normalize(a) for a in data.get("alternatives") or [] if a.strip()],
-        answer=answer, source=data["source"].strip(), source_url=(data.get("source_url") or "").strip(),
-        source_date=_date(data.get("source_date")), tags=[t.strip() for t in data.get("tags") or [] if t.strip()],
-        language=data.get("language") or "vi", status="draft", author_id=author.id if author else None,
-        content_hash=content_hash(question, answer))
+        question=question,
+        alternatives=[text.normalize(a) for a in data.get("alternatives") or [] if a.strip()],
+        answer=answer,
+        source=data["source"].strip(),
+        source_url=(data.get("source_url") or "").strip(),
+        source_date=_date(data.get("source_date")),
+        tags=[t.strip() for t in data.get("tags") or [] if t.strip()],
+        language=data.get("language") or "vi",
+        status="draft",
+        author_id=author.id if author else None,
+        content_hash=content_hash(question, answer),
+    )
     db.add(entry)
     db.flush()
     if status == "approved":
@@ -64,8 +107,10 @@ def _date(value) -> date | None:
     try:
         return date.fromisoformat(str(value).strip())
     except ValueError:
-        raise UserError(f"Ngày nguồn không hợp lệ: {value} (cần dạng YYYY-MM-DD).",
-                        f"Invalid source date: {value} (expected YYYY-MM-DD).") from None
+        raise UserError(
+            f"Ngày nguồn không hợp lệ: {value} (cần dạng YYYY-MM-DD).",
+            f"Invalid source date: {value} (expected YYYY-MM-DD).",
+        ) from None
 
 
 def approve(db: Session, entry: FaqEntry, reviewer: User | None) -> FaqEntry:
@@ -77,6 +122,7 @@ def approve(db: Session, entry: FaqEntry, reviewer: User | None) -> FaqEntry:
     entry.reviewed_at = utcnow()
     for group in db.scalars(select(QuestionGroup).where(QuestionGroup.entry_id == entry.id)):
         group.status = "answered"
+        hooks.call().question_answered(db=db, group_id=group.id, entry_id=entry.id)  # the askers are told
     db.flush()
     return entry
 
@@ -117,6 +163,9 @@ def _signature(db: Session) -> tuple:
 
 
 INDEX = store.Stored("faq", _documents, _signature)
+# the e5 vectors of the starter FAQ's documents, written by bench/starter_vectors.py
+STARTER_VECTORS = Path(__file__).parent / "data" / "starter_vectors.npz"
+embed.ship(STARTER_VECTORS)
 
 
 def faq_index(db: Session, directory: Path | None = None) -> Index:
@@ -142,42 +191,80 @@ def warm(settings: Settings) -> None:
 
 
 def match(db: Session, question: str, *, index_dir: Path | None = None, k: int = 5) -> list[dict]:
-    """Approved entries for ``question``, best first: ``{"entry_id", "score", "negated"}`` (one per entry)."""
+    """Approved entries for ``question``, best first: ``{"entry_id", "score", "negated"}`` (one per entry); the
+    first also has ``confidence``, the probability that it is the right answer (:mod:`loa.answers.confidence`)."""
+    index = faq_index(db, index_dir)
+    hits = index.search(question, k=max(k * 4, confidence.HITS))
     best: dict[int, dict] = {}
-    for hit in faq_index(db, index_dir).search(question, k=k * 4):
+    for hit in hits:
         entry_id = int(hit.meta["entry"])
         if entry_id not in best or hit.score > best[entry_id]["score"]:
-            best[entry_id] = {"entry_id": entry_id, "score": round(hit.score, 3),
-                              "negated": hit.negated and hit.meta["kind"] == "answer" and "?" not in question}
-    return sorted(best.values(), key=lambda m: -m["score"])[:k]
+            best[entry_id] = {
+                "entry_id": entry_id,
+                "score": round(hit.score, 3),
+                "negated": hit.negated and hit.meta["kind"] == "answer" and "?" not in question,
+            }
+    ranked = sorted(best.values(), key=lambda m: -m["score"])[:k]
+    if ranked:
+        ranked[0]["confidence"] = round(confidence.of(hits, lambda h: h.meta["entry"], index.semantic), 3)
+    return ranked
 
 
 # ---- asking
-def ask(db: Session, question: str, *, index_dir: Path | None = None, channel: str = "web",
-        record: bool = True) -> dict:
+def ask(
+    db: Session, question: str, *, index_dir: Path | None = None, channel: str = "web", record: bool = True
+) -> dict:
     """Answer ``question`` from approved entries, or say honestly that none exists yet and queue it.
 
     Returns ``answered``, ``entry_id``, ``score``, ``answer``, ``source`` (+ ``source_url``, ``source_date``,
-    ``reviewed_at``, ``question``) and ``alternatives`` (other close entries: id, question, score)."""
+    ``reviewed_at``, ``question``), ``alternatives`` (other close entries: id, question, score), ``confidence``
+    (that the best entry is right) and ``confident`` (its confidence reaches :data:`CHAT_THRESHOLD` and it does
+    not contradict the question). A page (``channel`` in :data:`PAGE_CHANNELS`) answers from a score of
+    :data:`ANSWER_THRESHOLD` and shows alternatives; a chat (any other channel) answers only when confident."""
     question = text.normalize(question or "")
     if not question:
         raise UserError("Vui lòng nhập câu hỏi.", "Please type a question.", 422)
     if len(question) > 2000:
-        raise UserError("Câu hỏi quá dài (tối đa 2000 ký tự).", "The question is too long (2000 characters at most).", 422)
+        raise UserError(
+            "Câu hỏi quá dài (tối đa 2000 ký tự).", "The question is too long (2000 characters at most).", 422
+        )
     matches = match(db, question, index_dir=index_dir)
-    top = matches[0] if matches and matches[0]["score"] >= ANSWER_THRESHOLD and not matches[0]["negated"] else None
+    best = matches[0] if matches and not matches[0]["negated"] else None
+    certainty = matches[0]["confidence"] if matches else 0.0
+    confident = best is not None and certainty >= CHAT_THRESHOLD
+    if channel in PAGE_CHANNELS:
+        top = best if best is not None and best["score"] >= ANSWER_THRESHOLD else None
+    else:
+        top = best if confident else None
     others = [m for m in matches if m is not top and m["score"] >= SUGGEST_THRESHOLD][:3]
-    result = {"answered": top is not None, "entry_id": None, "score": matches[0]["score"] if matches else 0.0,
-              "answer": None, "source": None, "source_url": None, "source_date": None, "reviewed_at": None,
-              "question": None, "alternatives": [
-                  {"entry_id": m["entry_id"], "question": db.get(FaqEntry, m["entry_id"]).question, "score": m["score"]}
-                  for m in others]}
+    result = {
+        "answered": top is not None,
+        "confident": confident,
+        "confidence": certainty,
+        "entry_id": None,
+        "score": matches[0]["score"] if matches else 0.0,
+        "answer": None,
+        "source": None,
+        "source_url": None,
+        "source_date": None,
+        "reviewed_at": None,
+        "question": None,
+        "alternatives": [
+            {"entry_id": m["entry_id"], "question": db.get(FaqEntry, m["entry_id"]).question, "score": m["score"]}
+            for m in others
+        ],
+    }
     if top:
         entry = db.get(FaqEntry, top["entry_id"])
-        result.update(entry_id=entry.id, answer=entry.answer, source=entry.source, source_url=entry.source_url,
-                      source_date=entry.source_date.isoformat() if entry.source_date else None,
-                      reviewed_at=entry.reviewed_at.isoformat() if entry.reviewed_at else None,
-                      question=entry.question)
+        result.update(
+            entry_id=entry.id,
+            answer=entry.answer,
+            source=entry.source,
+            source_url=entry.source_url,
+            source_date=entry.source_date.isoformat() if entry.source_date else None,
+            reviewed_at=entry.reviewed_at.isoformat() if entry.reviewed_at else None,
+            question=entry.question,
+        )
     elif record:
         result["group_id"] = queue(db, question, channel=channel).id
     if record:
@@ -186,11 +273,9 @@ def ask(db: Session, question: str, *, index_dir: Path | None = None, channel: s
 
 
 def _offer_to_claims(db: Session, question: str, result: dict) -> None:
-    """Each citizen question is checked against the misinformation registry (it may repeat a rumour)."""
-    from loa.claims import service as claims
-
-    found = claims.check_text(db, question, reach=1, origin="answers",
-                              ref=f"faq:{result['entry_id']}" if result["entry_id"] else f"group:{result.get('group_id')}")
+    """Each citizen question is a public text the misinformation desk may know (hook ``public_text_observed``)."""
+    ref = f"faq:{result['entry_id']}" if result["entry_id"] else f"group:{result.get('group_id')}"
+    found = hooks.call().public_text_observed(db=db, text=question, reach=1, origin="answers", ref=ref, batch={}) or {}
     if found.get("decision") == "match" and found.get("claim_id"):
         result["claim_id"] = found["claim_id"]
 
@@ -241,11 +326,14 @@ def answer_group(db: Session, group: QuestionGroup, data: dict, user: User) -> F
     if group.status not in ("open", "drafted"):
         raise UserError("Nhóm câu hỏi này đã được xử lý.", "This question group is already closed.", 409)
     if group.entry_id and group.entry.status == "draft":
-        raise UserError("Nhóm này đã có câu trả lời chờ duyệt.", "This group already has an answer awaiting review.", 409)
+        raise UserError(
+            "Nhóm này đã có câu trả lời chờ duyệt.", "This group already has an answer awaiting review.", 409
+        )
     phrasings = list(dict.fromkeys(q.text for q in group.questions))
     question = (data.get("question") or "").strip() or group.text
-    entry = create_entry(db, {**data, "question": question,
-                              "alternatives": [p for p in phrasings if p != question][:10]}, author=user)
+    entry = create_entry(
+        db, {**data, "question": question, "alternatives": [p for p in phrasings if p != question][:10]}, author=user
+    )
     group.entry_id = entry.id
     group.status = "drafted"
     db.flush()
@@ -265,15 +353,25 @@ def top_unanswered(db: Session, since: datetime, until: datetime, limit: int = 1
     """The most asked unanswered question groups in [since, until): ``{"text", "count", "group_id", "status"}``."""
     n = func.count(UnansweredQuestion.id)
     rows = db.execute(
-        select(QuestionGroup, n).join(UnansweredQuestion, UnansweredQuestion.group_id == QuestionGroup.id)
-        .where(UnansweredQuestion.asked_at >= since, UnansweredQuestion.asked_at < until,
-               QuestionGroup.status.in_(("open", "drafted")))
-        .group_by(QuestionGroup.id).order_by(n.desc(), QuestionGroup.id).limit(limit)).all()
+        select(QuestionGroup, n)
+        .join(UnansweredQuestion, UnansweredQuestion.group_id == QuestionGroup.id)
+        .where(
+            UnansweredQuestion.asked_at >= since,
+            UnansweredQuestion.asked_at < until,
+            QuestionGroup.status.in_(("open", "drafted")),
+        )
+        .group_by(QuestionGroup.id)
+        .order_by(n.desc(), QuestionGroup.id)
+        .limit(limit)
+    ).all()
     return [{"text": g.text, "count": c, "group_id": g.id, "status": g.status} for g, c in rows]
 
 
 def waiting_count(db: Session) -> tuple[int, int]:
     """(open groups, questions in them)."""
-    row = db.execute(select(func.count(QuestionGroup.id), func.coalesce(func.sum(QuestionGroup.count), 0))
-                     .where(QuestionGroup.status == "open")).one()
+    row = db.execute(
+        select(func.count(QuestionGroup.id), func.coalesce(func.sum(QuestionGroup.count), 0)).where(
+            QuestionGroup.status == "open"
+        )
+    ).one()
     return int(row[0]), int(row[1])

@@ -8,9 +8,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
+from charset_normalizer import from_bytes
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -27,8 +28,11 @@ PROGRESS_EVERY = 200  # records between two calls of import_records' ``progress`
 
 
 def _fault(line: int, vi: str, en: str) -> UserError:
-    return UserError(f"Dòng {line}: {vi} Không có mục nào được nhập.", f"Line {line}: {en} Nothing was imported.",
-                     details=[{"line": line, "problem": vi[0].upper() + vi[1:], "problem_en": en}])
+    return UserError(
+        f"Dòng {line}: {vi} Không có mục nào được nhập.",
+        f"Line {line}: {en} Nothing was imported.",
+        details=[{"line": line, "problem": vi[0].upper() + vi[1:], "problem_en": en}],
+    )
 
 
 def decode(data: bytes) -> str:
@@ -36,13 +40,14 @@ def decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        from charset_normalizer import from_bytes
-
         guess = from_bytes(data).best()
         name = guess.encoding if guess else "?"
-        line = data[:exc.start].count(b"\n") + 1
-        raise _fault(line, f"tệp không phải mã UTF-8 (có vẻ là {name}); hãy lưu lại dưới dạng CSV UTF-8.",
-                     f"the file is not UTF-8 (it looks like {name}); save it again as CSV UTF-8.") from None
+        line = data[: exc.start].count(b"\n") + 1
+        raise _fault(
+            line,
+            f"tệp không phải mã UTF-8 (có vẻ là {name}); hãy lưu lại dưới dạng CSV UTF-8.",
+            f"the file is not UTF-8 (it looks like {name}); save it again as CSV UTF-8.",
+        ) from None
 
 
 def _rows(content: str, delimiter: str) -> list[tuple[int, list[str]]]:
@@ -68,8 +73,11 @@ def read_csv(data: bytes) -> list[tuple[int, dict]]:
     if first.lower().replace(" ", "").startswith("id|question|answer"):
         return read_uit(data)
     if "," not in first and any(d in first for d in (";", "\t", "|")):
-        raise _fault(1, "sai dấu phân cách: cột phải cách nhau bằng dấu phẩy (,).",
-                     "wrong delimiter: columns must be separated by commas (,).")
+        raise _fault(
+            1,
+            "sai dấu phân cách: cột phải cách nhau bằng dấu phẩy (,).",
+            "wrong delimiter: columns must be separated by commas (,).",
+        )
     rows = _rows(content, ",")
     if not rows:
         raise _fault(1, "tệp trống.", "the file is empty.")
@@ -77,13 +85,19 @@ def read_csv(data: bytes) -> list[tuple[int, dict]]:
     names = [h.strip().lower() for h in header]
     missing = [c for c in REQUIRED if c not in names]
     if missing:
-        raise _fault(line, f"thiếu cột {', '.join(missing)} trong dòng tiêu đề.",
-                     f"the header lacks the column(s) {', '.join(missing)}.")
+        raise _fault(
+            line,
+            f"thiếu cột {', '.join(missing)} trong dòng tiêu đề.",
+            f"the header lacks the column(s) {', '.join(missing)}.",
+        )
     out = []
     for line, row in rows[1:]:
         if len(row) != len(names):
-            raise _fault(line, f"có {len(row)} ô thay vì {len(names)} (sai dấu phân cách hoặc dấu ngoặc kép?).",
-                         f"{len(row)} fields instead of {len(names)} (wrong delimiter or quoting?).")
+            raise _fault(
+                line,
+                f"có {len(row)} ô thay vì {len(names)} (sai dấu phân cách hoặc dấu ngoặc kép?).",
+                f"{len(row)} fields instead of {len(names)} (wrong delimiter or quoting?).",
+            )
         out.append((line, dict(zip(names, row))))
     return out
 
@@ -100,29 +114,45 @@ def read_uit(data: bytes) -> list[tuple[int, dict]]:
         if len(row) < 3:
             raise _fault(line, "thiếu câu hỏi hoặc câu trả lời.", "a question or answer is missing.")
         record = dict(zip(names, row))
-        out.append((line, {"question": record["Question"], "answer": record["Answer_1"],
-                           "source": UIT_SOURCE, "status": "draft", "alternatives": "", "tags": ""}))
+        out.append(
+            (
+                line,
+                {
+                    "question": record["Question"],
+                    "answer": record["Answer_1"],
+                    "source": UIT_SOURCE,
+                    "status": "draft",
+                    "alternatives": "",
+                    "tags": "",
+                },
+            )
+        )
     return out
 
 
 def read_xlsx(data: bytes) -> list[tuple[int, dict]]:
     """Records of the first sheet of an XLSX file in our columns (header in row 1)."""
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # here, not at the top: openpyxl takes ~0.4 s to load
 
     try:
         sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
     except Exception:
         raise UserError("Tệp không phải bảng tính XLSX hợp lệ.", "The file is not a valid XLSX workbook.") from None
-    rows = [(i, ["" if c is None else str(c) if not hasattr(c, "isoformat") else c.isoformat()[:10] for c in r])
-            for i, r in enumerate(sheet.iter_rows(values_only=True), start=1)]
+    rows = [
+        (i, ["" if c is None else str(c) if not hasattr(c, "isoformat") else c.isoformat()[:10] for c in r])
+        for i, r in enumerate(sheet.iter_rows(values_only=True), start=1)
+    ]
     rows = [(i, r) for i, r in rows if any(c.strip() for c in r)]
     if not rows:
         raise _fault(1, "bảng tính trống.", "the workbook is empty.")
     names = [h.strip().lower() for h in rows[0][1]]
     missing = [c for c in REQUIRED if c not in names]
     if missing:
-        raise _fault(rows[0][0], f"thiếu cột {', '.join(missing)} trong dòng tiêu đề.",
-                     f"the header lacks the column(s) {', '.join(missing)}.")
+        raise _fault(
+            rows[0][0],
+            f"thiếu cột {', '.join(missing)} trong dòng tiêu đề.",
+            f"the header lacks the column(s) {', '.join(missing)}.",
+        )
     return [(i, dict(zip(names, r))) for i, r in rows[1:]]
 
 
@@ -140,16 +170,27 @@ def _check(line: int, record: dict, default_status: str) -> dict:
         raise _fault(line, "ngày nguồn phải có dạng YYYY-MM-DD.", "the source date must be YYYY-MM-DD.") from None
     alternatives = record.get("alternatives") or []
     tags = record.get("tags") or []
-    return {"question": record["question"].strip(), "answer": record["answer"].strip().strip('"').strip(),
-            "source": record["source"].strip(), "source_url": (record.get("source_url") or "").strip(),
-            "source_date": source_date, "status": status,
-            "alternatives": alternatives.splitlines() if isinstance(alternatives, str) else list(alternatives),
-            "tags": [t.strip() for t in tags.split(",")] if isinstance(tags, str) else list(tags)}
+    return {
+        "question": record["question"].strip(),
+        "answer": record["answer"].strip().strip('"').strip(),
+        "source": record["source"].strip(),
+        "source_url": (record.get("source_url") or "").strip(),
+        "source_date": source_date,
+        "status": status,
+        "alternatives": alternatives.splitlines() if isinstance(alternatives, str) else list(alternatives),
+        "tags": [t.strip() for t in tags.split(",")] if isinstance(tags, str) else list(tags),
+    }
 
 
-def import_records(db: Session, records: list[tuple[int, dict]], *, author: User | None = None,
-                   status: str = "draft", may_approve: bool = True,
-                   progress: Callable[[int, int], None] | None = None) -> dict:
+def import_records(
+    db: Session,
+    records: list[tuple[int, dict]],
+    *,
+    author: User | None = None,
+    status: str = "draft",
+    may_approve: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict:
     """Check every record, then create the new ones; returns ``{"created", "skipped"}``.
     Without ``may_approve`` (the importer is no reviewer) every entry arrives as a draft.
     ``progress(checked, total)`` is called every ``PROGRESS_EVERY`` records and once all are checked, before
@@ -182,8 +223,15 @@ def read_file(filename: str, data: bytes) -> list[tuple[int, dict]]:
     return read_xlsx(data) if filename.lower().endswith(".xlsx") else read_csv(data)
 
 
-def import_file(db: Session, filename: str, data: bytes, *, author: User | None = None, status: str = "draft",
-                may_approve: bool = True) -> dict:
+def import_file(
+    db: Session,
+    filename: str,
+    data: bytes,
+    *,
+    author: User | None = None,
+    status: str = "draft",
+    may_approve: bool = True,
+) -> dict:
     """Import a .csv, .txt (UIT pipe format) or .xlsx file."""
     return import_records(db, read_file(filename, data), author=author, status=status, may_approve=may_approve)
 
@@ -195,8 +243,16 @@ def import_starter(db: Session) -> dict:
 
 
 def _row(entry: FaqEntry) -> list[str]:
-    return [entry.question, "\n".join(entry.alternatives or []), entry.answer, entry.source, entry.source_url,
-            entry.source_date.isoformat() if entry.source_date else "", ", ".join(entry.tags or []), entry.status]
+    return [
+        entry.question,
+        "\n".join(entry.alternatives or []),
+        entry.answer,
+        entry.source,
+        entry.source_url,
+        entry.source_date.isoformat() if entry.source_date else "",
+        ", ".join(entry.tags or []),
+        entry.status,
+    ]
 
 
 def export_csv(entries: list[FaqEntry]) -> bytes:
@@ -209,7 +265,7 @@ def export_csv(entries: list[FaqEntry]) -> bytes:
 
 
 def export_xlsx(entries: list[FaqEntry]) -> bytes:
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # here, not at the top: openpyxl takes ~0.4 s to load
 
     book = Workbook()
     sheet = book.active

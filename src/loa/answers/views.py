@@ -9,7 +9,8 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from loa.answers import service, transfer
-from loa.answers.models import GROUP_STATUSES, STATUSES, AskIn, EntryIn, GroupAnswerIn
+from loa.answers.models import GROUP_STATUSES, STATUSES
+from loa.answers.schemas import AskIn, EntryIn, GroupAnswerIn
 from loa.auth.models import User
 from loa.config import Settings
 from loa.errors import UserError
@@ -29,15 +30,29 @@ def index_dir(settings: Settings):
 
 
 def entry_json(entry) -> dict:
-    return {"id": entry.id, "question": entry.question, "alternatives": entry.alternatives, "answer": entry.answer,
-            "source": entry.source, "source_url": entry.source_url,
-            "source_date": entry.source_date.isoformat() if entry.source_date else None, "tags": entry.tags,
-            "status": entry.status, "reviewed_at": entry.reviewed_at.isoformat() if entry.reviewed_at else None}
+    return {
+        "id": entry.id,
+        "question": entry.question,
+        "alternatives": entry.alternatives,
+        "answer": entry.answer,
+        "source": entry.source,
+        "source_url": entry.source_url,
+        "source_date": entry.source_date.isoformat() if entry.source_date else None,
+        "tags": entry.tags,
+        "status": entry.status,
+        "reviewed_at": entry.reviewed_at.isoformat() if entry.reviewed_at else None,
+    }
 
 
 def group_json(group) -> dict:
-    return {"id": group.id, "text": group.text, "count": group.count, "status": group.status,
-            "entry_id": group.entry_id, "questions": [q.text for q in group.questions]}
+    return {
+        "id": group.id,
+        "text": group.text,
+        "count": group.count,
+        "status": group.status,
+        "entry_id": group.entry_id,
+        "questions": [q.text for q in group.questions],
+    }
 
 
 def _lines(value: str) -> list[str]:
@@ -55,8 +70,7 @@ def ask_page(request: Request):
 
 
 @router.post("/hoi-dap")
-def ask_form(request: Request, question: str = Form(""), db: Session = DB,
-             settings: Settings = Depends(get_settings)):
+def ask_form(request: Request, question: str = Form(""), db: Session = DB, settings: Settings = Depends(get_settings)):
     widget = request.query_params.get("widget") == "1"
     try:
         result = service.ask(db, question, index_dir=index_dir(settings), channel="widget" if widget else "web")
@@ -80,10 +94,18 @@ def widget(request: Request):
 # ---- staff pages
 @router.get("/answers")
 def staff_home(request: Request, status: str = "", db: Session = DB, user: User = Depends(current_user)):
-    return render(request, "answers/index.html", {
-        "entries": service.list_entries(db, status if status in STATUSES else None), "status": status,
-        "groups": service.list_groups(db, "open") + service.list_groups(db, "drafted"), "statuses": STATUSES,
-        "can_write": user.has_role(*WRITERS), "can_review": user.has_role(*REVIEWERS)})
+    return render(
+        request,
+        "answers/index.html",
+        {
+            "entries": service.list_entries(db, status if status in STATUSES else None),
+            "status": status,
+            "groups": service.list_groups(db, "open") + service.list_groups(db, "drafted"),
+            "statuses": STATUSES,
+            "can_write": user.has_role(*WRITERS),
+            "can_review": user.has_role(*REVIEWERS),
+        },
+    )
 
 
 @router.get("/answers/entries/new")
@@ -92,19 +114,41 @@ def new_entry_page(request: Request, user: User = Depends(require(*WRITERS))):
 
 
 @router.post("/answers/entries")
-def new_entry(request: Request, question: str = Form(""), alternatives: str = Form(""), answer: str = Form(""),
-              source: str = Form(""), source_url: str = Form(""), source_date: str = Form(""), tags: str = Form(""),
-              db: Session = DB, user: User = Depends(require(*WRITERS))):
-    entry = service.create_entry(db, {"question": question, "alternatives": _lines(alternatives), "answer": answer,
-                                      "source": source, "source_url": source_url, "source_date": source_date,
-                                      "tags": _tags(tags)}, author=user)
+def new_entry(
+    request: Request,
+    question: str = Form(""),
+    alternatives: str = Form(""),
+    answer: str = Form(""),
+    source: str = Form(""),
+    source_url: str = Form(""),
+    source_date: str = Form(""),
+    tags: str = Form(""),
+    db: Session = DB,
+    user: User = Depends(require(*WRITERS)),
+):
+    entry = service.create_entry(
+        db,
+        {
+            "question": question,
+            "alternatives": _lines(alternatives),
+            "answer": answer,
+            "source": source,
+            "source_url": source_url,
+            "source_date": source_date,
+            "tags": _tags(tags),
+        },
+        author=user,
+    )
     return RedirectResponse(f"/answers/entries/{entry.id}", status_code=303)
 
 
 @router.get("/answers/entries/{entry_id}")
 def entry_page(request: Request, entry_id: int, db: Session = DB, user: User = Depends(current_user)):
-    return render(request, "answers/entry.html", {"entry": service.get_entry(db, entry_id),
-                                                  "can_review": user.has_role(*REVIEWERS)})
+    return render(
+        request,
+        "answers/entry.html",
+        {"entry": service.get_entry(db, entry_id), "can_review": user.has_role(*REVIEWERS)},
+    )
 
 
 @router.post("/answers/entries/{entry_id}/approve")
@@ -121,17 +165,36 @@ def retire_form(entry_id: int, db: Session = DB, user: User = Depends(require(*R
 
 @router.get("/answers/queue/{group_id}")
 def group_page(request: Request, group_id: int, db: Session = DB, user: User = Depends(current_user)):
-    return render(request, "answers/group.html", {"group": service.get_group(db, group_id),
-                                                  "can_write": user.has_role(*WRITERS)})
+    return render(
+        request, "answers/group.html", {"group": service.get_group(db, group_id), "can_write": user.has_role(*WRITERS)}
+    )
 
 
 @router.post("/answers/queue/{group_id}/answer")
-def group_answer_form(group_id: int, question: str = Form(""), answer: str = Form(""), source: str = Form(""),
-                      source_url: str = Form(""), source_date: str = Form(""), tags: str = Form(""),
-                      db: Session = DB, user: User = Depends(require(*WRITERS))):
-    entry = service.answer_group(db, service.get_group(db, group_id), {
-        "question": question, "answer": answer, "source": source, "source_url": source_url,
-        "source_date": source_date, "tags": _tags(tags)}, user)
+def group_answer_form(
+    group_id: int,
+    question: str = Form(""),
+    answer: str = Form(""),
+    source: str = Form(""),
+    source_url: str = Form(""),
+    source_date: str = Form(""),
+    tags: str = Form(""),
+    db: Session = DB,
+    user: User = Depends(require(*WRITERS)),
+):
+    entry = service.answer_group(
+        db,
+        service.get_group(db, group_id),
+        {
+            "question": question,
+            "answer": answer,
+            "source": source,
+            "source_url": source_url,
+            "source_date": source_date,
+            "tags": _tags(tags),
+        },
+        user,
+    )
     return RedirectResponse(f"/answers/entries/{entry.id}", status_code=303)
 
 
@@ -147,9 +210,14 @@ def submit_import(db: Session, settings: Settings, user: User, file: UploadFile,
     if status not in STATUSES:
         raise UserError(f"Trạng thái không hợp lệ: {status}.", f"Invalid status: {status}.", 422)
     name = Path(file.filename or "hoi-dap.csv").name
-    return jobs.submit(db, settings, "answers.import", user=user,
-                       params={"filename": name, "status": status, "may_approve": user.has_role(*REVIEWERS)},
-                       file=(name, file.content_type or "text/csv", file.file.read()))
+    return jobs.submit(
+        db,
+        settings,
+        "answers.import",
+        user=user,
+        params={"filename": name, "status": status, "may_approve": user.has_role(*REVIEWERS)},
+        file=(name, file.content_type or "text/csv", file.file.read()),
+    )
 
 
 @router.get("/answers/import")
@@ -158,8 +226,12 @@ def import_page(request: Request, user: User = Depends(require(*WRITERS))):
 
 
 @router.post("/answers/import")
-def import_form(file: UploadFile = File(...), db: Session = DB, settings: Settings = Depends(get_settings),
-                user: User = Depends(require(*WRITERS))):
+def import_form(
+    file: UploadFile = File(...),
+    db: Session = DB,
+    settings: Settings = Depends(get_settings),
+    user: User = Depends(require(*WRITERS)),
+):
     job = submit_import(db, settings, user, file, "draft")
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
@@ -168,12 +240,17 @@ def import_form(file: UploadFile = File(...), db: Session = DB, settings: Settin
 def export(fmt: str, status: str = "", db: Session = DB, user: User = Depends(current_user)):
     entries = service.list_entries(db, status if status in STATUSES else None)
     if fmt == "csv":
-        return Response(transfer.export_csv(entries), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": 'attachment; filename="hoi-dap.csv"'})
+        return Response(
+            transfer.export_csv(entries),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="hoi-dap.csv"'},
+        )
     if fmt == "xlsx":
-        return Response(transfer.export_xlsx(entries),
-                        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        headers={"Content-Disposition": 'attachment; filename="hoi-dap.xlsx"'})
+        return Response(
+            transfer.export_xlsx(entries),
+            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={"Content-Disposition": 'attachment; filename="hoi-dap.xlsx"'},
+        )
     raise UserError("Định dạng không hỗ trợ (csv hoặc xlsx).", "Unsupported format (csv or xlsx).", 404)
 
 
@@ -210,8 +287,7 @@ def api_unanswered(status: str = "open", db: Session = DB, user: User = Depends(
 
 
 @api.post("/unanswered/{group_id}/answer", status_code=201)
-def api_answer_group(group_id: int, body: GroupAnswerIn, db: Session = DB,
-                     user: User = Depends(require(*WRITERS))):
+def api_answer_group(group_id: int, body: GroupAnswerIn, db: Session = DB, user: User = Depends(require(*WRITERS))):
     return entry_json(service.answer_group(db, service.get_group(db, group_id), body.model_dump(), user))
 
 
@@ -221,8 +297,13 @@ def api_dismiss_group(group_id: int, db: Session = DB, user: User = Depends(requ
 
 
 @api.post("/import", status_code=202)
-def api_import(file: UploadFile = File(...), status: str = Form("draft"), db: Session = DB,
-               settings: Settings = Depends(get_settings), user: User = Depends(require(*WRITERS))):
+def api_import(
+    file: UploadFile = File(...),
+    status: str = Form("draft"),
+    db: Session = DB,
+    settings: Settings = Depends(get_settings),
+    user: User = Depends(require(*WRITERS)),
+):
     """Queue the import of a CSV, XLSX or UIT-ViCoV19QA pipe-format file; all-or-nothing, a fault fails the job
     with its line. Follow the job at ``GET /api/v1/jobs/{id}``; its result holds ``created`` and ``skipped``."""
     job = submit_import(db, settings, user, file, status)

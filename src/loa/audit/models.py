@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import JSON, Integer, String, Text, event, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from loa.db import Base, IdMixin, UTCDateTime, to_jsonable, utcnow
+from loa.clock import utcnow
+from loa.db import Base, IdMixin, UTCDateTime, to_jsonable
 
 
 class AuditEvent(IdMixin, Base):
@@ -67,23 +68,54 @@ def _entity_id(obj) -> str:
 def _record(session: Session, _ctx) -> None:
     """Write one audit row per created, changed or deleted object of this flush."""
     info = session.info
-    base = {"at": utcnow(), "actor_id": info.get("actor_id"), "actor": info.get("actor_name", ""),
-            "source": info.get("source", "")}
+    base = {
+        "at": utcnow(),
+        "actor_id": info.get("actor_id"),
+        "actor": info.get("actor_name", ""),
+        "source": info.get("source", ""),
+    }
     rows = []
     for obj in session.new:
         if _audited(obj):
-            rows.append({**base, "action": "create", "entity": obj.__tablename__, "entity_id": _entity_id(obj),
-                         "summary": str(obj)[:200], "before": None, "after": _columns(obj)})
+            rows.append(
+                {
+                    **base,
+                    "action": "create",
+                    "entity": obj.__tablename__,
+                    "entity_id": _entity_id(obj),
+                    "summary": str(obj)[:200],
+                    "before": None,
+                    "after": _columns(obj),
+                }
+            )
     for obj in session.dirty:
         if _audited(obj) and session.is_modified(obj, include_collections=False):
             before, after = _changes(obj)
             if after:
-                rows.append({**base, "action": "update", "entity": obj.__tablename__,
-                             "entity_id": _entity_id(obj), "summary": "", "before": before, "after": after})
+                rows.append(
+                    {
+                        **base,
+                        "action": "update",
+                        "entity": obj.__tablename__,
+                        "entity_id": _entity_id(obj),
+                        "summary": "",
+                        "before": before,
+                        "after": after,
+                    }
+                )
     for obj in session.deleted:
         if _audited(obj):
-            rows.append({**base, "action": "delete", "entity": obj.__tablename__, "entity_id": _entity_id(obj),
-                         "summary": "", "before": _columns(obj), "after": None})
+            rows.append(
+                {
+                    **base,
+                    "action": "delete",
+                    "entity": obj.__tablename__,
+                    "entity_id": _entity_id(obj),
+                    "summary": "",
+                    "before": _columns(obj),
+                    "after": None,
+                }
+            )
     if rows:
         session.connection().execute(AuditEvent.__table__.insert(), rows)
 

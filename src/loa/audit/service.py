@@ -10,8 +10,16 @@ from sqlalchemy.orm import Session
 from loa.audit.models import AuditEvent
 
 
-def list_events(db: Session, *, entity: str = "", action: str = "", actor: str = "",
-                since: datetime | None = None, until: datetime | None = None, limit: int = 200) -> list[AuditEvent]:
+def list_events(
+    db: Session,
+    *,
+    entity: str = "",
+    action: str = "",
+    actor: str = "",
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = 200,
+) -> list[AuditEvent]:
     """Newest first, filtered by entity (table), action, actor username and time range."""
     q = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(min(max(limit, 1), 1000))
     if entity:

@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from loa.db import Base, IdMixin, TimestampMixin, UTCDateTime, utcnow
+from loa.clock import utcnow
+from loa.db import Base, IdMixin, TimestampMixin, UTCDateTime
 
 ROLES = {
     "admin": ("Quản trị hệ thống", "Administrator"),
@@ -34,7 +35,7 @@ class Province(IdMixin, TimestampMixin, Base):
 
     name: Mapped[str] = mapped_column(String(120), unique=True)
     code: Mapped[str] = mapped_column(String(10), default="")
-    agencies: Mapped[list["Agency"]] = relationship(back_populates="province")
+    agencies: Mapped[list[Agency]] = relationship(back_populates="province")
 
 
 class Agency(IdMixin, TimestampMixin, Base):
@@ -50,7 +51,7 @@ class Agency(IdMixin, TimestampMixin, Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     province: Mapped[Province] = relationship(back_populates="agencies")
-    users: Mapped[list["User"]] = relationship(back_populates="agency")
+    users: Mapped[list[User]] = relationship(back_populates="agency")
 
 
 class User(IdMixin, TimestampMixin, Base):
@@ -68,7 +69,7 @@ class User(IdMixin, TimestampMixin, Base):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     agency: Mapped[Agency | None] = relationship(back_populates="users")
-    role_rows: Mapped[list["UserRole"]] = relationship(
+    role_rows: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
 

@@ -12,8 +12,8 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from loa.auth.models import ROLES, Agency, ApiToken, LoginAttempt, Province, User, UserRole
+from loa.clock import utcnow
 from loa.config import Settings
-from loa.db import utcnow
 from loa.errors import UserError
 
 MIN_PASSWORD = 10
@@ -29,32 +29,51 @@ def hasher(settings: Settings) -> PasswordHasher:
 
 def check_password_strength(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise AuthError(f"Mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự.",
-                        f"The password must have at least {MIN_PASSWORD} characters.")
+        raise AuthError(
+            f"Mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự.",
+            f"The password must have at least {MIN_PASSWORD} characters.",
+        )
 
 
 def set_roles(user: User, roles: list[str] | set[str]) -> None:
     unknown = set(roles) - set(ROLES)
     if unknown:
-        raise AuthError(f"Vai trò không hợp lệ: {', '.join(sorted(unknown))}",
-                        f"Unknown role: {', '.join(sorted(unknown))}")
+        raise AuthError(
+            f"Vai trò không hợp lệ: {', '.join(sorted(unknown))}", f"Unknown role: {', '.join(sorted(unknown))}"
+        )
     keep = set(roles)
     user.role_rows = [r for r in user.role_rows if r.role in keep]
     for role in sorted(keep - user.roles):
         user.role_rows.append(UserRole(role=role))
 
 
-def create_user(db: Session, settings: Settings, username: str, password: str, *, full_name: str = "",
-                roles: list[str] | set[str] = ("viewer",), agency: Agency | None = None, email: str = "") -> User:
+def create_user(
+    db: Session,
+    settings: Settings,
+    username: str,
+    password: str,
+    *,
+    full_name: str = "",
+    roles: list[str] | set[str] = ("viewer",),
+    agency: Agency | None = None,
+    email: str = "",
+) -> User:
     username = username.strip().lower()
     if not username or not username.replace(".", "").replace("_", "").replace("-", "").isalnum():
-        raise AuthError("Tên đăng nhập chỉ gồm chữ, số, dấu chấm, gạch dưới.",
-                        "A username may hold only letters, digits, dots, dashes and underscores.")
+        raise AuthError(
+            "Tên đăng nhập chỉ gồm chữ, số, dấu chấm, gạch dưới.",
+            "A username may hold only letters, digits, dots, dashes and underscores.",
+        )
     if db.scalar(select(User).where(User.username == username)):
         raise AuthError(f"Tên đăng nhập “{username}” đã tồn tại.", f"The username “{username}” is taken.", 409)
     check_password_strength(password)
-    user = User(username=username, full_name=full_name, email=email, agency=agency,
-                password_hash=hasher(settings).hash(password))
+    user = User(
+        username=username,
+        full_name=full_name,
+        email=email,
+        agency=agency,
+        password_hash=hasher(settings).hash(password),
+    )
     set_roles(user, roles)
     db.add(user)
     db.flush()
@@ -63,8 +82,9 @@ def create_user(db: Session, settings: Settings, username: str, password: str, *
 
 def _too_many_failures(db: Session, settings: Settings, username: str, address: str) -> bool:
     since = utcnow() - timedelta(minutes=settings.login_window_minutes)
-    failures = select(func.count()).select_from(LoginAttempt).where(
-        LoginAttempt.at >= since, LoginAttempt.success.is_(False))
+    failures = (
+        select(func.count()).select_from(LoginAttempt).where(LoginAttempt.at >= since, LoginAttempt.success.is_(False))
+    )
     by_user = db.scalar(failures.where(LoginAttempt.username == username))
     by_addr = db.scalar(failures.where(LoginAttempt.address == address))
     return max(by_user, by_addr) >= settings.login_max_failures
@@ -77,7 +97,9 @@ def authenticate(db: Session, settings: Settings, username: str, password: str, 
     if _too_many_failures(db, settings, username, address):
         raise AuthError(
             f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {settings.login_window_minutes} phút.",
-            f"Too many failed logins. Please try again in {settings.login_window_minutes} minutes.", 429)
+            f"Too many failed logins. Please try again in {settings.login_window_minutes} minutes.",
+            429,
+        )
     user = db.scalar(select(User).where(User.username == username))
     ok = False
     if user is not None and user.active:
@@ -144,8 +166,16 @@ def get_or_create_province(db: Session, name: str, code: str = "") -> Province:
     return province
 
 
-def create_agency(db: Session, province: Province, name: str, *, short_name: str = "", kind: str = "other",
-                  is_health: bool = False, email: str = "") -> Agency:
+def create_agency(
+    db: Session,
+    province: Province,
+    name: str,
+    *,
+    short_name: str = "",
+    kind: str = "other",
+    is_health: bool = False,
+    email: str = "",
+) -> Agency:
     name = " ".join(name.split())
     if not name:
         raise AuthError("Tên cơ quan không được để trống.", "The agency name is required.")

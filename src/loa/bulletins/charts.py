@@ -69,11 +69,20 @@ def vaccination_chart(db: Session, unit: Unit, day: date, fmt: str = "png") -> b
     fig, ax = _figure(f"Tỷ lệ dân số được tiêm vắc xin — {unit.name}")
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: vn_number(v) + "%"))
     drawn = False
-    for metric, label, color, style in (("vaccinated_1", "Ít nhất 1 mũi", OK, "-"), ("vaccinated_2", "Đủ 2 mũi", "#0b5cad", "--")):
+    for metric, label, color, style in (
+        ("vaccinated_1", "Ít nhất 1 mũi", OK, "-"),
+        ("vaccinated_2", "Đủ 2 mũi", "#0b5cad", "--"),
+    ):
         points = [p for p in service.series(db, unit.code, metric, until=day) if p.total is not None]
         if points and unit.population:
-            ax.plot([p.day for p in points], [p.total * 100 / unit.population for p in points], style,
-                    color=color, linewidth=2, label=label)
+            ax.plot(
+                [p.day for p in points],
+                [p.total * 100 / unit.population for p in points],
+                style,
+                color=color,
+                linewidth=2,
+                label=label,
+            )
             drawn = True
     ax.set_ylim(0, 100)
     if drawn:

@@ -21,9 +21,21 @@ NATIONAL = "00"
 
 PREFIXES = ("thanh pho truc thuoc trung uong", "thanh pho", "tinh", "tp", "quan", "huyen", "thi xa")
 SUFFIXES = ("city", "province", "district", "town")
-ALIASES = {"hcm": "79", "tphcm": "79", "hcmc": "79", "sai gon": "79", "saigon": "79", "ho chi minh": "79",
-           "ca nuoc": NATIONAL, "toan quoc": NATIONAL, "viet nam": NATIONAL, "vietnam": NATIONAL,
-           "national": NATIONAL, "whole country": NATIONAL, "tong": NATIONAL}
+ALIASES = {
+    "hcm": "79",
+    "tphcm": "79",
+    "hcmc": "79",
+    "sai gon": "79",
+    "saigon": "79",
+    "ho chi minh": "79",
+    "ca nuoc": NATIONAL,
+    "toan quoc": NATIONAL,
+    "viet nam": NATIONAL,
+    "vietnam": NATIONAL,
+    "national": NATIONAL,
+    "whole country": NATIONAL,
+    "tong": NATIONAL,
+}
 
 
 @dataclass(frozen=True)
@@ -57,7 +69,7 @@ def _key(text: str) -> str:
     key = fold(text)
     for prefix in PREFIXES:
         if key.startswith(prefix + " "):
-            key = key[len(prefix) + 1:]
+            key = key[len(prefix) + 1 :]
             break
     for suffix in SUFFIXES:
         if key.endswith(" " + suffix):
@@ -71,11 +83,13 @@ class Gazetteer:
     def __init__(self, data: dict):
         nat = data["national"]
         self.regions = {r["code"]: Region(r["code"], r["name"]) for r in data["regions"]}
-        self.units: dict[str, Unit] = {NATIONAL: Unit(NATIONAL, nat["name"], nat["name"], "national",
-                                                       nat["population_2020"])}
+        self.units: dict[str, Unit] = {
+            NATIONAL: Unit(NATIONAL, nat["name"], nat["name"], "national", nat["population_2020"])
+        }
         for p in data["provinces"]:
-            self.units[p["code"]] = Unit(p["code"], p["name"], p["full_name"], "province", p["population_2020"],
-                                         p["region"])
+            self.units[p["code"]] = Unit(
+                p["code"], p["name"], p["full_name"], "province", p["population_2020"], p["region"]
+            )
         for d in data["districts"]:
             self.units[d["code"]] = Unit(d["code"], d["name"], d["full_name"], "district", None, "", d["province"])
         self._provinces: dict[str, str] = {}

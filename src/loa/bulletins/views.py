@@ -10,16 +10,17 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup, escape
-from pydantic import BaseModel
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from loa.auth.models import User
 from loa.bulletins import charts, service
 from loa.bulletins.gazetteer import gazetteer
-from loa.bulletins.importer import check_options, parse_date
+from loa.bulletins.importer import check_options
 from loa.bulletins.jobs import chosen_mode
 from loa.bulletins.models import METRICS
+from loa.bulletins.schemas import DraftIn
+from loa.clock import parse_date
 from loa.config import Settings
 from loa.errors import UserError
 from loa.jobs import service as jobs
@@ -34,6 +35,7 @@ api = APIRouter(prefix="/bulletins", tags=["bulletins"])
 
 
 def _day(value: str | None, unit_code: str, db: Session) -> date:
+    """The asked day, or the unit's latest day with data."""
     if value:
         parsed = parse_date(value)
         if parsed is None:
@@ -78,19 +80,28 @@ def _checked(db: Session, job_id: int, user: User) -> Job:
     if not jobs.visible(job, user) or job.kind != "bulletins.check":
         raise UserError("Không tìm thấy tệp đã kiểm tra.", "Checked file not found.", 404)
     if job.status != "done":
-        raise UserError("Tệp chưa được kiểm tra xong: xem trang công việc.", "The file check has not finished: see "
-                        "its job page.", 409)
+        raise UserError(
+            "Tệp chưa được kiểm tra xong: xem trang công việc.",
+            "The file check has not finished: see its job page.",
+            409,
+        )
     return job
 
 
 def _preview(job: Job, **extra) -> dict:
     report = job.result["report"]
-    return {"a": report, "job_id": job.id, "filename": job.params["filename"], "metrics": METRICS,
-            "errors": [p for p in report["problems"] if p["severity"] == "error"],
-            "warnings": [p for p in report["problems"] if p["severity"] == "warning"],
-            "first_day": date.fromisoformat(report["first_day"]) if report["first_day"] else None,
-            "last_day": date.fromisoformat(report["last_day"]) if report["last_day"] else None,
-            "earlier": job.result["already_imported"], **extra}
+    return {
+        "a": report,
+        "job_id": job.id,
+        "filename": job.params["filename"],
+        "metrics": METRICS,
+        "errors": [p for p in report["problems"] if p["severity"] == "error"],
+        "warnings": [p for p in report["problems"] if p["severity"] == "warning"],
+        "first_day": date.fromisoformat(report["first_day"]) if report["first_day"] else None,
+        "last_day": date.fromisoformat(report["last_day"]) if report["last_day"] else None,
+        "earlier": job.result["already_imported"],
+        **extra,
+    }
 
 
 def job_ref(job: Job) -> dict:
@@ -99,21 +110,37 @@ def job_ref(job: Job) -> dict:
 
 # ---- pages ------------------------------------------------------------------------------------------------
 
+
 @router.get("/bulletins")
-def index(request: Request, db: Session = DB, user: User = Depends(current_user),
-          settings: Settings = Depends(get_settings)):
+def index(
+    request: Request, db: Session = DB, user: User = Depends(current_user), settings: Settings = Depends(get_settings)
+):
     home = service.home_unit(settings.province)
-    return render(request, "bulletins/index.html", {
-        "units": service.units_with_data(db), "imports": service.list_imports(db), "home": home,
-        "provinces": sorted(gazetteer().provinces(), key=lambda u: u.name), "metrics": METRICS,
-        "can_import": user.has_role(*IMPORTERS), "can_write": user.has_role(*WRITERS),
-        "imported": request.query_params.get("imported")})
+    return render(
+        request,
+        "bulletins/index.html",
+        {
+            "units": service.units_with_data(db),
+            "imports": service.list_imports(db),
+            "home": home,
+            "provinces": sorted(gazetteer().provinces(), key=lambda u: u.name),
+            "metrics": METRICS,
+            "can_import": user.has_role(*IMPORTERS),
+            "can_write": user.has_role(*WRITERS),
+            "imported": request.query_params.get("imported"),
+        },
+    )
 
 
 @router.post("/bulletins/import")
-def import_upload(file: UploadFile = File(...), mode: str = Form("auto"), metric: str = Form("cases"),
-                  db: Session = DB, user: User = Depends(require(*IMPORTERS)),
-                  settings: Settings = Depends(get_settings)):
+def import_upload(
+    file: UploadFile = File(...),
+    mode: str = Form("auto"),
+    metric: str = Form("cases"),
+    db: Session = DB,
+    user: User = Depends(require(*IMPORTERS)),
+    settings: Settings = Depends(get_settings),
+):
     """Keep the file in a checking job; its job page leads to the preview."""
     params, upload = _upload(file, mode, metric, settings)
     job = jobs.submit(db, settings, "bulletins.check", params=params, user=user, file=upload)
@@ -126,48 +153,81 @@ def import_preview(request: Request, job_id: int, db: Session = DB, user: User =
 
 
 @router.post("/bulletins/import/{job_id}/confirm")
-def import_confirm(request: Request, job_id: int, form: FormData = FORM, db: Session = DB,
-                   user: User = Depends(require(*IMPORTERS)), settings: Settings = Depends(get_settings)):
+def import_confirm(
+    request: Request,
+    job_id: int,
+    form: FormData = FORM,
+    db: Session = DB,
+    user: User = Depends(require(*IMPORTERS)),
+    settings: Settings = Depends(get_settings),
+):
     """Queue the import of a checked file once it has no error and every warning is accepted."""
     check = _checked(db, job_id, user)
     accepted = {str(v) for v in form.getlist("accept")}
     refused = service.refusal(check.result["report"]["problems"], accepted)
     if refused:
-        return render(request, "bulletins/preview.html",
-                      _preview(check, error=refused.text(lang(request)), accepted=accepted), 422)
+        return render(
+            request,
+            "bulletins/preview.html",
+            _preview(check, error=refused.text(lang(request)), accepted=accepted),
+            422,
+        )
     source = jobs.input_file(db, check)
-    job = jobs.submit(db, settings, "bulletins.import", params={**check.params, "accept": sorted(accepted)},
-                      user=user, file=(source.name, source.media_type, source.data))
+    job = jobs.submit(
+        db,
+        settings,
+        "bulletins.import",
+        params={**check.params, "accept": sorted(accepted)},
+        user=user,
+        file=(source.name, source.media_type, source.data),
+    )
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
 @router.get("/bulletins/units/{code}")
-def unit_page(request: Request, code: str, day: str | None = None, db: Session = DB,
-              user: User = Depends(current_user)):
+def unit_page(
+    request: Request, code: str, day: str | None = None, db: Session = DB, user: User = Depends(current_user)
+):
     unit = service.unit_or_404(code)
     when = _day(day, unit.code, db)
-    return render(request, "bulletins/unit.html", {
-        "unit": unit, "day": when, "f": service.figures(db, unit, when), "charts": charts.CHARTS,
-        "can_write": user.has_role(*WRITERS)})
+    return render(
+        request,
+        "bulletins/unit.html",
+        {
+            "unit": unit,
+            "day": when,
+            "f": service.figures(db, unit, when),
+            "charts": charts.CHARTS,
+            "can_write": user.has_role(*WRITERS),
+        },
+    )
 
 
 @router.get("/bulletins/units/{code}/charts/{chart}.{fmt}")
-def chart_image(code: str, chart: str, fmt: str, day: str | None = None, db: Session = DB,
-                user: User = Depends(current_user)):
+def chart_image(
+    code: str, chart: str, fmt: str, day: str | None = None, db: Session = DB, user: User = Depends(current_user)
+):
     unit = service.unit_or_404(code)
     when = _day(day, unit.code, db)
-    return Response(charts.render(db, unit, when, chart, fmt), media_type=charts.FORMATS[fmt],
-                    headers={"Cache-Control": "private, max-age=300"})
+    return Response(
+        charts.render(db, unit, when, chart, fmt),
+        media_type=charts.FORMATS[fmt],
+        headers={"Cache-Control": "private, max-age=300"},
+    )
 
 
 @router.get("/bulletins/units/{code}/draft")
-def draft_page(request: Request, code: str, day: str | None = None, db: Session = DB,
-               user: User = Depends(current_user)):
+def draft_page(
+    request: Request, code: str, day: str | None = None, db: Session = DB, user: User = Depends(current_user)
+):
     unit = service.unit_or_404(code)
     when = _day(day, unit.code, db)
     _f, text = service.draft(db, unit, when)
-    return render(request, "bulletins/draft.html", {"unit": unit, "day": when, "html": markdown_html(text),
-                                                    "text": text, "can_write": user.has_role(*WRITERS)})
+    return render(
+        request,
+        "bulletins/draft.html",
+        {"unit": unit, "day": when, "html": markdown_html(text), "text": text, "can_write": user.has_role(*WRITERS)},
+    )
 
 
 @router.post("/bulletins/units/{code}/draft")
@@ -187,11 +247,18 @@ def go(unit: str, day: str = "", db: Session = DB, user: User = Depends(current_
 
 # ---- JSON API ---------------------------------------------------------------------------------------------
 
+
 @api.post("/imports", status_code=202)
-def api_import(file: UploadFile = File(...), mode: str = Form("auto"), metric: str = Form("cases"),
-               accept: str = Form("", description="Comma-separated problem ids to accept, or 'all'"),
-               dry_run: bool = Form(False), db: Session = DB,
-               user: User = Depends(require(*IMPORTERS)), settings: Settings = Depends(get_settings)):
+def api_import(
+    file: UploadFile = File(...),
+    mode: str = Form("auto"),
+    metric: str = Form("cases"),
+    accept: str = Form("", description="Comma-separated problem ids to accept, or 'all'"),
+    dry_run: bool = Form(False),
+    db: Session = DB,
+    user: User = Depends(require(*IMPORTERS)),
+    settings: Settings = Depends(get_settings),
+):
     """Queue the check of a CSV/XLSX file (``dry_run``) or its import, stored once it has no error and every
     warning is accepted. Follow the job at ``GET /api/v1/jobs/{id}``: its result holds the report
     (``report``, ``already_imported``) and, for an import, ``import_id``, ``created`` and ``points``; a refused
@@ -207,8 +274,16 @@ def api_import(file: UploadFile = File(...), mode: str = Form("auto"), metric: s
 
 @api.get("/units")
 def api_units(db: Session = DB, user: User = Depends(current_user)):
-    return [{"code": r["unit"].code, "name": r["unit"].name, "day": r["day"], "new_cases": r["daily"],
-             "total_cases": r["total"]} for r in service.units_with_data(db)]
+    return [
+        {
+            "code": r["unit"].code,
+            "name": r["unit"].name,
+            "day": r["day"],
+            "new_cases": r["daily"],
+            "total_cases": r["total"],
+        }
+        for r in service.units_with_data(db)
+    ]
 
 
 @api.get("/units/{code}/figures")
@@ -219,15 +294,14 @@ def api_figures(code: str, day: str | None = None, db: Session = DB, user: User 
     return {"unit": {"code": unit.code, "name": unit.name, "population": unit.population}, **data}
 
 
-class DraftIn(BaseModel):
-    unit: str
-    day: date
-
-
 @api.post("/drafts", status_code=201)
 def api_draft(body: DraftIn, db: Session = DB, user: User = Depends(require(*WRITERS))):
     """Draft the bulletin for a unit and day and hand it to the content workflow (awaiting review)."""
     unit = service.unit_or_404(body.unit)
     bulletin = service.save_bulletin(db, unit, body.day, user)
-    return {"id": bulletin.id, "title": bulletin.title, "body": bulletin.body,
-            "content_item_id": bulletin.content_item_id}
+    return {
+        "id": bulletin.id,
+        "title": bulletin.title,
+        "body": bulletin.body,
+        "content_item_id": bulletin.content_item_id,
+    }

@@ -6,10 +6,10 @@ import shutil
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Optional
 
 import typer
 
+from loa import clock
 from loa.channels import service, speech
 from loa.clitools import cli_session, echo_json, fail, settings
 from loa.content import service as content
@@ -35,11 +35,12 @@ def _write(spoken: str, out: Path, voice: str) -> None:
     typer.echo(f"Đã ghi / written: {out} ({voice})", err=True)
 
 
-def speak(text: str = typer.Argument(..., help="Văn bản, hoặc '-' để đọc từ stdin / text, or '-' for stdin"),
-          out: Optional[Path] = typer.Option(None, "--out", "-o", help="WAV, MP3 hoặc OGG (theo đuôi tệp)"),
-          show_text: bool = typer.Option(False, "--show-text", help="In văn bản đúng như máy sẽ đọc"),
-          voice: str = typer.Option("", "--voice", help=f"{REGIONS}; mặc định theo tỉnh / default by province"),
-          ) -> None:
+def speak(
+    text: str = typer.Argument(..., help="Văn bản, hoặc '-' để đọc từ stdin / text, or '-' for stdin"),
+    out: Path | None = typer.Option(None, "--out", "-o", help="WAV, MP3 hoặc OGG (theo đuôi tệp)"),
+    show_text: bool = typer.Option(False, "--show-text", help="In văn bản đúng như máy sẽ đọc"),
+    voice: str = typer.Option("", "--voice", help=f"{REGIONS}; mặc định theo tỉnh / default by province"),
+) -> None:
     """Read Vietnamese text aloud with espeak-ng, after the pre-normaliser (numbers, dates, abbreviations...)."""
     if text == "-":
         text = sys.stdin.read()
@@ -52,9 +53,11 @@ def speak(text: str = typer.Argument(..., help="Văn bản, hoặc '-' để đ�
         _write(spoken, out, _voice(voice))
 
 
-def content_speak(item: str = typer.Argument(..., help="Mã hoặc đường dẫn (slug) của bài / item id or slug"),
-                  out: Optional[Path] = typer.Option(None, "--out", "-o", help="WAV, MP3 hoặc OGG"),
-                  show_text: bool = typer.Option(False, "--show-text", help="In văn bản đúng như máy sẽ đọc")) -> None:
+def content_speak(
+    item: str = typer.Argument(..., help="Mã hoặc đường dẫn (slug) của bài / item id or slug"),
+    out: Path | None = typer.Option(None, "--out", "-o", help="WAV, MP3 hoặc OGG"),
+    show_text: bool = typer.Option(False, "--show-text", help="In văn bản đúng như máy sẽ đọc"),
+) -> None:
     """Read a content item aloud (title, then body) with the province's voice; a recording, if uploaded, is copied."""
     if not show_text and out is None:
         fail("Cần --out FILE hoặc --show-text / give --out FILE or --show-text.")
@@ -76,8 +79,10 @@ def content_speak(item: str = typer.Argument(..., help="Mã hoặc đường d�
             typer.echo(f"Đã chép bản ghi âm / copied the recording: {out}", err=True)
             return
         if found.language not in service.SPEAKABLE:
-            fail("Không có giọng đọc tiếng Khmer ngoại tuyến: hãy tải lên bản ghi âm. / "
-                 "There is no offline Khmer voice: upload a recording.")
+            fail(
+                "Không có giọng đọc tiếng Khmer ngoại tuyến: hãy tải lên bản ghi âm. / "
+                "There is no offline Khmer voice: upload a recording."
+            )
         _write(service.spoken_text(found), out, service.voice_for_item(settings(), found))
 
 
@@ -87,8 +92,18 @@ def communes_cmd(as_json: bool = typer.Option(False, "--json")) -> None:
     with cli_session() as db:
         rows = service.list_communes(db)
         if as_json:
-            echo_json([{"id": c.id, "name": c.name, "district": c.district, "languages": c.language_list,
-                        "slots": [s.start for s in c.slots]} for c in rows])
+            echo_json(
+                [
+                    {
+                        "id": c.id,
+                        "name": c.name,
+                        "district": c.district,
+                        "languages": c.language_list,
+                        "slots": [s.start for s in c.slots],
+                    }
+                    for c in rows
+                ]
+            )
             return
         for c in rows:
             slots = " ".join(s.start for s in c.slots) or "-"
@@ -96,16 +111,17 @@ def communes_cmd(as_json: bool = typer.Option(False, "--json")) -> None:
 
 
 @loudspeakers_app.command("playlist")
-def playlist_cmd(commune: str = typer.Argument(..., help="Mã hoặc tên xã / commune id or name"),
-                 day: str = typer.Option("", "--date", help="YYYY-MM-DD; mặc định hôm nay / default today"),
-                 base_url: str = typer.Option("http://127.0.0.1:8000", "--base-url"),
-                 out: Optional[Path] = typer.Option(None, "--out", "-o", help="Tệp M3U; mặc định in ra / stdout"),
-                 ) -> None:
+def playlist_cmd(
+    commune: str = typer.Argument(..., help="Mã hoặc tên xã / commune id or name"),
+    day: str = typer.Option("", "--date", help="YYYY-MM-DD; mặc định hôm nay / default today"),
+    base_url: str = typer.Option("http://127.0.0.1:8000", "--base-url"),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Tệp M3U; mặc định in ra / stdout"),
+) -> None:
     """A commune's playlist of the day as M3U."""
     with cli_session() as db:
         try:
             found = service.find_commune(db, commune)
-            when: date = service.parse_day(day)
+            when: date = clock.parse_day(day)
         except UserError as exc:
             fail(f"{exc.message} / {exc.message_en}")
         text = service.playlist_m3u(found, when, service.daily_playlist(db, found, when), base_url)

@@ -8,31 +8,51 @@ from datetime import datetime, time, timedelta
 from sqlalchemy.orm import Session
 
 from loa.channels import service, speech
+from loa.clock import LOCAL, now_local
 from loa.content import service as content
-from loa.formats import LOCAL
 
 # district → [(commune, broadcast languages)]; Trà Cú is home to many Khmer families.
 COMMUNES = {
-    "Cầu Ngang": [("Thị trấn Cầu Ngang", "vi"), ("Mỹ Long Nam", "vi"), ("Hiệp Mỹ Đông", "vi"),
-                  ("Long Sơn", "vi,km"), ("Kim Hòa", "vi,km")],
-    "Trà Cú": [("Thị trấn Trà Cú", "vi,km"), ("Ngọc Biên", "vi,km"), ("Tân Sơn", "vi,km"), ("Kim Sơn", "vi,km"),
-               ("Đại An", "vi")],
+    "Cầu Ngang": [
+        ("Thị trấn Cầu Ngang", "vi"),
+        ("Mỹ Long Nam", "vi"),
+        ("Hiệp Mỹ Đông", "vi"),
+        ("Long Sơn", "vi,km"),
+        ("Kim Hòa", "vi,km"),
+    ],
+    "Trà Cú": [
+        ("Thị trấn Trà Cú", "vi,km"),
+        ("Ngọc Biên", "vi,km"),
+        ("Tân Sơn", "vi,km"),
+        ("Kim Sơn", "vi,km"),
+        ("Đại An", "vi"),
+    ],
 }
 
 ARTICLES = [
-    ("Tiêm vắc xin mũi 3 cho người cao tuổi",
-     "Từ ngày 20/9/2021, các trạm y tế xã, phường, thị trấn tiêm mũi 3 vắc xin phòng COVID-19 cho người từ 65 tuổi "
-     "trở lên và người có bệnh nền.\n\nNgười dân mang theo căn cước công dân, sổ hoặc giấy xác nhận đã tiêm mũi 1 "
-     "và mũi 2. Người có sốt trên 37,5°C hoặc đang điều trị bệnh cấp tính xin báo cán bộ y tế để được khám sàng lọc.",
-     "hopeful", 3),
-    ("Huyện Cầu Ngang 14 ngày không ghi nhận ca mắc mới",
-     "Nhờ người dân thực hiện tốt 5K và tiêm chủng đầy đủ, huyện Cầu Ngang đã 14 ngày liên tiếp không ghi nhận ca "
-     "F0 mới trong cộng đồng. Trung tâm Y tế huyện cảm ơn các tổ COVID cộng đồng và bà con đã chung tay.",
-     "hopeful", 2),
-    ("Khuyến cáo phòng dịch khi đi chợ, đến nơi đông người",
-     "Đeo khẩu trang đúng cách, giữ khoảng cách ít nhất 2 mét, sát khuẩn tay trước và sau khi mua bán. Người có ho, "
-     "sốt, khó thở liên hệ trạm y tế xã hoặc đường dây nóng 1900 9095 để được hướng dẫn.",
-     "neutral", 1),
+    (
+        "Tiêm vắc xin mũi 3 cho người cao tuổi",
+        "Từ ngày 20/9/2021, các trạm y tế xã, phường, thị trấn tiêm mũi 3 vắc xin phòng COVID-19 cho người từ 65 tuổi "
+        "trở lên và người có bệnh nền.\n\nNgười dân mang theo căn cước công dân, sổ hoặc giấy xác nhận đã tiêm mũi 1 "
+        "và mũi 2. Người có sốt trên 37,5°C hoặc đang điều trị bệnh cấp tính "
+        "xin báo cán bộ y tế để được khám sàng lọc.",
+        "hopeful",
+        3,
+    ),
+    (
+        "Huyện Cầu Ngang 14 ngày không ghi nhận ca mắc mới",
+        "Nhờ người dân thực hiện tốt 5K và tiêm chủng đầy đủ, huyện Cầu Ngang đã 14 ngày liên tiếp không ghi nhận ca "
+        "F0 mới trong cộng đồng. Trung tâm Y tế huyện cảm ơn các tổ COVID cộng đồng và bà con đã chung tay.",
+        "hopeful",
+        2,
+    ),
+    (
+        "Khuyến cáo phòng dịch khi đi chợ, đến nơi đông người",
+        "Đeo khẩu trang đúng cách, giữ khoảng cách ít nhất 2 mét, sát khuẩn tay trước và sau khi mua bán. Người có ho, "
+        "sốt, khó thở liên hệ trạm y tế xã hoặc đường dây nóng 1900 9095 để được hướng dẫn.",
+        "neutral",
+        1,
+    ),
 ]
 
 BULLETIN = (
@@ -42,8 +62,10 @@ BULLETIN = (
     "xã đã đạt 92,5%. Khi có sốt trên 37,5°C, ho, khó thở, bà con gọi ngay trạm y tế qua số 0294.3855.123 "
     "hoặc đường dây nóng 1900 9095. Hãy thực hiện tốt 5K để bảo vệ mình và gia đình.",
 )
-KHMER = ("Lịch tiêm vắc xin (bản tiếng Khmer)",
-         "Bản tiếng Khmer do cộng tác viên người Khmer của xã dịch và đọc; cần tải lên bản ghi âm để phát trên loa.")
+KHMER = (
+    "Lịch tiêm vắc xin (bản tiếng Khmer)",
+    "Bản tiếng Khmer do cộng tác viên người Khmer của xã dịch và đọc; cần tải lên bản ghi âm để phát trên loa.",
+)
 
 
 def _channel(db: Session, kind: str, name: str, slug: str):
@@ -60,17 +82,35 @@ def seed(db: Session, ctx) -> None:
             service.add_slot(db, coordinator, commune, "17:00", 30, "Bản tin chiều")
     portal = _channel(db, "portal", f"Cổng thông tin điện tử tỉnh {ctx.settings.province}", "cong-thong-tin")
     loudspeaker = _channel(db, "loudspeaker", "Loa truyền thanh cơ sở", "loa-truyen-thanh")
-    now = datetime.now(LOCAL)
+    now = now_local()
     for title, body, tone, days_ago in ARTICLES:
-        item = content.create_item(db, kind="article", title=title, body=body, author=editor, channels=[portal],
-                                   tone=tone, states_health_facts=True, source="Sở Y tế tỉnh Trà Vinh",
-                                   audiences=["public"])
+        item = content.create_item(
+            db,
+            kind="article",
+            title=title,
+            body=body,
+            author=editor,
+            channels=[portal],
+            tone=tone,
+            states_health_facts=True,
+            source="Sở Y tế tỉnh Trà Vinh",
+            audiences=["public"],
+        )
         content.submit(db, item, editor)
         content.approve(db, item, reviewer, "Thông tin chính xác.")
         content.publish(db, item, editor, now=now - timedelta(days=days_ago))
-    script = content.create_item(db, kind="script", title=BULLETIN[0], body=BULLETIN[1], author=editor,
-                                 channels=[loudspeaker], states_health_facts=True, audiences=["public", "elderly"],
-                                 source="Trung tâm Y tế huyện", duration_seconds=90)
+    script = content.create_item(
+        db,
+        kind="script",
+        title=BULLETIN[0],
+        body=BULLETIN[1],
+        author=editor,
+        channels=[loudspeaker],
+        states_health_facts=True,
+        audiences=["public", "elderly"],
+        source="Trung tâm Y tế huyện",
+        duration_seconds=90,
+    )
     khmer = content.create_variant(db, script, language="km", title=KHMER[0], body=KHMER[1], author=editor)
     for item in (script, khmer):
         content.submit(db, item, editor)

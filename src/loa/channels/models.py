@@ -22,8 +22,9 @@ class Commune(IdMixin, TimestampMixin, Base):
     languages: Mapped[str] = mapped_column(String(20), default="vi")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
-    slots: Mapped[list["BroadcastSlot"]] = relationship(back_populates="commune", order_by="BroadcastSlot.start",
-                                                        cascade="all, delete-orphan")
+    slots: Mapped[list[BroadcastSlot]] = relationship(
+        back_populates="commune", order_by="BroadcastSlot.start", cascade="all, delete-orphan"
+    )
 
     @property
     def language_list(self) -> list[str]:

@@ -25,11 +25,11 @@ from loa import documents
 from loa.auth.models import User
 from loa.channels import speech
 from loa.channels.models import BroadcastSlot, Commune
+from loa.clock import LOCAL, local_day, local_day_start, utcnow
 from loa.config import Settings
 from loa.content import service as content
-from loa.db import get_or_404, utcnow
+from loa.db import get_or_404
 from loa.errors import UserError
-from loa.formats import LOCAL
 from loa.text import fold
 
 MANAGERS = ("coordinator",)
@@ -40,6 +40,7 @@ LANGUAGE_CODES = ("vi", "km", "en")
 
 
 # ---- communes and slots -----------------------------------------------------------------------------------
+
 
 def _need(user: User, roles: tuple[str, ...]) -> None:
     if not user.has_role(*roles):
@@ -84,24 +85,15 @@ def create_commune(db: Session, user: User, name: str, district: str = "", langu
     return commune
 
 
-def parse_day(text: str | None) -> date:
-    """"2021-09-20" → a date; empty means today (local)."""
-    if not text:
-        return datetime.now(LOCAL).date()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UserError("Ngày không hợp lệ (YYYY-MM-DD).", "Invalid date (YYYY-MM-DD).") from None
-
-
 def parse_time(value) -> time:
-    """"6:00", "17h30", "6h" → a time of day."""
+    """ "6:00", "17h30", "6h" → a time of day."""
     if isinstance(value, time):
         return value
     m = re.fullmatch(r"\s*(\d{1,2})\s*(?:[:hg]\s*(\d{2})?)?\s*", str(value or ""))
     if not m or int(m.group(1)) > 23 or int(m.group(2) or 0) > 59:
-        raise UserError(f"Giờ không hợp lệ: “{value}” (ví dụ 6:00 hoặc 17h30).",
-                        f"Invalid time “{value}” (e.g. 6:00 or 17h30).")
+        raise UserError(
+            f"Giờ không hợp lệ: “{value}” (ví dụ 6:00 hoặc 17h30).", f"Invalid time “{value}” (e.g. 6:00 or 17h30)."
+        )
     return time(int(m.group(1)), int(m.group(2) or 0))
 
 
@@ -113,8 +105,9 @@ def add_slot(db: Session, user: User, commune: Commune, start, minutes: int = 30
         raise UserError("Thời lượng phát phải từ 5 đến 240 phút.", "A slot lasts 5 to 240 minutes.")
     if any(s.start_time == at for s in commune.slots):
         raise UserError(f"Xã đã có khung giờ {at:%H:%M}.", f"The commune already broadcasts at {at:%H:%M}.", 409)
-    slot = BroadcastSlot(commune=commune, start=f"{at:%H:%M}", minutes=int(minutes),
-                         label=" ".join((label or "").split()))
+    slot = BroadcastSlot(
+        commune=commune, start=f"{at:%H:%M}", minutes=int(minutes), label=" ".join((label or "").split())
+    )
     db.add(slot)
     db.flush()
     return slot
@@ -137,7 +130,7 @@ AUDIO_TYPES = {"wav": "audio/wav", "mp3": "audio/mpeg", "ogg": "audio/ogg"}
 
 
 def audio_kind(data: bytes) -> str | None:
-    """"wav", "mp3" or "ogg" from a file's first bytes, else None."""
+    """ "wav", "mp3" or "ogg" from a file's first bytes, else None."""
     if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
         return "wav"
     if data[:4] == b"OggS":
@@ -155,24 +148,31 @@ def audio_seconds(path: Path) -> float:
             return speech.wav_seconds(path)
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "decoded.wav"
-            cmd = (["lame", "--quiet", "--decode", str(path), str(out)] if kind == "mp3"
-                   else ["sox", str(path), str(out)])
+            cmd = (
+                ["lame", "--quiet", "--decode", str(path), str(out)] if kind == "mp3" else ["sox", str(path), str(out)]
+            )
             subprocess.run(cmd, check=True, capture_output=True, timeout=120)
             return speech.wav_seconds(out)
     except (wave.Error, EOFError, subprocess.CalledProcessError, FileNotFoundError, OSError):
-        raise UserError("Tệp âm thanh bị hỏng hoặc không đọc được.", "The audio file is damaged or unreadable.", 415)
+        raise UserError(
+            "Tệp âm thanh bị hỏng hoặc không đọc được.", "The audio file is damaged or unreadable.", 415
+        ) from None
 
 
 def recording_kind(settings: Settings, data: bytes) -> str:
     """The quick checks of an upload, before it is decoded: size, and "wav", "mp3" or "ogg" by its first bytes."""
     limit = min(20, settings.max_upload_mb)
     if len(data) > limit * 1024 * 1024:
-        raise UserError(f"Tệp ghi âm quá lớn (tối đa {limit} MB).", f"The recording is too large (at most {limit} MB).",
-                        413)
+        raise UserError(
+            f"Tệp ghi âm quá lớn (tối đa {limit} MB).", f"The recording is too large (at most {limit} MB).", 413
+        )
     kind = audio_kind(data[:16])
     if not data or kind is None:
-        raise UserError("Bản ghi âm phải là tệp âm thanh WAV, MP3 hoặc OGG.",
-                        "A recording must be a WAV, MP3 or OGG audio file.", 415)
+        raise UserError(
+            "Bản ghi âm phải là tệp âm thanh WAV, MP3 hoặc OGG.",
+            "A recording must be a WAV, MP3 or OGG audio file.",
+            415,
+        )
     return kind
 
 
@@ -229,8 +229,11 @@ def cached_speech(settings: Settings, spoken: str, voice: str, fmt: str = "mp3")
 def need_voice(item) -> None:
     """Refuse an item no offline voice can read (Khmer)."""
     if item.language not in SPEAKABLE:
-        raise UserError("Không có giọng đọc tiếng Khmer ngoại tuyến: hãy tải lên bản ghi âm của bản tiếng Khmer.",
-                        "There is no offline Khmer voice: upload a recording of the Khmer version.", 404)
+        raise UserError(
+            "Không có giọng đọc tiếng Khmer ngoại tuyến: hãy tải lên bản ghi âm của bản tiếng Khmer.",
+            "There is no offline Khmer voice: upload a recording of the Khmer version.",
+            404,
+        )
 
 
 def speech_file(settings: Settings, item, fmt: str = "mp3") -> Path:
@@ -278,6 +281,7 @@ def estimated_seconds(item) -> int:
 
 # ---- daily playlists --------------------------------------------------------------------------------------
 
+
 @dataclass
 class PlaylistEntry:
     slot: BroadcastSlot
@@ -308,12 +312,16 @@ def daily_playlist(db: Session, commune: Commune, day: date) -> list[PlaylistEnt
     """What a commune's loudspeakers play on ``day``: every approved item planned on a loudspeaker channel that
     day (not missed) plays in each slot that ends after its planned time, once per broadcast language of the
     commune (a variant planned beside its master does not play the message twice)."""
-    start = content.local_day_start(day)
+    start = local_day_start(day)
     planned = []
     for channel in loudspeaker_channels(db):
-        planned += [s for s in content.schedules_between(db, start, start + timedelta(days=1), channel,
-                                                         statuses=("planned", "published"))
-                    if s.item.state in LIVE_STATES]
+        planned += [
+            s
+            for s in content.schedules_between(
+                db, start, start + timedelta(days=1), channel, statuses=("planned", "published")
+            )
+            if s.item.state in LIVE_STATES
+        ]
     planned.sort(key=lambda s: (s.at, s.id))
     entries: list[PlaylistEntry] = []
     for slot in commune.slots:
@@ -381,8 +389,9 @@ def audio_ahead(db: Session, day: date) -> list:
     return list(items.values())
 
 
-def playlist_bundle(settings: Settings, commune: Commune, day: date, entries: list[PlaylistEntry],
-                    progress=None) -> bytes:
+def playlist_bundle(
+    settings: Settings, commune: Commune, day: date, entries: list[PlaylistEntry], progress=None
+) -> bytes:
     """A ZIP for a station without a steady connection: the day's audio files and an M3U naming them;
     ``progress(done, total)`` after each audio file. Generates missing speech, so it runs as a job."""
     items = audio_items(entries)
@@ -414,6 +423,7 @@ def bundle_name(commune: Commune, day: date) -> str:
 
 # ---- the public portal ------------------------------------------------------------------------------------
 
+
 def portal_channels(db: Session) -> list:
     return [c for c in content.list_channels(db) if c.kind == "portal"]
 
@@ -439,8 +449,11 @@ def portal_item(db: Session, ref: str):
         item = content.get_item(db, int(m.group(1))) if m else None
     except UserError:
         item = None
-    if item is None or item.state != "published" or not any(
-            s.status == "published" and s.channel.kind == "portal" for s in item.schedules):
+    if (
+        item is None
+        or item.state != "published"
+        or not any(s.status == "published" and s.channel.kind == "portal" for s in item.schedules)
+    ):
         raise UserError("Không tìm thấy bài viết.", "Article not found.", 404)
     return item
 
@@ -453,9 +466,10 @@ def public_versions(item) -> list:
 
 # ---- feeds ------------------------------------------------------------------------------------------------
 
+
 def feed(db: Session, channel_slug: str, base_url: str, kind: str = "rss", province: str = "") -> bytes:
     """RSS 2.0 or Atom 1.0 of the items published on a channel (newest 50)."""
-    from feedgen.feed import FeedGenerator
+    from feedgen.feed import FeedGenerator  # imported here: it (with lxml) slows every CLI and web start
 
     channel = content.channel_by_slug(db, channel_slug)
     if channel is None or not channel.active:
@@ -558,6 +572,7 @@ def social_texts(item, url: str) -> list[SocialText]:
 
 # ---- print ------------------------------------------------------------------------------------------------
 
+
 def print_document(item, province: str) -> documents.Document:
     """The item laid out as a Vietnamese leaflet/notice for printing."""
     agency = item.author.agency.name if item.author and item.author.agency else ""
@@ -566,13 +581,16 @@ def print_document(item, province: str) -> documents.Document:
     blocks: list = [documents.Paragraph(p) for p in paragraphs]
     if item.source:
         blocks.append(documents.Paragraph(f"Nguồn: {item.source}"))
-    when = (item.published_at or item.approved_at or utcnow()).astimezone(LOCAL).date()
-    return documents.Document(title=item.title, issuer=issuer, header=documents.NATIONAL_HEADER, place=province,
-                              date=when, blocks=blocks)
+    when = local_day(item.published_at or item.approved_at or utcnow())
+    return documents.Document(
+        title=item.title, issuer=issuer, header=documents.NATIONAL_HEADER, place=province, date=when, blocks=blocks
+    )
 
 
-PRINT_MEDIA = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-               "pdf": "application/pdf"}
+PRINT_MEDIA = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
 
 
 def check_print(item, fmt: str) -> None:

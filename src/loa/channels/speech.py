@@ -25,6 +25,7 @@ HYPHEN = "\u2011"  # joins loanword syllables ("cô-vít") while the text is pro
 
 # ---- numbers --------------------------------------------------------------------------------------------
 
+
 def _group(n: int, full: bool) -> list[str]:
     """0..999; ``full`` reads the hundreds and "linh" even when they are zero (inside a larger number)."""
     h, t, u = n // 100, n // 10 % 10, n % 10
@@ -87,67 +88,197 @@ def number_text(token: str) -> str:
 
 # ---- words ------------------------------------------------------------------------------------------------
 
+
 def _h(text: str) -> str:
     return text.replace("-", HYPHEN)
 
 
 # Case-sensitive abbreviations (the longest match wins).
 ABBREVIATIONS = {
-    "TP.HCM": "thành phố Hồ Chí Minh", "TP. HCM": "thành phố Hồ Chí Minh", "TPHCM": "thành phố Hồ Chí Minh",
-    "TP.": "thành phố", "TP": "thành phố", "TX": "thị xã", "HCM": "Hồ Chí Minh", "VN": "Việt Nam",
-    "BHYT": "bảo hiểm y tế", "BHXH": "bảo hiểm xã hội", "UBND": "ủy ban nhân dân", "HĐND": "hội đồng nhân dân",
-    "UBMTTQ": "ủy ban mặt trận tổ quốc", "MTTQ": "mặt trận tổ quốc", "BCĐ": "ban chỉ đạo", "BYT": "Bộ Y tế",
-    "SYT": "Sở Y tế", "TTYT": "trung tâm y tế", "TYT": "trạm y tế", "BVĐK": "bệnh viện đa khoa",
-    "BV": "bệnh viện", "CDC": "xê đê xê", "WHO": "tổ chức Y tế thế giới", "PGS.TS": "phó giáo sư, tiến sĩ",
-    "PGS": "phó giáo sư", "GS": "giáo sư", "TS": "tiến sĩ", "ThS": "thạc sĩ", "BS": "bác sĩ",
-    "BSCKII": "bác sĩ chuyên khoa hai", "BSCKI": "bác sĩ chuyên khoa một", "ĐD": "điều dưỡng",
-    "THPT": "trung học phổ thông", "THCS": "trung học cơ sở", "KCN": "khu công nghiệp",
-    "SĐT": "số điện thoại", "ĐT": "điện thoại", "TW": "trung ương", "TƯ": "trung ương", "QĐ": "quyết định",
-    "CT": "chỉ thị", "NQ": "nghị quyết", "KH": "kế hoạch", "CV": "công văn", "TTg": "thủ tướng",
-    "CP": "chính phủ", "BTG": "ban tuyên giáo", "TT&TT": "thông tin và truyền thông",
-    "VHTTDL": "văn hóa, thể thao và du lịch", "GD&ĐT": "giáo dục và đào tạo",
-    "LĐTB&XH": "lao động, thương binh và xã hội", "PCD": "phòng, chống dịch", "v.v.": "vân vân",
-    "F0": "ép không", "F1": "ép một", "F2": "ép hai", "F3": "ép ba", "5K": "năm ca",
-    "PCR": _h("pê xê e-rờ"), "RT-PCR": _h("e-rờ tê pê xê e-rờ"), "SpO2": _h("xờ pê ô hai"), "ICU": "i xê u",
-    "HIV": "hát i vê", "QR": _h("kiu-a"), "ECMO": _h("ếch-mô"), "UNICEF": _h("u-ni-xép"),
+    "TP.HCM": "thành phố Hồ Chí Minh",
+    "TP. HCM": "thành phố Hồ Chí Minh",
+    "TPHCM": "thành phố Hồ Chí Minh",
+    "TP.": "thành phố",
+    "TP": "thành phố",
+    "TX": "thị xã",
+    "HCM": "Hồ Chí Minh",
+    "VN": "Việt Nam",
+    "BHYT": "bảo hiểm y tế",
+    "BHXH": "bảo hiểm xã hội",
+    "UBND": "ủy ban nhân dân",
+    "HĐND": "hội đồng nhân dân",
+    "UBMTTQ": "ủy ban mặt trận tổ quốc",
+    "MTTQ": "mặt trận tổ quốc",
+    "BCĐ": "ban chỉ đạo",
+    "BYT": "Bộ Y tế",
+    "SYT": "Sở Y tế",
+    "TTYT": "trung tâm y tế",
+    "TYT": "trạm y tế",
+    "BVĐK": "bệnh viện đa khoa",
+    "BV": "bệnh viện",
+    "CDC": "xê đê xê",
+    "WHO": "tổ chức Y tế thế giới",
+    "PGS.TS": "phó giáo sư, tiến sĩ",
+    "PGS": "phó giáo sư",
+    "GS": "giáo sư",
+    "TS": "tiến sĩ",
+    "ThS": "thạc sĩ",
+    "BS": "bác sĩ",
+    "BSCKII": "bác sĩ chuyên khoa hai",
+    "BSCKI": "bác sĩ chuyên khoa một",
+    "ĐD": "điều dưỡng",
+    "THPT": "trung học phổ thông",
+    "THCS": "trung học cơ sở",
+    "KCN": "khu công nghiệp",
+    "SĐT": "số điện thoại",
+    "ĐT": "điện thoại",
+    "TW": "trung ương",
+    "TƯ": "trung ương",
+    "QĐ": "quyết định",
+    "CT": "chỉ thị",
+    "NQ": "nghị quyết",
+    "KH": "kế hoạch",
+    "CV": "công văn",
+    "TTg": "thủ tướng",
+    "CP": "chính phủ",
+    "BTG": "ban tuyên giáo",
+    "TT&TT": "thông tin và truyền thông",
+    "VHTTDL": "văn hóa, thể thao và du lịch",
+    "GD&ĐT": "giáo dục và đào tạo",
+    "LĐTB&XH": "lao động, thương binh và xã hội",
+    "PCD": "phòng, chống dịch",
+    "v.v.": "vân vân",
+    "F0": "ép không",
+    "F1": "ép một",
+    "F2": "ép hai",
+    "F3": "ép ba",
+    "5K": "năm ca",
+    "PCR": _h("pê xê e-rờ"),
+    "RT-PCR": _h("e-rờ tê pê xê e-rờ"),
+    "SpO2": _h("xờ pê ô hai"),
+    "ICU": "i xê u",
+    "HIV": "hát i vê",
+    "QR": _h("kiu-a"),
+    "ECMO": _h("ếch-mô"),
+    "UNICEF": _h("u-ni-xép"),
 }
 
 # Foreign words, matched regardless of case.
 FOREIGN = {
-    "covid-19": _h("cô-vít mười chín"), "covid19": _h("cô-vít mười chín"), "covid": _h("cô-vít"),
+    "covid-19": _h("cô-vít mười chín"),
+    "covid19": _h("cô-vít mười chín"),
+    "covid": _h("cô-vít"),
     "sars-cov-2": _h("xát-cô-vi hai"),
-    "pc-covid": _h("pê xê cô-vít"), "vaccine": "vắc xin", "vaccines": "vắc xin", "vaccin": "vắc xin",
-    "vắc-xin": "vắc xin", "vacxin": "vắc xin", "vắcxin": "vắc xin", "astrazeneca": _h("át-xtra-dê-nê-ca"),
-    "pfizer": _h("phai-dơ"), "biontech": _h("bai-ôn-tếch"), "moderna": _h("mô-đéc-na"),
-    "vero cell": _h("vê-rô xeo"), "sinopharm": _h("xi-nô-pham"), "sputnik v": _h("xpút-ních vê"),
-    "janssen": _h("gian-xen"), "abdala": _h("áp-đa-la"), "nanocovax": _h("na-nô-cô-vắc"),
-    "delta": _h("đen-ta"), "omicron": _h("ô-mi-crôn"), "test": "tét", "antigen": _h("an-ti-gien"),
-    "oxy": _h("ô-xi"), "molnupiravir": _h("môn-nu-pi-ra-via"), "remdesivir": _h("rem-đê-xi-via"),
-    "paracetamol": _h("pa-ra-xê-ta-mol"), "zalo": _h("da-lô"), "facebook": _h("phây-búc"),
-    "youtube": _h("diu-túp"), "tiktok": _h("tích-tóc"), "online": _h("on-lai"), "website": _h("guép-sai"),
-    "hotline": _h("hót-lai"), "email": _h("i-meo"), "lockdown": _h("lốc-đao"), "bluezone": _h("bờ-lu-dôn"),
-    "ventilator": _h("ven-ti-lây-tơ"), "virus": _h("vi-rút"), "vi-rút": _h("vi-rút"),
+    "pc-covid": _h("pê xê cô-vít"),
+    "vaccine": "vắc xin",
+    "vaccines": "vắc xin",
+    "vaccin": "vắc xin",
+    "vắc-xin": "vắc xin",
+    "vacxin": "vắc xin",
+    "vắcxin": "vắc xin",
+    "astrazeneca": _h("át-xtra-dê-nê-ca"),
+    "pfizer": _h("phai-dơ"),
+    "biontech": _h("bai-ôn-tếch"),
+    "moderna": _h("mô-đéc-na"),
+    "vero cell": _h("vê-rô xeo"),
+    "sinopharm": _h("xi-nô-pham"),
+    "sputnik v": _h("xpút-ních vê"),
+    "janssen": _h("gian-xen"),
+    "abdala": _h("áp-đa-la"),
+    "nanocovax": _h("na-nô-cô-vắc"),
+    "delta": _h("đen-ta"),
+    "omicron": _h("ô-mi-crôn"),
+    "test": "tét",
+    "antigen": _h("an-ti-gien"),
+    "oxy": _h("ô-xi"),
+    "molnupiravir": _h("môn-nu-pi-ra-via"),
+    "remdesivir": _h("rem-đê-xi-via"),
+    "paracetamol": _h("pa-ra-xê-ta-mol"),
+    "zalo": _h("da-lô"),
+    "facebook": _h("phây-búc"),
+    "youtube": _h("diu-túp"),
+    "tiktok": _h("tích-tóc"),
+    "online": _h("on-lai"),
+    "website": _h("guép-sai"),
+    "hotline": _h("hót-lai"),
+    "email": _h("i-meo"),
+    "lockdown": _h("lốc-đao"),
+    "bluezone": _h("bờ-lu-dôn"),
+    "ventilator": _h("ven-ti-lây-tơ"),
+    "virus": _h("vi-rút"),
+    "vi-rút": _h("vi-rút"),
 }
 
 UNITS = {
-    "km²": _h("ki-lô-mét vuông"), "km2": _h("ki-lô-mét vuông"), "m²": "mét vuông", "m2": "mét vuông",
-    "km/h": _h("ki-lô-mét một giờ"), "km": _h("ki-lô-mét"), "cm": _h("xăng-ti-mét"), "mm": _h("mi-li-mét"),
-    "mmHg": _h("mi-li-mét thủy ngân"), "m": "mét", "kg": _h("ki-lô-gam"), "mg": _h("mi-li-gam"),
-    "mcg": _h("mi-crô-gam"), "µg": _h("mi-crô-gam"), "μg": _h("mi-crô-gam"), "g": "gam", "ml": _h("mi-li-lít"),
-    "l": "lít", "°C": "độ xê", "ºC": "độ xê", "°": "độ", "ha": _h("héc-ta"), "đ": "đồng", "VNĐ": "đồng",
-    "VND": "đồng", "USD": "đô la Mỹ", "tr": "triệu", "k": "nghìn",
+    "km²": _h("ki-lô-mét vuông"),
+    "km2": _h("ki-lô-mét vuông"),
+    "m²": "mét vuông",
+    "m2": "mét vuông",
+    "km/h": _h("ki-lô-mét một giờ"),
+    "km": _h("ki-lô-mét"),
+    "cm": _h("xăng-ti-mét"),
+    "mm": _h("mi-li-mét"),
+    "mmHg": _h("mi-li-mét thủy ngân"),
+    "m": "mét",
+    "kg": _h("ki-lô-gam"),
+    "mg": _h("mi-li-gam"),
+    "mcg": _h("mi-crô-gam"),
+    "µg": _h("mi-crô-gam"),
+    "μg": _h("mi-crô-gam"),
+    "g": "gam",
+    "ml": _h("mi-li-lít"),
+    "l": "lít",
+    "°C": "độ xê",
+    "ºC": "độ xê",
+    "°": "độ",
+    "ha": _h("héc-ta"),
+    "đ": "đồng",
+    "VNĐ": "đồng",
+    "VND": "đồng",
+    "USD": "đô la Mỹ",
+    "tr": "triệu",
+    "k": "nghìn",
 }
 
-LETTERS = {"A": "a", "B": "bê", "C": "xê", "D": "dê", "Đ": "đê", "E": "e", "F": "ép", "G": "gờ", "H": "hát",
-           "I": "i", "J": "gi", "K": "ca", "L": "lờ", "M": "mờ", "N": "nờ", "O": "ô", "P": "pê", "Q": "quy",
-           "R": "rờ", "S": "ét", "T": "tê", "U": "u", "V": "vê", "W": "vê kép", "X": "ích", "Y": "i", "Z": "dét"}
+LETTERS = {
+    "A": "a",
+    "B": "bê",
+    "C": "xê",
+    "D": "dê",
+    "Đ": "đê",
+    "E": "e",
+    "F": "ép",
+    "G": "gờ",
+    "H": "hát",
+    "I": "i",
+    "J": "gi",
+    "K": "ca",
+    "L": "lờ",
+    "M": "mờ",
+    "N": "nờ",
+    "O": "ô",
+    "P": "pê",
+    "Q": "quy",
+    "R": "rờ",
+    "S": "ét",
+    "T": "tê",
+    "U": "u",
+    "V": "vê",
+    "W": "vê kép",
+    "X": "ích",
+    "Y": "i",
+    "Z": "dét",
+}
 
 MONTHS = {1: "một", 4: "tư"}
 PHONE_CUES = r"(?:gọi|điện thoại|đt|sđt|hotline|đường dây nóng|tổng đài|liên hệ|số máy)"
 PER_WORDS = ("ngày", "tuần", "tháng", "năm", "giờ", "người", "lần", "liều", "ca")
-_SYLLABLE = re.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?"
-                       r"[aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵ]{1,3}"
-                       r"(?:ch|ng|nh|[cmnpt])?", re.IGNORECASE)
+_SYLLABLE = re.compile(
+    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?"
+    r"[aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵ]{1,3}"
+    r"(?:ch|ng|nh|[cmnpt])?",
+    re.IGNORECASE,
+)
 
 
 def _alternation(keys) -> str:
@@ -218,8 +349,13 @@ def _phone(match: re.Match) -> str:
 def _address(match: re.Match) -> str:
     """A web or e-mail address read out: "syt@travinh.gov.vn" → "syt a còng travinh chấm gov chấm vn"."""
     text = re.sub(r"^https?://|/$", "", match.group(0))
-    for sign, word in (("@", " a còng "), (".", " chấm "), ("/", " gạch chéo "), ("-", " gạch ngang "),
-                       ("_", " gạch dưới ")):
+    for sign, word in (
+        ("@", " a còng "),
+        (".", " chấm "),
+        ("/", " gạch chéo "),
+        ("-", " gạch ngang "),
+        ("_", " gạch dưới "),
+    ):
         text = text.replace(sign, word)
     return " ".join(text.split())
 
@@ -232,7 +368,7 @@ def _spell(match: re.Match) -> str:
 
 
 def _fraction(match: re.Match) -> str:
-    """"1/3" → "một phần ba"; "120/80" (a ratio such as blood pressure) → "một trăm hai mươi trên tám mươi"."""
+    """ "1/3" → "một phần ba"; "120/80" (a ratio such as blood pressure) → "một trăm hai mươi trên tám mươi"."""
     a, b = int(match.group(1)), int(match.group(2))
     return f"{number_words(a)} {'phần' if 0 < a < b else 'trên'} {number_words(b)}"
 
@@ -247,30 +383,56 @@ def normalize(text: str) -> str:
     written out in Vietnamese words."""
     s = unicodedata.normalize("NFC", text or "")
     s = re.sub(r"[–—]", "-", s)
-    s = re.sub(r"https?://\S+?(?=[.,;:!?)]*(?:\s|$))|www\.\S+?(?=[.,;:!?)]*(?:\s|$))|[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
-               _address, s)
+    s = re.sub(
+        r"https?://\S+?(?=[.,;:!?)]*(?:\s|$))|www\.\S+?(?=[.,;:!?)]*(?:\s|$))|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", _address, s
+    )
     s = re.sub(r"[•*#_~|]+", " ", s)
     s = re.sub(r"(?<!\w)(và|Và)/hoặc(?!\w)", r"\1 hoặc", s)
     # Phone numbers first (they look like other numbers): after a cue word, or shaped like one.
     s = re.sub(r"\((0\d{2,3})\)\s*", r"\1 ", s)  # "(0294) 3855 123"
-    s = re.sub(rf"(?P<cue>(?<!\w){PHONE_CUES}\s*:?\s*)(?P<num>\+?\d[\d .\-]{{1,14}}\d)(?![\d,])",
-               _phone, s, flags=re.IGNORECASE)
-    s = re.sub(r"(?P<cue>)(?<![\w.,])(?P<num>(?:\+84[ .]?|0)\d{2,3}(?:[ .\-]?\d{3,4}){2}"
-               r"|(?:1800|1900)[ .]?\d{3,4}(?:[ .]?\d{2,3})?)(?![\w,]|\.\d)", _phone, s)
+    s = re.sub(
+        rf"(?P<cue>(?<!\w){PHONE_CUES}\s*:?\s*)(?P<num>\+?\d[\d .\-]{{1,14}}\d)(?![\d,])",
+        _phone,
+        s,
+        flags=re.IGNORECASE,
+    )
+    s = re.sub(
+        r"(?P<cue>)(?<![\w.,])(?P<num>(?:\+84[ .]?|0)\d{2,3}(?:[ .\-]?\d{3,4}){2}"
+        r"|(?:1800|1900)[ .]?\d{3,4}(?:[ .]?\d{2,3})?)(?![\w,]|\.\d)",
+        _phone,
+        s,
+    )
     s = re.sub(r"(?<=\w)/(?=[A-ZĐ])", " ", s)  # document numbers: "12/QĐ-UBND"
     s = _FOREIGN.sub(lambda m: FOREIGN[m.group(0).lower()], s)
     s = _ABBR.sub(lambda m: ABBREVIATIONS[m.group(0)], s)
     s = re.sub(r"(?<=[A-ZĐa-zđ])-(?=[A-ZĐ])", " ", s)
     # Dates and times.
-    s = re.sub(r"(?P<before>(?<!\w)ngày\s+)?(?<![\d/.])(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})[/.\-](?P<y>\d{4})(?![\d/])",
-               _date, s, flags=re.IGNORECASE)
+    s = re.sub(
+        r"(?P<before>(?<!\w)ngày\s+)?(?<![\d/.])(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})[/.\-](?P<y>\d{4})(?![\d/])",
+        _date,
+        s,
+        flags=re.IGNORECASE,
+    )
     s = re.sub(r"(?<![\d/\-])(\d{4})-(\d{2})-(\d{2})(?![\d\-])", _iso_date, s)
-    s = re.sub(r"(?P<before>(?<!\w)tháng\s+)?(?<![\d/.])(?P<m>\d{1,2})/(?P<y>\d{4})(?![\d/])",
-               _month_year, s, flags=re.IGNORECASE)
-    s = re.sub(r"(?<!\w)(?P<cue>ngày|hôm|từ|đến|tới|trước|sau|hết|sáng|chiều|tối|đêm|trưa)\s+"
-               r"(?P<d>\d{1,2})/(?P<m>\d{1,2})(?![\d/])", _day_month, s, flags=re.IGNORECASE)
-    s = re.sub(r"(?P<cue>(?<!\w)tháng\s+\w+(?:\s+và|\s+đến|,))\s*(?P<d>\d{1,2})/(?P<m>\d{1,2})(?![\d/])", _day_month, s,
-               flags=re.IGNORECASE)  # "30/4 và 1/5": the second one is a date too
+    s = re.sub(
+        r"(?P<before>(?<!\w)tháng\s+)?(?<![\d/.])(?P<m>\d{1,2})/(?P<y>\d{4})(?![\d/])",
+        _month_year,
+        s,
+        flags=re.IGNORECASE,
+    )
+    s = re.sub(
+        r"(?<!\w)(?P<cue>ngày|hôm|từ|đến|tới|trước|sau|hết|sáng|chiều|tối|đêm|trưa)\s+"
+        r"(?P<d>\d{1,2})/(?P<m>\d{1,2})(?![\d/])",
+        _day_month,
+        s,
+        flags=re.IGNORECASE,
+    )
+    s = re.sub(
+        r"(?P<cue>(?<!\w)tháng\s+\w+(?:\s+và|\s+đến|,))\s*(?P<d>\d{1,2})/(?P<m>\d{1,2})(?![\d/])",
+        _day_month,
+        s,
+        flags=re.IGNORECASE,
+    )  # "30/4 và 1/5": the second one is a date too
     s = re.sub(r"(?<![\w:,.])(?P<h>\d{1,2}):(?P<m>\d{2})(?::\d{2})?(?![\d:])", _time, s)
     s = re.sub(r"(?<![\w:,.])(?P<h>\d{1,2})\s?[hg](?P<m>\d{2})?(?:'|p|ph)?(?![\w])", _time, s)
     # Ordinals, percentages, units, ranges, then every remaining number.
@@ -310,8 +472,8 @@ VOICE_LABELS = {"north": "Giọng miền Bắc", "central": "Giọng miền Trun
 
 # Provinces by region (folded names) for the default voice; the rest speak with the northern voice.
 _SOUTH = """ho chi minh, tp ho chi minh, thanh pho ho chi minh, binh duong, dong nai, ba ria vung tau,
-ba ria - vung tau, tay ninh, binh phuoc, long an, tien giang, ben tre, tra vinh, vinh long, dong thap, an giang, kien giang, can tho,
-hau giang, soc trang, bac lieu, ca mau"""
+ba ria - vung tau, tay ninh, binh phuoc, long an, tien giang, ben tre, tra vinh, vinh long, dong thap, an giang,
+kien giang, can tho, hau giang, soc trang, bac lieu, ca mau"""
 _CENTRAL = """thanh hoa, nghe an, ha tinh, quang binh, quang tri, thua thien hue, hue, da nang, quang nam, quang ngai,
 binh dinh, phu yen, khanh hoa, ninh thuan, binh thuan, kon tum, gia lai, dak lak, dak nong, lam dong"""
 
@@ -321,7 +483,7 @@ def _names(block: str) -> set[str]:
 
 
 def region_for(province: str) -> str:
-    """"Trà Vinh" → "south"; the region whose espeak-ng voice a province's listeners are used to."""
+    """ "Trà Vinh" → "south"; the region whose espeak-ng voice a province's listeners are used to."""
     name = re.sub(r"^(tinh|thanh pho|tp\.?)\s+", "", fold(province).strip())
     if name in _names(_SOUTH):
         return "south"
@@ -341,8 +503,7 @@ def espeak_available() -> bool:
 FORMATS = {"wav": "audio/wav", "mp3": "audio/mpeg", "ogg": "audio/ogg"}
 
 
-def synthesize(text: str, out: Path, voice: str = "vi-vn-x-south", speed: int = 150,
-               normalized: bool = False) -> Path:
+def synthesize(text: str, out: Path, voice: str = "vi-vn-x-south", speed: int = 150, normalized: bool = False) -> Path:
     """Speak ``text`` (normalised first unless ``normalized``) into ``out``; the suffix picks WAV, MP3 or OGG."""
     out = Path(out)
     fmt = out.suffix.lower().lstrip(".")
@@ -351,22 +512,31 @@ def synthesize(text: str, out: Path, voice: str = "vi-vn-x-south", speed: int = 
     if voice not in set(VOICES.values()) | {ENGLISH_VOICE}:
         raise UserError(f"Không có giọng đọc “{voice}”.", f"No such voice “{voice}”.")
     if not espeak_available():
-        raise UserError("Máy chủ chưa cài espeak-ng nên chưa đọc được văn bản thành tiếng.",
-                        "espeak-ng is not installed on the server, so text cannot be read aloud.", 503)
+        raise UserError(
+            "Máy chủ chưa cài espeak-ng nên chưa đọc được văn bản thành tiếng.",
+            "espeak-ng is not installed on the server, so text cannot be read aloud.",
+            503,
+        )
     spoken = text if normalized else normalize(text)
     if not spoken.strip():
         raise UserError("Không có nội dung để đọc.", "There is nothing to read aloud.")
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         wav = Path(tmp) / "speech.wav"
-        subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-b", "1", "-w", str(wav), "--stdin"],
-                       input=spoken.encode("utf-8"), check=True, capture_output=True, timeout=300)
+        subprocess.run(
+            ["espeak-ng", "-v", voice, "-s", str(speed), "-b", "1", "-w", str(wav), "--stdin"],
+            input=spoken.encode("utf-8"),
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
         if fmt == "wav":
             shutil.copyfile(wav, out)
         elif fmt == "mp3":
             _tool("lame")
-            subprocess.run(["lame", "--quiet", "-V", "5", str(wav), str(out)], check=True, capture_output=True,
-                           timeout=300)
+            subprocess.run(
+                ["lame", "--quiet", "-V", "5", str(wav), str(out)], check=True, capture_output=True, timeout=300
+            )
         else:
             _tool("sox")
             subprocess.run(["sox", str(wav), "-C", "3", str(out)], check=True, capture_output=True, timeout=300)

@@ -3,23 +3,22 @@ the public portal (/tin-tuc) with its feeds (/kenh/...), and their JSON API."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
-from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from loa import clock
 from loa.auth.models import User
 from loa.channels import service, speech
+from loa.channels.schemas import CommuneIn, SlotIn, TextIn
 from loa.channels.service import MANAGERS, RECORDERS
+from loa.clock import today_local
 from loa.config import Settings
 from loa.content import service as content
 from loa.content.models import STATES
 from loa.errors import UserError
-from loa.formats import LOCAL
 from loa.jobs import service as jobs
 from loa.jobs.models import Job
 from loa.web.deps import DB, FORM, current_user, get_settings, lang, optional_user, render, require
@@ -39,12 +38,22 @@ def page(request: Request, template: str, ctx: dict | None = None):
     settings = request.app.state.settings
     region = speech.region_for(settings.province)
     english = lang(request) == "en"
-    return render(request, template, {"language_names": LANGUAGE_NAMES, "source_names": SOURCE_NAMES,
-                                      "state_label": lambda key: STATES.get(key, (key, key))[english],
-                                      "voice_label": speech.VOICE_LABELS[region], "voice": speech.VOICES[region],
-                                      "espeak": speech.espeak_available(), "article_path": service.article_path,
-                                      "ready": lambda item: service.has_ready_audio(settings, item),
-                                      "body_html": content.body_html, **(ctx or {})})
+    return render(
+        request,
+        template,
+        {
+            "language_names": LANGUAGE_NAMES,
+            "source_names": SOURCE_NAMES,
+            "state_label": lambda key: STATES.get(key, (key, key))[english],
+            "voice_label": speech.VOICE_LABELS[region],
+            "voice": speech.VOICES[region],
+            "espeak": speech.espeak_available(),
+            "article_path": service.article_path,
+            "ready": lambda item: service.has_ready_audio(settings, item),
+            "body_html": content.body_html,
+            **(ctx or {}),
+        },
+    )
 
 
 def to_job(job: Job) -> RedirectResponse:
@@ -61,8 +70,14 @@ def _queue_speech(db: Session, settings: Settings, item, fmt: str, user: User | 
     params = {"item_id": item.id, "formats": [fmt]}
     busy = db.scalars(select(Job).where(Job.kind == "channels.item_audio", Job.status.in_(("queued", "running"))))
     if not any(j.params == params for j in busy):
-        jobs.submit(db, settings, "channels.item_audio", params=params, user=user,
-                    title=f"Tạo âm thanh đọc bài: {item.title}"[:200])
+        jobs.submit(
+            db,
+            settings,
+            "channels.item_audio",
+            params=params,
+            user=user,
+            title=f"Tạo âm thanh đọc bài: {item.title}"[:200],
+        )
 
 
 def _upload(form: FormData) -> tuple[str, bytes]:
@@ -74,40 +89,68 @@ def _upload(form: FormData) -> tuple[str, bytes]:
 
 # ---- HTML: loudspeakers -----------------------------------------------------------------------------------
 
+
 @router.get("/loudspeakers")
-def loudspeakers_page(request: Request, text: str = "", db: Session = DB,
-                      user: User = Depends(current_user), settings: Settings = Depends(get_settings)):
+def loudspeakers_page(
+    request: Request,
+    text: str = "",
+    db: Session = DB,
+    user: User = Depends(current_user),
+    settings: Settings = Depends(get_settings),
+):
     spoken = speech.normalize(text[:2000]) if text.strip() else ""
-    return page(request, "channels/loudspeakers.html", {
-        "communes": service.list_communes(db), "text": text[:2000], "spoken": spoken,
-        "spoken_ready": bool(spoken) and service.speech_cache_path(
-            settings, spoken, speech.voice_for(settings.province)).exists(),
-        "manager": user.has_role(*MANAGERS),
-        "today": datetime.now(LOCAL).date(), "channels": service.loudspeaker_channels(db)})
+    return page(
+        request,
+        "channels/loudspeakers.html",
+        {
+            "communes": service.list_communes(db),
+            "text": text[:2000],
+            "spoken": spoken,
+            "spoken_ready": bool(spoken)
+            and service.speech_cache_path(settings, spoken, speech.voice_for(settings.province)).exists(),
+            "manager": user.has_role(*MANAGERS),
+            "today": today_local(),
+            "channels": service.loudspeaker_channels(db),
+        },
+    )
 
 
 @router.post("/loudspeakers/communes")
 def commune_create(form: FormData = FORM, db: Session = DB, user: User = Depends(require(*MANAGERS))):
-    commune = service.create_commune(db, user, str(form.get("name", "")), str(form.get("district", "")),
-                                     list(form.getlist("languages")) or ["vi"])
+    commune = service.create_commune(
+        db, user, str(form.get("name", "")), str(form.get("district", "")), list(form.getlist("languages")) or ["vi"]
+    )
     return RedirectResponse(f"/loudspeakers/communes/{commune.id}", status_code=303)
 
 
 @router.get("/loudspeakers/communes/{commune_id}")
-def commune_page(commune_id: int, request: Request, date: str = "", db: Session = DB,
-                 user: User = Depends(current_user), settings: Settings = Depends(get_settings)):
+def commune_page(
+    commune_id: int,
+    request: Request,
+    date: str = "",
+    db: Session = DB,
+    user: User = Depends(current_user),
+    settings: Settings = Depends(get_settings),
+):
     commune = service.get_commune(db, commune_id)
-    day = service.parse_day(date)
+    day = clock.parse_day(date)
     entries = service.daily_playlist(db, commune, day)
-    return page(request, "channels/commune.html", {
-        "commune": commune, "day": day, "entries": entries,
-        "unready": sum(not service.has_ready_audio(settings, i) for i in service.audio_items(entries)),
-        "manager": user.has_role(*MANAGERS), "recorder": user.has_role(*RECORDERS)})
+    return page(
+        request,
+        "channels/commune.html",
+        {
+            "commune": commune,
+            "day": day,
+            "entries": entries,
+            "unready": sum(not service.has_ready_audio(settings, i) for i in service.audio_items(entries)),
+            "manager": user.has_role(*MANAGERS),
+            "recorder": user.has_role(*RECORDERS),
+        },
+    )
 
 
 @router.post("/loudspeakers/communes/{commune_id}/slots")
-def slot_create(commune_id: int, form: FormData = FORM, db: Session = DB,
-                user: User = Depends(require(*MANAGERS))):
+def slot_create(commune_id: int, form: FormData = FORM, db: Session = DB, user: User = Depends(require(*MANAGERS))):
     minutes = str(form.get("minutes", "30")).strip()
     if not minutes.isdigit():
         raise UserError("Thời lượng phải là số phút.", "The length must be a number of minutes.")
@@ -125,45 +168,72 @@ def slot_delete(slot_id: int, db: Session = DB, user: User = Depends(require(*MA
 
 
 @router.get("/loudspeakers/communes/{commune_id}/playlist.m3u")
-def playlist_file(commune_id: int, request: Request, date: str = "", db: Session = DB,
-                  user: User = Depends(current_user)):
-    commune, day = service.get_commune(db, commune_id), service.parse_day(date)
+def playlist_file(
+    commune_id: int, request: Request, date: str = "", db: Session = DB, user: User = Depends(current_user)
+):
+    commune, day = service.get_commune(db, commune_id), clock.parse_day(date)
     text = service.playlist_m3u(commune, day, service.daily_playlist(db, commune, day), base_url(request))
     name = f"loa-{content.slugify(commune.name)}-{day:%Y-%m-%d}.m3u"
-    return PlainTextResponse(text, media_type="audio/x-mpegurl; charset=utf-8",
-                             headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return PlainTextResponse(
+        text,
+        media_type="audio/x-mpegurl; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
-PLAYLIST_JOBS = {"channels.playlist_audio": "Âm thanh loa xã {name}, ngày {day:%d/%m/%Y}",
-                 "channels.playlist_zip": "Gói ZIP loa xã {name}, ngày {day:%d/%m/%Y}"}
+PLAYLIST_JOBS = {
+    "channels.playlist_audio": "Âm thanh loa xã {name}, ngày {day:%d/%m/%Y}",
+    "channels.playlist_zip": "Gói ZIP loa xã {name}, ngày {day:%d/%m/%Y}",
+}
 
 
 def _submit_playlist(db: Session, settings: Settings, kind: str, commune_id: int, date: str, user: User) -> Job:
-    commune, day = service.get_commune(db, commune_id), service.parse_day(date)
-    return jobs.submit(db, settings, kind, params={"commune_id": commune.id, "day": day.isoformat()}, user=user,
-                       title=PLAYLIST_JOBS[kind].format(name=commune.name, day=day))
+    commune, day = service.get_commune(db, commune_id), clock.parse_day(date)
+    return jobs.submit(
+        db,
+        settings,
+        kind,
+        params={"commune_id": commune.id, "day": day.isoformat()},
+        user=user,
+        title=PLAYLIST_JOBS[kind].format(name=commune.name, day=day),
+    )
 
 
 @router.post("/loudspeakers/communes/{commune_id}/audio")
-def playlist_audio(commune_id: int, form: FormData = FORM, db: Session = DB, user: User = Depends(current_user),
-                   settings: Settings = Depends(get_settings)):
+def playlist_audio(
+    commune_id: int,
+    form: FormData = FORM,
+    db: Session = DB,
+    user: User = Depends(current_user),
+    settings: Settings = Depends(get_settings),
+):
     """Make every audio file of the day's playlist (a job), so that the stations' players get them at once."""
-    return to_job(_submit_playlist(db, settings, "channels.playlist_audio", commune_id, str(form.get("date", "")),
-                                   user))
+    return to_job(
+        _submit_playlist(db, settings, "channels.playlist_audio", commune_id, str(form.get("date", "")), user)
+    )
 
 
 @router.post("/loudspeakers/communes/{commune_id}/bundle")
-def playlist_zip(commune_id: int, form: FormData = FORM, db: Session = DB, user: User = Depends(current_user),
-                 settings: Settings = Depends(get_settings)):
+def playlist_zip(
+    commune_id: int,
+    form: FormData = FORM,
+    db: Session = DB,
+    user: User = Depends(current_user),
+    settings: Settings = Depends(get_settings),
+):
     """The day's playlist with its audio files in a ZIP for a station that plays offline, built by a job; the
     job page offers the file."""
-    return to_job(_submit_playlist(db, settings, "channels.playlist_zip", commune_id, str(form.get("date", "")),
-                                   user))
+    return to_job(_submit_playlist(db, settings, "channels.playlist_zip", commune_id, str(form.get("date", "")), user))
 
 
 @router.get("/loudspeakers/audio/{item_id}.{fmt}")
-def item_audio(item_id: int, fmt: str, db: Session = DB, user: User | None = Depends(optional_user),
-               settings: Settings = Depends(get_settings)):
+def item_audio(
+    item_id: int,
+    fmt: str,
+    db: Session = DB,
+    user: User | None = Depends(optional_user),
+    settings: Settings = Depends(get_settings),
+):
     """Audio of an approved item, open to the commune's player; drafts only for signed-in staff. Speech not
     made yet is queued as a job and the player is asked to come back (503 with Retry-After)."""
     item = content.get_item(db, item_id)
@@ -172,30 +242,40 @@ def item_audio(item_id: int, fmt: str, db: Session = DB, user: User | None = Dep
     found = service.ready_audio(settings, item, fmt)
     if found is None:
         if not speech.espeak_available():
-            raise UserError("Máy chủ chưa cài espeak-ng nên chưa đọc được văn bản thành tiếng.",
-                            "espeak-ng is not installed on the server, so text cannot be read aloud.", 503)
+            raise UserError(
+                "Máy chủ chưa cài espeak-ng nên chưa đọc được văn bản thành tiếng.",
+                "espeak-ng is not installed on the server, so text cannot be read aloud.",
+                503,
+            )
         _queue_speech(db, settings, item, fmt, user)
-        return PlainTextResponse("Âm thanh đang được chuẩn bị, xin thử lại sau ít phút. / The audio is being "
-                                 "prepared; try again in a few minutes.", status_code=503,
-                                 headers={"Retry-After": "30"})
+        return PlainTextResponse(
+            "Âm thanh đang được chuẩn bị, xin thử lại sau ít phút. / The audio is being "
+            "prepared; try again in a few minutes.",
+            status_code=503,
+            headers={"Retry-After": "30"},
+        )
     path, media_type = found
     return FileResponse(path, media_type=media_type, filename=f"{content.slugify(item.title)}{path.suffix}")
 
 
 @router.get("/loudspeakers/speak.{fmt}")
-def speak_text(fmt: str, text: str = "", user: User = Depends(current_user),
-               settings: Settings = Depends(get_settings)):
+def speak_text(
+    fmt: str, text: str = "", user: User = Depends(current_user), settings: Settings = Depends(get_settings)
+):
     """A try-out of the province's voice made before (``POST /loudspeakers/speak`` makes it)."""
-    path = service.speech_cache_path(settings, speech.normalize(text[:2000]), speech.voice_for(settings.province),
-                                     fmt)
+    path = service.speech_cache_path(settings, speech.normalize(text[:2000]), speech.voice_for(settings.province), fmt)
     if not path.exists():
         raise UserError("Chưa có âm thanh đọc thử cho văn bản này.", "This text has not been read aloud yet.", 404)
     return FileResponse(path, media_type=service.AUDIO_TYPES[fmt])
 
 
 @router.post("/loudspeakers/speak")
-def speak_job(form: FormData = FORM, db: Session = DB, user: User = Depends(current_user),
-              settings: Settings = Depends(get_settings)):
+def speak_job(
+    form: FormData = FORM,
+    db: Session = DB,
+    user: User = Depends(current_user),
+    settings: Settings = Depends(get_settings),
+):
     """Read a text aloud with the province's voice, as a job."""
     text, fmt = str(form.get("text", ""))[:2000], str(form.get("fmt", "mp3"))
     if not text.strip():
@@ -207,21 +287,37 @@ def speak_job(form: FormData = FORM, db: Session = DB, user: User = Depends(curr
 
 # ---- HTML: an item's outputs ------------------------------------------------------------------------------
 
+
 @router.get("/channels/items/{item_id}")
-def outputs_page(item_id: int, request: Request, db: Session = DB, user: User = Depends(current_user),
-                 settings: Settings = Depends(get_settings)):
+def outputs_page(
+    item_id: int,
+    request: Request,
+    db: Session = DB,
+    user: User = Depends(current_user),
+    settings: Settings = Depends(get_settings),
+):
     item = content.get_item(db, item_id)
     master = item.master or item
     url = base_url(request) + service.article_path(item)
-    return page(request, "channels/outputs.html", {
-        "item": item, "versions": [master] + list(master.variants), "url": url,
-        "formats": lambda v: service.ready_formats(settings, v),
-        "social": service.social_texts(item, url), "spoken": service.spoken_text(item),
-        "recording_of": service.recording_of, "recorder": user.has_role(*RECORDERS),
-        "live": item.state in service.LIVE_STATES, "speakable": service.SPEAKABLE,
-        "public": item.state == "published" and any(s.status == "published" and s.channel.kind == "portal"
-                                                    for s in item.schedules),
-        "feeds": [c for c in item.channels if c.active]})
+    return page(
+        request,
+        "channels/outputs.html",
+        {
+            "item": item,
+            "versions": [master] + list(master.variants),
+            "url": url,
+            "formats": lambda v: service.ready_formats(settings, v),
+            "social": service.social_texts(item, url),
+            "spoken": service.spoken_text(item),
+            "recording_of": service.recording_of,
+            "recorder": user.has_role(*RECORDERS),
+            "live": item.state in service.LIVE_STATES,
+            "speakable": service.SPEAKABLE,
+            "public": item.state == "published"
+            and any(s.status == "published" and s.channel.kind == "portal" for s in item.schedules),
+            "feeds": [c for c in item.channels if c.active],
+        },
+    )
 
 
 def _submit_recording(db: Session, settings: Settings, item_id: int, user: User, form: FormData) -> Job:
@@ -229,56 +325,98 @@ def _submit_recording(db: Session, settings: Settings, item_id: int, user: User,
     filename, data = _upload(form)
     item = content.get_item(db, item_id)
     kind = service.recording_kind(settings, data)
-    return jobs.submit(db, settings, "channels.recording", params={"item_id": item.id, "filename": filename},
-                       user=user, file=(filename, service.AUDIO_TYPES[kind], data),
-                       title=f"Bản ghi âm: {item.title}"[:200])
+    return jobs.submit(
+        db,
+        settings,
+        "channels.recording",
+        params={"item_id": item.id, "filename": filename},
+        user=user,
+        file=(filename, service.AUDIO_TYPES[kind], data),
+        title=f"Bản ghi âm: {item.title}"[:200],
+    )
 
 
 @router.post("/channels/items/{item_id}/recording")
-def recording_upload(item_id: int, form: FormData = FORM, db: Session = DB,
-                     user: User = Depends(require(*RECORDERS)), settings: Settings = Depends(get_settings)):
+def recording_upload(
+    item_id: int,
+    form: FormData = FORM,
+    db: Session = DB,
+    user: User = Depends(require(*RECORDERS)),
+    settings: Settings = Depends(get_settings),
+):
     return to_job(_submit_recording(db, settings, item_id, user, form))
 
 
 @router.post("/channels/items/{item_id}/speech")
-def item_speech(item_id: int, db: Session = DB, user: User = Depends(current_user),
-                settings: Settings = Depends(get_settings)):
+def item_speech(
+    item_id: int, db: Session = DB, user: User = Depends(current_user), settings: Settings = Depends(get_settings)
+):
     """Make an item's speech in WAV, MP3 and OGG (a job)."""
     item = content.get_item(db, item_id)
     service.need_voice(item)
-    return to_job(jobs.submit(db, settings, "channels.item_audio", params={"item_id": item.id,
-                                                                           "formats": list(service.AUDIO_TYPES)},
-                              user=user, title=f"Tạo âm thanh đọc bài: {item.title}"[:200]))
+    return to_job(
+        jobs.submit(
+            db,
+            settings,
+            "channels.item_audio",
+            params={"item_id": item.id, "formats": list(service.AUDIO_TYPES)},
+            user=user,
+            title=f"Tạo âm thanh đọc bài: {item.title}"[:200],
+        )
+    )
 
 
 @router.post("/channels/items/{item_id}/print")
-def print_export(item_id: int, form: FormData = FORM, db: Session = DB, user: User = Depends(current_user),
-                 settings: Settings = Depends(get_settings)):
+def print_export(
+    item_id: int,
+    form: FormData = FORM,
+    db: Session = DB,
+    user: User = Depends(current_user),
+    settings: Settings = Depends(get_settings),
+):
     """Queue the print document (DOCX or PDF) of an approved item; its job page offers the file."""
     item = content.get_item(db, item_id)
     fmt = str(form.get("format", "pdf"))
     service.check_print(item, fmt)
-    return to_job(jobs.submit(db, settings, "channels.print", params={"item_id": item.id, "format": fmt},
-                              user=user, title=f"Bản in {fmt.upper()}: {item.title}"[:200]))
+    return to_job(
+        jobs.submit(
+            db,
+            settings,
+            "channels.print",
+            params={"item_id": item.id, "format": fmt},
+            user=user,
+            title=f"Bản in {fmt.upper()}: {item.title}"[:200],
+        )
+    )
 
 
 # ---- public portal and feeds ------------------------------------------------------------------------------
 
+
 @router.get("/tin-tuc")
 def news_page(request: Request, db: Session = DB, user: User | None = Depends(optional_user)):
-    return page(request, "channels/news.html", {"items": service.portal_items(db),
-                                                "portals": service.portal_channels(db)})
+    return page(
+        request, "channels/news.html", {"items": service.portal_items(db), "portals": service.portal_channels(db)}
+    )
 
 
 @router.get("/tin-tuc/{ref}")
-def article_page(ref: str, request: Request, db: Session = DB, user: User | None = Depends(optional_user),
-                 settings: Settings = Depends(get_settings)):
+def article_page(
+    ref: str,
+    request: Request,
+    db: Session = DB,
+    user: User | None = Depends(optional_user),
+    settings: Settings = Depends(get_settings),
+):
     item = service.portal_item(db, ref)
     canonical = service.article_path(item)
     if request.url.path != canonical:
         return RedirectResponse(canonical, status_code=301)
-    return page(request, "channels/article.html", {"item": item, "others": service.public_versions(item),
-                                                   "has_audio": service.has_ready_audio(settings, item)})
+    return page(
+        request,
+        "channels/article.html",
+        {"item": item, "others": service.public_versions(item), "has_audio": service.has_ready_audio(settings, item)},
+    )
 
 
 @router.get("/kenh/{slug}/{kind}.xml")
@@ -291,26 +429,15 @@ def feed_file(slug: str, kind: str, request: Request, db: Session = DB):
 
 # ---- JSON API ---------------------------------------------------------------------------------------------
 
-class CommuneIn(BaseModel):
-    name: str = Field(min_length=1, max_length=120)
-    district: str = Field("", max_length=120)
-    languages: list[str] = ["vi"]
-
-
-class SlotIn(BaseModel):
-    start: str = Field(examples=["6:00", "17h30"])
-    minutes: int = 30
-    label: str = ""
-
-
-class TextIn(BaseModel):
-    text: str = Field(max_length=20000)
-
 
 def commune_dict(c) -> dict:
-    return {"id": c.id, "name": c.name, "district": c.district, "languages": c.language_list,
-            "slots": [{"id": s.id, "start": s.start, "minutes": s.minutes, "label": s.label}
-                      for s in c.slots]}
+    return {
+        "id": c.id,
+        "name": c.name,
+        "district": c.district,
+        "languages": c.language_list,
+        "slots": [{"id": s.id, "start": s.start, "minutes": s.minutes, "label": s.label} for s in c.slots],
+    }
 
 
 @api.get("/loudspeakers/communes")
@@ -324,8 +451,7 @@ def api_commune_create(body: CommuneIn, db: Session = DB, user: User = Depends(r
 
 
 @api.post("/loudspeakers/communes/{commune_id}/slots", status_code=201)
-def api_slot_create(commune_id: int, body: SlotIn, db: Session = DB,
-                    user: User = Depends(require(*MANAGERS))):
+def api_slot_create(commune_id: int, body: SlotIn, db: Session = DB, user: User = Depends(require(*MANAGERS))):
     commune = service.get_commune(db, commune_id)
     service.add_slot(db, user, commune, body.start, body.minutes, body.label)
     return commune_dict(commune)
@@ -337,26 +463,48 @@ def api_slot_delete(slot_id: int, db: Session = DB, user: User = Depends(require
 
 
 @api.get("/loudspeakers/communes/{commune_id}/playlist")
-def api_playlist(commune_id: int, request: Request, date: str = "", db: Session = DB,
-                 user: User = Depends(current_user)):
-    commune, day = service.get_commune(db, commune_id), service.parse_day(date)
-    return {"commune": commune_dict(commune), "date": day.isoformat(), "entries": [
-        {"slot": e.slot.start, "item_id": e.item.id, "title": e.item.title, "language": e.language,
-         "source": e.source, "seconds": e.seconds,
-         "audio": None if e.source == "missing" else base_url(request) + e.audio_path}
-        for e in service.daily_playlist(db, commune, day)]}
+def api_playlist(
+    commune_id: int, request: Request, date: str = "", db: Session = DB, user: User = Depends(current_user)
+):
+    commune, day = service.get_commune(db, commune_id), clock.parse_day(date)
+    return {
+        "commune": commune_dict(commune),
+        "date": day.isoformat(),
+        "entries": [
+            {
+                "slot": e.slot.start,
+                "item_id": e.item.id,
+                "title": e.item.title,
+                "language": e.language,
+                "source": e.source,
+                "seconds": e.seconds,
+                "audio": None if e.source == "missing" else base_url(request) + e.audio_path,
+            }
+            for e in service.daily_playlist(db, commune, day)
+        ],
+    }
 
 
 @api.post("/loudspeakers/communes/{commune_id}/bundle", status_code=202)
-def api_bundle(commune_id: int, date: str = "", db: Session = DB, user: User = Depends(current_user),
-               settings: Settings = Depends(get_settings)):
+def api_bundle(
+    commune_id: int,
+    date: str = "",
+    db: Session = DB,
+    user: User = Depends(current_user),
+    settings: Settings = Depends(get_settings),
+):
     """Queue the day's ZIP for an offline station; when the job is done its ``file_url`` downloads it."""
     return job_ref(_submit_playlist(db, settings, "channels.playlist_zip", commune_id, date, user))
 
 
 @api.post("/loudspeakers/communes/{commune_id}/audio", status_code=202)
-def api_playlist_audio(commune_id: int, date: str = "", db: Session = DB, user: User = Depends(current_user),
-                       settings: Settings = Depends(get_settings)):
+def api_playlist_audio(
+    commune_id: int,
+    date: str = "",
+    db: Session = DB,
+    user: User = Depends(current_user),
+    settings: Settings = Depends(get_settings),
+):
     """Queue the making of every audio file of the day's playlist."""
     return job_ref(_submit_playlist(db, settings, "channels.playlist_audio", commune_id, date, user))
 
@@ -370,14 +518,28 @@ def api_normalize(body: TextIn, user: User = Depends(current_user), settings: Se
 @api.get("/channels/items/{item_id}/social")
 def api_social(item_id: int, request: Request, db: Session = DB, user: User = Depends(current_user)):
     item = content.get_item(db, item_id)
-    return [{"platform": s.platform, "label": s.label, "limit": s.limit, "length": s.length, "fits": s.fits,
-             "shortened": s.shortened, "text": s.text}
-            for s in service.social_texts(item, base_url(request) + service.article_path(item))]
+    return [
+        {
+            "platform": s.platform,
+            "label": s.label,
+            "limit": s.limit,
+            "length": s.length,
+            "fits": s.fits,
+            "shortened": s.shortened,
+            "text": s.text,
+        }
+        for s in service.social_texts(item, base_url(request) + service.article_path(item))
+    ]
 
 
 @api.post("/channels/items/{item_id}/recordings", status_code=202)
-def api_recording(item_id: int, form: FormData = FORM, db: Session = DB,
-                  user: User = Depends(require(*RECORDERS)), settings: Settings = Depends(get_settings)):
+def api_recording(
+    item_id: int,
+    form: FormData = FORM,
+    db: Session = DB,
+    user: User = Depends(require(*RECORDERS)),
+    settings: Settings = Depends(get_settings),
+):
     """Queue the check and storage of a recording; the job's result names the attachment."""
     return job_ref(_submit_recording(db, settings, item_id, user, form))
 
@@ -385,9 +547,16 @@ def api_recording(item_id: int, form: FormData = FORM, db: Session = DB,
 @api.get("/portal/items")
 def api_portal(request: Request, db: Session = DB):
     """Published portal items (public)."""
-    return [{"id": i.id, "title": i.title, "language": i.language, "url": base_url(request) + service.article_path(i),
-             "published_at": i.published_at.isoformat() if i.published_at else None}
-            for i in service.portal_items(db)]
+    return [
+        {
+            "id": i.id,
+            "title": i.title,
+            "language": i.language,
+            "url": base_url(request) + service.article_path(i),
+            "published_at": i.published_at.isoformat() if i.published_at else None,
+        }
+        for i in service.portal_items(db)
+    ]
 
 
 @api.get("/feeds/{slug}/{kind}")

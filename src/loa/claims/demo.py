@@ -5,9 +5,18 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from loa.claims import service
+from loa.claims.schemas import ClaimChanges
 
-PUBLISH = ["vac-xin-vo-sinh", "xong-hoi-la", "chanh-gung-mat-ong", "khang-sinh", "5g-lay-virus",
-           "khau-trang-thieu-oxy", "suc-mieng-nuoc-muoi", "vac-xin-giam-benh-nang"]
+PUBLISH = [
+    "vac-xin-vo-sinh",
+    "xong-hoi-la",
+    "chanh-gung-mat-ong",
+    "khang-sinh",
+    "5g-lay-virus",
+    "khau-trang-thieu-oxy",
+    "suc-mieng-nuoc-muoi",
+    "vac-xin-giam-benh-nang",
+]
 SEEN = [
     ("Nghe nói tiêm vắc xin covid xong là bị vô sinh, chị em cẩn thận nha", 320),
     ("Xông lá sả, lá bưởi chữa khỏi covid, nhà mình xông mỗi tối", 150),
@@ -31,11 +40,28 @@ def seed(db: Session, ctx) -> None:
         service.transition(db, claims[key], "published", editor)
     for text, reach in SEEN + TRIAGE:
         service.check_text(db, text, reach=reach, origin="listening")
-    new = service.create_claim(db, editor, text="Uống nước ngâm lá ổi non chữa khỏi COVID-19 ở người cao tuổi",
-                               tags=["điều trị", "dân gian"])
+    new = service.create_claim(
+        db, editor, text="Uống nước ngâm lá ổi non chữa khỏi COVID-19 ở người cao tuổi", tags=["điều trị", "dân gian"]
+    )
     service.transition(db, new, "investigating", editor)
-    service.update_claim(db, new, reviewer, verdict="false", explanation=(
-        "Chưa có nghiên cứu nào cho thấy nước lá ổi chữa được COVID-19. Người cao tuổi mắc COVID-19 cần được "
-        "theo dõi sát và liên hệ trạm y tế khi có dấu hiệu khó thở."))
-    service.add_source(db, new, reviewer, publisher="Bộ Y tế", url="https://covid19.gov.vn",
-                       title="Cổng thông tin của Bộ Y tế về đại dịch COVID-19", date_="2021-08-01")
+    service.update_claim(
+        db,
+        new,
+        reviewer,
+        ClaimChanges(
+            verdict="false",
+            explanation=(
+                "Chưa có nghiên cứu nào cho thấy nước lá ổi chữa được COVID-19. Người cao tuổi mắc COVID-19 cần được "
+                "theo dõi sát và liên hệ trạm y tế khi có dấu hiệu khó thở."
+            ),
+        ),
+    )
+    service.add_source(
+        db,
+        new,
+        reviewer,
+        publisher="Bộ Y tế",
+        url="https://covid19.gov.vn",
+        title="Cổng thông tin của Bộ Y tế về đại dịch COVID-19",
+        date_="2021-08-01",
+    )

@@ -13,8 +13,12 @@ from loa.errors import UserError
 from loa.jobs.registry import periodic, task, warmup
 from loa.jobs.runner import JobContext
 
-LABELS = {"total": ("Số tin trong tệp", "Claims in the file"), "created": ("Tin mới", "New claims"),
-          "updated": ("Tin cập nhật", "Updated claims"), "unchanged": ("Tin không đổi", "Unchanged claims")}
+LABELS = {
+    "total": ("Số tin trong tệp", "Claims in the file"),
+    "created": ("Tin mới", "New claims"),
+    "updated": ("Tin cập nhật", "Updated claims"),
+    "unchanged": ("Tin không đổi", "Unchanged claims"),
+}
 _DECODER = json.JSONDecoder()
 _SPACE = re.compile(r"\s*")
 _ENTRY = re.compile(r"#(\d+): (.*)", re.S)
@@ -53,8 +57,10 @@ def _checked(raw: bytes) -> list[dict]:
     except UserError as exc:
         if exc.details:
             lines = entry_lines(raw.decode("utf-8"))
-            exc.details = [{"line": lines[int(m.group(1)) - 1], "problem": p} if (m := _ENTRY.fullmatch(p))
-                           else {"problem": p} for p in exc.details]
+            exc.details = [
+                {"line": lines[int(m.group(1)) - 1], "problem": p} if (m := _ENTRY.fullmatch(p)) else {"problem": p}
+                for p in exc.details
+            ]
         raise
 
 
@@ -70,8 +76,12 @@ def import_registry(ctx: JobContext, starter: bool = False) -> dict:
         user = db.get(User, ctx.user_id) if ctx.user_id else None
         counts = service.import_claims(db, raw, user)
     ctx.progress(force=True, **counts)
-    return {"message": f"Đã nhập danh mục: {counts['created']} tin mới, {counts['updated']} tin cập nhật, "
-                       f"{counts['unchanged']} tin không đổi.", "url": "/claims", **counts}
+    return {
+        "message": f"Đã nhập danh mục: {counts['created']} tin mới, {counts['updated']} tin cập nhật, "
+        f"{counts['unchanged']} tin không đổi.",
+        "url": "/claims",
+        **counts,
+    }
 
 
 @periodic("claims.index", "every 1m", "Cập nhật chỉ mục tin sai lệch", "Rebuild the claims index")

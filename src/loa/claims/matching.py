@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from loa.claims import agents
 from loa.claims.config import ClaimsSettings
-from loa.claims.models import Claim
+from loa.claims.models import MATCHABLE, Claim
 from loa.config import Settings
 from loa.db import session_scope
 from loa.search import Index, contradicts, embed, store
@@ -27,8 +27,12 @@ from loa.search.rank import Ranker
 from loa.text import expand_abbreviations, normalize, sentences, strip_diacritics
 
 RANKER = Path(__file__).parent / "data" / "ranker.json"
-_REPORTED = re.compile(r"^.*?\b(?:nói|bảo|kể|đồn|rằng|bàn tán|truyền tai nhau|chia sẻ|viết)\b\s*(?:là|rằng)?\s*:?\s*",
-                       re.IGNORECASE)
+# the e5 vectors of the starter registry's documents, written by bench/starter_vectors.py
+STARTER_VECTORS = Path(__file__).parent / "data" / "starter_vectors.npz"
+embed.ship(STARTER_VECTORS)
+_REPORTED = re.compile(
+    r"^.*?\b(?:nói|bảo|kể|đồn|rằng|bàn tán|truyền tai nhau|chia sẻ|viết)\b\s*(?:là|rằng)?\s*:?\s*", re.IGNORECASE
+)
 
 
 def ranker(semantic: bool) -> Ranker | None:
@@ -50,8 +54,6 @@ def documents(claims: list[Claim]) -> list[tuple[str, str, dict]]:
 
 
 def _documents(db: Session) -> list[tuple[str, str, dict]]:
-    from loa.claims.service import MATCHABLE
-
     return documents(list(db.scalars(select(Claim).where(Claim.status.in_(MATCHABLE)).order_by(Claim.id))))
 
 
@@ -78,16 +80,14 @@ def rebuild_index(settings: Settings) -> bool:
     """Build and store the registry index (e5 stage as ``LOA_CLAIMS_SEMANTIC`` says) when the matchable claims
     changed since the stored build (a periodic job); True when it built."""
     with session_scope(settings.db_url) as db:
-        return INDEX.rebuild(db, _maker(ClaimsSettings().semantic and embed.available()),
-                             settings.data_dir / "indexes")
+        return INDEX.rebuild(db, _maker(ClaimsSettings().semantic and embed.available()), settings.data_dir / "indexes")
 
 
 def warm(settings: Settings) -> None:
     """Load the registry index and match one text (loads the word segmenter and the e5 model), so that the
     first text checked after a start waits for none of it."""
     with session_scope(settings.db_url) as db:
-        best(db, "Uống nước chanh có chữa được covid không?", ClaimsSettings(),
-             directory=settings.data_dir / "indexes")
+        best(db, "Uống nước chanh có chữa được covid không?", ClaimsSettings(), directory=settings.data_dir / "indexes")
 
 
 # The epidemic the registry is about: a text that names none of it is not linked automatically to a claim that
@@ -143,12 +143,21 @@ def best(db: Session, text: str, settings: ClaimsSettings, directory: Path | Non
     decision = "none" if negated else ("match" if top.score >= settings.match_threshold else "suggest")
     if decision == "match" and not automatic(text, texts):
         decision = "suggest"
-    return {"decision": decision, "claim_id": claim.id, "claim": claim.text, "score": round(top.score, 4),
-            "negated": negated, "verdict": claim.verdict}
+    return {
+        "decision": decision,
+        "claim_id": claim.id,
+        "claim": claim.text,
+        "score": round(top.score, 4),
+        "negated": negated,
+        "verdict": claim.verdict,
+    }
 
 
-_CURE_FOLDED = re.compile(r"\b(khong|ko|k|la|thuoc|de|giup|se|duoc|va|phong)\s+chua\b"
-                          r"|\bchua(?=\s+(?:(?:dc|duoc)\s+)?(khoi|benh|tri|covid|dut|corona|f0)\b)", re.IGNORECASE)
+_CURE_FOLDED = re.compile(
+    r"\b(khong|ko|k|la|thuoc|de|giup|se|duoc|va|phong)\s+chua\b"
+    r"|\bchua(?=\s+(?:(?:dc|duoc)\s+)?(khoi|benh|tri|covid|dut|corona|f0)\b)",
+    re.IGNORECASE,
+)
 
 
 def _for_negation(text: str) -> str:

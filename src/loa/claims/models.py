@@ -10,7 +10,8 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Date, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from loa.db import Base, IdMixin, TimestampMixin, UTCDateTime, utcnow
+from loa.clock import utcnow
+from loa.db import Base, IdMixin, TimestampMixin, UTCDateTime
 
 # key → (Vietnamese label, English label, ClaimReview ratingValue on a 1–5 scale)
 VERDICTS = {
@@ -22,6 +23,7 @@ VERDICTS = {
 }
 
 # key → (Vietnamese label, English label)
+MATCHABLE = ("new", "investigating", "concluded", "published")  # the claims incoming texts are matched to
 STATUSES = {
     "new": ("Mới", "New"),
     "investigating": ("Đang xác minh", "Under investigation"),
@@ -65,10 +67,12 @@ class Claim(IdMixin, TimestampMixin, Base):
     content_item_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     content_hash: Mapped[str] = mapped_column(String(64), default="")
 
-    sources: Mapped[list["ClaimSource"]] = relationship(back_populates="claim", cascade="all, delete-orphan",
-                                                        order_by="ClaimSource.id", lazy="selectin")
-    events: Mapped[list["ClaimEvent"]] = relationship(back_populates="claim", cascade="all, delete-orphan",
-                                                      order_by="ClaimEvent.id")
+    sources: Mapped[list[ClaimSource]] = relationship(
+        back_populates="claim", cascade="all, delete-orphan", order_by="ClaimSource.id", lazy="selectin"
+    )
+    events: Mapped[list[ClaimEvent]] = relationship(
+        back_populates="claim", cascade="all, delete-orphan", order_by="ClaimEvent.id"
+    )
 
     def __str__(self) -> str:
         return f"Claim {self.key}: {self.text[:80]}"
@@ -134,8 +138,7 @@ class TriageItem(IdMixin, TimestampMixin, Base):
     reach: Mapped[int] = mapped_column(Integer, default=1)
     times_seen: Mapped[int] = mapped_column(Integer, default=1)
     checkworthiness: Mapped[float] = mapped_column(Float, default=0.0)
-    suggested_claim_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id", ondelete="SET NULL"),
-                                                           nullable=True)
+    suggested_claim_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id", ondelete="SET NULL"), nullable=True)
     suggested_score: Mapped[float] = mapped_column(Float, default=0.0)
     priority: Mapped[float] = mapped_column(Float, default=0.0, index=True)
     status: Mapped[str] = mapped_column(String(20), default="open", index=True)

@@ -30,16 +30,24 @@ def _lead(text: str, n: int) -> str:
 def article_text(claim: Claim) -> str:
     """The fact-check as plain text (for the content library)."""
     lines = [f"Tin: {claim.text}", f"Kết luận: {verdict_vi(claim)}", "", claim.explanation, "", "Nguồn:"]
-    lines += [f"- {s.publisher}: {s.title} ({s.url}{', ' + s.date.isoformat() if s.date else ''})"
-              for s in claim.sources]
+    lines += [
+        f"- {s.publisher}: {s.title} ({s.url}{', ' + s.date.isoformat() if s.date else ''})" for s in claim.sources
+    ]
     return "\n".join(lines)
 
 
 def _speakable(text: str) -> str:
     text = re.sub(r"https?://\S+", "", text)
     text = re.sub(r"\s*\([^)]*\)", "", text)
-    replacements = {"°C": " độ C", "%": " phần trăm", "COVID-19": "Cô-vít mười chín", "SpO2": "chỉ số ô-xy trong máu",
-                    "5K": "năm K", "WHO": "Tổ chức Y tế Thế giới", "CDC": "cơ quan phòng bệnh Hoa Kỳ"}
+    replacements = {
+        "°C": " độ C",
+        "%": " phần trăm",
+        "COVID-19": "Cô-vít mười chín",
+        "SpO2": "chỉ số ô-xy trong máu",
+        "5K": "năm K",
+        "WHO": "Tổ chức Y tế Thế giới",
+        "CDC": "cơ quan phòng bệnh Hoa Kỳ",
+    }
     for a, b in replacements.items():
         text = text.replace(a, b)
     return re.sub(r"\s+", " ", text).strip()
@@ -49,11 +57,13 @@ def spoken_version(claim: Claim) -> str:
     """A short text for commune loudspeakers: the rumour, the verdict, the facts in two sentences, the source."""
     first = claim.text[0].lower() + claim.text[1:] if claim.text else ""
     publishers = ", ".join(dict.fromkeys(s.publisher.split(" (")[0] for s in claim.sources[:2]))
-    parts = [f"Thông tin cần biết. Có tin đồn cho rằng {first}.",
-             f"Đây là thông tin {verdict_vi(claim).lower()}." if claim.verdict else "",
-             _lead(claim.explanation, 2),
-             f"Theo {publishers}." if publishers else "",
-             "Bà con hãy làm theo hướng dẫn của ngành y tế."]
+    parts = [
+        f"Thông tin cần biết. Có tin đồn cho rằng {first}.",
+        f"Đây là thông tin {verdict_vi(claim).lower()}." if claim.verdict else "",
+        _lead(claim.explanation, 2),
+        f"Theo {publishers}." if publishers else "",
+        "Bà con hãy làm theo hướng dẫn của ngành y tế.",
+    ]
     return _speakable(" ".join(p for p in parts if p))
 
 
@@ -72,8 +82,10 @@ def social_version(claim: Claim, base: str = "") -> str:
 def claim_review(claim: Claim, base: str, organisation: str, appearances: list[ClaimAppearance] = ()) -> dict:
     """schema.org ClaimReview for a published claim."""
     vi, en, value = VERDICTS[claim.verdict]
-    seen = [{"@type": "CreativeWork", "text": a.text[:300], "datePublished": a.seen_at.date().isoformat()}
-            for a in list(appearances)[:5]]
+    seen = [
+        {"@type": "CreativeWork", "text": a.text[:300], "datePublished": a.seen_at.date().isoformat()}
+        for a in list(appearances)[:5]
+    ]
     if not seen:
         seen = [{"@type": "CreativeWork", "text": claim.original_text or claim.text}]
     item = {"@type": "Claim", "appearance": seen, "firstAppearance": seen[-1]}
@@ -89,19 +101,32 @@ def claim_review(claim: Claim, base: str, organisation: str, appearances: list[C
         "datePublished": (claim.published_at or claim.updated_at).date().isoformat(),
         "inLanguage": "vi",
         "author": {"@type": "Organization", "name": organisation, "url": base.rstrip("/") + PUBLIC_PATH},
-        "reviewRating": {"@type": "Rating", "ratingValue": value, "bestRating": 5, "worstRating": 1,
-                         "alternateName": vi, "name": en},
+        "reviewRating": {
+            "@type": "Rating",
+            "ratingValue": value,
+            "bestRating": 5,
+            "worstRating": 1,
+            "alternateName": vi,
+            "name": en,
+        },
         "itemReviewed": item,
         "reviewBody": claim.explanation,
-        "citation": [{"@type": "CreativeWork", "name": s.title or s.publisher, "url": s.url,
-                      "publisher": {"@type": "Organization", "name": s.publisher},
-                      **({"datePublished": s.date.isoformat()} if s.date else {})} for s in claim.sources],
+        "citation": [
+            {
+                "@type": "CreativeWork",
+                "name": s.title or s.publisher,
+                "url": s.url,
+                "publisher": {"@type": "Organization", "name": s.publisher},
+                **({"datePublished": s.date.isoformat()} if s.date else {}),
+            }
+            for s in claim.sources
+        ],
     }
 
 
 def rss(claims: list[Claim], base: str, organisation: str) -> bytes:
     """RSS 2.0 feed of published fact-checks, newest first."""
-    from feedgen.feed import FeedGenerator
+    from feedgen.feed import FeedGenerator  # here, not at the top: feedgen (lxml) takes ~0.3 s to load
 
     fg = FeedGenerator()
     fg.title(f"Kiểm chứng thông tin sức khỏe — {organisation}")

@@ -16,11 +16,14 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from loa import hooks
 from loa.auth.models import User
-from loa.claims import checkworthy
+from loa.claims import checkworthy, matching, publishing
 from loa.claims.config import ClaimsSettings
 from loa.claims.models import STATUSES, VERDICTS, Claim, ClaimAppearance, ClaimEvent, ClaimSource, TriageItem
-from loa.db import get_or_404, utcnow
+from loa.claims.schemas import ClaimChanges
+from loa.clock import utcnow
+from loa.db import get_or_404
 from loa.errors import UserError
 from loa.text import fold, normalize, scrub
 
@@ -38,7 +41,6 @@ TRANSITIONS = {
     ("concluded", "published"): WORK_ROLES,
     ("published", "investigating"): CONCLUDE_ROLES,
 }
-MATCHABLE = ("new", "investigating", "concluded", "published")
 
 
 def verdict_label(verdict: str | None, lang: str = "vi") -> str:
@@ -81,6 +83,13 @@ def _unique_key(db: Session, text: str) -> str:
 
 
 # ---- registry ------------------------------------------------------------------------------------------
+
+
+def titles(db: Session, ids: list[int]) -> dict[int, str]:
+    """Claim id → its text, for the claims that still exist."""
+    rows = db.execute(select(Claim.id, Claim.text).where(Claim.id.in_(ids))) if ids else []
+    return dict(rows.all()) if ids else {}
+
 
 def get_claim(db: Session, claim_id: int) -> Claim:
     return get_or_404(db, Claim, claim_id, "Không tìm thấy tin này.", "No such claim.")
@@ -135,30 +144,46 @@ def create_claim(db: Session, user: User | None, **fields) -> Claim:
     values = _clean_fields(fields)
     if "text" not in values:
         raise UserError("Nội dung tin cần ít nhất 8 ký tự.", "The claim needs at least 8 characters.", 422)
-    claim = Claim(key=_unique_key(db, values["text"]), author_id=user.id if user else None, status="new",
-                  first_seen_at=utcnow(), **values)
+    claim = Claim(
+        key=_unique_key(db, values["text"]),
+        author_id=user.id if user else None,
+        status="new",
+        first_seen_at=utcnow(),
+        **values,
+    )
     db.add(claim)
     db.flush()
     _event(db, claim, "", "new", user)
     return claim
 
 
-def update_claim(db: Session, claim: Claim, user: User | None, **fields) -> Claim:
-    """Edit a claim. Text and verdict are frozen once concluded (reopen first); the spoken and social
-    versions stay editable."""
+def update_claim(db: Session, claim: Claim, user: User | None, changes: ClaimChanges) -> Claim:
+    """Apply the fields set in ``changes``. Text and verdict are frozen once concluded (reopen first); the spoken
+    and social versions stay editable."""
     _need(user, WORK_ROLES)
-    values = _clean_fields(fields)
+    values = _clean_fields(changes.model_dump(exclude_unset=True))
     frozen = {"text", "verdict", "explanation"} & {k for k, v in values.items() if getattr(claim, k) != v}
     if frozen and claim.status in ("concluded", "published"):
-        raise UserError("Tin đã kết luận: mở lại để xác minh trước khi sửa nội dung hay kết luận.",
-                        "The claim is concluded: reopen it before changing its text or verdict.", 409)
+        raise UserError(
+            "Tin đã kết luận: mở lại để xác minh trước khi sửa nội dung hay kết luận.",
+            "The claim is concluded: reopen it before changing its text or verdict.",
+            409,
+        )
     for key, value in values.items():
         setattr(claim, key, value)
     return claim
 
 
-def add_source(db: Session, claim: Claim, user: User | None, *, publisher: str, url: str, title: str = "",
-               date_: date | str | None = None) -> ClaimSource:
+def add_source(
+    db: Session,
+    claim: Claim,
+    user: User | None,
+    *,
+    publisher: str,
+    url: str,
+    title: str = "",
+    date_: date | str | None = None,
+) -> ClaimSource:
     _need(user, WORK_ROLES)
     source = _source(publisher, url, title, date_)
     claim.sources.append(source)
@@ -177,23 +202,31 @@ def remove_source(db: Session, claim: Claim, user: User | None, source_id: int) 
 def _source(publisher, url, title="", date_=None) -> ClaimSource:
     publisher, url = str(publisher or "").strip(), str(url or "").strip()
     if not publisher or not re.match(r"^https?://\S+$", url):
-        raise UserError("Nguồn cần tên cơ quan và đường dẫn http(s) hợp lệ.",
-                        "A source needs a publisher and a valid http(s) link.", 422)
+        raise UserError(
+            "Nguồn cần tên cơ quan và đường dẫn http(s) hợp lệ.",
+            "A source needs a publisher and a valid http(s) link.",
+            422,
+        )
     if isinstance(date_, str):
         try:
             date_ = date.fromisoformat(date_.strip()) if date_.strip() else None
         except ValueError:
-            raise UserError(f"Ngày của nguồn không hợp lệ: {date_} (cần dạng 2021-08-01).",
-                            f"Invalid source date: {date_} (expected 2021-08-01).", 422) from None
+            raise UserError(
+                f"Ngày của nguồn không hợp lệ: {date_} (cần dạng 2021-08-01).",
+                f"Invalid source date: {date_} (expected 2021-08-01).",
+                422,
+            ) from None
     return ClaimSource(publisher=publisher[:200], url=url[:600], title=str(title or "").strip()[:400], date=date_)
 
 
 # ---- workflow -----------------------------------------------------------------------------------------
 
+
 def _event(db: Session, claim: Claim, old: str, new: str, user: User | None, note: str = "") -> None:
     name = (user.full_name or user.username) if user else str(db.info.get("actor_name", ""))
-    claim.events.append(ClaimEvent(from_status=old, to_status=new, actor_id=user.id if user else None,
-                                   actor_name=name[:200], note=note))
+    claim.events.append(
+        ClaimEvent(from_status=old, to_status=new, actor_id=user.id if user else None, actor_name=name[:200], note=note)
+    )
 
 
 def allowed_transitions(claim: Claim, user: User | None) -> list[str]:
@@ -216,21 +249,29 @@ def _check_transition(claim: Claim, to: str, user: User | None) -> None:
         roles = PAUSE_ROLES
     elif old == "paused":
         if to != claim.paused_from:
-            raise UserError("Tin tạm dừng chỉ tiếp tục ở trạng thái trước đó.",
-                            "A paused claim resumes where it stopped.", 409)
+            raise UserError(
+                "Tin tạm dừng chỉ tiếp tục ở trạng thái trước đó.", "A paused claim resumes where it stopped.", 409
+            )
         roles = PAUSE_ROLES
     elif (old, to) in TRANSITIONS:
         roles = TRANSITIONS[(old, to)]
     else:
-        raise UserError(f"Không thể chuyển từ “{status_label(old)}” sang “{status_label(to)}”.",
-                        f"Cannot go from {status_label(old, 'en')} to {status_label(to, 'en')}.", 409)
+        raise UserError(
+            f"Không thể chuyển từ “{status_label(old)}” sang “{status_label(to)}”.",
+            f"Cannot go from {status_label(old, 'en')} to {status_label(to, 'en')}.",
+            409,
+        )
     _need(user, roles)
     if to == "concluded" and not (claim.verdict and claim.explanation.strip() and claim.sources):
-        raise UserError("Cần kết luận, lời giải thích và ít nhất một nguồn trước khi kết luận.",
-                        "A verdict, an explanation and at least one source are needed to conclude.", 422)
+        raise UserError(
+            "Cần kết luận, lời giải thích và ít nhất một nguồn trước khi kết luận.",
+            "A verdict, an explanation and at least one source are needed to conclude.",
+            422,
+        )
     if to == "published" and user is not None and claim.author_id == user.id:
-        raise UserError("Người đăng phải khác người viết tin này.",
-                        "The publisher must not be the claim's author.", 403)
+        raise UserError(
+            "Người đăng phải khác người viết tin này.", "The publisher must not be the claim's author.", 403
+        )
 
 
 def transition(db: Session, claim: Claim, to: str, user: User | None, note: str = "") -> Claim:
@@ -245,8 +286,6 @@ def transition(db: Session, claim: Claim, to: str, user: User | None, note: str 
         claim.concluded_by_id, claim.concluded_at = (user.id if user else None), now
     if to == "published":
         claim.published_by_id, claim.published_at = (user.id if user else None), now
-        from loa.claims import publishing
-
         claim.spoken_text = claim.spoken_text or publishing.spoken_version(claim)
         claim.social_text = claim.social_text or publishing.social_version(claim)
     claim.status = to
@@ -254,23 +293,25 @@ def transition(db: Session, claim: Claim, to: str, user: User | None, note: str 
     db.flush()
     if to == "published":
         _offer_to_content(db, claim, user)
+        hooks.call().claim_published(db=db, claim_id=claim.id)  # whoever sent the rumour is told
     return claim
 
 
 def _offer_to_content(db: Session, claim: Claim, user: User | None) -> None:
-    """A published claim becomes a fact-check draft in the content library, for the other channels."""
-    from loa.claims import publishing
-    from loa.content import service as content
-
+    """A published claim becomes a fact-check draft in the content library (hook ``fact_check_published``)."""
     if claim.content_item_id or user is None:
         return
-    item = content.create_item(db, kind="fact_check", title=publishing.title(claim)[:200],
-                               body=publishing.article_text(claim), author=user, states_health_facts=True,
-                               source=", ".join(s.url for s in claim.sources)[:500])
-    claim.content_item_id = item.id
+    claim.content_item_id = hooks.call().fact_check_published(
+        db=db,
+        title=publishing.title(claim),
+        body=publishing.article_text(claim),
+        author=user,
+        source=", ".join(s.url for s in claim.sources),
+    )
 
 
 # ---- import -------------------------------------------------------------------------------------------
+
 
 def _hash(entry: dict) -> str:
     return hashlib.sha256(json.dumps(entry, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
@@ -284,8 +325,9 @@ def parse_import(raw: bytes | str) -> list[dict]:
     except UnicodeDecodeError:
         raise UserError("Tệp không phải UTF-8.", "The file is not UTF-8.", 422) from None
     except json.JSONDecodeError as exc:
-        raise UserError(f"Tệp JSON hỏng ở dòng {exc.lineno}: {exc.msg}.",
-                        f"Broken JSON at line {exc.lineno}: {exc.msg}.", 422) from None
+        raise UserError(
+            f"Tệp JSON hỏng ở dòng {exc.lineno}: {exc.msg}.", f"Broken JSON at line {exc.lineno}: {exc.msg}.", 422
+        ) from None
     entries = data.get("claims") if isinstance(data, dict) else data
     if not isinstance(entries, list) or not entries:
         raise UserError("Tệp cần một danh sách “claims”.", "The file needs a 'claims' list.", 422)
@@ -314,8 +356,12 @@ def parse_import(raw: bytes | str) -> list[dict]:
             problems.append(f"#{n}: khóa trùng / duplicate key {key}")
         keys.add(key)
     if problems:
-        raise UserError("Tệp tin sai lệch không hợp lệ, chưa nhập gì: " + "; ".join(problems[:10]),
-                        "Invalid claims file, nothing imported: " + "; ".join(problems[:10]), 422, problems)
+        raise UserError(
+            "Tệp tin sai lệch không hợp lệ, chưa nhập gì: " + "; ".join(problems[:10]),
+            "Invalid claims file, nothing imported: " + "; ".join(problems[:10]),
+            422,
+            problems,
+        )
     return entries
 
 
@@ -333,8 +379,13 @@ def import_claims(db: Session, raw: bytes | str, user: User | None = None) -> di
         if claim is not None and (claim.content_hash == digest or claim.status == "published"):
             counts["unchanged"] += 1
             continue
-        values = _clean_fields({k: e.get(k) for k in ("text", "verdict", "explanation", "tags", "phrasings",
-                                                      "original_text", "original_language") if k in e})
+        values = _clean_fields(
+            {
+                k: e.get(k)
+                for k in ("text", "verdict", "explanation", "tags", "phrasings", "original_text", "original_language")
+                if k in e
+            }
+        )
         if claim is None:
             claim = Claim(key=key, status="concluded", author_id=None, concluded_at=utcnow(), **values)
             db.add(claim)
@@ -358,16 +409,23 @@ def import_starter(db: Session, user: User | None = None) -> dict:
 
 # ---- matching -----------------------------------------------------------------------------------------
 
-def check_text(db: Session, text: str, *, reach: int = 1, origin: str = "listening", ref: str | None = None,
-               settings: ClaimsSettings | None = None, record: bool = True) -> dict:
+
+def check_text(
+    db: Session,
+    text: str,
+    *,
+    reach: int = 1,
+    origin: str = "listening",
+    ref: str | None = None,
+    settings: ClaimsSettings | None = None,
+    record: bool = True,
+) -> dict:
     """Check a text (listening item, citizen question...) against the registry.
 
     ``match`` links it to the claim and updates the claim's counters; a denial of a claim comes back
     ``negated`` and never counts as spreading it; any other check-worthy text (not a question, a greeting or an
     opinion) joins the triage queue, with the suggested claim when the decision is ``suggest``, for a person to
     link. ``record=False`` only looks."""
-    from loa.claims import matching
-
     settings = settings or ClaimsSettings()
     clean = normalize(scrub(text or "")).strip()
     result = matching.best(db, clean, settings)
@@ -376,8 +434,17 @@ def check_text(db: Session, text: str, *, reach: int = 1, origin: str = "listeni
     reach = max(1, int(reach or 1))
     if result["decision"] == "match":
         claim = db.get(Claim, result["claim_id"])
-        db.add(ClaimAppearance(claim_id=claim.id, origin=origin, ref=(ref or "")[:120], text=clean,
-                               score=result["score"], reach=reach, decision="match"))
+        db.add(
+            ClaimAppearance(
+                claim_id=claim.id,
+                origin=origin,
+                ref=(ref or "")[:120],
+                text=clean,
+                score=result["score"],
+                reach=reach,
+                decision="match",
+            )
+        )
         _seen(claim, reach)
     elif not result["negated"]:
         worth = checkworthy.score(clean)
@@ -397,25 +464,44 @@ def _seen(claim: Claim, reach: int) -> None:
 
 
 def appearances(db: Session, claim: Claim, limit: int = 50) -> list[ClaimAppearance]:
-    return list(db.scalars(select(ClaimAppearance).where(ClaimAppearance.claim_id == claim.id)
-                           .order_by(ClaimAppearance.seen_at.desc(), ClaimAppearance.id.desc()).limit(limit)))
+    return list(
+        db.scalars(
+            select(ClaimAppearance)
+            .where(ClaimAppearance.claim_id == claim.id)
+            .order_by(ClaimAppearance.seen_at.desc(), ClaimAppearance.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def recent_matches(db: Session, limit: int = 5) -> list[tuple[ClaimAppearance, Claim]]:
-    rows = db.execute(select(ClaimAppearance, Claim).join(Claim, Claim.id == ClaimAppearance.claim_id)
-                      .order_by(ClaimAppearance.seen_at.desc(), ClaimAppearance.id.desc()).limit(limit))
+    rows = db.execute(
+        select(ClaimAppearance, Claim)
+        .join(Claim, Claim.id == ClaimAppearance.claim_id)
+        .order_by(ClaimAppearance.seen_at.desc(), ClaimAppearance.id.desc())
+        .limit(limit)
+    )
     return [(a, c) for a, c in rows]
 
 
 # ---- triage -------------------------------------------------------------------------------------------
 
-def _queue(db: Session, text: str, origin: str, ref: str | None, reach: int, worth: float,
-           suggestion: dict | None = None) -> TriageItem:
+
+def _queue(
+    db: Session, text: str, origin: str, ref: str | None, reach: int, worth: float, suggestion: dict | None = None
+) -> TriageItem:
     digest = hashlib.sha256(fold(text).lower().encode()).hexdigest()
     item = db.scalar(select(TriageItem).where(TriageItem.text_hash == digest))
     if item is None:
-        item = TriageItem(text=text, text_hash=digest, origin=origin, ref=(ref or "")[:120], reach=0,
-                          times_seen=0, checkworthiness=worth)
+        item = TriageItem(
+            text=text,
+            text_hash=digest,
+            origin=origin,
+            ref=(ref or "")[:120],
+            reach=0,
+            times_seen=0,
+            checkworthiness=worth,
+        )
         db.add(item)
     item.reach = (item.reach or 0) + reach
     item.times_seen = (item.times_seen or 0) + 1
@@ -428,8 +514,14 @@ def _queue(db: Session, text: str, origin: str, ref: str | None, reach: int, wor
 
 def triage_queue(db: Session, status: str = "open", limit: int = 200) -> list[TriageItem]:
     """Open items, most check-worthy × widest reach first."""
-    return list(db.scalars(select(TriageItem).where(TriageItem.status == status)
-                           .order_by(TriageItem.priority.desc(), TriageItem.id).limit(limit)))
+    return list(
+        db.scalars(
+            select(TriageItem)
+            .where(TriageItem.status == status)
+            .order_by(TriageItem.priority.desc(), TriageItem.id)
+            .limit(limit)
+        )
+    )
 
 
 def triage_count(db: Session) -> int:
@@ -454,8 +546,17 @@ def triage_link(db: Session, item_id: int, claim_id: int, user: User | None) -> 
     """Link a queued text to an existing claim: it counts as one more appearance."""
     _need(user, WORK_ROLES)
     item, claim = get_triage(db, item_id), get_claim(db, claim_id)
-    db.add(ClaimAppearance(claim_id=claim.id, origin=item.origin, ref=item.ref, text=item.text, score=1.0,
-                           reach=item.reach, decision="linked"))
+    db.add(
+        ClaimAppearance(
+            claim_id=claim.id,
+            origin=item.origin,
+            ref=item.ref,
+            text=item.text,
+            score=1.0,
+            reach=item.reach,
+            decision="linked",
+        )
+    )
     claim.times_seen = (claim.times_seen or 0) + item.times_seen - 1
     _seen(claim, item.reach)
     _decide(item, user, "linked", claim.id)
@@ -468,8 +569,17 @@ def triage_open(db: Session, item_id: int, user: User | None, text: str = "") ->
     _need(user, WORK_ROLES)
     item = get_triage(db, item_id)
     claim = create_claim(db, user, text=text.strip() or item.text)
-    db.add(ClaimAppearance(claim_id=claim.id, origin=item.origin, ref=item.ref, text=item.text, score=1.0,
-                           reach=item.reach, decision="linked"))
+    db.add(
+        ClaimAppearance(
+            claim_id=claim.id,
+            origin=item.origin,
+            ref=item.ref,
+            text=item.text,
+            score=1.0,
+            reach=item.reach,
+            decision="linked",
+        )
+    )
     claim.times_seen, claim.reach, claim.last_seen_at = item.times_seen, item.reach, utcnow()
     claim.first_seen_at = item.created_at or utcnow()
     _decide(item, user, "claimed", claim.id)
@@ -496,8 +606,9 @@ def unlink_appearance(db: Session, claim: Claim, appearance_id: int, user: User 
         raise UserError("Không tìm thấy lần xuất hiện này của tin.", "No such appearance of this claim.", 404)
     claim.times_seen = max(0, (claim.times_seen or 0) - 1)
     claim.reach = max(0, (claim.reach or 0) - appearance.reach)
-    item = _queue(db, appearance.text, appearance.origin, appearance.ref, appearance.reach,
-                  checkworthy.score(appearance.text))
+    item = _queue(
+        db, appearance.text, appearance.origin, appearance.ref, appearance.reach, checkworthy.score(appearance.text)
+    )
     item.status, item.claim_id, item.reason, item.decided_by_id, item.decided_at = "open", None, "", None, None
     _event(db, claim, claim.status, claim.status, user, f"gỡ một lần xuất hiện gắn nhầm: {appearance.text[:80]}")
     db.delete(appearance)
@@ -507,15 +618,17 @@ def unlink_appearance(db: Session, claim: Claim, appearance_id: int, user: User 
 
 # ---- public ------------------------------------------------------------------------------------------
 
+
 def published(db: Session) -> list[Claim]:
-    return list(db.scalars(select(Claim).where(Claim.status == "published")
-                           .order_by(Claim.published_at.desc(), Claim.id.desc())))
+    return list(
+        db.scalars(
+            select(Claim).where(Claim.status == "published").order_by(Claim.published_at.desc(), Claim.id.desc())
+        )
+    )
 
 
 def search_published(db: Session, q: str, limit: int = 30) -> list[Claim]:
     """Published fact-checks for a search box: ranked by ``loa.search``, then plain text matches."""
-    from loa.claims import matching
-
     claims = published(db)
     if not q.strip():
         return claims[:limit]

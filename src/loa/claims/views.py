@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
-from starlette.datastructures import FormData, UploadFile as StarletteUpload
+from starlette.datastructures import FormData
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from loa.auth.models import User
 from loa.claims import publishing, service
 from loa.claims.models import STATUSES, TRIAGE_STATUSES, VERDICTS, Claim
+from loa.claims.schemas import (
+    CheckIn,
+    ClaimChanges,
+    ClaimIn,
+    ClaimPatch,
+    DismissIn,
+    LinkIn,
+    OpenIn,
+    SourceIn,
+    TransitionIn,
+)
 from loa.config import Settings
 from loa.errors import UserError
 from loa.jobs import service as jobs
@@ -32,7 +43,7 @@ def base_url(request: Request) -> str:
 def page(request: Request, template: str, ctx: dict | None = None, status: int = 200):
     language = lang(request)
     ctx = {"verdicts": VERDICTS, "statuses": STATUSES, "triage_statuses": TRIAGE_STATUSES, **(ctx or {})}
-    ctx["lbl"] = lambda mapping, key: (mapping[key][0 if language == "vi" else 1] if key in mapping else key or "")
+    ctx["lbl"] = lambda mapping, key: mapping[key][0 if language == "vi" else 1] if key in mapping else key or ""
     return render(request, template, ctx, status)
 
 
@@ -44,6 +55,7 @@ def _form_id(value) -> int:
 
 
 # ---- public pages ------------------------------------------------------------------------------------
+
 
 @router.get("/kiem-chung")
 def public_index(request: Request, q: str = "", db: Session = DB):
@@ -57,26 +69,36 @@ def public_rss(request: Request, db: Session = DB, settings: Settings = Depends(
 
 
 @router.get("/kiem-chung/{key}")
-def public_page(request: Request, key: str, db: Session = DB,
-                settings: Settings = Depends(get_settings)):
+def public_page(request: Request, key: str, db: Session = DB, settings: Settings = Depends(get_settings)):
     claim = service.published_claim(db, key)
-    review = publishing.claim_review(claim, base_url(request), organisation(settings),
-                                     service.appearances(db, claim, 5))
-    return page(request, "claims/public_page.html", {"claim": claim, "review": review,
-                                                     "organisation": organisation(settings)})
+    review = publishing.claim_review(
+        claim, base_url(request), organisation(settings), service.appearances(db, claim, 5)
+    )
+    return page(
+        request, "claims/public_page.html", {"claim": claim, "review": review, "organisation": organisation(settings)}
+    )
 
 
 # ---- the desk ----------------------------------------------------------------------------------------
 
+
 @router.get("/claims")
-def desk(request: Request, status: str = "", q: str = "", db: Session = DB,
-         user: User = Depends(current_user)):
+def desk(request: Request, status: str = "", q: str = "", db: Session = DB, user: User = Depends(current_user)):
     claims = service.list_claims(db, status or None, q)
     counts = {s: len(service.list_claims(db, s)) for s in STATUSES}
-    return page(request, "claims/desk.html", {"claims": claims, "status": status, "q": q, "counts": counts,
-                                              "triage_open": service.triage_count(db),
-                                              "can_work": user.has_role(*service.WORK_ROLES),
-                                              "can_import": user.has_role(*service.IMPORT_ROLES)})
+    return page(
+        request,
+        "claims/desk.html",
+        {
+            "claims": claims,
+            "status": status,
+            "q": q,
+            "counts": counts,
+            "triage_open": service.triage_count(db),
+            "can_work": user.has_role(*service.WORK_ROLES),
+            "can_import": user.has_role(*service.IMPORT_ROLES),
+        },
+    )
 
 
 def submit_import(db: Session, settings: Settings, user: User, name: str = "", data: bytes | None = None) -> Job:
@@ -87,8 +109,12 @@ def submit_import(db: Session, settings: Settings, user: User, name: str = "", d
 
 
 @router.post("/claims/import")
-def desk_import(form: FormData = FORM, db: Session = DB, settings: Settings = Depends(get_settings),
-                user: User = Depends(require(*service.IMPORT_ROLES))):
+def desk_import(
+    form: FormData = FORM,
+    db: Session = DB,
+    settings: Settings = Depends(get_settings),
+    user: User = Depends(require(*service.IMPORT_ROLES)),
+):
     upload = form.get("file")
     if form.get("starter"):
         job = submit_import(db, settings, user)
@@ -106,9 +132,14 @@ def claim_new_page(request: Request, user: User = Depends(current_user)):
 
 @router.post("/claims/new")
 def claim_new(form: FormData = FORM, db: Session = DB, user: User = Depends(current_user)):
-    claim = service.create_claim(db, user, text=form.get("text", ""), tags=str(form.get("tags", "")),
-                                 original_text=form.get("original_text", ""),
-                                 original_language=form.get("original_language", "vi"))
+    claim = service.create_claim(
+        db,
+        user,
+        text=form.get("text", ""),
+        tags=str(form.get("tags", "")),
+        original_text=form.get("original_text", ""),
+        original_language=form.get("original_language", "vi"),
+    )
     return RedirectResponse(f"/claims/{claim.id}", status_code=303)
 
 
@@ -121,37 +152,49 @@ def check_page(request: Request, user: User = Depends(current_user)):
 def check_submit(request: Request, form: FormData = FORM, db: Session = DB, user: User = Depends(current_user)):
     service.require_work(user)
     reach = str(form.get("reach", "1")).strip()
-    result = service.check_text(db, str(form.get("text", "")), reach=int(reach) if reach.isdigit() else 1,
-                                origin="desk")
-    return page(request, "claims/check.html", {"result": result, "text": form.get("text", ""),
-                                               "claim": db.get(Claim, result["claim_id"]) if result["claim_id"] else None})
+    result = service.check_text(
+        db, str(form.get("text", "")), reach=int(reach) if reach.isdigit() else 1, origin="desk"
+    )
+    return page(
+        request,
+        "claims/check.html",
+        {
+            "result": result,
+            "text": form.get("text", ""),
+            "claim": db.get(Claim, result["claim_id"]) if result["claim_id"] else None,
+        },
+    )
 
 
 @router.get("/claims/triage")
 def triage_page(request: Request, db: Session = DB, user: User = Depends(current_user)):
     claims = service.list_claims(db)
-    return page(request, "claims/triage.html", {"items": service.triage_queue(db), "claims": claims,
-                                                "claims_by_id": {c.id: c for c in claims},
-                                                "can_work": user.has_role(*service.WORK_ROLES)})
+    return page(
+        request,
+        "claims/triage.html",
+        {
+            "items": service.triage_queue(db),
+            "claims": claims,
+            "claims_by_id": {c.id: c for c in claims},
+            "can_work": user.has_role(*service.WORK_ROLES),
+        },
+    )
 
 
 @router.post("/claims/triage/{item_id}/link")
-def triage_link(item_id: int, form: FormData = FORM, db: Session = DB,
-                user: User = Depends(current_user)):
+def triage_link(item_id: int, form: FormData = FORM, db: Session = DB, user: User = Depends(current_user)):
     service.triage_link(db, item_id, _form_id(form.get("claim_id")), user)
     return RedirectResponse("/claims/triage", status_code=303)
 
 
 @router.post("/claims/triage/{item_id}/open")
-def triage_open(item_id: int, form: FormData = FORM, db: Session = DB,
-                user: User = Depends(current_user)):
+def triage_open(item_id: int, form: FormData = FORM, db: Session = DB, user: User = Depends(current_user)):
     claim = service.triage_open(db, item_id, user, str(form.get("text", "")))
     return RedirectResponse(f"/claims/{claim.id}", status_code=303)
 
 
 @router.post("/claims/triage/{item_id}/dismiss")
-def triage_dismiss(item_id: int, form: FormData = FORM, db: Session = DB,
-                   user: User = Depends(current_user)):
+def triage_dismiss(item_id: int, form: FormData = FORM, db: Session = DB, user: User = Depends(current_user)):
     service.triage_dismiss(db, item_id, user, str(form.get("reason", "")))
     return RedirectResponse("/claims/triage", status_code=303)
 
@@ -159,35 +202,45 @@ def triage_dismiss(item_id: int, form: FormData = FORM, db: Session = DB,
 @router.get("/claims/{claim_id}")
 def claim_page(request: Request, claim_id: int, db: Session = DB, user: User = Depends(current_user)):
     claim = service.get_claim(db, claim_id)
-    return page(request, "claims/claim.html", {
-        "claim": claim, "appearances": service.appearances(db, claim),
-        "transitions": service.allowed_transitions(claim, user), "can_work": user.has_role(*service.WORK_ROLES),
-        "public_url": publishing.url(base_url(request), claim),
-        "frozen": claim.status in ("concluded", "published"),
-        "spoken_draft": claim.spoken_text or publishing.spoken_version(claim),
-        "social_draft": claim.social_text or publishing.social_version(claim, base_url(request))})
+    return page(
+        request,
+        "claims/claim.html",
+        {
+            "claim": claim,
+            "appearances": service.appearances(db, claim),
+            "transitions": service.allowed_transitions(claim, user),
+            "can_work": user.has_role(*service.WORK_ROLES),
+            "public_url": publishing.url(base_url(request), claim),
+            "frozen": claim.status in ("concluded", "published"),
+            "spoken_draft": claim.spoken_text or publishing.spoken_version(claim),
+            "social_draft": claim.social_text or publishing.social_version(claim, base_url(request)),
+        },
+    )
 
 
 @router.post("/claims/{claim_id}")
-def claim_edit(claim_id: int, form: FormData = FORM, db: Session = DB,
-               user: User = Depends(current_user)):
-    fields = {k: form.get(k) for k in ("text", "verdict", "explanation", "tags", "original_text",
-                                       "original_language", "spoken_text", "social_text", "phrasings") if k in form}
-    service.update_claim(db, service.get_claim(db, claim_id), user, **fields)
+def claim_edit(claim_id: int, form: FormData = FORM, db: Session = DB, user: User = Depends(current_user)):
+    changes = ClaimChanges(**{k: str(form.get(k)) for k in ClaimChanges.model_fields if k in form})
+    service.update_claim(db, service.get_claim(db, claim_id), user, changes)
     return RedirectResponse(f"/claims/{claim_id}", status_code=303)
 
 
 @router.post("/claims/{claim_id}/sources")
-def claim_source(claim_id: int, form: FormData = FORM, db: Session = DB,
-                 user: User = Depends(current_user)):
-    service.add_source(db, service.get_claim(db, claim_id), user, publisher=str(form.get("publisher", "")),
-                       url=str(form.get("url", "")), title=str(form.get("title", "")), date_=str(form.get("date", "")))
+def claim_source(claim_id: int, form: FormData = FORM, db: Session = DB, user: User = Depends(current_user)):
+    service.add_source(
+        db,
+        service.get_claim(db, claim_id),
+        user,
+        publisher=str(form.get("publisher", "")),
+        url=str(form.get("url", "")),
+        title=str(form.get("title", "")),
+        date_=str(form.get("date", "")),
+    )
     return RedirectResponse(f"/claims/{claim_id}#sources", status_code=303)
 
 
 @router.post("/claims/{claim_id}/sources/{source_id}/delete")
-def claim_source_delete(claim_id: int, source_id: int, db: Session = DB,
-                        user: User = Depends(current_user)):
+def claim_source_delete(claim_id: int, source_id: int, db: Session = DB, user: User = Depends(current_user)):
     service.remove_source(db, service.get_claim(db, claim_id), user, source_id)
     return RedirectResponse(f"/claims/{claim_id}#sources", status_code=303)
 
@@ -199,94 +252,71 @@ def claim_unlink(claim_id: int, appearance_id: int, db: Session = DB, user: User
 
 
 @router.post("/claims/{claim_id}/status")
-def claim_status(claim_id: int, form: FormData = FORM, db: Session = DB,
-                 user: User = Depends(current_user)):
-    service.transition(db, service.get_claim(db, claim_id), str(form.get("to", "")), user,
-                       str(form.get("note", "")))
+def claim_status(claim_id: int, form: FormData = FORM, db: Session = DB, user: User = Depends(current_user)):
+    service.transition(db, service.get_claim(db, claim_id), str(form.get("to", "")), user, str(form.get("note", "")))
     return RedirectResponse(f"/claims/{claim_id}", status_code=303)
 
 
 # ---- JSON API ----------------------------------------------------------------------------------------
 
-class SourceIn(BaseModel):
-    publisher: str
-    url: str
-    title: str = ""
-    date: str | None = None
-
-
-class ClaimIn(BaseModel):
-    text: str
-    verdict: str | None = None
-    explanation: str = ""
-    tags: list[str] = Field(default_factory=list)
-    phrasings: list[str] = Field(default_factory=list)
-    original_text: str = ""
-    original_language: str = "vi"
-    sources: list[SourceIn] = Field(default_factory=list)
-
-
-class ClaimPatch(BaseModel):
-    text: str | None = None
-    verdict: str | None = None
-    explanation: str | None = None
-    tags: list[str] | None = None
-    phrasings: list[str] | None = None
-    original_text: str | None = None
-    original_language: str | None = None
-    spoken_text: str | None = None
-    social_text: str | None = None
-
-
-class TransitionIn(BaseModel):
-    to: str
-    note: str = ""
-
-
-class CheckIn(BaseModel):
-    text: str
-    reach: int = 1
-    origin: str = "api"
-    ref: str | None = None
-
-
-class LinkIn(BaseModel):
-    claim_id: int
-
-
-class OpenIn(BaseModel):
-    text: str = ""
-
-
-class DismissIn(BaseModel):
-    reason: str
-
 
 def claim_json(claim: Claim) -> dict:
-    return {"id": claim.id, "key": claim.key, "text": claim.text, "verdict": claim.verdict,
-            "verdict_label": service.verdict_label(claim.verdict), "status": claim.status,
-            "explanation": claim.explanation, "tags": claim.tags, "phrasings": claim.phrasings,
-            "original_text": claim.original_text, "original_language": claim.original_language,
-            "sources": [{"id": s.id, "publisher": s.publisher, "title": s.title, "url": s.url,
-                         "date": s.date.isoformat() if s.date else None} for s in claim.sources],
-            "times_seen": claim.times_seen, "reach": claim.reach,
-            "first_seen_at": claim.first_seen_at, "last_seen_at": claim.last_seen_at,
-            "author_id": claim.author_id, "concluded_by_id": claim.concluded_by_id,
-            "concluded_at": claim.concluded_at, "published_by_id": claim.published_by_id,
-            "published_at": claim.published_at, "spoken_text": claim.spoken_text, "social_text": claim.social_text,
-            "content_item_id": claim.content_item_id}
+    return {
+        "id": claim.id,
+        "key": claim.key,
+        "text": claim.text,
+        "verdict": claim.verdict,
+        "verdict_label": service.verdict_label(claim.verdict),
+        "status": claim.status,
+        "explanation": claim.explanation,
+        "tags": claim.tags,
+        "phrasings": claim.phrasings,
+        "original_text": claim.original_text,
+        "original_language": claim.original_language,
+        "sources": [
+            {
+                "id": s.id,
+                "publisher": s.publisher,
+                "title": s.title,
+                "url": s.url,
+                "date": s.date.isoformat() if s.date else None,
+            }
+            for s in claim.sources
+        ],
+        "times_seen": claim.times_seen,
+        "reach": claim.reach,
+        "first_seen_at": claim.first_seen_at,
+        "last_seen_at": claim.last_seen_at,
+        "author_id": claim.author_id,
+        "concluded_by_id": claim.concluded_by_id,
+        "concluded_at": claim.concluded_at,
+        "published_by_id": claim.published_by_id,
+        "published_at": claim.published_at,
+        "spoken_text": claim.spoken_text,
+        "social_text": claim.social_text,
+        "content_item_id": claim.content_item_id,
+    }
 
 
 def triage_json(item) -> dict:
-    return {"id": item.id, "text": item.text, "origin": item.origin, "reach": item.reach,
-            "times_seen": item.times_seen, "checkworthiness": item.checkworthiness, "priority": item.priority,
-            "status": item.status, "claim_id": item.claim_id, "reason": item.reason,
-            "suggested_claim_id": item.suggested_claim_id, "suggested_score": item.suggested_score}
+    return {
+        "id": item.id,
+        "text": item.text,
+        "origin": item.origin,
+        "reach": item.reach,
+        "times_seen": item.times_seen,
+        "checkworthiness": item.checkworthiness,
+        "priority": item.priority,
+        "status": item.status,
+        "claim_id": item.claim_id,
+        "reason": item.reason,
+        "suggested_claim_id": item.suggested_claim_id,
+        "suggested_score": item.suggested_score,
+    }
 
 
 @api.get("/claims")
-def api_list(status: str | None = None, q: str = "", db: Session = DB,
-             user: User = Depends(current_user)):
+def api_list(status: str | None = None, q: str = "", db: Session = DB, user: User = Depends(current_user)):
     return [claim_json(c) for c in service.list_claims(db, status, q)]
 
 
@@ -300,8 +330,12 @@ def api_create(body: ClaimIn, db: Session = DB, user: User = Depends(current_use
 
 
 @api.post("/claims/import", status_code=202)
-def api_import(body: bytes = BODY, db: Session = DB, settings: Settings = Depends(get_settings),
-               user: User = Depends(require(*service.IMPORT_ROLES))):
+def api_import(
+    body: bytes = BODY,
+    db: Session = DB,
+    settings: Settings = Depends(get_settings),
+    user: User = Depends(require(*service.IMPORT_ROLES)),
+):
     """Queue the import of a claims file (the JSON body), all or nothing. Follow the job at
     ``GET /api/v1/jobs/{id}``: its result holds ``created``, ``updated`` and ``unchanged``; a bad file fails it
     with each bad entry's line."""
@@ -338,8 +372,7 @@ def api_triage_open(item_id: int, body: OpenIn, db: Session = DB, user: User = D
 
 
 @api.post("/claims/triage/{item_id}/dismiss")
-def api_triage_dismiss(item_id: int, body: DismissIn, db: Session = DB,
-                       user: User = Depends(current_user)):
+def api_triage_dismiss(item_id: int, body: DismissIn, db: Session = DB, user: User = Depends(current_user)):
     return triage_json(service.triage_dismiss(db, item_id, user, body.reason))
 
 
@@ -350,8 +383,7 @@ def api_get(claim_id: int, db: Session = DB, user: User = Depends(current_user))
 
 @api.patch("/claims/{claim_id}")
 def api_patch(claim_id: int, body: ClaimPatch, db: Session = DB, user: User = Depends(current_user)):
-    claim = service.update_claim(db, service.get_claim(db, claim_id), user, **body.model_dump(exclude_unset=True))
-    return claim_json(claim)
+    return claim_json(service.update_claim(db, service.get_claim(db, claim_id), user, body))
 
 
 @api.post("/claims/{claim_id}/sources", status_code=201)
@@ -367,14 +399,12 @@ def api_unlink(claim_id: int, appearance_id: int, db: Session = DB, user: User =
 
 
 @api.post("/claims/{claim_id}/transition")
-def api_transition(claim_id: int, body: TransitionIn, db: Session = DB,
-                   user: User = Depends(current_user)):
+def api_transition(claim_id: int, body: TransitionIn, db: Session = DB, user: User = Depends(current_user)):
     return claim_json(service.transition(db, service.get_claim(db, claim_id), body.to, user, body.note))
 
 
 @api.get("/claims/{claim_id}/claimreview")
-def api_claimreview(request: Request, claim_id: int, db: Session = DB,
-                    settings: Settings = Depends(get_settings)):
+def api_claimreview(request: Request, claim_id: int, db: Session = DB, settings: Settings = Depends(get_settings)):
     claim = service.get_claim(db, claim_id)
     if claim.status != "published":
         raise UserError("Tin chưa được đăng.", "The claim is not published.", 404)

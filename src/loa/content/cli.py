@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import typer
 from sqlalchemy import select
 
 from loa.auth.models import User
 from loa.clitools import cli_session, echo_json, fail
+from loa.clock import parse_local
 from loa.content import service
 from loa.content.models import STATES
 from loa.errors import UserError
-from loa.formats import LOCAL, vn_datetime
+from loa.formats import vn_datetime
 
 content_app = typer.Typer(help="Nội dung và lịch đăng / content and publishing calendar.", no_args_is_help=True)
 
@@ -37,10 +36,14 @@ def _run(step):
 
 
 @content_app.command("list")
-def list_cmd(state: str = typer.Option("", help=", ".join(STATES)), channel: str = typer.Option(""),
-             as_json: bool = typer.Option(False, "--json")) -> None:
+def list_cmd(
+    state: str = typer.Option("", help=", ".join(STATES)),
+    channel: str = typer.Option(""),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
     """List items (newest change first)."""
     with cli_session() as db:
+
         def step():
             items = service.list_items(db, state=state or None, channel=channel or None)
             if as_json:
@@ -48,32 +51,52 @@ def list_cmd(state: str = typer.Option("", help=", ".join(STATES)), channel: str
                 return
             for i in items:
                 typer.echo(f"{i.id:5} {STATES[i.state][0]:12} {i.kind:18} {i.language} {i.title}")
+
         _run(step)
 
 
 def item_dict(item) -> dict:
-    return {"id": item.id, "kind": item.kind, "title": item.title, "slug": item.slug, "state": item.state,
-            "language": item.language, "master_id": item.master_id, "version": item.version, "body": item.body,
-            "author": item.author.username, "audiences": item.audiences, "themes": [t.name for t in item.themes],
-            "channels": [c.slug for c in item.channels], "tone": item.tone, "epidemic_related": item.epidemic_related,
-            "states_health_facts": item.states_health_facts, "duration_seconds": item.duration_seconds,
-            "schedules": [{"id": s.id, "channel": s.channel.slug, "status": s.status, "at": s.at.isoformat()}
-                          for s in item.schedules]}
+    return {
+        "id": item.id,
+        "kind": item.kind,
+        "title": item.title,
+        "slug": item.slug,
+        "state": item.state,
+        "language": item.language,
+        "master_id": item.master_id,
+        "version": item.version,
+        "body": item.body,
+        "author": item.author.username,
+        "audiences": item.audiences,
+        "themes": [t.name for t in item.themes],
+        "channels": [c.slug for c in item.channels],
+        "tone": item.tone,
+        "epidemic_related": item.epidemic_related,
+        "states_health_facts": item.states_health_facts,
+        "duration_seconds": item.duration_seconds,
+        "schedules": [
+            {"id": s.id, "channel": s.channel.slug, "status": s.status, "at": s.at.isoformat()} for s in item.schedules
+        ],
+    }
 
 
 @content_app.command("show")
 def show(item_id: int, as_json: bool = typer.Option(False, "--json")) -> None:
     """Show one item with its schedule."""
     with cli_session() as db:
+
         def step():
             item = service.get_item(db, item_id)
             if as_json:
                 echo_json(item_dict(item))
                 return
-            typer.echo(f"#{item.id} {item.title}\n{STATES[item.state][0]} · {item.kind} · {item.language} · "
-                       f"v{item.version}\n\n{item.body}\n")
+            typer.echo(
+                f"#{item.id} {item.title}\n{STATES[item.state][0]} · {item.kind} · {item.language} · "
+                f"v{item.version}\n\n{item.body}\n"
+            )
             for s in item.schedules:
                 typer.echo(f"  {vn_datetime(s.at)}  {s.channel.name}  {s.status}")
+
         _run(step)
 
 
@@ -86,8 +109,9 @@ def submit(item_id: int, user: str = typer.Option(..., "--as", help="username"))
 
 
 @content_app.command("approve")
-def approve(item_id: int, user: str = typer.Option(..., "--as", help="username of the reviewer"),
-            note: str = typer.Option("")) -> None:
+def approve(
+    item_id: int, user: str = typer.Option(..., "--as", help="username of the reviewer"), note: str = typer.Option("")
+) -> None:
     """Approve an item awaiting review."""
     with cli_session() as db:
         _run(lambda: service.approve(db, service.get_item(db, item_id), _user(db, user), note))
@@ -95,12 +119,16 @@ def approve(item_id: int, user: str = typer.Option(..., "--as", help="username o
 
 
 @content_app.command("schedule")
-def schedule(item_id: int, channel: str, at: str = typer.Argument(..., help="YYYY-MM-DD HH:MM, local time"),
-             user: str = typer.Option(..., "--as", help="username")) -> None:
+def schedule(
+    item_id: int,
+    channel: str,
+    at: str = typer.Argument(..., help="YYYY-MM-DD HH:MM, local time"),
+    user: str = typer.Option(..., "--as", help="username"),
+) -> None:
     """Plan an approved item on a channel (slug or id) at a local time."""
     try:
-        when = datetime.strptime(at, "%Y-%m-%d %H:%M").replace(tzinfo=LOCAL)
-    except ValueError:
+        when = parse_local(at)
+    except UserError:
         fail("Thời điểm dạng YYYY-MM-DD HH:MM / time as YYYY-MM-DD HH:MM.")
     with cli_session() as db:
         _run(lambda: service.schedule(db, service.get_item(db, item_id), _user(db, user), channel, when))
@@ -116,6 +144,8 @@ def publish_due() -> None:
         for s in due.published:
             typer.echo(f"Đã đăng / published: {vn_datetime(s.at)} · {s.channel.name} · #{s.item_id} {s.item.title}")
         for s in due.missed:
-            typer.echo(f"Bỏ lỡ / missed: {vn_datetime(s.planned_at)} · {s.channel.name} · #{s.item_id} "
-                       f"{s.item.title}: {s.missed_reason}")
+            typer.echo(
+                f"Bỏ lỡ / missed: {vn_datetime(s.planned_at)} · {s.channel.name} · #{s.item_id} "
+                f"{s.item.title}: {s.missed_reason}"
+            )
         typer.echo(f"{due.summary()} / published {len(due.published)}, missed {len(due.missed)}.")

@@ -9,5 +9,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class ContentSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="LOA_CONTENT_", env_file=".env", extra="ignore")
 
-    broadcast_grace_minutes: int = Field(default=60, ge=0, description="A loudspeaker or radio/TV slot reached "
-                                         "later than this after its time is recorded as missed, not aired")
+    broadcast_grace_minutes: int = Field(
+        default=60,
+        ge=0,
+        description="A loudspeaker or radio/TV slot reached "
+        "later than this after its time is recorded as missed, not aired",
+    )

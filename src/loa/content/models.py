@@ -8,7 +8,8 @@ from sqlalchemy import JSON, Boolean, Column, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from loa.auth.models import User
-from loa.db import Base, IdMixin, TimestampMixin, UTCDateTime, utcnow
+from loa.clock import utcnow
+from loa.db import Base, IdMixin, TimestampMixin, UTCDateTime
 
 KINDS = {
     "article": ("Bài viết", "Article"),
@@ -66,21 +67,30 @@ SCHEDULE_STATES = {
 
 # The listening module's EARS taxonomy, offered as themes.
 EARS_THEMES = (
-    "Hỏi về bệnh và triệu chứng", "Hỏi về điều trị", "Hỏi về tiêm chủng", "Hỏi về biện pháp phòng dịch",
-    "Lo ngại về tiêm chủng", "Tin đồn, thông tin sai", "Niềm tin vào cơ quan y tế", "Đời sống, sinh kế",
-    "Ý kiến về biện pháp hạn chế", "Kỳ thị, phân biệt",
+    "Hỏi về bệnh và triệu chứng",
+    "Hỏi về điều trị",
+    "Hỏi về tiêm chủng",
+    "Hỏi về biện pháp phòng dịch",
+    "Lo ngại về tiêm chủng",
+    "Tin đồn, thông tin sai",
+    "Niềm tin vào cơ quan y tế",
+    "Đời sống, sinh kế",
+    "Ý kiến về biện pháp hạn chế",
+    "Kỳ thị, phân biệt",
 )
 
 M = __name__  # relationships name classes by full path: other modules have classes called e.g. Attachment
 
 item_themes = Table(
-    "content_item_themes", Base.metadata,
+    "content_item_themes",
+    Base.metadata,
     Column("item_id", ForeignKey("content_items.id", ondelete="CASCADE"), primary_key=True),
     Column("theme_id", ForeignKey("content_themes.id", ondelete="CASCADE"), primary_key=True),
 )
 
 item_channels = Table(
-    "content_item_channels", Base.metadata,
+    "content_item_channels",
+    Base.metadata,
     Column("item_id", ForeignKey("content_items.id", ondelete="CASCADE"), primary_key=True),
     Column("channel_id", ForeignKey("content_channels.id", ondelete="CASCADE"), primary_key=True),
 )
@@ -148,21 +158,27 @@ class ContentItem(IdMixin, TimestampMixin, Base):
 
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
-    master: Mapped["ContentItem | None"] = relationship(remote_side=f"{M}.ContentItem.id", back_populates="variants")
-    variants: Mapped[list["ContentItem"]] = relationship(f"{M}.ContentItem", back_populates="master",
-                                                         order_by=f"{M}.ContentItem.language")
+    master: Mapped[ContentItem | None] = relationship(remote_side=f"{M}.ContentItem.id", back_populates="variants")
+    variants: Mapped[list[ContentItem]] = relationship(
+        f"{M}.ContentItem", back_populates="master", order_by=f"{M}.ContentItem.language"
+    )
     themes: Mapped[list[Theme]] = relationship(secondary=item_themes, order_by=Theme.name)
     channels: Mapped[list[Channel]] = relationship(secondary=item_channels, order_by=Channel.name)
-    versions: Mapped[list["ItemVersion"]] = relationship(f"{M}.ItemVersion", back_populates="item",
-                                                         order_by=f"{M}.ItemVersion.number", cascade="all, delete-orphan")
-    comments: Mapped[list["ItemComment"]] = relationship(f"{M}.ItemComment", back_populates="item",
-                                                         order_by=f"{M}.ItemComment.id", cascade="all, delete-orphan")
-    reviews: Mapped[list["ItemReview"]] = relationship(f"{M}.ItemReview", back_populates="item",
-                                                       order_by=f"{M}.ItemReview.id", cascade="all, delete-orphan")
-    attachments: Mapped[list["ItemAttachment"]] = relationship(
-        f"{M}.ItemAttachment", back_populates="item", order_by=f"{M}.ItemAttachment.id", cascade="all, delete-orphan")
-    schedules: Mapped[list["Schedule"]] = relationship(f"{M}.Schedule", back_populates="item",
-                                                       order_by=f"{M}.Schedule.planned_at", cascade="all, delete-orphan")
+    versions: Mapped[list[ItemVersion]] = relationship(
+        f"{M}.ItemVersion", back_populates="item", order_by=f"{M}.ItemVersion.number", cascade="all, delete-orphan"
+    )
+    comments: Mapped[list[ItemComment]] = relationship(
+        f"{M}.ItemComment", back_populates="item", order_by=f"{M}.ItemComment.id", cascade="all, delete-orphan"
+    )
+    reviews: Mapped[list[ItemReview]] = relationship(
+        f"{M}.ItemReview", back_populates="item", order_by=f"{M}.ItemReview.id", cascade="all, delete-orphan"
+    )
+    attachments: Mapped[list[ItemAttachment]] = relationship(
+        f"{M}.ItemAttachment", back_populates="item", order_by=f"{M}.ItemAttachment.id", cascade="all, delete-orphan"
+    )
+    schedules: Mapped[list[Schedule]] = relationship(
+        f"{M}.Schedule", back_populates="item", order_by=f"{M}.Schedule.planned_at", cascade="all, delete-orphan"
+    )
 
     def __str__(self) -> str:
         return f"{self.kind} “{self.title}”"

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import fcntl
+import os
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Iterator
+from typing import Any
 
 from sqlalchemy import DateTime, Integer, MetaData, create_engine, event, make_url, text
 from sqlalchemy.engine import Engine
@@ -14,6 +16,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
 
+from loa import modules
+from loa.clock import utcnow
 from loa.errors import UserError
 
 NAMING = {
@@ -29,10 +33,6 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 class UTCDateTime(TypeDecorator):
     """A timestamp stored as naive UTC and read back timezone-aware (SQLite keeps no zone)."""
 
@@ -44,10 +44,10 @@ class UTCDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTC column")
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value.astimezone(UTC).replace(tzinfo=None)
 
     def process_result_value(self, value, dialect):
-        return value.replace(tzinfo=timezone.utc) if value is not None else None
+        return value.replace(tzinfo=UTC) if value is not None else None
 
 
 class IdMixin:
@@ -65,7 +65,7 @@ _engines: dict[str, Engine] = {}
 def get_engine(url: str) -> Engine:
     """One engine per URL for the process; SQLite gets foreign keys and WAL."""
     if url not in _engines:
-        kwargs = {"future": True, "pool_pre_ping": True}
+        kwargs: dict[str, Any] = {"future": True, "pool_pre_ping": True}
         if url.startswith("sqlite"):
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
         engine = create_engine(url, **kwargs)
@@ -114,6 +114,8 @@ def alembic_config(url: str):
     here = Path(__file__).parent
     cfg = Config()
     cfg.set_main_option("script_location", str(here / "migrations"))
+    cfg.set_main_option("path_separator", "os")
+    cfg.set_main_option("version_locations", os.pathsep.join(str(p) for p in modules.migration_folders()))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg
 

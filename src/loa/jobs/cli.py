@@ -19,8 +19,10 @@ def worker(threads: int = typer.Option(0, "--threads", help="Jobs run at once (d
     """Run background jobs and the periodic schedule until stopped (Ctrl-C finishes the running jobs)."""
     s = settings()
     if s.broker_url == "immediate":
-        fail("LOA_BROKER_URL=immediate chạy công việc ngay khi gửi, không cần tiến trình nền / "
-             "with LOA_BROKER_URL=immediate jobs run when submitted; no worker is needed.")
+        fail(
+            "LOA_BROKER_URL=immediate chạy công việc ngay khi gửi, không cần tiến trình nền / "
+            "with LOA_BROKER_URL=immediate jobs run when submitted; no worker is needed."
+        )
     upgrade(s.db_url)
     modules.load_jobs()
     store.use(s, background=True)  # this worker's periodic jobs rebuild the stored indexes
@@ -55,8 +57,10 @@ def jobs_list() -> None:
         for p in service.periodic_status(db, s):
             last = p["last_started_at"].isoformat(timespec="seconds") if p["last_started_at"] else "-"
             flag = " TRỄ/OVERDUE" if p["overdue"] else ""
-            typer.echo(f"{p['name']:28} {p['timing']:14} last={last} {p['last_outcome'] or '-'}"
-                       f" {p['last_duration_s'] if p['last_duration_s'] is not None else '-'}s{flag}")
+            typer.echo(
+                f"{p['name']:28} {p['timing']:14} last={last} {p['last_outcome'] or '-'}"
+                f" {p['last_duration_s'] if p['last_duration_s'] is not None else '-'}s{flag}"
+            )
         for job in service.recent_jobs(db, 20):
             typer.echo(f"#{job.id:<6} {job.kind:28} {job.status:10} {job.progress:4.0%} {job.message[:60]}")
 

@@ -6,8 +6,9 @@ from datetime import timedelta
 
 from sqlalchemy import delete, select
 
+from loa.clock import utcnow
 from loa.config import Settings
-from loa.db import session_scope, utcnow
+from loa.db import session_scope
 from loa.jobs.models import FINISHED, Job, JobFile
 from loa.jobs.registry import periodic
 
@@ -20,10 +21,12 @@ JOBS_DAYS = 90  # finished jobs themselves
 def cleanup(settings: Settings) -> str:
     now = utcnow()
     with session_scope(settings.db_url, source="job") as db:
-        waiting = db.execute(delete(Job).where(Job.status == "waiting",
-                                               Job.created_at < now - timedelta(hours=WAITING_HOURS))).rowcount
+        waiting = db.execute(
+            delete(Job).where(Job.status == "waiting", Job.created_at < now - timedelta(hours=WAITING_HOURS))
+        ).rowcount
         old_files = select(Job.id).where(Job.status.in_(FINISHED), Job.finished_at < now - timedelta(days=FILES_DAYS))
         files = db.execute(delete(JobFile).where(JobFile.job_id.in_(old_files))).rowcount
-        jobs = db.execute(delete(Job).where(Job.status.in_(FINISHED),
-                                            Job.finished_at < now - timedelta(days=JOBS_DAYS))).rowcount
+        jobs = db.execute(
+            delete(Job).where(Job.status.in_(FINISHED), Job.finished_at < now - timedelta(days=JOBS_DAYS))
+        ).rowcount
     return f"{waiting} tải lên chưa xác nhận, {files} tệp, {jobs} công việc cũ đã xóa"

@@ -10,7 +10,8 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from loa.db import Base, IdMixin, UTCDateTime, utcnow
+from loa.clock import utcnow
+from loa.db import Base, IdMixin, UTCDateTime
 
 STATUSES = {
     "waiting": ("Chờ xác nhận", "Awaiting confirmation"),
@@ -44,8 +45,9 @@ class Job(IdMixin, Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     worker: Mapped[str] = mapped_column(String(100), default="")
     cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
-    files: Mapped[list["JobFile"]] = relationship(back_populates="job", cascade="all, delete-orphan",
-                                                  order_by="JobFile.id")
+    files: Mapped[list[JobFile]] = relationship(
+        back_populates="job", cascade="all, delete-orphan", order_by="JobFile.id"
+    )
 
     @property
     def finished(self) -> bool:

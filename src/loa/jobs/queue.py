@@ -42,9 +42,10 @@ def _create(settings: Settings) -> Huey:
     elif url.startswith(("redis://", "rediss://", "unix://")):
         huey = RedisHuey("loa", url=url)
     else:
-        raise UserError(f"LOA_BROKER_URL “{describe(settings)}” không được hỗ trợ: để trống (SQLite, một máy) "
-                        "hoặc dùng redis://…", f"Unsupported LOA_BROKER_URL “{describe(settings)}”: leave it empty "
-                        "(SQLite, one machine) or use redis://…")
+        raise UserError(
+            f"LOA_BROKER_URL “{describe(settings)}” không được hỗ trợ: để trống (SQLite, một máy) hoặc dùng redis://…",
+            f"Unsupported LOA_BROKER_URL “{describe(settings)}”: leave it empty (SQLite, one machine) or use redis://…",
+        )
 
     @huey.task(name="loa.job")
     def job(job_id: int) -> None:
@@ -56,7 +57,11 @@ def _create(settings: Settings) -> Huey:
 
     @huey.periodic_task(crontab(), name="loa.tick")
     def tick() -> None:
-        runner.tick(settings)
+        """Every minute on every worker: heartbeat, recover lost jobs, start the periodic jobs that are due."""
+        runner.beat(settings)
+        recover(settings)
+        for name in runner.due(settings):
+            enqueue_periodic(settings, name)
 
     @huey.on_startup()
     def first_tick() -> None:
@@ -72,6 +77,14 @@ def enqueue_job(settings: Settings, job_id: int) -> None:
 
 def enqueue_periodic(settings: Settings, name: str) -> None:
     huey_for(settings).loa_tasks["periodic"](name)
+
+
+def recover(settings: Settings) -> list[int]:
+    """Send again the jobs ``runner.recover`` found lost."""
+    again = runner.recover(settings)
+    for job_id in again:
+        enqueue_job(settings, job_id)
+    return again
 
 
 def pending(settings: Settings) -> int | None:

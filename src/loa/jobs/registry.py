@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Callable
 
 from loa.errors import UserError
 from loa.formats import LOCAL
@@ -79,8 +79,10 @@ def parse_timing(text: str) -> tuple[str, int]:
             return "every", seconds
     if (m := _DAILY.match(value)) and int(m.group(1)) < 24 and int(m.group(2)) < 60:
         return "daily", int(m.group(1)) * 60 + int(m.group(2))
-    raise UserError(f"Lịch chạy “{text}” không hợp lệ: dùng “every 5m”, “daily 07:00” hoặc “off”.",
-                    f"Invalid timing “{text}”: use “every 5m”, “daily 07:00” or “off”.")
+    raise UserError(
+        f"Lịch chạy “{text}” không hợp lệ: dùng “every 5m”, “daily 07:00” hoặc “off”.",
+        f"Invalid timing “{text}”: use “every 5m”, “daily 07:00” or “off”.",
+    )
 
 
 def timing(settings, name: str) -> str:

@@ -11,17 +11,17 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from typing import Iterator
 
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from loa.clock import utcnow
 from loa.config import Settings
-from loa.db import session_scope, utcnow
+from loa.db import session_scope
 from loa.errors import UserError
-from loa.jobs import queue
 from loa.jobs.models import Job, JobFile, PeriodicRun, WorkerBeat
 from loa.jobs.registry import KINDS, PERIODIC, next_run, timing
 
@@ -67,8 +67,9 @@ class JobContext:
         with session_scope(self.settings.db_url) as db:
             db.execute(delete(JobFile).where(JobFile.job_id == self.job_id, JobFile.role == "input"))
 
-    def progress(self, fraction: float | None = None, message: str | None = None, force: bool = False,
-                 **counts) -> None:
+    def progress(
+        self, fraction: float | None = None, message: str | None = None, force: bool = False, **counts
+    ) -> None:
         """Record progress (0..1), a message and counts so far; raise Cancelled when cancel was asked.
         Writes at most twice a second unless ``force``."""
         now = time.monotonic()
@@ -92,17 +93,22 @@ class JobContext:
         """Keep a produced file (a report, a ZIP) for download from the job page; a retried job replaces the
         file of the same name it produced before."""
         with session_scope(self.settings.db_url) as db:
-            db.execute(delete(JobFile).where(JobFile.job_id == self.job_id, JobFile.role == "output",
-                                             JobFile.name == name))
+            db.execute(
+                delete(JobFile).where(JobFile.job_id == self.job_id, JobFile.role == "output", JobFile.name == name)
+            )
             db.add(JobFile(job_id=self.job_id, role="output", name=name, media_type=media_type, data=data))
 
 
 def _claim(settings: Settings, job_id: int) -> Job | None:
     with session_scope(settings.db_url) as db:
         now = utcnow()
-        claimed = db.execute(update(Job).where(Job.id == job_id, Job.status == "queued").values(
-            status="running", started_at=now, heartbeat_at=now, attempts=Job.attempts + 1, worker=WORKER,
-            message="")).rowcount
+        claimed = db.execute(
+            update(Job)
+            .where(Job.id == job_id, Job.status == "queued")
+            .values(
+                status="running", started_at=now, heartbeat_at=now, attempts=Job.attempts + 1, worker=WORKER, message=""
+            )
+        ).rowcount
         return db.get(Job, job_id) if claimed else None
 
 
@@ -142,44 +148,68 @@ def execute(settings: Settings, job_id: int) -> None:
     except Cancelled as exc:
         _finish(settings, job_id, status="cancelled", message=exc.message)
     except UserError as exc:
-        _finish(settings, job_id, status="failed", message=exc.message, errors=exc.details,
-                result={"message_en": exc.message_en})
+        _finish(
+            settings,
+            job_id,
+            status="failed",
+            message=exc.message,
+            errors=exc.details,
+            result={"message_en": exc.message_en},
+        )
     except Exception as exc:
         log.exception("job %s (%s) failed", job_id, job.kind)
-        _finish(settings, job_id, status="failed",
-                message=f"Hệ thống gặp lỗi khi chạy công việc ({type(exc).__name__}). Dữ liệu đã lưu đến lô cuối "
-                        f"cùng được giữ nguyên; có thể chạy lại.")
+        _finish(
+            settings,
+            job_id,
+            status="failed",
+            message=f"Hệ thống gặp lỗi khi chạy công việc ({type(exc).__name__}). Dữ liệu đã lưu đến lô cuối "
+            f"cùng được giữ nguyên; có thể chạy lại.",
+        )
     else:
-        _finish(settings, job_id, status="done", progress=1.0, result=result,
-                message=result.get("message", "") if isinstance(result, dict) else "")
+        _finish(
+            settings,
+            job_id,
+            status="done",
+            progress=1.0,
+            result=result,
+            message=result.get("message", "") if isinstance(result, dict) else "",
+        )
     finally:
         stop.set()
         log.info("job %s (%s) ended after %.1f s", job_id, job.kind, time.monotonic() - started)
 
 
 def recover(settings: Settings) -> list[int]:
-    """Queue again the jobs whose worker went silent (killed) and those queued long ago that nobody took
-    (a lost message); a job that already died ``MAX_ATTEMPTS`` times fails instead."""
+    """Mark queued again the jobs whose worker went silent (killed) and those queued long ago that nobody took
+    (a lost message), and return them for the queue to send; a job that already died ``MAX_ATTEMPTS`` times
+    fails instead."""
     now = utcnow()
     stale = now - timedelta(seconds=settings.job_stale_s)
     again = []
     with session_scope(settings.db_url) as db:
-        rows = db.scalars(select(Job).where(or_(
-            (Job.status == "running") & (Job.heartbeat_at < stale),
-            (Job.status == "queued") & (Job.created_at < stale) & (Job.heartbeat_at.is_(None) | (Job.heartbeat_at < stale))))).all()
+        rows = db.scalars(
+            select(Job).where(
+                or_(
+                    (Job.status == "running") & (Job.heartbeat_at < stale),
+                    (Job.status == "queued")
+                    & (Job.created_at < stale)
+                    & (Job.heartbeat_at.is_(None) | (Job.heartbeat_at < stale)),
+                )
+            )
+        ).all()
         for job in rows:
             if job.status == "running" and job.attempts >= MAX_ATTEMPTS:
                 job.status, job.finished_at = "failed", now
                 job.message = f"Tiến trình chạy công việc đã dừng đột ngột {job.attempts} lần; đã ngừng thử lại."
                 continue
             # a conditional update, so that two workers recovering at once queue it once
-            done = db.execute(update(Job).where(Job.id == job.id, Job.status == job.status,
-                                                Job.heartbeat_at == job.heartbeat_at)
-                              .values(status="queued", heartbeat_at=now)).rowcount
+            done = db.execute(
+                update(Job)
+                .where(Job.id == job.id, Job.status == job.status, Job.heartbeat_at == job.heartbeat_at)
+                .values(status="queued", heartbeat_at=now)
+            ).rowcount
             if done:
                 again.append(job.id)
-    for job_id in again:
-        queue.enqueue_job(settings, job_id)
     return again
 
 
@@ -210,8 +240,12 @@ def claim_periodic(settings: Settings, name: str, now: datetime, due_only: bool 
         cond = [PeriodicRun.name == name, or_(PeriodicRun.lease_until.is_(None), PeriodicRun.lease_until < now)]
         if due_only:
             cond.append(or_(PeriodicRun.next_run_at.is_(None), PeriodicRun.next_run_at <= now))
-        return db.execute(update(PeriodicRun).where(*cond).values(
-            lease_until=now + PERIODIC_LEASE, last_started_at=now)).rowcount == 1
+        return (
+            db.execute(
+                update(PeriodicRun).where(*cond).values(lease_until=now + PERIODIC_LEASE, last_started_at=now)
+            ).rowcount
+            == 1
+        )
 
 
 def run_periodic(settings: Settings, name: str) -> dict:
@@ -236,14 +270,11 @@ def run_periodic(settings: Settings, name: str) -> dict:
     return {"name": name, "outcome": outcome, "message": message, "duration_s": round(duration, 3)}
 
 
-def tick(settings: Settings) -> list[str]:
-    """Every minute on every worker: heartbeat, recover lost jobs, start the periodic jobs that are due."""
-    beat(settings)
-    recover(settings)
+def due(settings: Settings) -> list[str]:
+    """The periodic jobs due now that this worker won the lease of (the queue sends them)."""
     now = utcnow()
-    started = []
-    for name in PERIODIC:
-        if timing(settings, name).strip().lower() != "off" and claim_periodic(settings, name, now):
-            queue.enqueue_periodic(settings, name)
-            started.append(name)
-    return started
+    return [
+        name
+        for name in PERIODIC
+        if timing(settings, name).strip().lower() != "off" and claim_periodic(settings, name, now)
+    ]

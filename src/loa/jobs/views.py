@@ -7,8 +7,8 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from loa.auth.models import User
+from loa.clock import utcnow
 from loa.config import Settings
-from loa.db import utcnow
 from loa.errors import UserError
 from loa.jobs import queue, runner, service
 from loa.jobs.models import STATUSES, Job
@@ -28,8 +28,13 @@ def _job(db: Session, job_id: int, user: User) -> Job:
 
 def _context(job: Job) -> dict:
     kind = KINDS.get(job.kind)
-    return {"job": job, "statuses": STATUSES, "output": service.output(job), "labels": kind.labels if kind else {},
-            "title": service.title}
+    return {
+        "job": job,
+        "statuses": STATUSES,
+        "output": service.output(job),
+        "labels": kind.labels if kind else {},
+        "title": service.title,
+    }
 
 
 @router.get("/jobs/{job_id}")
@@ -54,16 +59,29 @@ def job_file(job_id: int, db: Session = DB, user: User = Depends(current_user)):
     found = service.output(_job(db, job_id, user))
     if found is None:
         raise UserError("Công việc chưa có tệp kết quả.", "The job has no result file yet.", 404)
-    return Response(found.data, media_type=found.media_type,
-                    headers={"Content-Disposition": f"attachment; filename=\"{found.name}\""})
+    return Response(
+        found.data, media_type=found.media_type, headers={"Content-Disposition": f'attachment; filename="{found.name}"'}
+    )
 
 
 @router.get("/admin/jobs")
-def admin_jobs(request: Request, db: Session = DB, settings: Settings = Depends(get_settings),
-               user: User = Depends(require("admin"))):
-    return render(request, "jobs/admin.html", {"jobs": service.recent_jobs(db), "statuses": STATUSES, "title": service.title,
-                                               "periodic": service.periodic_status(db, settings),
-                                               "health": service.health(db, settings)})
+def admin_jobs(
+    request: Request,
+    db: Session = DB,
+    settings: Settings = Depends(get_settings),
+    user: User = Depends(require("admin")),
+):
+    return render(
+        request,
+        "jobs/admin.html",
+        {
+            "jobs": service.recent_jobs(db),
+            "statuses": STATUSES,
+            "title": service.title,
+            "periodic": service.periodic_status(db, settings),
+            "health": service.health(db, settings),
+        },
+    )
 
 
 @router.post("/admin/jobs/{name}/run")

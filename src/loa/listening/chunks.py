@@ -5,15 +5,16 @@ classify) does not depend on other posts: helper jobs (``listening.prepare``) do
 store the result. The import job alone merges the chunks in file order (dedupe, writes, the claims desk), which
 depends on every earlier row, so the stories are exactly those of a sequential import. A chunk is claimed by
 inserting its row (the unique key refuses a second claim) and filled when ready; nobody waits for anybody: the
-import prepares a chunk itself when no helper has it ready."""
+import prepares a chunk itself when no helper has it ready. Claims and chunks are written in short session scopes
+of their own (part of the one exception to the request-commits rule, see ``loa.listening.imports``)."""
 
 from __future__ import annotations
 
 import base64
 import json
 import zlib
+from collections.abc import Iterator
 from itertools import islice
-from typing import Iterator
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -21,9 +22,10 @@ from sqlalchemy.orm import Session
 
 from loa.db import session_scope
 from loa.listening.classify import Prediction
+from loa.listening.imports import import_posts
 from loa.listening.models import ImportChunk, ImportJob
 from loa.listening.pipeline import Post, Processed, minhash_bytes, minhash_from, process
-from loa.listening.service import import_posts
+
 
 def prepare_posts(posts: list[Post]) -> list[Processed | None]:
     """What ``Ingestor.add`` computes for each post, classification included (also for posts that will turn out
@@ -33,19 +35,40 @@ def prepare_posts(posts: list[Post]) -> list[Processed | None]:
 
 def encode(done: list[Processed | None]) -> bytes:
     """Compressed JSON: per row its text, hashes, MinHash and prediction (None for a row without text)."""
-    rows = [None if p is None else
-            [p.text, p.exact_hash, p.post_key, base64.b64encode(minhash_bytes(p.minhash)).decode(),
-             p.prediction.subcategories, p.prediction.scores, p.prediction.is_question, p.prediction.is_concern,
-             p.prediction.sentiment] for p in done]
+    rows = [
+        None
+        if p is None
+        else [
+            p.text,
+            p.exact_hash,
+            p.post_key,
+            base64.b64encode(minhash_bytes(p.minhash)).decode(),
+            p.prediction.subcategories,
+            p.prediction.scores,
+            p.prediction.is_question,
+            p.prediction.is_concern,
+            p.prediction.sentiment,
+        ]
+        for p in done
+    ]
     return zlib.compress(json.dumps(rows, ensure_ascii=False).encode(), 1)
 
 
 def decode(data: bytes) -> list[Processed | None]:
     """The rows of :func:`encode`, classified already (segmentation is not kept: only classification needs it)."""
-    return [None if r is None else
-            Processed(text=r[0], exact_hash=r[1], post_key=r[2], minhash=minhash_from(base64.b64decode(r[3])),
-                      sylls=([], []), prediction=Prediction(*r[4:9]))
-            for r in json.loads(zlib.decompress(data))]
+    return [
+        None
+        if r is None
+        else Processed(
+            text=r[0],
+            exact_hash=r[1],
+            post_key=r[2],
+            minhash=minhash_from(base64.b64decode(r[3])),
+            sylls=([], []),
+            prediction=Prediction(*r[4:9]),
+        )
+        for r in json.loads(zlib.decompress(data))
+    ]
 
 
 def chunk_count(rows: int, size: int) -> int:
@@ -85,8 +108,11 @@ def claim_free(url: str, import_id: int, start: int, count: int) -> int | None:
     """Take the first chunk from ``start`` on that nobody has; None when every one is taken."""
     while True:
         with session_scope(url, source="job") as db:
-            taken = set(db.scalars(select(ImportChunk.number).where(ImportChunk.import_id == import_id,
-                                                                     ImportChunk.number >= start)))
+            taken = set(
+                db.scalars(
+                    select(ImportChunk.number).where(ImportChunk.import_id == import_id, ImportChunk.number >= start)
+                )
+            )
         number = next((n for n in range(start, count) if n not in taken), None)
         if number is None or claim(url, import_id, number):
             return number
@@ -94,8 +120,11 @@ def claim_free(url: str, import_id: int, start: int, count: int) -> int | None:
 
 def store(url: str, import_id: int, number: int, done: list[Processed | None]) -> None:
     with session_scope(url, source="job") as db:
-        db.execute(update(ImportChunk).where(ImportChunk.import_id == import_id, ImportChunk.number == number)
-                   .values(data=encode(done)))
+        db.execute(
+            update(ImportChunk)
+            .where(ImportChunk.import_id == import_id, ImportChunk.number == number)
+            .values(data=encode(done))
+        )
 
 
 def prepare_next(url: str, chunks: Chunks, start: int, count: int) -> int | None:
@@ -109,15 +138,16 @@ def prepare_next(url: str, chunks: Chunks, start: int, count: int) -> int | None
 def lookup(url: str, import_id: int, number: int) -> tuple[bool, list[Processed | None] | None]:
     """Whether chunk ``number`` is claimed, and its prepared posts when they are stored."""
     with session_scope(url, source="job") as db:
-        row = db.execute(select(ImportChunk.data).where(ImportChunk.import_id == import_id,
-                                                        ImportChunk.number == number)).first()
+        row = db.execute(
+            select(ImportChunk.data).where(ImportChunk.import_id == import_id, ImportChunk.number == number)
+        ).first()
     if row is None:
         return False, None
     return True, (decode(row.data) if row.data is not None else None)
 
 
 class Shared:
-    """The import's side, given to ``service.run_import`` as ``prepared``: ``shared(k)`` is chunk ``k`` as a
+    """The import's side, given to ``imports.run_import`` as ``prepared``: ``shared(k)`` is chunk ``k`` as a
     helper stored it. While a helper is still at it, this worker prepares the next free chunk (for later) instead
     of waiting. None tells the import to prepare chunk ``k`` itself as it goes (as a sequential import: only new
     stories are classified); the chunk is claimed first, so that no helper starts on it."""

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from loa.text import fold, syllables, words
+from loa.listening.taxonomy import category_of
+from loa.text import fold, normalize, syllables, words
 
 DATA = Path(__file__).parent / "data"
 MODEL_FILE = DATA / "classifier.json"
@@ -30,7 +31,9 @@ N_OUT = N_TOPICS + 4
 _QUESTION = re.compile(
     r"\?|\b(không|chưa|ko|k|hok|hông)\s*(ạ|vậy|nhỉ|nhé|hả|à)?\s*[.!]*$|\b(có|được)\s+\w+(\s+\w+){0,6}\s+(không|chưa)\b"
     r"|\b(bao giờ|bao lâu|bao nhiêu|ở đâu|chỗ nào|thế nào|như thế nào|ra sao|làm sao|tại sao|vì sao|là gì|"
-    r"có nên|có phải|hay không|được không|xin hỏi|cho hỏi|ai biết|khi nào)\b", re.IGNORECASE)
+    r"có nên|có phải|hay không|được không|xin hỏi|cho hỏi|ai biết|khi nào)\b",
+    re.IGNORECASE,
+)
 
 
 def is_question(text: str) -> bool:
@@ -38,8 +41,9 @@ def is_question(text: str) -> bool:
     return bool(_QUESTION.search(text))
 
 
-def features(text: str, segmented: list[str] | None = None,
-             sylls: tuple[list[str], list[str]] | None = None) -> list[str]:
+def features(
+    text: str, segmented: list[str] | None = None, sylls: tuple[list[str], list[str]] | None = None
+) -> list[str]:
     """The feature strings of a text; ``segmented`` (``loa.text.words``) and ``sylls`` (syllables and their
     folded forms) reuse what the pipeline already computed."""
     ws = segmented if segmented is not None else words(text)
@@ -60,13 +64,16 @@ class Prediction:
 
     @property
     def category(self) -> str:
-        from loa.listening.taxonomy import category_of
-
         return category_of(self.subcategories[0])
 
     def as_dict(self) -> dict:
-        return {"category": self.category, "subcategories": self.subcategories, "is_question": self.is_question,
-                "is_concern": self.is_concern, "sentiment": self.sentiment}
+        return {
+            "category": self.category,
+            "subcategories": self.subcategories,
+            "is_question": self.is_question,
+            "is_concern": self.is_concern,
+            "sentiment": self.sentiment,
+        }
 
 
 class Model:
@@ -77,7 +84,7 @@ class Model:
         self.W, self.b, self.thresholds = W.astype(np.float32), b.astype(np.float32), thresholds
 
     @classmethod
-    def load(cls, path: Path = MODEL_FILE) -> "Model":
+    def load(cls, path: Path = MODEL_FILE) -> Model:
         data = json.loads(path.read_text())
         shape = tuple(data["shape"])
         W = np.frombuffer(base64.b64decode(data["W"]), dtype=np.float16).reshape(shape)
@@ -85,11 +92,18 @@ class Model:
 
     def save(self, path: Path = MODEL_FILE) -> None:
         vocab = sorted(self.vocab, key=self.vocab.get)
-        path.write_text(json.dumps({
-            "vocab": vocab, "shape": list(self.W.shape),
-            "W": base64.b64encode(self.W.astype(np.float16).tobytes()).decode(),
-            "b": [round(float(x), 5) for x in self.b],
-            "thresholds": [round(float(x), 3) for x in self.thresholds]}, ensure_ascii=False))
+        path.write_text(
+            json.dumps(
+                {
+                    "vocab": vocab,
+                    "shape": list(self.W.shape),
+                    "W": base64.b64encode(self.W.astype(np.float16).tobytes()).decode(),
+                    "b": [round(float(x), 5) for x in self.b],
+                    "thresholds": [round(float(x), 3) for x in self.thresholds],
+                },
+                ensure_ascii=False,
+            )
+        )
 
     def index(self, feats: list[str]) -> np.ndarray:
         return np.fromiter({self.vocab[f] for f in feats if f in self.vocab}, dtype=np.int64)
@@ -101,16 +115,21 @@ class Model:
             return self.b.copy()
         return self.W[idx].sum(axis=0) / np.sqrt(len(idx)) + self.b
 
-    def predict(self, text: str, segmented: list[str] | None = None,
-                sylls: tuple[list[str], list[str]] | None = None) -> Prediction:
+    def predict(
+        self, text: str, segmented: list[str] | None = None, sylls: tuple[list[str], list[str]] | None = None
+    ) -> Prediction:
         z = self.scores(features(text, segmented, sylls))
         topic = 1 / (1 + np.exp(-z[:N_TOPICS]))
         order = np.argsort(-topic)
         subs = [int(order[0]) + 1] + [int(i) + 1 for i in order[1:4] if topic[i] >= self.thresholds[i]]
         sent = z[SENTIMENT]
-        return Prediction(subcategories=subs, scores=[round(float(topic[s - 1]), 3) for s in subs],
-                          is_question=is_question(text), is_concern=bool(z[CONCERN] > 0),
-                          sentiment=SENTIMENTS[int(np.argmax(sent))])
+        return Prediction(
+            subcategories=subs,
+            scores=[round(float(topic[s - 1]), 3) for s in subs],
+            is_question=is_question(text),
+            is_concern=bool(z[CONCERN] > 0),
+            sentiment=SENTIMENTS[int(np.argmax(sent))],
+        )
 
 
 @lru_cache
@@ -120,6 +139,4 @@ def model() -> Model:
 
 def classify(text: str, segmented: list[str] | None = None) -> dict:
     """``{"category", "subcategories", "is_question", "is_concern", "sentiment"}`` for one text."""
-    from loa.text import normalize
-
     return model().predict(normalize(text), segmented).as_dict()

@@ -1,15 +1,19 @@
-"""``loa listening``: classify, import, poll, report, retention."""
+"""``loa listening``: classify, import, poll, report, retention.
+
+The commands import the listening services inside their bodies: ``loa`` registers every module's commands at
+start-up, and the services pull in the classifier, MinHash (SciPy) and the web views, seconds that
+``loa --help`` and the other modules' commands should not pay."""
 
 from __future__ import annotations
 
 import sys
-from datetime import date
 from pathlib import Path
-from typing import Optional
 
 import typer
 
 from loa.clitools import cli_session, echo_json, fail, settings
+from loa.clock import parse_date
+from loa.listening.config import ListeningSettings
 
 app = typer.Typer(help="Lắng nghe dư luận / aggregate health-topic listening.", no_args_is_help=True)
 
@@ -19,37 +23,48 @@ def register(root: typer.Typer) -> None:
 
 
 @app.command("classify")
-def classify_cmd(text: Optional[str] = typer.Argument(None), file: Optional[Path] = typer.Option(None, "--file"),
-                 as_json: bool = typer.Option(False, "--json")) -> None:
+def classify_cmd(
+    text: str | None = typer.Argument(None),
+    file: Path | None = typer.Option(None, "--file"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
     """Classify TEXT, or every line of --file (one JSON object per line, in order). Nothing is stored."""
     from loa.listening.classify import classify
 
     if file is None and text is None:
         fail("Cần nội dung hoặc --file / give a text or --file.")
-    lines = (file.read_text(encoding="utf-8").splitlines() if str(file) != "-" else sys.stdin.read().splitlines()) \
-        if file is not None else [text]
+    lines = (
+        (file.read_text(encoding="utf-8").splitlines() if str(file) != "-" else sys.stdin.read().splitlines())
+        if file is not None
+        else [text]
+    )
     for line in lines:
         result = classify(line)
         if as_json:
             echo_json(result)
         else:
-            typer.echo(f"{result['category']:14} {','.join(map(str, result['subcategories'])):12} "
-                       f"q={int(result['is_question'])} c={int(result['is_concern'])} {result['sentiment']:8} {line[:60]}")
+            typer.echo(
+                f"{result['category']:14} {','.join(map(str, result['subcategories'])):12} "
+                f"q={int(result['is_question'])} c={int(result['is_concern'])} {result['sentiment']:8} {line[:60]}"
+            )
 
 
 @app.command("import")
-def import_cmd(target: str, mapping: list[str] = typer.Option([], "--map", help="field=column, e.g. text=noi_dung"),
-               platform: str = typer.Option("", "--platform")) -> None:
+def import_cmd(
+    target: str,
+    mapping: list[str] = typer.Option([], "--map", help="field=column, e.g. text=noi_dung"),
+    platform: str = typer.Option("", "--platform"),
+) -> None:
     """Import a CSV / JSON Lines export or a saved RSS/Atom file; a URL is added as a feed source and polled.
     An interrupted import resumes where it stopped when run again; the same file twice adds nothing."""
     from loa.listening import service
-    from loa.listening.config import ListeningSettings
 
     cfg = ListeningSettings()
     with cli_session() as db:
         if target.lower().startswith(("http://", "https://")):
-            source = next((s for s in service.list_sources(db) if s.url == target), None) or \
-                service.create_source(db, name=target.split("//", 1)[1][:200], url=target)
+            source = next((s for s in service.list_sources(db) if s.url == target), None) or service.create_source(
+                db, name=target.split("//", 1)[1][:200], url=target
+            )
             echo_json(service.poll_source(db, source))
             return
         path = Path(target)
@@ -63,8 +78,16 @@ def import_cmd(target: str, mapping: list[str] = typer.Option([], "--map", help=
             return
         cols = dict(m.split("=", 1) for m in mapping) if mapping else None
         job = service.run_import(db, service.start_import(db, data, path.name, cols, platform), data, cfg)
-        echo_json({"id": job.id, "status": job.status, "rows": job.position, "added": job.added,
-                   "reposts": job.reposts, "already_seen": job.duplicates})
+        echo_json(
+            {
+                "id": job.id,
+                "status": job.status,
+                "rows": job.position,
+                "added": job.added,
+                "reposts": job.reposts,
+                "already_seen": job.duplicates,
+            }
+        )
 
 
 @app.command("poll")
@@ -80,19 +103,21 @@ def poll_cmd(force: bool = typer.Option(False, "--force", help="Poll every activ
 
 
 @app.command("report")
-def report_cmd(start: str = typer.Option(..., "--from"), end: str = typer.Option(..., "--to"),
-               fmt: str = typer.Option("html", "--format", help="html | pdf | docx"),
-               out: Path = typer.Option(..., "--out")) -> None:
+def report_cmd(
+    start: str = typer.Option(..., "--from"),
+    end: str = typer.Option(..., "--to"),
+    fmt: str = typer.Option("html", "--format", help="html | pdf | docx"),
+    out: Path = typer.Option(..., "--out"),
+) -> None:
     """Write the insights report for --from DATE --to DATE (YYYY-MM-DD)."""
     from loa.listening import report
     from loa.listening.views import standalone_html
 
     if fmt not in ("html", "pdf", "docx"):
         fail("--format phải là html, pdf hoặc docx / must be html, pdf or docx.")
-    try:
-        first, last = date.fromisoformat(start), date.fromisoformat(end)
-    except ValueError:
-        fail("Ngày theo định dạng YYYY-MM-DD / dates as YYYY-MM-DD.")
+    first, last = parse_date(start), parse_date(end)
+    if first is None or last is None:
+        fail("Ngày dạng YYYY-MM-DD hoặc dd/mm/yyyy / dates as YYYY-MM-DD or dd/mm/yyyy.")
     with cli_session() as db:
         data = report.build(db, first, last)
         body = standalone_html(data).encode() if fmt == "html" else report.render(data, fmt, settings().province)
@@ -101,7 +126,7 @@ def report_cmd(start: str = typer.Option(..., "--from"), end: str = typer.Option
 
 
 @app.command("retention")
-def retention_cmd(days: Optional[int] = typer.Option(None, "--days")) -> None:
+def retention_cmd(days: int | None = typer.Option(None, "--days")) -> None:
     """Delete stored texts older than the retention period (LOA_LISTENING_RETENTION_DAYS, default 90)."""
     from loa.listening import service
 

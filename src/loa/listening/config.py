@@ -12,12 +12,20 @@ class ListeningSettings(BaseSettings):
     retention_days: int = Field(default=90, description="Raw (scrubbed) texts are deleted after this many days")
     fetch_timeout_s: float = Field(default=20, description="A feed or page that answers slower fails")
     max_fetch_mb: int = Field(default=10, description="Largest feed or page accepted")
-    max_import_mb: int = Field(default=200, description="Largest uploaded export accepted (CLI; web uses LOA_MAX_UPLOAD_MB)")
+    max_import_mb: int = Field(
+        default=200, description="Largest uploaded export accepted (CLI; web uses LOA_MAX_UPLOAD_MB)"
+    )
     batch_size: int = Field(default=500, description="Rows per committed batch of an import")
-    chunk_size: int = Field(default=1000, description="Rows per chunk of an import that other workers prepare "
-                                                      "(scrub, hash, classify) while the import merges earlier rows")
-    prepare_jobs: int = Field(default=3, description="Helper jobs an import submits to prepare its chunks on "
-                                                     "other workers (0: the import prepares every row itself)")
+    chunk_size: int = Field(
+        default=1000,
+        description="Rows per chunk of an import that other workers prepare "
+        "(scrub, hash, classify) while the import merges earlier rows",
+    )
+    prepare_jobs: int = Field(
+        default=3,
+        description="Helper jobs an import submits to prepare its chunks on "
+        "other workers (0: the import prepares every row itself)",
+    )
     near_duplicate_threshold: float = Field(default=0.6, description="MinHash Jaccard at or above: same story")
     dedupe_window: int = Field(default=50_000, description="Recent stories kept in the near-duplicate index")
     alert_p_value: float = Field(default=0.001, description="Poisson tail probability under which a topic rises")

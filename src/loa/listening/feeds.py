@@ -8,20 +8,32 @@ do not match the declared encoding, anything over ``max_fetch_mb``, and a server
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from html import unescape
 from pathlib import Path
 
+import feedparser
 import httpx
 
+from loa.clock import utcnow
 from loa.errors import UserError
 from loa.listening.config import ListeningSettings
 from loa.listening.pipeline import Post
 
 _PROLOG_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding=[\"']([A-Za-z0-9._-]+)[\"']", re.IGNORECASE)
 _TAGS = re.compile(r"<[^>]+>")
-_SINGLE_BYTE = {"iso-8859-1", "latin-1", "latin1", "windows-1252", "cp1252", "us-ascii", "ascii", "windows-1258",
-                "cp1258", "iso-8859-15"}
+_SINGLE_BYTE = {
+    "iso-8859-1",
+    "latin-1",
+    "latin1",
+    "windows-1252",
+    "cp1252",
+    "us-ascii",
+    "ascii",
+    "windows-1258",
+    "cp1258",
+    "iso-8859-15",
+}
 
 
 def fetch(url: str, settings: ListeningSettings | None = None) -> tuple[bytes, str]:
@@ -36,10 +48,17 @@ def fetch(url: str, settings: ListeningSettings | None = None) -> tuple[bytes, s
             raise _too_large(settings)
         return path.read_bytes(), ""
     try:
-        with httpx.stream("GET", url, timeout=settings.fetch_timeout_s, follow_redirects=True,
-                          headers={"User-Agent": "Loa-listening/1.0"}) as r:
+        with httpx.stream(
+            "GET",
+            url,
+            timeout=settings.fetch_timeout_s,
+            follow_redirects=True,
+            headers={"User-Agent": "Loa-listening/1.0"},
+        ) as r:
             if r.status_code >= 400:
-                raise UserError(f"Máy chủ trả lỗi HTTP {r.status_code}.", f"The server answered HTTP {r.status_code}.", 502)
+                raise UserError(
+                    f"Máy chủ trả lỗi HTTP {r.status_code}.", f"The server answered HTTP {r.status_code}.", 502
+                )
             if int(r.headers.get("content-length") or 0) > limit:
                 raise _too_large(settings)
             chunks, size = [], 0
@@ -50,16 +69,25 @@ def fetch(url: str, settings: ListeningSettings | None = None) -> tuple[bytes, s
                 chunks.append(chunk)
             return b"".join(chunks), r.headers.get("content-type", "")
     except httpx.TimeoutException:
-        raise UserError(f"Nguồn không phản hồi trong {settings.fetch_timeout_s:g} giây (quá thời gian chờ).",
-                        f"The source did not answer within {settings.fetch_timeout_s:g} s (timeout).", 504) from None
+        raise UserError(
+            f"Nguồn không phản hồi trong {settings.fetch_timeout_s:g} giây (quá thời gian chờ).",
+            f"The source did not answer within {settings.fetch_timeout_s:g} s (timeout).",
+            504,
+        ) from None
     except httpx.HTTPError as exc:
-        raise UserError(f"Không kết nối được tới nguồn: {exc.__class__.__name__}.",
-                        f"Could not reach the source: {exc.__class__.__name__}.", 502) from None
+        raise UserError(
+            f"Không kết nối được tới nguồn: {exc.__class__.__name__}.",
+            f"Could not reach the source: {exc.__class__.__name__}.",
+            502,
+        ) from None
 
 
 def _too_large(settings: ListeningSettings) -> UserError:
-    return UserError(f"Nguồn quá lớn (trên {settings.max_fetch_mb} MB); không lấy tin nào.",
-                     f"The source is too large (over {settings.max_fetch_mb} MB); nothing was taken.", 413)
+    return UserError(
+        f"Nguồn quá lớn (trên {settings.max_fetch_mb} MB); không lấy tin nào.",
+        f"The source is too large (over {settings.max_fetch_mb} MB); nothing was taken.",
+        413,
+    )
 
 
 def check_encoding(data: bytes, content_type: str = "") -> None:
@@ -69,18 +97,25 @@ def check_encoding(data: bytes, content_type: str = "") -> None:
     try:
         data.decode(declared)
     except LookupError:
-        raise UserError(f"Mã hóa khai báo không được hỗ trợ: {declared}.", f"Unknown declared encoding: {declared}.",
-                        422) from None
+        raise UserError(
+            f"Mã hóa khai báo không được hỗ trợ: {declared}.", f"Unknown declared encoding: {declared}.", 422
+        ) from None
     except UnicodeDecodeError:
-        raise UserError(f"Nội dung không khớp mã hóa khai báo ({declared}): tệp bị sai mã hóa.",
-                        f"The bytes do not match the declared encoding ({declared}).", 422) from None
+        raise UserError(
+            f"Nội dung không khớp mã hóa khai báo ({declared}): tệp bị sai mã hóa.",
+            f"The bytes do not match the declared encoding ({declared}).",
+            422,
+        ) from None
     if declared in _SINGLE_BYTE and not data.isascii():
         try:
             data.decode("utf-8")
         except UnicodeDecodeError:
             return
-        raise UserError(f"Tệp khai báo mã hóa {declared} nhưng nội dung là UTF-8: sai khai báo mã hóa.",
-                        f"Declared {declared} but the bytes are UTF-8: wrong declared encoding.", 422)
+        raise UserError(
+            f"Tệp khai báo mã hóa {declared} nhưng nội dung là UTF-8: sai khai báo mã hóa.",
+            f"Declared {declared} but the bytes are UTF-8: wrong declared encoding.",
+            422,
+        )
 
 
 def _charset(content_type: str) -> str:
@@ -95,16 +130,20 @@ def looks_like_html(data: bytes, content_type: str = "") -> bool:
 
 def parse_feed(data: bytes, content_type: str = "") -> list[Post]:
     """The entries of an RSS 2.0 / Atom feed as posts (title + summary; link kept as a news URL)."""
-    import feedparser
-
     if looks_like_html(data, content_type):
-        raise UserError("Địa chỉ trả về một trang HTML, không phải nguồn tin RSS/Atom.",
-                        "The address returned an HTML page, not an RSS/Atom feed.", 422)
+        raise UserError(
+            "Địa chỉ trả về một trang HTML, không phải nguồn tin RSS/Atom.",
+            "The address returned an HTML page, not an RSS/Atom feed.",
+            422,
+        )
     check_encoding(data, content_type)
     parsed = feedparser.parse(data)
     if parsed.bozo and not isinstance(parsed.bozo_exception, feedparser.CharacterEncodingOverride):
-        raise UserError(f"Nguồn tin RSS/Atom bị lỗi hoặc bị cắt cụt ({_reason(parsed.bozo_exception)}); không lấy tin nào.",
-                        f"Malformed or truncated feed ({_reason(parsed.bozo_exception)}); nothing was taken.", 422)
+        raise UserError(
+            f"Nguồn tin RSS/Atom bị lỗi hoặc bị cắt cụt ({_reason(parsed.bozo_exception)}); không lấy tin nào.",
+            f"Malformed or truncated feed ({_reason(parsed.bozo_exception)}); nothing was taken.",
+            422,
+        )
     if not parsed.version:
         raise UserError("Không nhận ra định dạng RSS hoặc Atom.", "Not an RSS or Atom feed.", 422)
     posts = []
@@ -113,7 +152,7 @@ def parse_feed(data: bytes, content_type: str = "") -> list[Post]:
         summary = _plain("".join(c.get("value", "") for c in entry.get("content", [])) or entry.get("summary", ""))
         text = title if not summary or summary.startswith(title) else f"{title}. {summary}" if title else summary
         when = entry.get("published_parsed") or entry.get("updated_parsed")
-        published = datetime(*when[:6], tzinfo=timezone.utc) if when else datetime.now(timezone.utc)
+        published = datetime(*when[:6], tzinfo=UTC) if when else utcnow()
         if text.strip():
             posts.append(Post(text=text, published_at=published, source_type="news", url=entry.get("link", "")))
     return posts
@@ -129,17 +168,17 @@ def _plain(html: str) -> str:
 
 def page_post(data: bytes, url: str) -> Post:
     """The main text of an article page (trafilatura), as one news post."""
-    import trafilatura
+    import trafilatura  # here, not at the top: ~0.5 s at start-up for the web app and workers, for page sources only
 
     html = data.decode("utf-8", errors="replace")
     text = trafilatura.extract(html, include_comments=False, include_tables=False) or ""
     if len(text.strip()) < 20:
         raise UserError("Không trích được nội dung bài viết từ trang này.", "No article text found on the page.", 422)
     meta = trafilatura.extract_metadata(html)
-    published = datetime.now(timezone.utc)
+    published = utcnow()
     if meta is not None and meta.date:
         try:
-            published = datetime.fromisoformat(meta.date).replace(tzinfo=timezone.utc)
+            published = datetime.fromisoformat(meta.date).replace(tzinfo=UTC)
         except ValueError:
             pass
     title = meta.title if meta is not None and meta.title else ""

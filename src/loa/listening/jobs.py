@@ -7,21 +7,25 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from loa.clock import today_local
 from loa.config import Settings
 from loa.db import session_scope
 from loa.jobs import service as jobs
 from loa.jobs.models import Job, JobFile
 from loa.jobs.registry import periodic, task
 from loa.jobs.runner import WORKER, Cancelled, JobContext
-from loa.listening import chunks
+from loa.listening import chunks, service
 from loa.listening import report as insights
-from loa.listening import service
 from loa.listening.config import ListeningSettings
 from loa.listening.models import ImportJob
 
-LABELS = {"rows": ("Dòng đã xử lý", "Rows processed"), "total": ("Tổng số dòng", "Rows in the file"),
-          "added": ("Bài mới", "New stories"), "reposts": ("Bài đăng lại", "Reposts"),
-          "already_seen": ("Đã có từ trước", "Already stored")}
+LABELS = {
+    "rows": ("Dòng đã xử lý", "Rows processed"),
+    "total": ("Tổng số dòng", "Rows in the file"),
+    "added": ("Bài mới", "New stories"),
+    "reposts": ("Bài đăng lại", "Reposts"),
+    "already_seen": ("Đã có từ trước", "Already stored"),
+}
 
 
 @task("listening.import", "Nhập bài đăng để lắng nghe", "Listening import", LABELS)
@@ -37,14 +41,14 @@ def import_file(ctx: JobContext, filename: str, mapping: dict | None = None, pla
 def _import_file(ctx: JobContext, filename: str, mapping: dict | None, platform: str) -> dict:
     """Validate an export (every row, before anything is stored), then ingest it batch by batch. Run again
     after a crash or a cancel, it resumes after the last committed batch. Helper jobs prepare the chunks ahead
-    on other workers (``loa.listening.chunks``); this job merges them in file order."""
+    on other workers (``loa.listening.chunks``); this job merges them in file order. It commits as it goes: the
+    one exception to the request-commits rule, see ``loa.listening.imports``."""
     _name, data = ctx.input()
     with ctx.session() as db:
         if service.file_format(filename, data) == "feed":
             stats = service.import_feed_bytes(db, data).as_dict()
             ctx.progress(1.0, force=True, **{k: v for k, v in stats.items() if k in LABELS})
-            return {"message": f"Đã nhập tệp nguồn tin: {stats.get('added', 0)} bài mới.",
-                    "url": "/listening", **stats}
+            return {"message": f"Đã nhập tệp nguồn tin: {stats.get('added', 0)} bài mới.", "url": "/listening", **stats}
         imp = service.start_import(db, data, filename, mapping or None, platform)
         db.commit()
         total = sum(1 for _ in service.read_rows(data, imp.mapping.get("_format", "csv")))
@@ -59,8 +63,9 @@ def _import_file(ctx: JobContext, filename: str, mapping: dict | None, platform:
             shared = chunks.Shared(ctx.settings.db_url, imp, data, total, cfg.chunk_size)
 
         def report(job: ImportJob) -> None:
-            ctx.progress(job.position / total, f"Đã xử lý {job.position}/{total} dòng.", force=True,
-                         **_counts(job, total))
+            ctx.progress(
+                job.position / total, f"Đã xử lý {job.position}/{total} dòng.", force=True, **_counts(job, total)
+            )
 
         try:
             service.run_import(db, imp, data, cfg, progress=report, prepared=shared)
@@ -68,23 +73,38 @@ def _import_file(ctx: JobContext, filename: str, mapping: dict | None, platform:
             imp.status = "failed"
             imp.error = f"Đã hủy sau dòng {imp.position}; tải lại cùng tệp để nhập tiếp phần còn lại."
             db.commit()
-            raise Cancelled(f"Đã hủy theo yêu cầu. Dữ liệu đã lưu đến lô cuối cùng (dòng {imp.position}/{total}) "
-                            "được giữ nguyên; tải lại cùng tệp để nhập tiếp phần còn lại.") from None
+            raise Cancelled(
+                f"Đã hủy theo yêu cầu. Dữ liệu đã lưu đến lô cuối cùng (dòng {imp.position}/{total}) "
+                "được giữ nguyên; tải lại cùng tệp để nhập tiếp phần còn lại."
+            ) from None
         chunks.forget(db, imp.id)
         db.commit()
         ctx.progress(1.0, force=True, **_counts(imp, total))
-        return {"message": f"Đã nhập {imp.position} dòng: {imp.added} bài mới, {imp.reposts} bài đăng lại, "
-                           f"{imp.duplicates} đã có từ trước.", "url": f"/listening/sources?job={imp.id}",
-                "import_id": imp.id, **_counts(imp, total)}
+        return {
+            "message": f"Đã nhập {imp.position} dòng: {imp.added} bài mới, {imp.reposts} bài đăng lại, "
+            f"{imp.duplicates} đã có từ trước.",
+            "url": f"/listening/sources?job={imp.id}",
+            "import_id": imp.id,
+            **_counts(imp, total),
+        }
 
 
 def _counts(job: ImportJob, total: int) -> dict:
-    return {"rows": job.position, "total": total, "added": job.added, "reposts": job.reposts,
-            "already_seen": job.duplicates}
+    return {
+        "rows": job.position,
+        "total": total,
+        "added": job.added,
+        "reposts": job.reposts,
+        "already_seen": job.duplicates,
+    }
 
 
-@task("listening.prepare", "Chuẩn bị bài đăng cho lần nhập", "Prepare posts for an import",
-      {"chunks": ("Phần đã chuẩn bị", "Chunks prepared")})
+@task(
+    "listening.prepare",
+    "Chuẩn bị bài đăng cho lần nhập",
+    "Prepare posts for an import",
+    {"chunks": ("Phần đã chuẩn bị", "Chunks prepared")},
+)
 def prepare_chunks(ctx: JobContext, job_id: int, import_id: int) -> dict:
     """Prepare (scrub, hash, classify) the chunks of import job ``job_id`` that no worker has taken yet, from
     the one after the import's current chunk on, until none is free or the import has ended. Never waits. Not
@@ -96,8 +116,9 @@ def prepare_chunks(ctx: JobContext, job_id: int, import_id: int) -> dict:
         data = db.scalar(select(JobFile.data).where(JobFile.job_id == job_id, JobFile.role == "input"))
     if data is None:  # the import has ended and dropped its upload
         return {"message": "Lần nhập đã xong, không còn phần nào cần chuẩn bị."}
-    count = chunks.chunk_count(sum(1 for _ in service.read_rows(data, imp.mapping.get("_format", "csv"))),
-                               cfg.chunk_size)
+    count = chunks.chunk_count(
+        sum(1 for _ in service.read_rows(data, imp.mapping.get("_format", "csv"))), cfg.chunk_size
+    )
     reader, done = chunks.Chunks(imp, data, cfg.chunk_size), 0
     while (start := _first_free(ctx, job_id, import_id, cfg.chunk_size)) is not None:
         if chunks.prepare_next(ctx.settings.db_url, reader, start, count) is None:
@@ -121,11 +142,15 @@ def _first_free(ctx: JobContext, job_id: int, import_id: int, size: int) -> int 
 @task("listening.poll", "Lấy tin từ nguồn", "Poll sources")
 def poll_sources(ctx: JobContext, source_id: int | None = None, force: bool = False) -> dict:
     with ctx.session() as db:
-        results = ([service.poll_source(db, service.get_source(db, source_id))] if source_id
-                   else service.poll(db, force=force))
+        results = (
+            [service.poll_source(db, service.get_source(db, source_id))] if source_id else service.poll(db, force=force)
+        )
     failing = [r for r in results if r["status"] != "ok"]
-    return {"message": f"Đã lấy {len(results)} nguồn tin, {len(failing)} nguồn lỗi.", "url": "/listening/sources",
-            "results": results}
+    return {
+        "message": f"Đã lấy {len(results)} nguồn tin, {len(failing)} nguồn lỗi.",
+        "url": "/listening/sources",
+        "results": results,
+    }
 
 
 @task("listening.report", "Báo cáo lắng nghe dư luận", "Listening insights report")
@@ -137,8 +162,10 @@ def render_report(ctx: JobContext, start: str, end: str, format: str) -> dict:
         data = insights.build(db, first, last)
     body = insights.render(data, format, ctx.settings.province)
     ctx.output(insights.filename(first, last, format), insights.MEDIA[format], body)
-    return {"message": f"Đã lập báo cáo {format.upper()} ({len(body) // 1024 + 1} KB): bấm “Tải tệp kết quả”.",
-            "url": f"/listening/report?start={start}&end={end}"}
+    return {
+        "message": f"Đã lập báo cáo {format.upper()} ({len(body) // 1024 + 1} KB): bấm “Tải tệp kết quả”.",
+        "url": f"/listening/report?start={start}&end={end}",
+    }
 
 
 @periodic("listening.poll", "every 5m", "Lấy tin từ các nguồn đến hạn", "Poll due feeds and pages")
@@ -159,6 +186,6 @@ def retention(settings: Settings) -> str:
 @periodic("listening.alerts", "daily 06:00", "Phát hiện chủ đề tăng bất thường", "Detect rising topics")
 def alerts(settings: Settings) -> str:
     with session_scope(settings.db_url, source="job") as db:
-        today = service.local_day(service.utcnow())
+        today = today_local()
         raised = service.detect(db, today) + service.detect(db, today - timedelta(days=1))
     return f"{len(raised)} cảnh báo"

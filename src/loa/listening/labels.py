@@ -51,8 +51,16 @@ def labelled(split: str | None = None, directory: Path | None = None) -> list[Ex
         for row in csv.DictReader(fh):
             if split and row["split"] != split or row["id"] not in texts:
                 continue
-            out.append(Example(texts[row["id"]], [int(x) for x in row["subcategories"].split()],
-                               row["is_question"] == "1", row["is_concern"] == "1", row["sentiment"], row["split"]))
+            out.append(
+                Example(
+                    texts[row["id"]],
+                    [int(x) for x in row["subcategories"].split()],
+                    row["is_question"] == "1",
+                    row["is_concern"] == "1",
+                    row["sentiment"],
+                    row["split"],
+                )
+            )
     return out
 
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (JSON, Boolean, Date, Float, ForeignKey, Integer, LargeBinary, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from loa.db import Base, IdMixin, TimestampMixin, UTCDateTime, utcnow
+from loa.clock import utcnow
+from loa.db import Base, IdMixin, TimestampMixin, UTCDateTime
 
 CATEGORIES = ("CAUSE", "ILLNESS", "TREATMENT", "INTERVENTIONS", "INFORMATION")
 SENTIMENTS = ("negative", "neutral", "positive")
@@ -45,8 +45,9 @@ class ImportJob(IdMixin, TimestampMixin, Base):
     __tablename__ = "listening_imports"
     __table_args__ = (UniqueConstraint("content_hash"),)
 
-    source_id: Mapped[int | None] = mapped_column(ForeignKey("listening_sources.id", ondelete="SET NULL"),
-                                                  nullable=True)
+    source_id: Mapped[int | None] = mapped_column(
+        ForeignKey("listening_sources.id", ondelete="SET NULL"), nullable=True
+    )
     filename: Mapped[str] = mapped_column(String(300), default="")
     content_hash: Mapped[str] = mapped_column(String(64))  # sha256 of the bytes and the column mapping
     mapping: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -66,8 +67,9 @@ class Item(IdMixin, Base):
     __audit__ = False
     __table_args__ = (UniqueConstraint("exact_hash"),)
 
-    source_id: Mapped[int | None] = mapped_column(ForeignKey("listening_sources.id", ondelete="SET NULL"),
-                                                  nullable=True, index=True)
+    source_id: Mapped[int | None] = mapped_column(
+        ForeignKey("listening_sources.id", ondelete="SET NULL"), nullable=True, index=True
+    )
     source_type: Mapped[str] = mapped_column(String(20), default="post")  # post | comment | news
     platform: Mapped[str] = mapped_column(String(40), default="")
     url: Mapped[str] = mapped_column(String(1000), default="")  # kept for news articles only

@@ -89,7 +89,7 @@ def _crc(data: bytes) -> int:
 
 def minhash(folded: list[str]) -> MinHash:
     """MinHash (datasketch, CRC-32 shingle hashes) over 2-syllable shingles of the folded text."""
-    shingles = {" ".join(folded[i:i + 2]) for i in range(max(1, len(folded) - 1))}
+    shingles = {" ".join(folded[i : i + 2]) for i in range(max(1, len(folded) - 1))}
     m = MinHash(num_perm=NUM_PERM, seed=7, permutations=_PERMS, scheme=_SCHEME, hashfunc=_crc)
     m.update_batch([s.encode() for s in shingles])
     return m
@@ -100,8 +100,14 @@ def minhash_bytes(m: MinHash) -> bytes:
 
 
 def minhash_from(data: bytes) -> MinHash:
-    return MinHash(num_perm=NUM_PERM, seed=7, permutations=_PERMS, scheme=_SCHEME, hashfunc=_crc,
-                   hashvalues=np.frombuffer(data, dtype=np.uint32).astype(np.uint64))
+    return MinHash(
+        num_perm=NUM_PERM,
+        seed=7,
+        permutations=_PERMS,
+        scheme=_SCHEME,
+        hashfunc=_crc,
+        hashvalues=np.frombuffer(data, dtype=np.uint32).astype(np.uint64),
+    )
 
 
 def prepare(post: Post) -> Processed | None:
@@ -110,8 +116,13 @@ def prepare(post: Post) -> Processed | None:
     sy, folded = folded_syllables(text)
     if not sy:
         return None
-    return Processed(text=text, exact_hash=exact_key(folded), post_key=post_key(post, text),
-                     minhash=minhash(folded), sylls=(sy, folded))
+    return Processed(
+        text=text,
+        exact_hash=exact_key(folded),
+        post_key=post_key(post, text),
+        minhash=minhash(folded),
+        sylls=(sy, folded),
+    )
 
 
 def classify_prepared(p: Processed) -> Processed:

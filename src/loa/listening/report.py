@@ -16,28 +16,35 @@ when any item matched a known false claim.
 
 from __future__ import annotations
 
-import importlib.util
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from html import escape
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from loa import formats
+from loa import documents, formats, hooks
+from loa.clock import local_day_start
+from loa.documents import NATIONAL_HEADER, Bullets, Document, Heading, Paragraph, Table
 from loa.errors import UserError
-from loa.formats import LOCAL
 from loa.listening import service
 from loa.listening.models import CIVIL_UNREST, Alert, Item
 from loa.listening.taxonomy import CATEGORY_NAMES
 
-MEDIA = {"pdf": "application/pdf",
-         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+MEDIA = {"pdf": "application/pdf", "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 LEVELS = ("low", "medium", "high")
 LEVEL_VI = {"low": "Thấp", "medium": "Trung bình", "high": "Cao"}
-MATRIX = {("low", "low"): "low", ("low", "medium"): "low", ("low", "high"): "medium",
-          ("medium", "low"): "low", ("medium", "medium"): "medium", ("medium", "high"): "high",
-          ("high", "low"): "medium", ("high", "medium"): "high", ("high", "high"): "high"}
+MATRIX = {
+    ("low", "low"): "low",
+    ("low", "medium"): "low",
+    ("low", "high"): "medium",
+    ("medium", "low"): "low",
+    ("medium", "medium"): "medium",
+    ("medium", "high"): "high",
+    ("high", "low"): "medium",
+    ("high", "medium"): "high",
+    ("high", "high"): "high",
+}
 
 
 def spread_level(change: float | None, alerted: bool) -> str:
@@ -75,8 +82,13 @@ def build(db: Session, start: date, end: date, limit: int = 10) -> dict:
     now, before = _sum(db, start, end), _sum(db, prev_start, prev_end)
     topics = service.topics(db)
     total = now.get(0, {})
-    alerts = list(db.scalars(select(Alert).where(Alert.day >= start, Alert.day <= end, Alert.topic != CIVIL_UNREST)
-                             .order_by(Alert.p_value)))
+    alerts = list(
+        db.scalars(
+            select(Alert)
+            .where(Alert.day >= start, Alert.day <= end, Alert.topic != CIVIL_UNREST)
+            .order_by(Alert.p_value)
+        )
+    )
     alerted = {a.topic for a in alerts}
     claims = matched_claims(db, start, end)
     rows = []
@@ -86,11 +98,22 @@ def build(db: Session, start: date, end: date, limit: int = 10) -> dict:
         topic = topics[n]
         prev = before.get(n, {}).get("items", 0)
         change = service.change_pct(c["items"], prev)
-        row = {"topic": n, "name": topic.name_vi, "name_en": topic.name_en, "category": topic.category,
-               "category_vi": CATEGORY_NAMES[topic.category][0], "count": c["items"], "previous": prev,
-               "change_pct": change, "share_pct": round(100 * c["items"] / total["items"], 1) if total else 0,
-               "questions": c["questions"], "concerns": c["concerns"], "negative": c["negative"],
-               "claims": c["claims"], "reach": c["reach"]}
+        row = {
+            "topic": n,
+            "name": topic.name_vi,
+            "name_en": topic.name_en,
+            "category": topic.category,
+            "category_vi": CATEGORY_NAMES[topic.category][0],
+            "count": c["items"],
+            "previous": prev,
+            "change_pct": change,
+            "share_pct": round(100 * c["items"] / total["items"], 1) if total else 0,
+            "questions": c["questions"],
+            "concerns": c["concerns"],
+            "negative": c["negative"],
+            "claims": c["claims"],
+            "reach": c["reach"],
+        }
         if n != CIVIL_UNREST:
             row["spread"] = spread_level(change, n in alerted)
             row["harm"] = harm_level(c["items"], c["concerns"], c["negative"], c["claims"])
@@ -98,20 +121,38 @@ def build(db: Session, start: date, end: date, limit: int = 10) -> dict:
         rows.append(row)
     rows.sort(key=lambda r: (-r["count"], r["topic"]))
     top = rows[:limit]
-    rising = [{"topic": a.topic, "name": topics[a.topic].name_vi, "day": a.day, "count": a.count,
-               "baseline": a.baseline, "p_value": a.p_value,
-               "examples": [i.text for i in service.example_items(db, a.evidence.get("examples", []))]}
-              for a in alerts[:limit]]
+    rising = [
+        {
+            "topic": a.topic,
+            "name": topics[a.topic].name_vi,
+            "day": a.day,
+            "count": a.count,
+            "baseline": a.baseline,
+            "p_value": a.p_value,
+            "examples": [i.text for i in service.example_items(db, a.evidence.get("examples", []))],
+        }
+        for a in alerts[:limit]
+    ]
     unanswered = top_unanswered(db, start, end)
     series_topics = [r["topic"] for r in top[:5]]
     days = service.days_between(start, end)
     counts = service.daily_counts(db, start, end, series_topics)
     series = {n: [counts[(d, n)].items if (d, n) in counts else 0 for d in days] for n in series_topics}
-    return {"start": start, "end": end, "previous": (prev_start, prev_end),
-            "total": {k: total.get(k, 0) for k in ("items", "reach", "questions", "concerns", "negative", "claims")},
-            "total_previous": before.get(0, {}).get("items", 0), "topics": top, "rising": rising,
-            "unanswered": unanswered, "claims": claims, "actions": actions(top, rising, unanswered, claims),
-            "days": days, "series": series, "names": {n: topics[n].name_vi for n in series_topics}}
+    return {
+        "start": start,
+        "end": end,
+        "previous": (prev_start, prev_end),
+        "total": {k: total.get(k, 0) for k in ("items", "reach", "questions", "concerns", "negative", "claims")},
+        "total_previous": before.get(0, {}).get("items", 0),
+        "topics": top,
+        "rising": rising,
+        "unanswered": unanswered,
+        "claims": claims,
+        "actions": actions(top, rising, unanswered, claims),
+        "days": days,
+        "series": series,
+        "names": {n: topics[n].name_vi for n in series_topics},
+    }
 
 
 def check_period(start: date, end: date) -> None:
@@ -129,29 +170,20 @@ def matched_claims(db: Session, start: date, end: date) -> list[dict]:
         entry = found.setdefault(cid, {"claim_id": cid, "title": f"#{cid}", "items": 0, "reach": 0})
         entry["items"] += 1
         entry["reach"] += item.copies + item.engagement
-    if found and importlib.util.find_spec("loa.claims.service"):
-        from loa.claims import service as claims
-
-        for cid, entry in found.items():
-            try:
-                claim = claims.get_claim(db, cid)
-                entry["title"] = getattr(claim, "title", "") or getattr(claim, "text", "") or entry["title"]
-            except Exception:  # noqa: BLE001 - a deleted claim keeps its number
-                pass
+    titles = hooks.call().claim_titles(db=db, ids=list(found)) or {} if found else {}
+    for cid, title in titles.items():  # a deleted claim keeps its number
+        found[cid]["title"] = title or found[cid]["title"]
     return sorted(found.values(), key=lambda e: -e["reach"])
 
 
 def top_unanswered(db: Session, start: date, end: date, limit: int = 10) -> list[dict]:
-    """Top unanswered citizens' questions from the Answers module (empty until it is installed)."""
-    if importlib.util.find_spec("loa.answers.service") is None:
-        return []
-    from loa.answers import service as answers
-
-    if not hasattr(answers, "top_unanswered"):
-        return []
-    since = datetime.combine(start, time(0), LOCAL)
-    until = datetime.combine(end + timedelta(days=1), time(0), LOCAL)
-    return [{"text": q["text"], "count": q["count"]} for q in answers.top_unanswered(db, since, until, limit)]
+    """Top unanswered citizens' questions (hook ``unanswered_questions``; empty without the Answers module)."""
+    return (
+        hooks.call().unanswered_questions(
+            db=db, since=local_day_start(start), until=local_day_start(end + timedelta(days=1)), limit=limit
+        )
+        or []
+    )
 
 
 def actions(top: list[dict], rising: list[dict], unanswered: list[dict], claims: list[dict]) -> list[str]:
@@ -160,8 +192,10 @@ def actions(top: list[dict], rising: list[dict], unanswered: list[dict], claims:
     for c in claims[:3]:
         out.append(f"Chuẩn bị bài kiểm chứng, đính chính về: “{c['title']}” ({c['items']} tin, tiếp cận {c['reach']}).")
     for r in rising[:3]:
-        out.append(f"Viết nội dung giải thích về “{r['name']}”: tăng đột biến ngày {formats.vn_date(r['day'])} "
-                   f"({r['count']} tin so với trung bình {formats.vn_number(r['baseline'], 1)}).")
+        out.append(
+            f"Viết nội dung giải thích về “{r['name']}”: tăng đột biến ngày {formats.vn_date(r['day'])} "
+            f"({r['count']} tin so với trung bình {formats.vn_number(r['baseline'], 1)})."
+        )
     for q in unanswered[:3]:
         out.append(f"Bổ sung mục hỏi đáp (FAQ) trả lời câu hỏi: “{q['text'][:120]}”.")
     for t in top:
@@ -176,6 +210,7 @@ def actions(top: list[dict], rising: list[dict], unanswered: list[dict], claims:
 
 # ---- charts (inline SVG for the web page) -------------------------------------------------------------------
 
+
 def svg_bars(rows: list[dict], width: int = 640) -> str:
     """Horizontal bars of the top topics' counts."""
     if not rows:
@@ -187,9 +222,11 @@ def svg_bars(rows: list[dict], width: int = 640) -> str:
     for i, r in enumerate(rows):
         y = i * (bar + gap)
         w = (width - label_w - 50) * r["count"] / top
-        parts.append(f'<text x="0" y="{y + 15}" font-size="12">{escape(str(r["topic"]))}. {escape(r["name"][:34])}</text>'
-                     f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar}" fill="#b3261e"></rect>'
-                     f'<text x="{label_w + w + 4:.1f}" y="{y + 15}" font-size="12">{r["count"]}</text>')
+        parts.append(
+            f'<text x="0" y="{y + 15}" font-size="12">{escape(str(r["topic"]))}. {escape(r["name"][:34])}</text>'
+            f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar}" fill="#b3261e"></rect>'
+            f'<text x="{label_w + w + 4:.1f}" y="{y + 15}" font-size="12">{r["count"]}</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -197,77 +234,124 @@ def svg_bars(rows: list[dict], width: int = 640) -> str:
 COLORS = ("#b3261e", "#0b5cad", "#1b7f3b", "#a15c00", "#6b3fa0")
 
 
-def svg_lines(days: list[date], series: dict[int, list[int]], names: dict[int, str], width: int = 640,
-              height: int = 220) -> str:
+def svg_lines(
+    days: list[date], series: dict[int, list[int]], names: dict[int, str], width: int = 640, height: int = 220
+) -> str:
     """Daily counts of the top topics over the period."""
     if not series or len(days) < 2:
         return ""
     top = max(max(v) for v in series.values()) or 1
     left, bottom = 30, 20
     step = (width - left - 10) / (len(days) - 1)
-    parts = [f'<svg class="chart" viewBox="0 0 {width} {height + 20 * len(series)}" role="img" '
-             f'xmlns="http://www.w3.org/2000/svg"><line x1="{left}" y1="{height - bottom}" x2="{width}" '
-             f'y2="{height - bottom}" stroke="#999"></line><text x="0" y="12" font-size="11">{top}</text>']
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {width} {height + 20 * len(series)}" role="img" '
+        f'xmlns="http://www.w3.org/2000/svg"><line x1="{left}" y1="{height - bottom}" x2="{width}" '
+        f'y2="{height - bottom}" stroke="#999"></line><text x="0" y="12" font-size="11">{top}</text>'
+    ]
     for k, (n, values) in enumerate(series.items()):
-        pts = " ".join(f"{left + i * step:.1f},{height - bottom - (height - bottom - 10) * v / top:.1f}"
-                       for i, v in enumerate(values))
+        pts = " ".join(
+            f"{left + i * step:.1f},{height - bottom - (height - bottom - 10) * v / top:.1f}"
+            for i, v in enumerate(values)
+        )
         color = COLORS[k % len(COLORS)]
-        parts.append(f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{pts}"></polyline>'
-                     f'<text x="{left}" y="{height + 14 + 20 * k}" font-size="12" fill="{color}">■ {n}. '
-                     f'{escape(names[n][:50])}</text>')
-    parts.append(f'<text x="{left}" y="{height - 4}" font-size="11">{formats.vn_date(days[0])}</text>'
-                 f'<text x="{width - 70}" y="{height - 4}" font-size="11">{formats.vn_date(days[-1])}</text></svg>')
+        parts.append(
+            f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{pts}"></polyline>'
+            f'<text x="{left}" y="{height + 14 + 20 * k}" font-size="12" fill="{color}">■ {n}. '
+            f"{escape(names[n][:50])}</text>"
+        )
+    parts.append(
+        f'<text x="{left}" y="{height - 4}" font-size="11">{formats.vn_date(days[0])}</text>'
+        f'<text x="{width - 70}" y="{height - 4}" font-size="11">{formats.vn_date(days[-1])}</text></svg>'
+    )
     return "".join(parts)
 
 
 # ---- PDF / DOCX ---------------------------------------------------------------------------------------------
 
+
 def document(data: dict, province: str):
     """The report as a ``loa.documents.Document``."""
-    from loa.documents import NATIONAL_HEADER, Bullets, Document, Heading, Paragraph, Table
 
     def pct(v):
         return "—" if v is None else formats.vn_percent(v)
 
     t = data["total"]
     blocks = [
-        Paragraph(f"Kỳ báo cáo: {formats.vn_date(data['start'])} – {formats.vn_date(data['end'])}; so sánh với kỳ "
-                  f"trước {formats.vn_date(data['previous'][0])} – {formats.vn_date(data['previous'][1])}. "
-                  f"Tổng số tin ghi nhận: {formats.vn_number(t['items'])} (kỳ trước {formats.vn_number(data['total_previous'])}), "
-                  f"tổng lượt tiếp cận {formats.vn_number(t['reach'])}, câu hỏi {formats.vn_number(t['questions'])}, "
-                  f"ý kiến lo ngại, phàn nàn {formats.vn_number(t['concerns'])}. Số liệu tổng hợp, không gắn với cá nhân."),
+        Paragraph(
+            f"Kỳ báo cáo: {formats.vn_date(data['start'])} – {formats.vn_date(data['end'])}; so sánh với kỳ "
+            f"trước {formats.vn_date(data['previous'][0])} – {formats.vn_date(data['previous'][1])}. "
+            f"Tổng số tin ghi nhận: {formats.vn_number(t['items'])} "
+            f"(kỳ trước {formats.vn_number(data['total_previous'])}), "
+            f"tổng lượt tiếp cận {formats.vn_number(t['reach'])}, câu hỏi {formats.vn_number(t['questions'])}, "
+            f"ý kiến lo ngại, phàn nàn {formats.vn_number(t['concerns'])}. Số liệu tổng hợp, không gắn với cá nhân."
+        ),
         Heading("1. Chủ đề nổi bật và mức độ rủi ro"),
-        Table(["Chủ đề (EARS)", "Số tin", "Thay đổi", "Tỷ trọng", "Câu hỏi", "Lo ngại", "Rủi ro"],
-              [[f"{r['topic']}. {r['name']}", formats.vn_number(r["count"]), pct(r["change_pct"]),
-                formats.vn_percent(r["share_pct"]), str(r["questions"]), str(r["concerns"]),
-                LEVEL_VI.get(r.get("risk", ""), "—")] for r in data["topics"]] or [["—"] * 7],
-              widths=[5, 1.4, 1.5, 1.5, 1.3, 1.3, 1.6]),
+        Table(
+            ["Chủ đề (EARS)", "Số tin", "Thay đổi", "Tỷ trọng", "Câu hỏi", "Lo ngại", "Rủi ro"],
+            [
+                [
+                    f"{r['topic']}. {r['name']}",
+                    formats.vn_number(r["count"]),
+                    pct(r["change_pct"]),
+                    formats.vn_percent(r["share_pct"]),
+                    str(r["questions"]),
+                    str(r["concerns"]),
+                    LEVEL_VI.get(r.get("risk", ""), "—"),
+                ]
+                for r in data["topics"]
+            ]
+            or [["—"] * 7],
+            widths=[5, 1.4, 1.5, 1.5, 1.3, 1.3, 1.6],
+        ),
         Heading("2. Mối quan tâm tăng đột biến"),
     ]
     if data["rising"]:
         for r in data["rising"]:
-            blocks.append(Paragraph(f"{r['name']} — ngày {formats.vn_date(r['day'])}: {r['count']} tin, trung bình "
-                                    f"{formats.vn_number(r['baseline'], 1)} tin/ngày trước đó (p = {r['p_value']:.1e})."))
+            blocks.append(
+                Paragraph(
+                    f"{r['name']} — ngày {formats.vn_date(r['day'])}: {r['count']} tin, trung bình "
+                    f"{formats.vn_number(r['baseline'], 1)} tin/ngày trước đó (p = {r['p_value']:.1e})."
+                )
+            )
             if r["examples"]:
                 blocks.append(Bullets([f"“{e[:200]}”" for e in r["examples"]]))
     else:
         blocks.append(Paragraph("Không có chủ đề tăng đột biến trong kỳ."))
     blocks.append(Heading("3. Câu hỏi chưa được trả lời"))
-    blocks.append(Bullets([f"{q['text'][:200]} ({q['count']})" for q in data["unanswered"]])
-                  if data["unanswered"] else Paragraph("Chưa có dữ liệu từ phân hệ Hỏi đáp."))
+    blocks.append(
+        Bullets([f"{q['text'][:200]} ({q['count']})" for q in data["unanswered"]])
+        if data["unanswered"]
+        else Paragraph("Chưa có dữ liệu từ phân hệ Hỏi đáp.")
+    )
     blocks.append(Heading("4. Thông tin sai lệch được phát hiện"))
-    blocks.append(Table(["Nội dung sai lệch", "Số tin", "Tiếp cận"],
-                        [[c["title"], str(c["items"]), str(c["reach"])] for c in data["claims"]], widths=[6, 1.5, 1.5])
-                  if data["claims"] else Paragraph("Không phát hiện tin trùng với thông tin sai lệch đã biết."))
+    blocks.append(
+        Table(
+            ["Nội dung sai lệch", "Số tin", "Tiếp cận"],
+            [[c["title"], str(c["items"]), str(c["reach"])] for c in data["claims"]],
+            widths=[6, 1.5, 1.5],
+        )
+        if data["claims"]
+        else Paragraph("Không phát hiện tin trùng với thông tin sai lệch đã biết.")
+    )
     blocks.append(Heading("5. Khuyến nghị"))
     blocks.append(Bullets(data["actions"]))
-    blocks.append(Paragraph("Mức rủi ro theo ma trận: mức lan rộng (tăng so với kỳ trước: dưới 25% thấp, 25–100% trung "
-                            "bình, trên 100% hoặc có cảnh báo là cao) × mức tác hại (tỷ lệ tin lo ngại hoặc tiêu cực: "
-                            "dưới 20% thấp, 20–50% trung bình, trên 50% hoặc có tin sai lệch là cao)."))
-    return Document(title="Báo cáo lắng nghe dư luận về dịch bệnh", issuer=[f"UBND TỈNH {province.upper()}", "SỞ Y TẾ"],
-                    header=NATIONAL_HEADER, place=province, date=data["end"],
-                    subtitle=f"Từ {formats.vn_date(data['start'])} đến {formats.vn_date(data['end'])}",
-                    blocks=blocks, recipients=["Ban Chỉ đạo phòng, chống dịch tỉnh", "Lưu: VT"])
+    blocks.append(
+        Paragraph(
+            "Mức rủi ro theo ma trận: mức lan rộng (tăng so với kỳ trước: dưới 25% thấp, 25–100% trung "
+            "bình, trên 100% hoặc có cảnh báo là cao) × mức tác hại (tỷ lệ tin lo ngại hoặc tiêu cực: "
+            "dưới 20% thấp, 20–50% trung bình, trên 50% hoặc có tin sai lệch là cao)."
+        )
+    )
+    return Document(
+        title="Báo cáo lắng nghe dư luận về dịch bệnh",
+        issuer=[f"UBND TỈNH {province.upper()}", "SỞ Y TẾ"],
+        header=NATIONAL_HEADER,
+        place=province,
+        date=data["end"],
+        subtitle=f"Từ {formats.vn_date(data['start'])} đến {formats.vn_date(data['end'])}",
+        blocks=blocks,
+        recipients=["Ban Chỉ đạo phòng, chống dịch tỉnh", "Lưu: VT"],
+    )
 
 
 def filename(start: date, end: date, fmt: str) -> str:
@@ -275,7 +359,5 @@ def filename(start: date, end: date, fmt: str) -> str:
 
 
 def render(data: dict, fmt: str, province: str) -> bytes:
-    from loa import documents
-
     doc = document(data, province)
     return documents.to_pdf(doc) if fmt == "pdf" else documents.to_docx(doc)

@@ -30,8 +30,9 @@ def training_set(use_corpus: bool = True) -> list[labels.Example]:
     return data
 
 
-def fit(examples: list[labels.Example], epochs: int = 400, l2: float = 1e-4, lr: float = 0.05,
-        min_count: int = 2) -> Model:
+def fit(
+    examples: list[labels.Example], epochs: int = 400, l2: float = 1e-4, lr: float = 0.05, min_count: int = 2
+) -> Model:
     feats = [features(normalize(e.text)) for e in examples]
     counts = Counter(f for fs in feats for f in set(fs))
     vocab = sorted(f for f, c in counts.items() if c >= min_count)
@@ -47,19 +48,19 @@ def fit(examples: list[labels.Example], epochs: int = 400, l2: float = 1e-4, lr:
             Y[r, s - 1] = 1
         Y[r, CONCERN] = e.is_concern
         Y[r, N_TOPICS + 1 + SENTIMENTS.index(e.sentiment)] = 1
-    pos = Y[:, :N_TOPICS + 1].sum(0)
+    pos = Y[:, : N_TOPICS + 1].sum(0)
     weight = np.ones(N_OUT, dtype=np.float32)
-    weight[:N_TOPICS + 1] = np.clip((len(examples) - pos) / np.maximum(pos, 1), 1, 10) ** 0.5
+    weight[: N_TOPICS + 1] = np.clip((len(examples) - pos) / np.maximum(pos, 1), 1, 10) ** 0.5
     W = np.zeros((len(vocab), N_OUT), dtype=np.float32)
     b = np.zeros(N_OUT, dtype=np.float32)
     m_w, v_w, m_b, v_b = (np.zeros_like(W), np.zeros_like(W), np.zeros_like(b), np.zeros_like(b))
     for t in range(1, epochs + 1):
         Z = X @ W + b
         G = np.empty_like(Z)
-        P = 1 / (1 + np.exp(-Z[:, :N_TOPICS + 1]))
-        T = Y[:, :N_TOPICS + 1]
-        w = np.where(T > 0, weight[:N_TOPICS + 1], 1)
-        G[:, :N_TOPICS + 1] = (P - T) * w
+        P = 1 / (1 + np.exp(-Z[:, : N_TOPICS + 1]))
+        T = Y[:, : N_TOPICS + 1]
+        w = np.where(T > 0, weight[: N_TOPICS + 1], 1)
+        G[:, : N_TOPICS + 1] = (P - T) * w
         S = Z[:, SENTIMENT]
         S = np.exp(S - S.max(1, keepdims=True))
         G[:, SENTIMENT] = S / S.sum(1, keepdims=True) - Y[:, SENTIMENT]
@@ -70,7 +71,7 @@ def fit(examples: list[labels.Example], epochs: int = 400, l2: float = 1e-4, lr:
             m += 0.1 * g
             v *= 0.999
             v += 0.001 * g * g
-            p -= lr * (m / (1 - 0.9 ** t)) / (np.sqrt(v / (1 - 0.999 ** t)) + 1e-8)
+            p -= lr * (m / (1 - 0.9**t)) / (np.sqrt(v / (1 - 0.999**t)) + 1e-8)
     thresholds = np.where(pos[:N_TOPICS] < 5, 0.35, 0.5)
     return Model(vocab, W, b, thresholds)
 

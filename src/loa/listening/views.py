@@ -7,19 +7,23 @@ from datetime import date, timedelta
 
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
-from pydantic import BaseModel, Field
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from loa import formats, modules
 from loa.auth.models import User
+from loa.clock import parse_day, today_local, utcnow
 from loa.config import Settings
 from loa.errors import UserError
+from loa.i18n import translator
 from loa.jobs import service as jobs
 from loa.jobs.models import Job
 from loa.listening import report, service
 from loa.listening.classify import classify
 from loa.listening.models import CIVIL_UNREST, DailyCount
+from loa.listening.schemas import ClassifyIn, SourceIn
 from loa.listening.taxonomy import CATEGORY_NAMES
 from loa.web.deps import DB, FORM, current_user, get_settings, render, require
 
@@ -30,16 +34,7 @@ WORK = ("coordinator", "agency_member")  # may add sources, upload, poll, close 
 
 def latest_day(db: Session) -> date:
     found = db.scalar(select(func.max(DailyCount.day)))
-    return found or service.local_day(service.utcnow())
-
-
-def parse_day(value: str | None, default: date) -> date:
-    if not value:
-        return default
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise UserError("Ngày không hợp lệ (định dạng YYYY-MM-DD).", "Invalid date (YYYY-MM-DD).", 422) from None
+    return found or today_local()
 
 
 def period(db: Session, start: str | None, end: str | None) -> tuple[date, date]:
@@ -49,15 +44,27 @@ def period(db: Session, start: str | None, end: str | None) -> tuple[date, date]
 
 # ---- pages ------------------------------------------------------------------------------------------------
 
+
 @router.get("/listening")
 def dashboard(request: Request, day: str = "", db: Session = DB, user: User = Depends(current_user)):
     chosen = parse_day(day, latest_day(db))
     counts = service.daily_counts(db, chosen, chosen, [0])
     total = counts.get((chosen, 0))
-    return render(request, "listening/index.html", {
-        "day": chosen, "rows": service.overview(db, chosen), "total": total, "alerts": service.alerts(db, "open", 10),
-        "topics": service.topics(db), "sources": service.list_sources(db), "can_work": user.has_role(*WORK),
-        "categories": CATEGORY_NAMES, "civil_unrest": CIVIL_UNREST})
+    return render(
+        request,
+        "listening/index.html",
+        {
+            "day": chosen,
+            "rows": service.overview(db, chosen),
+            "total": total,
+            "alerts": service.alerts(db, "open", 10),
+            "topics": service.topics(db),
+            "sources": service.list_sources(db),
+            "can_work": user.has_role(*WORK),
+            "categories": CATEGORY_NAMES,
+            "civil_unrest": CIVIL_UNREST,
+        },
+    )
 
 
 @router.get("/listening/topics/{number}")
@@ -69,18 +76,32 @@ def topic_page(request: Request, number: int, db: Session = DB, user: User = Dep
     days = service.days_between(end - timedelta(days=27), end)
     counts = service.daily_counts(db, days[0], end, [number])
     series = {number: [counts[(d, number)].items if (d, number) in counts else 0 for d in days]}
-    return render(request, "listening/topic.html", {
-        "topic": topics[number], "chart": report.svg_lines(days, series, {number: topics[number].name_vi}),
-        "rows": [(d, counts.get((d, number))) for d in reversed(days)],
-        "items": service.recent_items(db, number, 20), "civil_unrest": number == CIVIL_UNREST})
+    return render(
+        request,
+        "listening/topic.html",
+        {
+            "topic": topics[number],
+            "chart": report.svg_lines(days, series, {number: topics[number].name_vi}),
+            "rows": [(d, counts.get((d, number))) for d in reversed(days)],
+            "items": service.recent_items(db, number, 20),
+            "civil_unrest": number == CIVIL_UNREST,
+        },
+    )
 
 
 @router.get("/listening/alerts/{alert_id}")
 def alert_page(request: Request, alert_id: int, db: Session = DB, user: User = Depends(current_user)):
     alert = service.get_alert(db, alert_id)
-    return render(request, "listening/alert.html", {
-        "alert": alert, "topic": service.topics(db)[alert.topic], "can_work": user.has_role(*WORK),
-        "examples": service.example_items(db, alert.evidence.get("examples", []))})
+    return render(
+        request,
+        "listening/alert.html",
+        {
+            "alert": alert,
+            "topic": service.topics(db)[alert.topic],
+            "can_work": user.has_role(*WORK),
+            "examples": service.example_items(db, alert.evidence.get("examples", [])),
+        },
+    )
 
 
 @router.post("/listening/alerts/{alert_id}/close")
@@ -91,24 +112,40 @@ def alert_close(alert_id: int, db: Session = DB, user: User = Depends(require(*W
 
 @router.get("/listening/sources")
 def sources_page(request: Request, db: Session = DB, user: User = Depends(current_user)):
-    return render(request, "listening/sources.html", {
-        "sources": service.list_sources(db), "imports": service.list_imports(db), "can_work": user.has_role(*WORK),
-        "now": service.utcnow()})
+    return render(
+        request,
+        "listening/sources.html",
+        {
+            "sources": service.list_sources(db),
+            "imports": service.list_imports(db),
+            "can_work": user.has_role(*WORK),
+            "now": utcnow(),
+        },
+    )
 
 
 @router.post("/listening/sources")
-def sources_add(name: str = Form(""), url: str = Form(""), kind: str = Form("feed"), platform: str = Form(""),
-                poll_minutes: int = Form(60), db: Session = DB, user: User = Depends(require(*WORK))):
+def sources_add(
+    name: str = Form(""),
+    url: str = Form(""),
+    kind: str = Form("feed"),
+    platform: str = Form(""),
+    poll_minutes: int = Form(60),
+    db: Session = DB,
+    user: User = Depends(require(*WORK)),
+):
     service.create_source(db, name=name, url=url, kind=kind, platform=platform, poll_minutes=poll_minutes)
     return RedirectResponse("/listening/sources", status_code=303)
 
 
 @router.post("/listening/sources/{source_id}/poll")
-def sources_poll(source_id: int, db: Session = DB, settings: Settings = Depends(get_settings),
-                 user: User = Depends(require(*WORK))):
+def sources_poll(
+    source_id: int, db: Session = DB, settings: Settings = Depends(get_settings), user: User = Depends(require(*WORK))
+):
     source = service.get_source(db, source_id)
-    job = jobs.submit(db, settings, "listening.poll", params={"source_id": source.id}, user=user,
-                      title=f"Lấy tin: {source.name}")
+    job = jobs.submit(
+        db, settings, "listening.poll", params={"source_id": source.id}, user=user, title=f"Lấy tin: {source.name}"
+    )
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
@@ -125,8 +162,11 @@ def _waiting_upload(db: Session, job_id: int, user: User) -> tuple[Job, bytes]:
     if not jobs.visible(job, user) or job.kind != "listening.import" or found is None:
         raise UserError("Không tìm thấy tệp tải lên.", "Upload not found.", 404)
     if job.status != "waiting":
-        raise UserError("Tệp này đã được gửi nhập hoặc đã hết hạn; hãy tải lại.",
-                        "This upload was already submitted or has expired; upload it again.", 404)
+        raise UserError(
+            "Tệp này đã được gửi nhập hoặc đã hết hạn; hãy tải lại.",
+            "This upload was already submitted or has expired; upload it again.",
+            404,
+        )
     return job, found.data
 
 
@@ -136,18 +176,33 @@ def upload_page(request: Request, user: User = Depends(require(*WORK))):
 
 
 @router.post("/listening/upload")
-def upload(request: Request, file: UploadFile, db: Session = DB, settings: Settings = Depends(get_settings),
-           user: User = Depends(require(*WORK))):
+def upload(
+    request: Request,
+    file: UploadFile,
+    db: Session = DB,
+    settings: Settings = Depends(get_settings),
+    user: User = Depends(require(*WORK)),
+):
     """Keep the upload (minus author-like columns) in a job waiting for the column mapping."""
     data = file.file.read()
     fmt = service.file_format(file.filename or "", data)
     if fmt == "feed":
-        raise UserError("Tệp RSS/Atom: hãy thêm nguồn tin hoặc dùng lệnh loa listening import.",
-                        "RSS/Atom file: add it as a feed or use `loa listening import`.", 422)
+        raise UserError(
+            "Tệp RSS/Atom: hãy thêm nguồn tin hoặc dùng lệnh loa listening import.",
+            "RSS/Atom file: add it as a feed or use `loa listening import`.",
+            422,
+        )
     data = service.strip_identity(data, fmt)  # refuses non-UTF-8 and broken JSON; keeps no author column
     name = (file.filename or "tep").replace("/", "_")[:200]
-    job = jobs.submit(db, settings, "listening.import", params={"filename": name}, user=user,
-                      file=(name, file.content_type or "text/csv", data), hold=True)
+    job = jobs.submit(
+        db,
+        settings,
+        "listening.import",
+        params={"filename": name},
+        user=user,
+        file=(name, file.content_type or "text/csv", data),
+        hold=True,
+    )
     return RedirectResponse(f"/listening/upload/{job.id}", status_code=303)
 
 
@@ -158,14 +213,28 @@ def mapping_page(request: Request, job_id: int, db: Session = DB, user: User = D
     fmt = service.file_format(name, data)
     cols = service.columns(data, fmt)
     preview = [row for _, row in zip(range(3), service.read_rows(data, fmt))]
-    return render(request, "listening/mapping.html", {
-        "key": job.id, "name": name, "columns": cols, "guess": service.guess_mapping(cols), "fields": service.FIELDS,
-        "preview": preview})
+    return render(
+        request,
+        "listening/mapping.html",
+        {
+            "key": job.id,
+            "name": name,
+            "columns": cols,
+            "guess": service.guess_mapping(cols),
+            "fields": service.FIELDS,
+            "preview": preview,
+        },
+    )
 
 
 @router.post("/listening/upload/{job_id}")
-def mapping_submit(job_id: int, form: FormData = FORM, db: Session = DB,
-                   settings: Settings = Depends(get_settings), user: User = Depends(require(*WORK))):
+def mapping_submit(
+    job_id: int,
+    form: FormData = FORM,
+    db: Session = DB,
+    settings: Settings = Depends(get_settings),
+    user: User = Depends(require(*WORK)),
+):
     """Check the mapping against the file's columns, then queue the import and show its progress."""
     job, data = _waiting_upload(db, job_id, user)
     mapping = {f: str(form.get(f"map_{f}", "")) for f in service.FIELDS if form.get(f"map_{f}")}
@@ -176,13 +245,23 @@ def mapping_submit(job_id: int, form: FormData = FORM, db: Session = DB,
 
 @router.get("/listening/taxonomy")
 def taxonomy_page(request: Request, db: Session = DB, user: User = Depends(current_user)):
-    return render(request, "listening/taxonomy.html", {"topics": service.topics(db), "categories": CATEGORY_NAMES,
-                                                       "can_edit": user.has_role("admin")})
+    return render(
+        request,
+        "listening/taxonomy.html",
+        {"topics": service.topics(db), "categories": CATEGORY_NAMES, "can_edit": user.has_role("admin")},
+    )
 
 
 @router.post("/listening/taxonomy/{number}")
-def taxonomy_edit(number: int, name_vi: str = Form(""), name_en: str = Form(""), description: str = Form(""),
-                  alerts: str = Form(""), db: Session = DB, user: User = Depends(require("admin"))):
+def taxonomy_edit(
+    number: int,
+    name_vi: str = Form(""),
+    name_en: str = Form(""),
+    description: str = Form(""),
+    alerts: str = Form(""),
+    db: Session = DB,
+    user: User = Depends(require("admin")),
+):
     service.update_topic(db, number, name_vi=name_vi, name_en=name_en, description=description, alerts=bool(alerts))
     return RedirectResponse("/listening/taxonomy", status_code=303)
 
@@ -194,21 +273,29 @@ def retention_run(db: Session = DB, user: User = Depends(require("admin"))):
 
 
 @router.get("/listening/report")
-def report_page(request: Request, start: str = "", end: str = "", db: Session = DB,
-                user: User = Depends(current_user)):
+def report_page(request: Request, start: str = "", end: str = "", db: Session = DB, user: User = Depends(current_user)):
     first, last = period(db, start, end)
     data = report.build(db, first, last)
     return render(request, "listening/report.html", report_context(data))
 
 
 def report_context(data: dict) -> dict:
-    return {"r": data, "bars": report.svg_bars(data["topics"]),
-            "lines": report.svg_lines(data["days"], data["series"], data["names"]), "levels": report.LEVEL_VI}
+    return {
+        "r": data,
+        "bars": report.svg_bars(data["topics"]),
+        "lines": report.svg_lines(data["days"], data["series"], data["names"]),
+        "levels": report.LEVEL_VI,
+    }
 
 
 @router.post("/listening/report.{fmt}")
-def report_file(fmt: str, form: FormData = FORM, db: Session = DB, settings: Settings = Depends(get_settings),
-                user: User = Depends(current_user)):
+def report_file(
+    fmt: str,
+    form: FormData = FORM,
+    db: Session = DB,
+    settings: Settings = Depends(get_settings),
+    user: User = Depends(current_user),
+):
     """Queue the report as PDF or DOCX for the period shown; its job page offers the file."""
     job = submit_report(db, settings, user, fmt, str(form.get("start", "")), str(form.get("end", "")))
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
@@ -219,8 +306,13 @@ def submit_report(db: Session, settings: Settings, user: User, fmt: str, start: 
         raise UserError("Định dạng phải là pdf hoặc docx.", "Format must be pdf or docx.", 404)
     first, last = period(db, start, end)
     report.check_period(first, last)
-    return jobs.submit(db, settings, "listening.report", user=user,
-                       params={"start": first.isoformat(), "end": last.isoformat(), "format": fmt})
+    return jobs.submit(
+        db,
+        settings,
+        "listening.report",
+        user=user,
+        params={"start": first.isoformat(), "end": last.isoformat(), "format": fmt},
+    )
 
 
 @router.get("/listening/classify")
@@ -229,10 +321,6 @@ def classify_page(request: Request, q: str = "", user: User = Depends(current_us
 
 
 # ---- JSON API ---------------------------------------------------------------------------------------------
-
-class ClassifyIn(BaseModel):
-    text: str | None = Field(default=None, max_length=20_000)
-    texts: list[str] | None = Field(default=None, max_length=1000)
 
 
 @api.post("/listening/classify")
@@ -254,28 +342,41 @@ def api_trends(day: str = "", db: Session = DB, user: User = Depends(current_use
 
 @api.get("/listening/alerts")
 def api_alerts(status: str = "open", db: Session = DB, user: User = Depends(current_user)):
-    return [{"id": a.id, "topic": a.topic, "day": a.day.isoformat(), "count": a.count, "baseline": a.baseline,
-             "p_value": a.p_value, "status": a.status, "evidence": a.evidence}
-            for a in service.alerts(db, status or None, 200)]
+    return [
+        {
+            "id": a.id,
+            "topic": a.topic,
+            "day": a.day.isoformat(),
+            "count": a.count,
+            "baseline": a.baseline,
+            "p_value": a.p_value,
+            "status": a.status,
+            "evidence": a.evidence,
+        }
+        for a in service.alerts(db, status or None, 200)
+    ]
 
 
 def source_json(s) -> dict:
-    return {"id": s.id, "name": s.name, "kind": s.kind, "url": s.url, "platform": s.platform, "active": s.active,
-            "status": s.status, "last_error": s.last_error, "failures": s.failures,
-            "last_polled_at": s.last_polled_at, "next_poll_at": s.next_poll_at, "items_added": s.items_added}
+    return {
+        "id": s.id,
+        "name": s.name,
+        "kind": s.kind,
+        "url": s.url,
+        "platform": s.platform,
+        "active": s.active,
+        "status": s.status,
+        "last_error": s.last_error,
+        "failures": s.failures,
+        "last_polled_at": s.last_polled_at,
+        "next_poll_at": s.next_poll_at,
+        "items_added": s.items_added,
+    }
 
 
 @api.get("/listening/sources")
 def api_sources(db: Session = DB, user: User = Depends(current_user)):
     return [source_json(s) for s in service.list_sources(db)]
-
-
-class SourceIn(BaseModel):
-    name: str
-    url: str
-    kind: str = "feed"
-    platform: str = ""
-    poll_minutes: int = 60
 
 
 @api.post("/listening/sources", status_code=201)
@@ -284,15 +385,25 @@ def api_source_add(body: SourceIn, db: Session = DB, user: User = Depends(requir
 
 
 @api.post("/listening/poll", status_code=202)
-def api_poll(force: bool = False, db: Session = DB, settings: Settings = Depends(get_settings),
-             user: User = Depends(require(*WORK))):
+def api_poll(
+    force: bool = False,
+    db: Session = DB,
+    settings: Settings = Depends(get_settings),
+    user: User = Depends(require(*WORK)),
+):
     """Queue a poll of the due sources (all active ones with ``force``)."""
     return {"job": job_ref(jobs.submit(db, settings, "listening.poll", params={"force": force}, user=user))}
 
 
 @api.post("/listening/import", status_code=202)
-def api_import(file: UploadFile, mapping: str = Form(""), platform: str = Form(""), db: Session = DB,
-               settings: Settings = Depends(get_settings), user: User = Depends(require(*WORK))):
+def api_import(
+    file: UploadFile,
+    mapping: str = Form(""),
+    platform: str = Form(""),
+    db: Session = DB,
+    settings: Settings = Depends(get_settings),
+    user: User = Depends(require(*WORK)),
+):
     """Queue the import of a CSV, JSON Lines or RSS/Atom file; ``mapping`` is a JSON object target field →
     column (optional). Follow the job at ``GET /api/v1/jobs/{id}``."""
     try:
@@ -304,9 +415,14 @@ def api_import(file: UploadFile, mapping: str = Form(""), platform: str = Form("
     fmt = service.file_format(name, data)
     if fmt != "feed" and not cols:  # a mapping names the columns to read; without one, author-like columns go now
         data = service.strip_identity(data, fmt)
-    job = jobs.submit(db, settings, "listening.import", params={"filename": name, "mapping": cols,
-                                                                 "platform": platform},
-                      user=user, file=(name, file.content_type or "application/octet-stream", data))
+    job = jobs.submit(
+        db,
+        settings,
+        "listening.import",
+        params={"filename": name, "mapping": cols, "platform": platform},
+        user=user,
+        file=(name, file.content_type or "application/octet-stream", data),
+    )
     return {"job": job_ref(job)}
 
 
@@ -315,14 +431,19 @@ def job_ref(job: Job) -> dict:
 
 
 @api.get("/listening/report")
-def api_report(start: str = "", end: str = "", format: str = "json", db: Session = DB,
-               user: User = Depends(current_user)):
+def api_report(
+    start: str = "", end: str = "", format: str = "json", db: Session = DB, user: User = Depends(current_user)
+):
     """The insights report as JSON (or ``format=html``). PDF and DOCX are made in the background: see
     ``POST /listening/report``."""
     if format in report.MEDIA:
-        raise UserError("Tệp PDF/DOCX được lập trong nền: gửi POST /api/v1/listening/report?format=pdf rồi tải tệp "
-                        "ở /jobs/{id}/file.", "PDF/DOCX files are made in the background: POST "
-                        "/api/v1/listening/report?format=pdf, then download /jobs/{id}/file.", 405)
+        raise UserError(
+            "Tệp PDF/DOCX được lập trong nền: gửi POST /api/v1/listening/report?format=pdf rồi tải tệp "
+            "ở /jobs/{id}/file.",
+            "PDF/DOCX files are made in the background: POST "
+            "/api/v1/listening/report?format=pdf, then download /jobs/{id}/file.",
+            405,
+        )
     first, last = period(db, start, end)
     data = report.build(db, first, last)
     if format == "html":
@@ -331,8 +452,14 @@ def api_report(start: str = "", end: str = "", format: str = "json", db: Session
 
 
 @api.post("/listening/report", status_code=202)
-def api_report_file(start: str = "", end: str = "", format: str = "pdf", db: Session = DB,
-                    settings: Settings = Depends(get_settings), user: User = Depends(current_user)):
+def api_report_file(
+    start: str = "",
+    end: str = "",
+    format: str = "pdf",
+    db: Session = DB,
+    settings: Settings = Depends(get_settings),
+    user: User = Depends(current_user),
+):
     """Queue the report as a PDF or DOCX file (``format``) for ``start``..``end`` (default: the last 7 days with
     data). Answers ``202`` with the job; follow it at ``GET /api/v1/jobs/{id}`` until ``status`` is ``done``,
     then download the file at ``GET /jobs/{id}/file`` (``file_url``), as the same user."""
@@ -341,12 +468,7 @@ def api_report_file(start: str = "", end: str = "", format: str = "pdf", db: Ses
 
 def standalone_html(data: dict) -> str:
     """The report page without the application shell (CLI ``--format html``)."""
-    from jinja2 import Environment, FileSystemLoader, select_autoescape
-
-    from loa import formats
-    from loa.i18n import translator
-    from loa.web.app import template_dirs
-
-    env = Environment(loader=FileSystemLoader(template_dirs()), autoescape=select_autoescape())
+    env = Environment(loader=FileSystemLoader(modules.template_folders()), autoescape=select_autoescape())
     return env.get_template("listening/report_standalone.html").render(
-        _=translator("vi"), fmt=formats, **report_context(data))
+        _=translator("vi"), fmt=formats, **report_context(data)
+    )

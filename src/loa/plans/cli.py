@@ -8,7 +8,10 @@ from pathlib import Path
 import typer
 
 from loa.clitools import cli_session, echo_json, fail, settings
+from loa.clock import parse_day, today_local
 from loa.errors import UserError
+from loa.plans import service
+from loa.plans.parser import parse_bytes
 
 plan_app = typer.Typer(help="Kế hoạch / plans.", no_args_is_help=True)
 
@@ -19,21 +22,19 @@ def register(app: typer.Typer) -> None:
 
 def _day(value: str, option: str) -> date:
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        fail(f"{option}: ngày phải có dạng YYYY-MM-DD / date must be YYYY-MM-DD: {value}")
+        return parse_day(value)
+    except UserError as exc:
+        fail(f"{option}: {exc.message}\n{exc.message_en}")
 
 
 @plan_app.command("import")
-def import_cmd(file: Path,
-               dry_run: bool = typer.Option(False, "--dry-run", help="Parse and show, store nothing"),
-               as_json: bool = typer.Option(False, "--json", help="Print the parsed structure as JSON"),
-               create_agencies: bool = typer.Option(False, "--create-agencies",
-                                                    help="Create agencies the registry lacks")) -> None:
+def import_cmd(
+    file: Path,
+    dry_run: bool = typer.Option(False, "--dry-run", help="Parse and show, store nothing"),
+    as_json: bool = typer.Option(False, "--json", help="Print the parsed structure as JSON"),
+    create_agencies: bool = typer.Option(False, "--create-agencies", help="Create agencies the registry lacks"),
+) -> None:
     """Parse a plan document (.txt in any Vietnamese encoding, .docx, PDF) and import its duties as tasks."""
-    from loa.plans import service
-    from loa.plans.parser import parse_bytes
-
     if not file.is_file():
         fail(f"Không thấy tệp / no such file: {file}")
     try:
@@ -44,39 +45,44 @@ def import_cmd(file: Path,
         echo_json(parsed.to_dict())
     if dry_run:
         if not as_json:
-            typer.echo(f"{parsed.title}\n{len(parsed.purposes)} mục đích, {len(parsed.themes)} nội dung, "
-                       f"{len(parsed.agency_groups)} nhóm cơ quan, {parsed.duty_count} nhiệm vụ "
-                       f"(dry run: nothing stored)")
+            typer.echo(
+                f"{parsed.title}\n{len(parsed.purposes)} mục đích, {len(parsed.themes)} nội dung, "
+                f"{len(parsed.agency_groups)} nhóm cơ quan, {parsed.duty_count} nhiệm vụ "
+                f"(dry run: nothing stored)"
+            )
         return
     try:
         with cli_session() as db:
-            plan = service.import_plan(db, settings(), parsed, None, source_name=file.name,
-                                       create_unknown=create_agencies)
+            plan = service.import_plan(
+                db, settings(), parsed, None, source_name=file.name, create_unknown=create_agencies
+            )
             unassigned = sum(1 for t in plan.tasks if not t.agencies)
     except UserError as exc:
         fail(f"{exc.message}\n{exc.message_en}")
-    typer.echo(f"Đã nhập kế hoạch #{plan.id} / imported plan #{plan.id}: {len(plan.tasks)} nhiệm vụ / tasks"
-               + (f", {unassigned} chưa giao cơ quan / unassigned" if unassigned else ""), err=as_json)
+    typer.echo(
+        f"Đã nhập kế hoạch #{plan.id} / imported plan #{plan.id}: {len(plan.tasks)} nhiệm vụ / tasks"
+        + (f", {unassigned} chưa giao cơ quan / unassigned" if unassigned else ""),
+        err=as_json,
+    )
 
 
 @plan_app.command("list")
 def list_cmd() -> None:
     """List imported plans."""
-    from loa.plans import service
-
     with cli_session() as db:
         for plan in service.list_plans(db):
             typer.echo(f"#{plan.id:<4} {len(plan.tasks):>3} nhiệm vụ  {plan.title}")
 
 
 @plan_app.command("report")
-def report_cmd(plan: int, date_from: str = typer.Option(..., "--from", help="YYYY-MM-DD"),
-               date_to: str = typer.Option(..., "--to", help="YYYY-MM-DD"),
-               fmt: str = typer.Option("docx", "--format", help="docx or pdf"),
-               out: Path = typer.Option(..., "--out", help="File to write")) -> None:
+def report_cmd(
+    plan: int,
+    date_from: str = typer.Option(..., "--from", help="YYYY-MM-DD"),
+    date_to: str = typer.Option(..., "--to", help="YYYY-MM-DD"),
+    fmt: str = typer.Option("docx", "--format", help="docx or pdf"),
+    out: Path = typer.Option(..., "--out", help="File to write"),
+) -> None:
     """Write "Báo cáo kết quả thực hiện Kế hoạch" for a period as DOCX or PDF."""
-    from loa.plans import service
-
     start, end = _day(date_from, "--from"), _day(date_to, "--to")
     try:
         with cli_session() as db:
@@ -92,10 +98,8 @@ def digest_cmd() -> None:
     """Today's reminders per agency: e-mailed when SMTP is configured (LOA_SMTP_HOST), once a day (the daily
     job `plans.digest` does the same at 07:00), else printed here (and always shown in the app under
     Kế hoạch → Nhắc việc)."""
-    from loa.plans import service
-
     s = settings()
-    today = service.today_local()
+    today = today_local()
     with cli_session() as db:
         if s.smtp_host:
             deliveries = service.send_digests(db, s, today)
@@ -103,8 +107,11 @@ def digest_cmd() -> None:
             for entry in service.digests(db, today):
                 typer.echo(service.digest_text(entry, today))
             return
-    words = {"sent": "Đã gửi / sent", "already_sent": "Đã gửi hôm nay, bỏ qua / already sent today",
-             "failed": "Lỗi / failed"}
+    words = {
+        "sent": "Đã gửi / sent",
+        "already_sent": "Đã gửi hôm nay, bỏ qua / already sent today",
+        "failed": "Lỗi / failed",
+    }
     for d in deliveries:
         typer.echo(f"{words[d.status]}: {d.agency} <{d.address}>" + (f" — {d.error}" if d.error else ""))
     if any(d.status == "failed" for d in deliveries):

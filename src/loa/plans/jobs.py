@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
-
+from loa.clock import parse_day, today_local
 from loa.config import Settings
 from loa.db import session_scope
 from loa.errors import UserError
@@ -19,20 +18,22 @@ def report(ctx: JobContext, plan_id: int, start: str, end: str, format: str) -> 
     ctx.progress(0.1, "Đang lập báo cáo…", force=True)
     with ctx.session() as db:
         plan = service.get_plan(db, plan_id)
-        data = service.render_report(plan, date.fromisoformat(start), date.fromisoformat(end), format,
-                                     ctx.settings.province)
+        data = service.render_report(plan, parse_day(start), parse_day(end), format, ctx.settings.province)
         name = service.report_filename(plan, format)
     ctx.output(name, service.REPORT_MEDIA[format], data)
-    return {"message": f"Đã lập báo cáo {format.upper()} ({len(data) // 1024 + 1} KB): bấm “Tải tệp kết quả”.",
-            "url": f"/plans/{plan_id}"}
+    return {
+        "message": f"Đã lập báo cáo {format.upper()} ({len(data) // 1024 + 1} KB): bấm “Tải tệp kết quả”.",
+        "url": f"/plans/{plan_id}",
+    }
 
 
-@periodic("plans.digest", "daily 07:00", "Gửi thư nhắc việc kế hoạch cho các cơ quan",
-          "E-mail plan reminders to agencies")
+@periodic(
+    "plans.digest", "daily 07:00", "Gửi thư nhắc việc kế hoạch cho các cơ quan", "E-mail plan reminders to agencies"
+)
 def digest(settings: Settings) -> str:
     """E-mail each agency its reminders of the day when SMTP is configured (once a day: a second run sends only
     what the first did not); otherwise count the agencies with reminders, which show in the app."""
-    today = service.today_local()
+    today = today_local()
     with session_scope(settings.db_url, source="job") as db:
         if not settings.smtp_host:
             waiting = len(service.digests(db, today))
@@ -43,6 +44,8 @@ def digest(settings: Settings) -> str:
     failed = [d for d in deliveries if d.status == "failed"]
     if failed:  # what was sent stays recorded (committed above); the run shows as failed
         names = "; ".join(f"{d.agency} <{d.address}>: {d.error}" for d in failed)
-        raise UserError(f"{summary} Gửi lỗi {len(failed)} thư: {names}",
-                        f"Sent {count['sent']} digests; {len(failed)} failed: {names}")
+        raise UserError(
+            f"{summary} Gửi lỗi {len(failed)} thư: {names}",
+            f"Sent {count['sent']} digests; {len(failed)} failed: {names}",
+        )
     return summary

@@ -8,7 +8,8 @@ from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueCons
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from loa.auth.models import Agency
-from loa.db import Base, IdMixin, TimestampMixin, UTCDateTime, utcnow
+from loa.clock import utcnow
+from loa.db import Base, IdMixin, TimestampMixin, UTCDateTime
 
 STATUSES = {
     "not_started": ("Chưa bắt đầu", "Not started"),
@@ -38,19 +39,22 @@ class Plan(IdMixin, TimestampMixin, Base):
     source_name: Mapped[str] = mapped_column(String(255), default="")
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
 
-    items: Mapped[list["PlanItem"]] = relationship(back_populates="plan", cascade="all, delete-orphan",
-                                                   order_by="PlanItem.position")
-    groups: Mapped[list["AgencyGroup"]] = relationship(back_populates="plan", cascade="all, delete-orphan",
-                                                       order_by="AgencyGroup.position")
-    tasks: Mapped[list["Task"]] = relationship(back_populates="plan", cascade="all, delete-orphan",
-                                               order_by="Task.position")
+    items: Mapped[list[PlanItem]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan", order_by="PlanItem.position"
+    )
+    groups: Mapped[list[AgencyGroup]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan", order_by="AgencyGroup.position"
+    )
+    tasks: Mapped[list[Task]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan", order_by="Task.position"
+    )
 
     @property
-    def purposes(self) -> list["PlanItem"]:
+    def purposes(self) -> list[PlanItem]:
         return [i for i in self.items if i.kind == "purpose"]
 
     @property
-    def themes(self) -> list["PlanItem"]:
+    def themes(self) -> list[PlanItem]:
         return [i for i in self.items if i.kind == "theme"]
 
 
@@ -82,7 +86,7 @@ class AgencyGroup(IdMixin, Base):
     name: Mapped[str] = mapped_column(Text)
     bodies: Mapped[list] = mapped_column(JSON, default=list)
     plan: Mapped[Plan] = relationship(back_populates="groups")
-    tasks: Mapped[list["Task"]] = relationship(back_populates="group", order_by="Task.position")
+    tasks: Mapped[list[Task]] = relationship(back_populates="group", order_by="Task.position")
 
 
 class TaskAgency(Base):
@@ -111,12 +115,14 @@ class Task(IdMixin, TimestampMixin, Base):
 
     plan: Mapped[Plan] = relationship(back_populates="tasks")
     group: Mapped[AgencyGroup] = relationship(back_populates="tasks")
-    theme: Mapped["PlanItem | None"] = relationship()
+    theme: Mapped[PlanItem | None] = relationship()
     agencies: Mapped[list[Agency]] = relationship(secondary="plan_task_agencies", order_by="Agency.name")
-    reports: Mapped[list["ProgressReport"]] = relationship(back_populates="task", cascade="all, delete-orphan",
-                                                           order_by="ProgressReport.id")
-    events: Mapped[list["TaskEvent"]] = relationship(back_populates="task", cascade="all, delete-orphan",
-                                                     order_by="TaskEvent.id")
+    reports: Mapped[list[ProgressReport]] = relationship(
+        back_populates="task", cascade="all, delete-orphan", order_by="ProgressReport.id"
+    )
+    events: Mapped[list[TaskEvent]] = relationship(
+        back_populates="task", cascade="all, delete-orphan", order_by="TaskEvent.id"
+    )
 
     @property
     def title(self) -> str:
@@ -141,7 +147,7 @@ class ProgressReport(IdMixin, TimestampMixin, Base):
 
     task: Mapped[Task] = relationship(back_populates="reports")
     agency: Mapped[Agency | None] = relationship()
-    attachments: Mapped[list["Attachment"]] = relationship(back_populates="report", cascade="all, delete-orphan")
+    attachments: Mapped[list[Attachment]] = relationship(back_populates="report", cascade="all, delete-orphan")
 
 
 class Attachment(IdMixin, Base):

@@ -69,10 +69,15 @@ class ParsedPlan:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "ParsedPlan":
-        return cls(**{**data, "cited_documents": [CitedDocument(**c) for c in data.get("cited_documents", [])],
-                      "agency_groups": [AgencyGroup(**g) for g in data.get("agency_groups", [])],
-                      "signer": Signer(**data.get("signer", {}))})
+    def from_dict(cls, data: dict) -> ParsedPlan:
+        return cls(
+            **{
+                **data,
+                "cited_documents": [CitedDocument(**c) for c in data.get("cited_documents", [])],
+                "agency_groups": [AgencyGroup(**g) for g in data.get("agency_groups", [])],
+                "signer": Signer(**data.get("signer", {})),
+            }
+        )
 
     @property
     def duty_count(self) -> int:
@@ -96,20 +101,58 @@ RE_SEPARATOR = re.compile(r"^[-–—_*=.\s]{3,}$|^\*$")
 RE_DOC_KIND = re.compile(r"^(KẾ HOẠCH|CHƯƠNG TRÌNH|HƯỚNG DẪN|PHƯƠNG ÁN)\b")
 RE_RECIPIENTS = re.compile(r"^Nơi nhận\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
 RE_SIGN_ROLE = re.compile(r"^(T/M|TM\.?|K/T|KT\.?|Q\.|TL\.|TUQ\.)\s|BÍ THƯ|CHỦ TỊCH|TRƯỞNG BAN|GIÁM ĐỐC|TỔNG BIÊN TẬP")
-HEADER_PHRASES = ("ĐẢNG CỘNG SẢN VIỆT NAM", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-                  "Độc lập - Tự do - Hạnh phúc", "Độc lập – Tự do – Hạnh phúc")
+HEADER_PHRASES = (
+    "ĐẢNG CỘNG SẢN VIỆT NAM",
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    "Độc lập - Tự do - Hạnh phúc",
+    "Độc lập – Tự do – Hạnh phúc",
+)
 RE_DATE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
 RE_DOC_NUMBER = re.compile(r"^Số\s*:?\s*(?P<num>[\w./\-–]+)", re.IGNORECASE)
-CITED_KINDS = "Kế hoạch|Nghị định|Nghị quyết|Quyết định|Chỉ thị|Thông tư|Công văn|Kết luận|Hướng dẫn|Thông báo|Luật|Quy định"
-RE_CITED = re.compile(rf"\b(?P<kind>{CITED_KINDS}) số\s+(?P<num>\d[\w/\-–.]*\w)"
-                      r"(?:\s*,?\s*ngày\s+(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4}))?")
+CITED_KINDS = (
+    "Kế hoạch|Nghị định|Nghị quyết|Quyết định|Chỉ thị|Thông tư|Công văn|Kết luận|Hướng dẫn|Thông báo|Luật|Quy định"
+)
+RE_CITED = re.compile(
+    rf"\b(?P<kind>{CITED_KINDS}) số\s+(?P<num>\d[\w/\-–.]*\w)"
+    r"(?:\s*,?\s*ngày\s+(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4}))?"
+)
 
 # Agency-kind words that start a new body after a comma in a group heading ("Báo Trà Vinh, Đài Phát thanh...").
-BODY_STARTS = ("Báo", "Đài", "Sở", "Ban", "Ủy ban", "Uỷ ban", "UBND", "Hội", "Mặt trận", "Đoàn", "Tỉnh đoàn",
-               "Công an", "Bộ Chỉ huy", "Huyện ủy", "Thành ủy", "Thị ủy", "Liên đoàn", "Trung tâm", "Văn phòng",
-               "Bệnh viện", "Trường", "Phòng", "Cục", "Chi cục", "Hội đồng", "Liên minh", "Viện")
-SECTION_KINDS = (("purposes", ("muc dich", "yeu cau")), ("themes", ("noi dung",)),
-                 ("groups", ("to chuc thuc hien", "nhiem vu", "phan cong")))
+BODY_STARTS = (
+    "Báo",
+    "Đài",
+    "Sở",
+    "Ban",
+    "Ủy ban",
+    "Uỷ ban",
+    "UBND",
+    "Hội",
+    "Mặt trận",
+    "Đoàn",
+    "Tỉnh đoàn",
+    "Công an",
+    "Bộ Chỉ huy",
+    "Huyện ủy",
+    "Thành ủy",
+    "Thị ủy",
+    "Liên đoàn",
+    "Trung tâm",
+    "Văn phòng",
+    "Bệnh viện",
+    "Trường",
+    "Phòng",
+    "Cục",
+    "Chi cục",
+    "Hội đồng",
+    "Liên minh",
+    "Viện",
+)
+SECTION_KINDS = (
+    ("purposes", ("muc dich", "yeu cau")),
+    ("themes", ("noi dung",)),
+    ("groups", ("to chuc thuc hien", "nhiem vu", "phan cong")),
+)
 
 
 @dataclass
@@ -136,8 +179,13 @@ def is_upper(text: str) -> bool:
 
 
 def starts_item(text: str) -> bool:
-    return bool(RE_BULLET.match(text) or RE_LETTER.match(text) or RE_NUMBER.match(text) or section_of(text)
-                or RE_RECIPIENTS.match(text))
+    return bool(
+        RE_BULLET.match(text)
+        or RE_LETTER.match(text)
+        or RE_NUMBER.match(text)
+        or section_of(text)
+        or RE_RECIPIENTS.match(text)
+    )
 
 
 def section_of(text: str) -> re.Match | None:
@@ -151,6 +199,7 @@ def join(parts: list[str]) -> str:
 
 
 # ---- the parser -------------------------------------------------------------------------------------------
+
 
 def parse_bytes(data: bytes) -> ParsedPlan:
     """Read a plan file of any supported format and parse it."""
@@ -170,8 +219,12 @@ def parse_text(text: str) -> ParsedPlan:
         raise ParseError("Tệp không có nội dung chữ.", "The file contains no text.")
     title_at = next((i for i, ln in enumerate(lines) if RE_DOC_KIND.match(ln.text)), None)
     if title_at is None:
-        raise ParseError("Không tìm thấy tiêu đề văn bản (“KẾ HOẠCH ...”).",
-                         "No document title (“KẾ HOẠCH ...”) found.", lines[0].no, lines[0].text)
+        raise ParseError(
+            "Không tìm thấy tiêu đề văn bản (“KẾ HOẠCH ...”).",
+            "No document title (“KẾ HOẠCH ...”) found.",
+            lines[0].no,
+            lines[0].text,
+        )
     plan = ParsedPlan(title="")
     _read_header(plan, lines[:title_at])
     i = _read_title(plan, lines, title_at)
@@ -194,8 +247,12 @@ def parse_text(text: str) -> ParsedPlan:
     plan.preamble = join(preamble)
     if not sections:
         stop = lines[min(i, len(lines) - 1)]
-        raise ParseError("Không tìm thấy các phần đánh số La Mã (I-, II-, III-).",
-                         "No Roman-numbered sections (I-, II-, III-) found.", stop.no, stop.text)
+        raise ParseError(
+            "Không tìm thấy các phần đánh số La Mã (I-, II-, III-).",
+            "No Roman-numbered sections (I-, II-, III-) found.",
+            stop.no,
+            stop.text,
+        )
     for kind, body, heading in sections:
         if kind == "purposes":
             plan.purposes += _items(body)
@@ -205,12 +262,16 @@ def parse_text(text: str) -> ParsedPlan:
             plan.agency_groups += _groups(body, heading)
     if not plan.agency_groups:
         heading = next((h for k, _b, h in sections if k == "groups"), sections[-1][2])
-        raise ParseError("Không tìm thấy phần “TỔ CHỨC THỰC HIỆN” có các cơ quan được giao nhiệm vụ.",
-                         "No “TỔ CHỨC THỰC HIỆN” section naming agencies and their duties found.",
-                         heading.no, heading.text)
+        raise ParseError(
+            "Không tìm thấy phần “TỔ CHỨC THỰC HIỆN” có các cơ quan được giao nhiệm vụ.",
+            "No “TỔ CHỨC THỰC HIỆN” section naming agencies and their duties found.",
+            heading.no,
+            heading.text,
+        )
     _read_tail(plan, lines[tail_at:])
-    plan.cited_documents = cited_documents(" ".join([plan.preamble] + plan.purposes + plan.themes
-                                                    + [d for g in plan.agency_groups for d in g.duties]))
+    plan.cited_documents = cited_documents(
+        " ".join([plan.preamble] + plan.purposes + plan.themes + [d for g in plan.agency_groups for d in g.duties])
+    )
     return plan
 
 
@@ -228,14 +289,14 @@ def _read_header(plan: ParsedPlan, lines: list[Line]) -> None:
         n = RE_DOC_NUMBER.match(text)
         if n:
             plan.number = n.group("num").strip(".,")
-            text = text[n.end():]
+            text = text[n.end() :]
         m = RE_DATE.search(text)
         if m:
             try:
                 plan.date = plan.date or date(int(m.group(3)), int(m.group(2)), int(m.group(1))).isoformat()
             except ValueError:
                 pass
-            text = re.sub(r"[^,]*,\s*$", "", text[:m.start()])  # "Trà Vinh, ngày ..." → the place goes too
+            text = re.sub(r"[^,]*,\s*$", "", text[: m.start()])  # "Trà Vinh, ngày ..." → the place goes too
         text = text.strip(" ,-*")
         if text and is_upper(text):
             plan.issuer.append(text)
@@ -246,8 +307,12 @@ def _read_title(plan: ParsedPlan, lines: list[Line], at: int) -> int:
     i = at + 1
     while i < len(lines) and len(parts) < 5:
         text = lines[i].text
-        if (starts_item(text) or re.match(r"^(Thực hiện|Căn cứ|Triển khai|Theo|Để|Nhằm)\b", text)
-                or parts[-1].endswith((".", ":")) or text.endswith(":")):
+        if (
+            starts_item(text)
+            or re.match(r"^(Thực hiện|Căn cứ|Triển khai|Theo|Để|Nhằm)\b", text)
+            or parts[-1].endswith((".", ":"))
+            or text.endswith(":")
+        ):
             break
         parts.append(text)
         i += 1
@@ -298,9 +363,12 @@ def _groups(lines: list[Line], heading: Line) -> list[AgencyGroup]:
             name = m.group("text").rstrip(" .:")
             groups.append(AgencyGroup(name=name, bodies=split_bodies(name)))
         elif not groups:
-            raise ParseError("Phần “TỔ CHỨC THỰC HIỆN” phải bắt đầu bằng cơ quan được đánh số (1., 2., ...).",
-                             "The “TỔ CHỨC THỰC HIỆN” section must start with a numbered agency (1., 2., ...).",
-                             first.no, first.text)
+            raise ParseError(
+                "Phần “TỔ CHỨC THỰC HIỆN” phải bắt đầu bằng cơ quan được đánh số (1., 2., ...).",
+                "The “TỔ CHỨC THỰC HIỆN” section must start with a numbered agency (1., 2., ...).",
+                first.no,
+                first.text,
+            )
         elif text.startswith("+ ") and groups[-1].duties:
             groups[-1].duties[-1] += "\n" + text
         else:
@@ -309,7 +377,7 @@ def _groups(lines: list[Line], heading: Line) -> list[AgencyGroup]:
 
 
 def split_bodies(name: str) -> list[str]:
-    """"Báo Trà Vinh, Đài Phát thanh - Truyền hình Trà Vinh" → two bodies; "Sở Văn hóa, Thể thao và Du lịch" → one."""
+    """ "Báo Trà Vinh, Đài Phát thanh - Truyền hình Trà Vinh" → two bodies; "Sở Văn hóa, Thể thao và Du lịch" → one."""
     starts = "|".join(re.escape(s) for s in BODY_STARTS)
     parts = re.split(rf"\s*(?:,|;|\bvà)\s+(?=(?:{starts})\b)", name)
     return [p.strip(" ,;") for p in parts if p.strip(" ,;")]

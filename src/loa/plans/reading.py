@@ -17,20 +17,80 @@ from loa.errors import UserError
 # TCVN3 (ABC): one byte per letter; the fonts have no capital letters with tone marks (those need a
 # separate ".VnTimeH" font), so such capitals come back lower-case and are restored per word below.
 TCVN3 = {
-    0xA1: "Ă", 0xA2: "Â", 0xA3: "Ê", 0xA4: "Ô", 0xA5: "Ơ", 0xA6: "Ư", 0xA7: "Đ",
-    0xA8: "ă", 0xA9: "â", 0xAA: "ê", 0xAB: "ô", 0xAC: "ơ", 0xAD: "ư", 0xAE: "đ",
-    0xB5: "à", 0xB6: "ả", 0xB7: "ã", 0xB8: "á", 0xB9: "ạ",
-    0xBB: "ằ", 0xBC: "ẳ", 0xBD: "ẵ", 0xBE: "ắ", 0xC6: "ặ",
-    0xC7: "ầ", 0xC8: "ẩ", 0xC9: "ẫ", 0xCA: "ấ", 0xCB: "ậ",
-    0xCC: "è", 0xCE: "ẻ", 0xCF: "ẽ", 0xD0: "é", 0xD1: "ẹ",
-    0xD2: "ề", 0xD3: "ể", 0xD4: "ễ", 0xD5: "ế", 0xD6: "ệ",
-    0xD7: "ì", 0xD8: "ỉ", 0xDC: "ĩ", 0xDD: "í", 0xDE: "ị",
-    0xDF: "ò", 0xE1: "ỏ", 0xE2: "õ", 0xE3: "ó", 0xE4: "ọ",
-    0xE5: "ồ", 0xE6: "ổ", 0xE7: "ỗ", 0xE8: "ố", 0xE9: "ộ",
-    0xEA: "ờ", 0xEB: "ở", 0xEC: "ỡ", 0xED: "ớ", 0xEE: "ợ",
-    0xEF: "ù", 0xF1: "ủ", 0xF2: "ũ", 0xF3: "ú", 0xF4: "ụ",
-    0xF5: "ừ", 0xF6: "ử", 0xF7: "ữ", 0xF8: "ứ", 0xF9: "ự",
-    0xFA: "ỳ", 0xFB: "ỷ", 0xFC: "ỹ", 0xFD: "ý", 0xFE: "ỵ",
+    0xA1: "Ă",
+    0xA2: "Â",
+    0xA3: "Ê",
+    0xA4: "Ô",
+    0xA5: "Ơ",
+    0xA6: "Ư",
+    0xA7: "Đ",
+    0xA8: "ă",
+    0xA9: "â",
+    0xAA: "ê",
+    0xAB: "ô",
+    0xAC: "ơ",
+    0xAD: "ư",
+    0xAE: "đ",
+    0xB5: "à",
+    0xB6: "ả",
+    0xB7: "ã",
+    0xB8: "á",
+    0xB9: "ạ",
+    0xBB: "ằ",
+    0xBC: "ẳ",
+    0xBD: "ẵ",
+    0xBE: "ắ",
+    0xC6: "ặ",
+    0xC7: "ầ",
+    0xC8: "ẩ",
+    0xC9: "ẫ",
+    0xCA: "ấ",
+    0xCB: "ậ",
+    0xCC: "è",
+    0xCE: "ẻ",
+    0xCF: "ẽ",
+    0xD0: "é",
+    0xD1: "ẹ",
+    0xD2: "ề",
+    0xD3: "ể",
+    0xD4: "ễ",
+    0xD5: "ế",
+    0xD6: "ệ",
+    0xD7: "ì",
+    0xD8: "ỉ",
+    0xDC: "ĩ",
+    0xDD: "í",
+    0xDE: "ị",
+    0xDF: "ò",
+    0xE1: "ỏ",
+    0xE2: "õ",
+    0xE3: "ó",
+    0xE4: "ọ",
+    0xE5: "ồ",
+    0xE6: "ổ",
+    0xE7: "ỗ",
+    0xE8: "ố",
+    0xE9: "ộ",
+    0xEA: "ờ",
+    0xEB: "ở",
+    0xEC: "ỡ",
+    0xED: "ớ",
+    0xEE: "ợ",
+    0xEF: "ù",
+    0xF1: "ủ",
+    0xF2: "ũ",
+    0xF3: "ú",
+    0xF4: "ụ",
+    0xF5: "ừ",
+    0xF6: "ử",
+    0xF7: "ữ",
+    0xF8: "ứ",
+    0xF9: "ự",
+    0xFA: "ỳ",
+    0xFB: "ỷ",
+    0xFC: "ỹ",
+    0xFD: "ý",
+    0xFE: "ỵ",
 }
 
 # VNI-Windows: a base letter followed by a mark character (as the font draws it over the letter), plus a
@@ -39,8 +99,13 @@ _VNI_TONES = "ùøûõï"
 _VNI_CIRC = "âáàåãä"  # ^, ^´, ^`, ^̉, ^˜, ^̣
 _VNI_BREVE = "êéèúüë"  # ˘, ˘´, ˘`, ˘̉, ˘˜, ˘̣
 _TONED = {  # base → the five toned forms (acute, grave, hook, tilde, dot)
-    "a": "áàảãạ", "e": "éèẻẽẹ", "o": "óòỏõọ", "u": "úùủũụ", "y": "ýỳỷỹỵ",
-    "ơ": "ớờởỡợ", "ư": "ứừửữự",
+    "a": "áàảãạ",
+    "e": "éèẻẽẹ",
+    "o": "óòỏõọ",
+    "u": "úùủũụ",
+    "y": "ýỳỷỹỵ",
+    "ơ": "ớờởỡợ",
+    "ư": "ứừửữự",
 }
 
 
@@ -58,8 +123,17 @@ def _vni_table() -> dict[str, str]:
                 table[case(base + mark)] = case(letter)
         for mark, letter in zip(_VNI_BREVE, "ăắằẳẵặ"):
             table[case("a" + mark)] = case(letter)
-        for vni, letter in (("í", "í"), ("ì", "ì"), ("æ", "ỉ"), ("ó", "ĩ"), ("ò", "ị"), ("ô", "ơ"), ("ö", "ư"),
-                            ("î", "ỵ"), ("ñ", "đ")):
+        for vni, letter in (
+            ("í", "í"),
+            ("ì", "ì"),
+            ("æ", "ỉ"),
+            ("ó", "ĩ"),
+            ("ò", "ị"),
+            ("ô", "ơ"),
+            ("ö", "ư"),
+            ("î", "ỵ"),
+            ("ñ", "đ"),
+        ):
             table[case(vni)] = case(letter)
     return table
 
@@ -68,8 +142,10 @@ VNI = _vni_table()
 _VNI_PATTERN = re.compile("|".join(re.escape(k) for k in sorted(VNI, key=len, reverse=True)))
 _TCVN3_LOWER_ONLY = {c for c in TCVN3.values() if c.islower()}
 
-COMMON_WORDS = set("và của các trong được cho những với người phòng chống dịch tuyên truyền thông tin tỉnh công "
-                   "tác có là không để này đến một về nhân dân thực hiện xã hội kế hoạch chỉ đạo cơ quan".split())
+COMMON_WORDS = set(
+    "và của các trong được cho những với người phòng chống dịch tuyên truyền thông tin tỉnh công "
+    "tác có là không để này đến một về nhân dân thực hiện xã hội kế hoạch chỉ đạo cơ quan".split()
+)
 
 
 _CP1252 = {i: bytes([i]).decode("cp1252") for i in range(0x80, 0xA0) if i not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
@@ -104,7 +180,9 @@ def _restore_capitals(text: str) -> str:
         elif caps(line, 3):
             lines.append(line.upper())
         else:
-            lines.append(_LOWER_ONLY_WORD.sub(lambda m: m.group(0).upper() if caps(m.group(0), 2) else m.group(0), line))
+            lines.append(
+                _LOWER_ONLY_WORD.sub(lambda m: m.group(0).upper() if caps(m.group(0), 2) else m.group(0), line)
+            )
     return "\n".join(lines)
 
 
@@ -158,7 +236,9 @@ def docx_text(data: bytes) -> str:
     try:
         doc = Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many kinds for a broken package
-        raise UserError("Tệp .docx bị hỏng hoặc không đọc được.", "The .docx file is broken or unreadable.", 422) from exc
+        raise UserError(
+            "Tệp .docx bị hỏng hoặc không đọc được.", "The .docx file is broken or unreadable.", 422
+        ) from exc
     lines = [p.text for p in doc.paragraphs]
     for table in doc.tables:  # header and signature blocks are often laid out in tables
         for row in table.rows:
@@ -175,8 +255,11 @@ def pdf_text(data: bytes) -> str:
     except Exception as exc:  # pypdf raises many kinds for a broken file
         raise UserError("Tệp PDF bị hỏng hoặc không đọc được.", "The PDF file is broken or unreadable.", 422) from exc
     if not text.strip():
-        raise UserError("Tệp PDF không có lớp chữ (có thể là bản quét): cần bản có chữ hoặc .docx.",
-                        "The PDF has no text layer (perhaps a scan): upload a text PDF or a .docx.", 422)
+        raise UserError(
+            "Tệp PDF không có lớp chữ (có thể là bản quét): cần bản có chữ hoặc .docx.",
+            "The PDF has no text layer (perhaps a scan): upload a text PDF or a .docx.",
+            422,
+        )
     return repair_legacy(_nfc(text))
 
 

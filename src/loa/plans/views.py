@@ -10,18 +10,19 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from loa.auth import service as auth
 from loa.auth.models import User
+from loa.clock import parse_day, today_local
 from loa.config import Settings
 from loa.errors import UserError
 from loa.jobs import service as jobs
 from loa.plans import service
 from loa.plans.models import PRIORITIES, RECURRENCES, STATUSES, Plan, Task
 from loa.plans.parser import ParsedPlan
+from loa.plans.schemas import PlanOut, ReportIn, TaskChanges, TaskOut
 from loa.web.deps import DB, FORM, current_user, get_settings, render, require
 
 router = APIRouter()
@@ -41,12 +42,8 @@ def _uploads(settings: Settings):
 
 
 def _day(value: str) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise UserError(f"Ngày không hợp lệ: {value}", f"Invalid date: {value}", 422) from None
+    """A form's day; None when left empty (the field is not changed)."""
+    return parse_day(value) if value.strip() else None
 
 
 def _attachment(filename: str, ext: str) -> dict:
@@ -55,17 +52,30 @@ def _attachment(filename: str, ext: str) -> dict:
 
 # ---- pages --------------------------------------------------------------------------------------------------
 
+
 @router.get("/plans")
 def plans_page(request: Request, db: Session = DB, user: User = Depends(current_user)):
     plans = service.list_plans(db)
-    today = service.today_local()
-    return render(request, "plans/index.html", {"plans": plans, "overviews": {p.id: service.overview(p, today) for p in plans},
-                                                "can_import": user.has_role("coordinator")})
+    today = today_local()
+    return render(
+        request,
+        "plans/index.html",
+        {
+            "plans": plans,
+            "overviews": {p.id: service.overview(p, today) for p in plans},
+            "can_import": user.has_role("coordinator"),
+        },
+    )
 
 
 @router.post("/plans/import")
-def import_upload(request: Request, file: UploadFile = File(...), db: Session = DB,
-                  settings: Settings = Depends(get_settings), user: User = Depends(require("coordinator"))):
+def import_upload(
+    request: Request,
+    file: UploadFile = File(...),
+    db: Session = DB,
+    settings: Settings = Depends(get_settings),
+    user: User = Depends(require("coordinator")),
+):
     data = file.file.read()
     parsed = service.read_plan(data, settings.max_upload_mb)
     digest = hashlib.sha256(data).hexdigest()
@@ -74,18 +84,33 @@ def import_upload(request: Request, file: UploadFile = File(...), db: Session = 
 
 
 def _preview(request: Request, db: Session, parsed: ParsedPlan, digest: str, filename: str):
-    return render(request, "plans/preview.html", {
-        "parsed": parsed, "digest": digest, "filename": filename, "choices": service.body_choices(db, parsed),
-        "agencies": auth.list_agencies(db), "existing": service.find_by_hash(db, parsed)})
+    return render(
+        request,
+        "plans/preview.html",
+        {
+            "parsed": parsed,
+            "digest": digest,
+            "filename": filename,
+            "choices": service.body_choices(db, parsed),
+            "agencies": auth.list_agencies(db),
+            "existing": service.find_by_hash(db, parsed),
+        },
+    )
 
 
 @router.post("/plans/import/confirm")
-def import_confirm(form: FormData = FORM, db: Session = DB, settings: Settings = Depends(get_settings),
-                   user: User = Depends(require("coordinator"))):
+def import_confirm(
+    form: FormData = FORM,
+    db: Session = DB,
+    settings: Settings = Depends(get_settings),
+    user: User = Depends(require("coordinator")),
+):
     digest = str(form.get("digest", ""))
     path = _uploads(settings) / digest
     if not re.fullmatch(r"[0-9a-f]{64}", digest) or not path.exists():
-        raise UserError("Tệp tải lên đã hết hạn, vui lòng tải lại.", "The upload has expired; please upload again.", 422)
+        raise UserError(
+            "Tệp tải lên đã hết hạn, vui lòng tải lại.", "The upload has expired; please upload again.", 422
+        )
     parsed = service.read_plan(path.read_bytes(), settings.max_upload_mb)
     matches = {c.body: c.matches for c in service.body_choices(db, parsed)}
     choices: dict[str, list[int] | str] = {}
@@ -109,25 +134,41 @@ def import_confirm(form: FormData = FORM, db: Session = DB, settings: Settings =
 @router.get("/plans/my")
 def my_tasks(request: Request, db: Session = DB, user: User = Depends(current_user)):
     tasks = service.tasks_of_agency(db, user.agency_id) if user.agency_id else []
-    return render(request, "plans/my.html", {"tasks": tasks, "today": service.today_local(), "statuses": STATUSES})
+    return render(request, "plans/my.html", {"tasks": tasks, "today": today_local(), "statuses": STATUSES})
 
 
 @router.get("/plans/reminders")
-def reminders_page(request: Request, db: Session = DB, user: User = Depends(current_user),
-                   settings: Settings = Depends(get_settings)):
-    today = service.today_local()
-    return render(request, "plans/reminders.html", {
-        "mine": service.reminders(db, user, today), "today": today, "smtp": bool(settings.smtp_host),
-        "digests": service.digests(db, today) if user.has_role("coordinator") else []})
+def reminders_page(
+    request: Request, db: Session = DB, user: User = Depends(current_user), settings: Settings = Depends(get_settings)
+):
+    today = today_local()
+    return render(
+        request,
+        "plans/reminders.html",
+        {
+            "mine": service.reminders(db, user, today),
+            "today": today,
+            "smtp": bool(settings.smtp_host),
+            "digests": service.digests(db, today) if user.has_role("coordinator") else [],
+        },
+    )
 
 
 @router.get("/plans/{plan_id}")
 def plan_page(request: Request, plan_id: int, db: Session = DB, user: User = Depends(current_user)):
     plan = service.get_plan(db, plan_id)
-    today = service.today_local()
-    return render(request, "plans/plan.html", {
-        "plan": plan, "info": service.overview(plan, today), "today": today, "statuses": STATUSES,
-        "month_start": today.replace(day=1)})
+    today = today_local()
+    return render(
+        request,
+        "plans/plan.html",
+        {
+            "plan": plan,
+            "info": service.overview(plan, today),
+            "today": today,
+            "statuses": STATUSES,
+            "month_start": today.replace(day=1),
+        },
+    )
 
 
 @router.get("/plans/{plan_id}/tasks.csv")
@@ -143,17 +184,27 @@ def export_xlsx(plan_id: int, db: Session = DB, user: User = Depends(current_use
 
 
 @router.post("/plans/{plan_id}/report")
-def report(plan_id: int, form: FormData = FORM, db: Session = DB, settings: Settings = Depends(get_settings),
-           user: User = Depends(current_user)):
+def report(
+    plan_id: int,
+    form: FormData = FORM,
+    db: Session = DB,
+    settings: Settings = Depends(get_settings),
+    user: User = Depends(current_user),
+):
     """Queue the report upward for the chosen period and format; its job page offers the file."""
     plan = service.get_plan(db, plan_id)
-    today = service.today_local()
-    first = _day(str(form.get("start", ""))) or today.replace(day=1)
-    last = _day(str(form.get("end", ""))) or today
+    today = today_local()
+    first = parse_day(str(form.get("start", "")), today.replace(day=1))
+    last = parse_day(str(form.get("end", "")), today)
     fmt = str(form.get("format", "pdf"))
     service.check_report(first, last, fmt)
-    job = jobs.submit(db, settings, "plans.report", user=user, params={
-        "plan_id": plan.id, "start": first.isoformat(), "end": last.isoformat(), "format": fmt})
+    job = jobs.submit(
+        db,
+        settings,
+        "plans.report",
+        user=user,
+        params={"plan_id": plan.id, "start": first.isoformat(), "end": last.isoformat(), "format": fmt},
+    )
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
@@ -161,10 +212,21 @@ def report(plan_id: int, form: FormData = FORM, db: Session = DB, settings: Sett
 def task_page(request: Request, task_id: int, db: Session = DB, user: User = Depends(current_user)):
     task = service.get_task(db, task_id)
     users = {u.id: u for u in auth.list_users(db)}
-    return render(request, "plans/task.html", {
-        "task": task, "today": service.today_local(), "can_work": service.can_work_on(user, task),
-        "can_edit": user.has_role("coordinator"), "statuses": STATUSES, "priorities": PRIORITIES,
-        "recurrences": RECURRENCES, "users": users, "agencies": auth.list_agencies(db)})
+    return render(
+        request,
+        "plans/task.html",
+        {
+            "task": task,
+            "today": today_local(),
+            "can_work": service.can_work_on(user, task),
+            "can_edit": user.has_role("coordinator"),
+            "statuses": STATUSES,
+            "priorities": PRIORITIES,
+            "recurrences": RECURRENCES,
+            "users": users,
+            "agencies": auth.list_agencies(db),
+        },
+    )
 
 
 @router.post("/plans/tasks/{task_id}")
@@ -172,90 +234,94 @@ def task_update(task_id: int, form: FormData = FORM, db: Session = DB, user: Use
     task = service.get_task(db, task_id)
     changes = {"status": form.get("status") or None}
     if user.has_role("coordinator"):
-        changes.update(priority=form.get("priority") or None, recurrence=form.get("recurrence"),
-                       start_on=_day(str(form.get("start_on", ""))), due_on=_day(str(form.get("due_on", ""))),
-                       theme_id=int(form["theme_id"]) if str(form.get("theme_id", "")).isdigit() else None)
+        changes.update(
+            priority=form.get("priority") or None,
+            recurrence=form.get("recurrence"),
+            start_on=_day(str(form.get("start_on", ""))),
+            due_on=_day(str(form.get("due_on", ""))),
+            theme_id=int(form["theme_id"]) if str(form.get("theme_id", "")).isdigit() else None,
+        )
         if "agency_ids" in form:
             changes["agency_ids"] = [int(i) for i in form.getlist("agency_ids") if str(i).isdigit()]
-    service.update_task(db, task, user, **changes)
+    service.update_task(db, task, user, TaskChanges(**changes))
     return RedirectResponse(f"/plans/tasks/{task.id}", status_code=303)
 
 
 @router.post("/plans/tasks/{task_id}/reports")
-def report_create(task_id: int, form: FormData = FORM, db: Session = DB, user: User = Depends(current_user),
-                  settings: Settings = Depends(get_settings)):
+def report_create(
+    task_id: int,
+    form: FormData = FORM,
+    db: Session = DB,
+    user: User = Depends(current_user),
+    settings: Settings = Depends(get_settings),
+):
     task = service.get_task(db, task_id)
     if not service.can_work_on(user, task):
-        raise UserError("Bạn chỉ báo cáo được nhiệm vụ của cơ quan mình.", "You may only report on your agency's tasks.", 403)
-    figures = {str(form.get(f"figure_label_{i}", "")).strip(): form.get(f"figure_value_{i}", "")
-               for i in range(3) if str(form.get(f"figure_label_{i}", "")).strip()}
+        raise UserError(
+            "Bạn chỉ báo cáo được nhiệm vụ của cơ quan mình.", "You may only report on your agency's tasks.", 403
+        )
+    figures = {
+        str(form.get(f"figure_label_{i}", "")).strip(): form.get(f"figure_value_{i}", "")
+        for i in range(3)
+        if str(form.get(f"figure_label_{i}", "")).strip()
+    }
     files = [(f.filename, f.file.read()) for f in form.getlist("files") if getattr(f, "filename", "")]
-    service.add_report(db, settings, task, user, str(form.get("text", "")), figures=figures,
-                       links=str(form.get("links", "")).split(), files=files, status=form.get("status") or None)
+    service.add_report(
+        db,
+        settings,
+        task,
+        user,
+        str(form.get("text", "")),
+        figures=figures,
+        links=str(form.get("links", "")).split(),
+        files=files,
+        status=form.get("status") or None,
+    )
     return RedirectResponse(f"/plans/tasks/{task.id}", status_code=303)
 
 
 @router.get("/plans/attachments/{attachment_id}")
-def attachment(attachment_id: int, db: Session = DB, settings: Settings = Depends(get_settings),
-               user: User = Depends(current_user)):
+def attachment(
+    attachment_id: int, db: Session = DB, settings: Settings = Depends(get_settings), user: User = Depends(current_user)
+):
     att = service.get_attachment(db, attachment_id)
     data = service.attachment_path(settings, att).read_bytes()
-    return Response(data, media_type=att.content_type,
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(att.filename)}"})
+    return Response(
+        data,
+        media_type=att.content_type,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(att.filename)}"},
+    )
 
 
 # ---- JSON API -----------------------------------------------------------------------------------------------
 
-class TaskOut(BaseModel):
-    id: int
-    group: str
-    text: str
-    status: str
-    priority: str
-    start_on: date | None
-    due_on: date | None
-    recurrence: str
-    theme_id: int | None
-    agencies: list[str]
-    reports: int
-
-
-class PlanOut(BaseModel):
-    id: int
-    title: str
-    number: str
-    issued_on: date | None
-    purposes: list[str]
-    themes: list[str]
-    tasks: list[TaskOut] = []
-
-
-class TaskPatch(BaseModel):
-    status: str | None = None
-    priority: str | None = None
-    start_on: date | None = None
-    due_on: date | None = None
-    recurrence: str | None = None
-    theme_id: int | None = None
-    agency_ids: list[int] | None = None
-
-
-class ReportIn(BaseModel):
-    text: str = Field(min_length=1)
-    figures: dict[str, float] = {}
-    links: list[str] = []
-    status: str | None = None
-
 
 def task_out(t: Task) -> TaskOut:
-    return TaskOut(id=t.id, group=t.group.name, text=t.text, status=t.status, priority=t.priority, start_on=t.start_on,
-                   due_on=t.due_on, recurrence=t.recurrence, theme_id=t.theme_id, agencies=[a.name for a in t.agencies],
-                   reports=len(t.reports))
+    return TaskOut(
+        id=t.id,
+        group=t.group.name,
+        text=t.text,
+        status=t.status,
+        priority=t.priority,
+        start_on=t.start_on,
+        due_on=t.due_on,
+        recurrence=t.recurrence,
+        theme_id=t.theme_id,
+        agencies=[a.name for a in t.agencies],
+        reports=len(t.reports),
+    )
 
 
 def plan_out(p: Plan, with_tasks: bool = False) -> PlanOut:
-    return PlanOut(id=p.id, title=p.title, number=p.number, issued_on=p.issued_on, purposes=[i.text for i in p.purposes],
-                   themes=[i.text for i in p.themes], tasks=[task_out(t) for t in p.tasks] if with_tasks else [])
+    return PlanOut(
+        id=p.id,
+        title=p.title,
+        number=p.number,
+        issued_on=p.issued_on,
+        purposes=[i.text for i in p.purposes],
+        themes=[i.text for i in p.themes],
+        tasks=[task_out(t) for t in p.tasks] if with_tasks else [],
+    )
 
 
 @api.get("", response_model=list[PlanOut])
@@ -264,18 +330,30 @@ def api_plans(db: Session = DB, user: User = Depends(current_user)):
 
 
 @api.post("/parse")
-def api_parse(file: UploadFile = File(...), db: Session = DB, settings: Settings = Depends(get_settings),
-              user: User = Depends(current_user)):
+def api_parse(
+    file: UploadFile = File(...),
+    db: Session = DB,
+    settings: Settings = Depends(get_settings),
+    user: User = Depends(current_user),
+):
     """Dry run: the parsed structure and, per body, the registry agencies it matches. Stores nothing."""
     parsed = service.read_plan(file.file.read(), settings.max_upload_mb)
-    return {**parsed.to_dict(), "matches": {c.body: [a.name for a in c.matches] for c in service.body_choices(db, parsed)}}
+    matches = {c.body: [a.name for a in c.matches] for c in service.body_choices(db, parsed)}
+    return {**parsed.to_dict(), "matches": matches}
 
 
 @api.post("", response_model=PlanOut, status_code=201)
-def api_import(file: UploadFile = File(...), create_agencies: bool = Form(False), db: Session = DB,
-               settings: Settings = Depends(get_settings), user: User = Depends(require("coordinator"))):
+def api_import(
+    file: UploadFile = File(...),
+    create_agencies: bool = Form(False),
+    db: Session = DB,
+    settings: Settings = Depends(get_settings),
+    user: User = Depends(require("coordinator")),
+):
     parsed = service.read_plan(file.file.read(), settings.max_upload_mb)
-    plan = service.import_plan(db, settings, parsed, user, source_name=file.filename or "", create_unknown=create_agencies)
+    plan = service.import_plan(
+        db, settings, parsed, user, source_name=file.filename or "", create_unknown=create_agencies
+    )
     return plan_out(plan, with_tasks=True)
 
 
@@ -285,15 +363,21 @@ def api_plan(plan_id: int, db: Session = DB, user: User = Depends(current_user))
 
 
 @api.patch("/tasks/{task_id}", response_model=TaskOut)
-def api_task_update(task_id: int, body: TaskPatch, db: Session = DB, user: User = Depends(current_user)):
+def api_task_update(task_id: int, body: TaskChanges, db: Session = DB, user: User = Depends(current_user)):
     task = service.get_task(db, task_id)
-    return task_out(service.update_task(db, task, user, **body.model_dump(exclude_unset=True)))
+    return task_out(service.update_task(db, task, user, body))
 
 
 @api.post("/tasks/{task_id}/reports", status_code=201)
-def api_report(task_id: int, body: ReportIn, db: Session = DB, settings: Settings = Depends(get_settings),
-               user: User = Depends(current_user)):
+def api_report(
+    task_id: int,
+    body: ReportIn,
+    db: Session = DB,
+    settings: Settings = Depends(get_settings),
+    user: User = Depends(current_user),
+):
     task = service.get_task(db, task_id)
-    report = service.add_report(db, settings, task, user, body.text, figures=body.figures, links=body.links,
-                                status=body.status)
+    report = service.add_report(
+        db, settings, task, user, body.text, figures=body.figures, links=body.links, status=body.status
+    )
     return {"id": report.id, "task_id": task.id, "status": task.status}

@@ -25,7 +25,7 @@ class Associations:
         self.q_vocab, self.a_vocab, self.table = q_vocab, a_vocab, table
 
     @classmethod
-    def fit(cls, pairs: list[tuple[str, str]], min_pairs: int = MIN_PAIRS) -> "Associations":
+    def fit(cls, pairs: list[tuple[str, str]], min_pairs: int = MIN_PAIRS) -> Associations:
         """Learn from ``(question, answer)`` pairs (folded syllables; answers' leading part)."""
         qs = [set(folded(clean_question(q))) for q, _ in pairs]
         ans = [set(folded(head(a, 80))) for _, a in pairs]
@@ -36,8 +36,8 @@ class Associations:
         cols = sparse.csr_matrix(_binary([s & a_vocab.keys() for s in ans], a_vocab))
         counts = (rows.T @ cols).tocoo()
         n = len(pairs)
-        q_n = np.array([q_df[t] for t in sorted(q_vocab, key=q_vocab.get)], dtype=np.float64)
-        a_n = np.array([a_df[t] for t in sorted(a_vocab, key=a_vocab.get)], dtype=np.float64)
+        q_n = np.array([q_df[t] for t in sorted(q_vocab, key=q_vocab.__getitem__)], dtype=np.float64)
+        a_n = np.array([a_df[t] for t in sorted(a_vocab, key=a_vocab.__getitem__)], dtype=np.float64)
         keep = counts.data >= min_pairs
         r, c, v = counts.row[keep], counts.col[keep], counts.data[keep].astype(np.float64)
         pmi = np.log(v * n / (q_n[r] * a_n[c]))
@@ -60,11 +60,21 @@ class Associations:
 
     def save(self, path: Path) -> None:
         t = self.table.tocoo()
-        path.write_text(json.dumps({"q": self.q_vocab, "a": self.a_vocab, "row": t.row.tolist(), "col": t.col.tolist(),
-                                    "val": [round(float(v), 4) for v in t.data]}, ensure_ascii=False))
+        path.write_text(
+            json.dumps(
+                {
+                    "q": self.q_vocab,
+                    "a": self.a_vocab,
+                    "row": t.row.tolist(),
+                    "col": t.col.tolist(),
+                    "val": [round(float(v), 4) for v in t.data],
+                },
+                ensure_ascii=False,
+            )
+        )
 
     @classmethod
-    def load(cls, path: Path) -> "Associations":
+    def load(cls, path: Path) -> Associations:
         d = json.loads(path.read_text())
         table = sparse.csr_matrix((d["val"], (d["row"], d["col"])), shape=(len(d["q"]), len(d["a"])))
         return cls(d["q"], d["a"], table)

@@ -30,61 +30,230 @@ _RHETORICAL = re.compile(r"\b(?:làm gì có|lam gi co|đâu có|dau co|đâu ph
 # "cần gì chích ngừa nữa", "sợ gì covid": no need, no fear.
 _WHAT_FOR = re.compile(r"\b(cần|sợ|lo)\s+(?:gì|chi)\b(?=\s+\w)", re.IGNORECASE)
 # "trẻ em có bị nhiễm đâu": "có ... đâu" without a negator is one.
-_HAS_NOT = re.compile(r"(?<!không )(?<!hổng )(?<!hông )(?<!chẳng )(?<!chưa )(?<!chả )"
-                      r"\bcó\s+((?:(?!không|chẳng|chưa|đâu)\w+\s+){1,5}?)đâu\b", re.IGNORECASE)
+_HAS_NOT = re.compile(
+    r"(?<!không )(?<!hổng )(?<!hông )(?<!chẳng )(?<!chưa )(?<!chả )"
+    r"\bcó\s+((?:(?!không|chẳng|chưa|đâu)\w+\s+){1,5}?)đâu\b",
+    re.IGNORECASE,
+)
 # "khỏi" before a verb means "no need to" ("khỏi đeo khẩu trang"); before a disease it means recovered.
-_KHOI_VERBS = {"deo", "chich", "tiem", "lo", "so", "can", "phai", "mang", "rua", "di", "uong", "xet", "cach", "gian",
-               "bi", "lay", "mac", "nhiem", "sat", "khai"}
+_KHOI_VERBS = {
+    "deo",
+    "chich",
+    "tiem",
+    "lo",
+    "so",
+    "can",
+    "phai",
+    "mang",
+    "rua",
+    "di",
+    "uong",
+    "xet",
+    "cach",
+    "gian",
+    "bi",
+    "lay",
+    "mac",
+    "nhiem",
+    "sat",
+    "khai",
+}
 # Words that debunk what they speak of: a text with one of them corrects a claim, it does not spread it.
-DEBUNKS = ("là sai", "tin sai", "tin giả", "tin đồn", "thất thiệt", "sai sự thật", "bịa đặt", "tào lao",
-           "hoang đường", "nhảm nhí", "vô căn cứ", "không có cơ sở", "không có bằng chứng", "chưa có bằng chứng",
-           "chưa được chứng minh", "không được chứng minh", "chưa có nghiên cứu", "chưa nghiên cứu nào",
-           "ngộ nhận", "lầm tưởng", "hiểu lầm", "không đúng sự thật", "tin nhảm", "không chứng minh",
-           "không có nghĩa là", "không đồng nghĩa", "đều sai", "cũng sai", "sai bét", "giả mạo", "ăn thua",
-           "chẳng giúp gì", "không giúp gì", "không có tác dụng", "chẳng có tác dụng", "vô tác dụng",
-           "không hiệu quả", "chưa được công nhận", "không được công nhận", "không phải chỉ", "đừng tin",
-           "đừng có tin", "chớ tin", "không nên tin", "đừng nghe theo", "đừng làm theo", "làm gì có chuyện",
-           "không có chuyện", "chẳng có chuyện", "đâu có chuyện", "không hề có chuyện", "chẳng chứng minh",
-           "chả chứng minh", "chẳng nói lên", "không nói lên", "chẳng có nghĩa là")
-_DEBUNK = re.compile(r"\b(?:" + "|".join(sorted({d for x in DEBUNKS for d in (x, vn.strip_diacritics(x))}, key=len,
-                                                 reverse=True)) + r")\b", re.IGNORECASE)
+DEBUNKS = (
+    "là sai",
+    "tin sai",
+    "tin giả",
+    "tin đồn",
+    "thất thiệt",
+    "sai sự thật",
+    "bịa đặt",
+    "tào lao",
+    "hoang đường",
+    "nhảm nhí",
+    "vô căn cứ",
+    "không có cơ sở",
+    "không có bằng chứng",
+    "chưa có bằng chứng",
+    "chưa được chứng minh",
+    "không được chứng minh",
+    "chưa có nghiên cứu",
+    "chưa nghiên cứu nào",
+    "ngộ nhận",
+    "lầm tưởng",
+    "hiểu lầm",
+    "không đúng sự thật",
+    "tin nhảm",
+    "không chứng minh",
+    "không có nghĩa là",
+    "không đồng nghĩa",
+    "đều sai",
+    "cũng sai",
+    "sai bét",
+    "giả mạo",
+    "ăn thua",
+    "chẳng giúp gì",
+    "không giúp gì",
+    "không có tác dụng",
+    "chẳng có tác dụng",
+    "vô tác dụng",
+    "không hiệu quả",
+    "chưa được công nhận",
+    "không được công nhận",
+    "không phải chỉ",
+    "đừng tin",
+    "đừng có tin",
+    "chớ tin",
+    "không nên tin",
+    "đừng nghe theo",
+    "đừng làm theo",
+    "làm gì có chuyện",
+    "không có chuyện",
+    "chẳng có chuyện",
+    "đâu có chuyện",
+    "không hề có chuyện",
+    "chẳng chứng minh",
+    "chả chứng minh",
+    "chẳng nói lên",
+    "không nói lên",
+    "chẳng có nghĩa là",
+)
+_DEBUNK = re.compile(
+    r"\b(?:"
+    + "|".join(sorted({d for x in DEBUNKS for d in (x, vn.strip_diacritics(x))}, key=len, reverse=True))
+    + r")\b",
+    re.IGNORECASE,
+)
 # question endings whose "không/chưa" asks rather than denies: "... có ... không?", "... được không?"
 _QUESTION_TAIL = ("khong", "chua", "ko", "k", "hok", "hong", "hem", "khg")
 _WORDS_IGNORED = {"a", "vay", "nhi", "nha", "the", "ha", "ah", "nhe", "ne"}
 
 # Passed over on the way to a negator's head (folded): modal and aspect words, intensifiers.
-AUXILIARIES = {"duoc", "dc", "the", "co", "phai", "he", "can", "nen", "bi", "lam", "tung", "dam", "hoan", "toan",
-               "tuyet", "doi", "chac", "chan", "hau", "nhu", "cung", "van", "da", "se", "dang", "moi", "chi", "thuc",
-               "su", "di", "ai", "noi"}
+AUXILIARIES = {
+    "duoc",
+    "dc",
+    "the",
+    "co",
+    "phai",
+    "he",
+    "can",
+    "nen",
+    "bi",
+    "lam",
+    "tung",
+    "dam",
+    "hoan",
+    "toan",
+    "tuyet",
+    "doi",
+    "chac",
+    "chan",
+    "hau",
+    "nhu",
+    "cung",
+    "van",
+    "da",
+    "se",
+    "dang",
+    "moi",
+    "chi",
+    "thuc",
+    "su",
+    "di",
+    "ai",
+    "noi",
+}
 # End a negator's reach: conjunctions and the copula.
 _BOUNDARIES = {"thi", "la", "ma", "va", "nhung", "nen", "vi", "de", "hay", "hoac", "voi", "neu", "khi", "roi"}
 # Verbs of prevention (and of killing: "diệt virus" ~ "virus không lây"), as written with diacritics, and the
 # folded forms accepted in text typed without them (with the words that must come before or after, since
 # "phong", "ngan", "chong" and "tranh" fold from other words too).
 PREVENT = {"phòng", "ngừa", "ngăn", "chặn", "chống", "tránh", "diệt", "giết", "thoát"}
-_PREVENT_FOLDED = {"phong": None, "ngua": {"phong", "ngan"}, "ngan": None, "chan": {"ngan"}, "chong": None,
-                   "tranh": None, "diet": None, "giet": None, "thoat": None}
-_PREVENT_OBJECTS = {"lay", "nhiem", "covid", "virus", "corona", "dich", "benh", "ngua", "chan", "tranh", "chong",
-                    "duoc", "dc", "mac", "sars", "cov", "cum", "f0", "tu", "vong", "ca", "tre", "nguoi"}
+_PREVENT_FOLDED = {
+    "phong": None,
+    "ngua": {"phong", "ngan"},
+    "ngan": None,
+    "chan": {"ngan"},
+    "chong": None,
+    "tranh": None,
+    "diet": None,
+    "giet": None,
+    "thoat": None,
+}
+_PREVENT_OBJECTS = {
+    "lay",
+    "nhiem",
+    "covid",
+    "virus",
+    "corona",
+    "dich",
+    "benh",
+    "ngua",
+    "chan",
+    "tranh",
+    "chong",
+    "duoc",
+    "dc",
+    "mac",
+    "sars",
+    "cov",
+    "cum",
+    "f0",
+    "tu",
+    "vong",
+    "ca",
+    "tre",
+    "nguoi",
+}
 # xà phòng (soap), văn phòng (office), tiêm ngừa (to vaccinate)...
 _NOT_PREVENT_BEFORE = {"xa", "van", "can", "buong", "giai", "tiem", "chich"}
 _CLAUSE = re.compile(r"[.;!?\n,:()]+|\s[-–]\s|\s(?:và|nhưng|mà|va|nhung|ma)\s", re.IGNORECASE)
 _STOP = {"thi", "la", "ma", "va", "cua", "nay", "do", "day", "nhe", "nha", "roi", "luon", "oi", "a", "cho"}
 # The same words as written with diacritics: in such text "vi" (vi rút, vi chip), "khí" or "độ" are no breaks.
 _VI_NOUNS = {"rut", "rus", "chip", "khuan", "mach", "sinh", "luong"}  # vi rút, vi chip... typed without diacritics
-_BREAKS_WRITTEN = {"thì", "là", "mà", "và", "nhưng", "nên", "vì", "để", "hay", "hoặc", "với", "nếu", "khi", "rồi",
-                   "của", "này", "do", "đó", "đây", "nhé", "nha", "luôn", "ơi", "à", "cho"}
+_BREAKS_WRITTEN = {
+    "thì",
+    "là",
+    "mà",
+    "và",
+    "nhưng",
+    "nên",
+    "vì",
+    "để",
+    "hay",
+    "hoặc",
+    "với",
+    "nếu",
+    "khi",
+    "rồi",
+    "của",
+    "này",
+    "do",
+    "đó",
+    "đây",
+    "nhé",
+    "nha",
+    "luôn",
+    "ơi",
+    "à",
+    "cho",
+}
 # "không sợ (bị) covid", "khỏi lo covid", "không cho virus vào": kept from it, like a verb of prevention.
 _FEAR = {"so", "lo", "ngai", "cho"}
 _FEAR_WRITTEN = {"sợ", "lo", "ngại", "cho"}
 # "bỏ khẩu trang", "tháo khẩu trang": not wearing it.
 _DISCARD = {"bỏ", "vứt", "tháo", "cởi", "quăng", "cất", "vut", "bo", "thao", "cat"}
 # "đi chích ngừa chi nữa", "bịt mặt chi cho mệt": why bother, i.e. no need to.
-_WHY_BOTHER = re.compile(r"^(.*(?:^|\s)(?:thì|thi|là|mà)\s+)?(?!khỏi|khoi|không|khong|ko|đừng)([^,.;!?]+?)\s+chi\s+"
-                         r"(?:nữa|nua|cho\s+(?:mệt|met|tốn|ton|cực|cuc|uổng))(?!\w)", re.IGNORECASE)
+_WHY_BOTHER = re.compile(
+    r"^(.*(?:^|\s)(?:thì|thi|là|mà)\s+)?(?!khỏi|khoi|không|khong|ko|đừng)([^,.;!?]+?)\s+chi\s+"
+    r"(?:nữa|nua|cho\s+(?:mệt|met|tốn|ton|cực|cuc|uổng))(?!\w)",
+    re.IGNORECASE,
+)
 # "khẩu trang (thì) vứt đi": the object put first, read as "vứt khẩu trang".
-_FRONTED_DISCARD = re.compile(r"\b(khẩu trang|khau trang)\s+(?:(?:thì|thi|cứ|cu|tui|tôi|mình|minh|tao|em)\s+)?"
-                              r"(bỏ|vứt|tháo|cởi|quăng|cất|vut|bo|thao|cat)\b", re.IGNORECASE)
+_FRONTED_DISCARD = re.compile(
+    r"\b(khẩu trang|khau trang)\s+(?:(?:thì|thi|cứ|cu|tui|tôi|mình|minh|tao|em)\s+)?"
+    r"(bỏ|vứt|tháo|cởi|quăng|cất|vut|bo|thao|cat)\b",
+    re.IGNORECASE,
+)
 # "khó có con", "hiếm con", "hết đẻ được": hardly or no more, read as a negation.
 _HARDLY = {"kho": {"co"}, "hiem": {"co", "con"}, "het": {"co", "de"}}
 # "mạnh hơn vắc xin": what follows "hơn" is the standard of comparison, not asserted ("hơn 90%" is a number).
@@ -121,38 +290,57 @@ def _tokens(text: str, written: bool) -> list[str]:
         previous = folded[i - 1] if i else ""
         if acc != tok:  # written with diacritics: only the real negators count
             negates = acc in ACCENTED or (acc == "khỏi" and following in _KHOI_VERBS and previous != "chua")
-            prevents = acc in PREVENT and previous not in _NOT_PREVENT_BEFORE or (
-                acc == "đỡ" and following in _PREVENT_OBJECTS)
+            prevents = (
+                acc in PREVENT
+                and previous not in _NOT_PREVENT_BEFORE
+                or (acc == "đỡ" and following in _PREVENT_OBJECTS)
+            )
         else:
             negates = (tok in NEGATORS and not (tok == "chua" and following in _CURE_NEXT | _CONTAINED)) or (
-                tok == "khoi" and following in _KHOI_VERBS and previous != "chua")
+                tok == "khoi" and following in _KHOI_VERBS and previous != "chua"
+            )
             after = _PREVENT_FOLDED.get(tok, ())
-            prevents = tok in _PREVENT_FOLDED and previous not in _NOT_PREVENT_BEFORE and (
-                previous in after if after else following in _PREVENT_OBJECTS)
+            prevents = (
+                tok in _PREVENT_FOLDED
+                and previous not in _NOT_PREVENT_BEFORE
+                and (previous in after if after else following in _PREVENT_OBJECTS)
+            )
         if i == fear_at:
             out.append("+" + tok)
             continue
         if acc == "đâu" or acc == tok == "dau" and following in _BOUNDARIES | _STOP | {""}:
             continue  # the emphatic "không ... đâu"
-        if negates and (following in _OTHERWISE[0] or following in _OTHERWISE[1]
-                        and folded[i + 2:i + 3] and folded[i + 2] in _OTHERWISE[2]):
+        if negates and (
+            following in _OTHERWISE[0]
+            or following in _OTHERWISE[1]
+            and folded[i + 2 : i + 3]
+            and folded[i + 2] in _OTHERWISE[2]
+        ):
             negates = False  # "otherwise"
         if negates and _fear(accented, folded, i + 1):
             fear_at = i + 1  # the negator is dropped, the fear verb prevents
             continue
         immune = (tok, following) == _IMMUNE or (
-            (tok, following) == ("mien", "dich") and folded[i + 2:i + 3] == ["voi"])
+            (tok, following) == ("mien", "dich") and folded[i + 2 : i + 3] == ["voi"]
+        )
         hardly = following in _HARDLY.get(tok, ()) and (acc != tok or not written)
-        compared = tok == "hon" and previous not in _NOT_COMPARED_AFTER and following not in _QUANTITIES and not (
-            following[:1].isdigit())
+        compared = (
+            tok == "hon"
+            and previous not in _NOT_COMPARED_AFTER
+            and following not in _QUANTITIES
+            and not (following[:1].isdigit())
+        )
         if negates or immune or hardly or acc in _DISCARD and following == "khau":
             out.append("khong")
         elif compared or acc in _IF_WRITTEN or acc in _IF_BEFORE_INFECTION[0] and following in _IF_BEFORE_INFECTION[1]:
             out.append("?" + tok)
         elif prevents:
             out.append("+" + tok)
-        elif tok in NEGATORS or tok in _BOUNDARIES | _STOP and (
-                acc not in _BREAKS_WRITTEN if written else tok == "vi" and following in _VI_NOUNS):
+        elif (
+            tok in NEGATORS
+            or tok in _BOUNDARIES | _STOP
+            and (acc not in _BREAKS_WRITTEN if written else tok == "vi" and following in _VI_NOUNS)
+        ):
             out.append("~" + tok)
         else:
             out.append(tok)
@@ -164,8 +352,10 @@ def plain(text: str) -> str:
     cần X", "có bị đâu" → "không bị", "khẩu trang vứt đi" → "vứt khẩu trang"."""
     text = _WHAT_FOR.sub(r"không \1", _RHETORICAL.sub("không", text))
     text = _FRONTED_DISCARD.sub(r"\2 \1", _HAS_NOT.sub(r"không \1", text))
-    return "".join(_WHY_BOTHER.sub(lambda m: (m.group(1) or "") + "không cần " + m.group(2), part)
-                   for part in re.split(r"([,.;!?\n]+\s*)", text))
+    return "".join(
+        _WHY_BOTHER.sub(lambda m: (m.group(1) or "") + "không cần " + m.group(2), part)
+        for part in re.split(r"([,.;!?\n]+\s*)", text)
+    )
 
 
 def _fear(accented: list[str], folded: list[str], j: int) -> bool:
@@ -247,8 +437,12 @@ def _clause_signs(toks: list[str]) -> list[tuple[str, str]]:
             occurrences[-1][1] = NEGATED
         for word in held:
             negated = pending % 2 == 1
-            occurrences.append(["mac" if negated and word == "bi" else word,
-                                NEGATED if negated else PREVENTED if prevented else IN_SCOPE])
+            occurrences.append(
+                [
+                    "mac" if negated and word == "bi" else word,
+                    NEGATED if negated else PREVENTED if prevented else IN_SCOPE,
+                ]
+            )
 
     i = 0
     while i < len(toks):
@@ -269,8 +463,17 @@ def _clause_signs(toks: list[str]) -> list[tuple[str, str]]:
             pending, prevented, scoped, held, supposed = 0, False, False, [], tok in _IF
             continue
         negated = pending % 2 == 1
-        state = (NEGATED if negated else PREVENTED if prevented else IN_SCOPE if scoped else
-                 SUPPOSED if supposed or restricted else ASSERTED)
+        state = (
+            NEGATED
+            if negated
+            else PREVENTED
+            if prevented
+            else IN_SCOPE
+            if scoped
+            else SUPPOSED
+            if supposed or restricted
+            else ASSERTED
+        )
         occurrences.append(["mac" if word in _INFECTED else word, state])
         if tok.startswith("+"):  # prevention: its head is prevented, or merely in scope when itself negated
             while i < len(toks) and toks[i].startswith("+"):
@@ -289,11 +492,21 @@ def _clause_signs(toks: list[str]) -> list[tuple[str, str]]:
 
 
 def _restricted(toks: list[str]) -> bool:
-    """"chỉ người già mới mắc", "covid chỉ bắt người già": said of some, denied of the others."""
-    return any(t == "chi" and toks[j + 1:j + 2] != ["can"] and (
-        "moi" in toks[j + 1:] or toks[j + 1:j + 2] and toks[j + 1] in _ONLY_BEFORE
-        or toks[j + 1:j + 2] and toks[j + 1] in _INFECTED | {"bi"} and toks[j + 2:j + 3] and toks[j + 2] in _PEOPLE)
-        for j, t in enumerate(toks))
+    """ "chỉ người già mới mắc", "covid chỉ bắt người già": said of some, denied of the others."""
+    return any(
+        t == "chi"
+        and toks[j + 1 : j + 2] != ["can"]
+        and (
+            "moi" in toks[j + 1 :]
+            or toks[j + 1 : j + 2]
+            and toks[j + 1] in _ONLY_BEFORE
+            or toks[j + 1 : j + 2]
+            and toks[j + 1] in _INFECTED | {"bi"}
+            and toks[j + 2 : j + 3]
+            and toks[j + 2] in _PEOPLE
+        )
+        for j, t in enumerate(toks)
+    )
 
 
 def polarity(text: str) -> int:
@@ -324,9 +537,11 @@ def debunks(text: str) -> bool:
 
 def _content(toks: list[str]) -> set[str]:
     """Content words, epidemic words as one and verbs of prevention as "+"."""
-    return {"+" if t.startswith("+") else _same_word(t.lstrip("~?")) for t in toks
-            if t not in NEGATORS and t not in _STOP and len(t.lstrip("~+?")) > 1
-            and t.lstrip("~+?") not in AUXILIARIES}
+    return {
+        "+" if t.startswith("+") else _same_word(t.lstrip("~?"))
+        for t in toks
+        if t not in NEGATORS and t not in _STOP and len(t.lstrip("~+?")) > 1 and t.lstrip("~+?") not in AUXILIARIES
+    }
 
 
 def _same_word(word: str) -> str:
@@ -354,8 +569,10 @@ def contradicts(a: str, b: str) -> bool:
         pa, pb = sa[w] & {ASSERTED, NEGATED}, sb[w] & {ASSERTED, NEGATED}
         if len(pa) == len(pb) == 1 and pa != pb and _about_the_same(w, oa, ob):
             return True
-    if any(NEGATED in sa[w] and sb[w] & {NEGATED, PREVENTED} or NEGATED in sb[w] and PREVENTED in sa[w]
-           for w in sa.keys() & sb.keys()):
+    if any(
+        NEGATED in sa[w] and sb[w] & {NEGATED, PREVENTED} or NEGATED in sb[w] and PREVENTED in sa[w]
+        for w in sa.keys() & sb.keys()
+    ):
         return False  # both deny the same thing
     for ta in _windows(a):
         for tb in _windows(b):
@@ -368,8 +585,11 @@ def _windows(text: str) -> list[list[str]]:
     """Each clause's tokens, and a short clause of prevention or cure joined to the affirmative one before it
     ("tắm nước nóng cỡ nào, chẳng ngăn được covid đâu" leaves its subject there)."""
     toks = [t for _c, t in _clauses(text)]
-    return toks + [x + ["thi"] + y for x, y in zip(toks, toks[1:])
-                   if len(_content(y)) < 3 and not _clause_polarity(x) and any(t[0] == "+" or t in CURE for t in y)]
+    return toks + [
+        x + ["thi"] + y
+        for x, y in zip(toks, toks[1:])
+        if len(_content(y)) < 3 and not _clause_polarity(x) and any(t[0] == "+" or t in CURE for t in y)
+    ]
 
 
 def _about_the_same(word: str, oa: list, ob: list) -> bool:
@@ -400,5 +620,6 @@ def _opposed(ta: list[str], tb: list[str]) -> bool:
     if not denied & (_content(other) - supposed | {"+"}):
         return False
     prevents = _clause_polarity(other, True) > _clause_polarity(other)
-    return not (prevents and _clause_polarity(negating, True) == _clause_polarity(negating)
-                and not CURE & set(negating))
+    return not (
+        prevents and _clause_polarity(negating, True) == _clause_polarity(negating) and not CURE & set(negating)
+    )

@@ -7,16 +7,20 @@ import unicodedata
 
 _SENT = re.compile(r"(?<=[.!?…])\s+|\n+")
 _GREETING = re.compile(
-    r"^\s*(xin chào|chào|kính gửi|kính chào|thân chào|thưa|hello)\b[^,!.:\n]{0,30}[,!.:\n]\s*", re.IGNORECASE)
+    r"^\s*(xin chào|chào|kính gửi|kính chào|thân chào|thưa|hello)\b[^,!.:\n]{0,30}[,!.:\n]\s*", re.IGNORECASE
+)
 _CLOSERS = re.compile(
     r"^(xin )?(cảm ơn|cám ơn|chúc|trân trọng|thân ái|thân mến|mong|rất mong|nếu (bạn |anh |chị |em )?(có|còn) "
-    r"(thêm|bất kỳ|thắc mắc)|hy vọng|hi vọng|thanks|thank)", re.IGNORECASE)
+    r"(thêm|bất kỳ|thắc mắc)|hy vọng|hi vọng|thanks|thank)",
+    re.IGNORECASE,
+)
 _QUESTION_FILLERS = re.compile(
     r"(xin )?(cảm ơn|cám ơn)( các| bác sĩ| bs| chuyên gia| bạn| anh| chị| nhiều| rất nhiều| ạ)*[.!]*"
     r"|^\s*(thưa|kính gửi|gửi) (bác sĩ|bs|chuyên gia|các chuyên gia|chương trình|ban biên tập)[,:.!]?"
     r"|\b(cho (em|mình|tôi|cháu|con) hỏi|xin (được )?hỏi|em muốn hỏi|tôi muốn hỏi|mình muốn hỏi|"
     r"bác sĩ ơi|bs ơi|chào bác sĩ|chào bs|xin chào|kính chào)\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def sentences(text: str) -> list[str]:

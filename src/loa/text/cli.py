@@ -22,15 +22,19 @@ def decode(data: bytes, name: str) -> str:
         except UnicodeDecodeError:
             fail(f"{name}: tệp UTF-16 hỏng / broken UTF-16 file.")
     if b"\x00" in data:
-        fail(f"{name}: có vẻ là UTF-16 không có BOM; hãy lưu lại dưới dạng UTF-8.\n"
-             f"{name}: looks like UTF-16 without a byte-order mark; save it as UTF-8.")
+        fail(
+            f"{name}: có vẻ là UTF-16 không có BOM; hãy lưu lại dưới dạng UTF-8.\n"
+            f"{name}: looks like UTF-16 without a byte-order mark; save it as UTF-8."
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        fail(f"{name}, dòng {line}: không phải UTF-8 (có thể là Windows-1258/TCVN3); hãy lưu lại dưới dạng UTF-8.\n"
-             f"{name}, line {line}: not UTF-8 (perhaps Windows-1258/TCVN3); save it as UTF-8, "
-             f"e.g. iconv -f CP1258 -t UTF-8.")
+        line = data[: exc.start].count(b"\n") + 1
+        fail(
+            f"{name}, dòng {line}: không phải UTF-8 (có thể là Windows-1258/TCVN3); hãy lưu lại dưới dạng UTF-8.\n"
+            f"{name}, line {line}: not UTF-8 (perhaps Windows-1258/TCVN3); save it as UTF-8, "
+            f"e.g. iconv -f CP1258 -t UTF-8."
+        )
 
 
 @text_app.command("scrub")

@@ -54,7 +54,7 @@ def _place_tone(token: str) -> str:
     if last > first and (onset == "q" and lower[first] == "u" or onset == "g" and lower[first] == "i"):
         first += 1  # "qu" and "gi" are consonants: "quả", "già"
     nucleus = range(first, last + 1)
-    coda = lower[last + 1:]
+    coda = lower[last + 1 :]
     if coda not in CODAS or len(nucleus) > 3:
         return token
     shaped = [i for i in nucleus if letters[i][1]]

@@ -11,8 +11,14 @@ import re
 import unicodedata
 from typing import NamedTuple
 
-PLACEHOLDERS = {"phone": "[SĐT]", "id": "[CCCD]", "email": "[EMAIL]", "plate": "[BIỂN SỐ]", "address": "[ĐỊA CHỈ]",
-                "account": "[STK]"}
+PLACEHOLDERS = {
+    "phone": "[SĐT]",
+    "id": "[CCCD]",
+    "email": "[EMAIL]",
+    "plate": "[BIỂN SỐ]",
+    "address": "[ĐỊA CHỈ]",
+    "account": "[STK]",
+}
 
 
 class Pii(NamedTuple):
@@ -28,47 +34,63 @@ _NAME_WORD = rf"[{_UPPER}](?:(?![{_UPPER}]){_LETTER})*(?!{_LETTER})"  # "Lê", "
 _STREET_NAME = rf"(?:{_NAME_WORD}|\d{{1,2}}/\d{{1,2}}|\d{{1,2}} Tháng \d{{1,2}})(?:[ -]{_NAME_WORD}){{0,5}}"
 _STREET_KIND = r"(?i:đường|phố|hẻm|hẽm|ngõ|ngách|kiệt)"
 _HOUSE = r"\d{1,4}[A-Za-z]?(?:/\d{1,4}[A-Za-z]?){0,3}(?![\w/])"
-_STREET_NAMED = (rf"(?:{_STREET_KIND}(?:{_SP}+số{_SP}+\d{{1,3}}\b|{_SP}+{_HOUSE},?{_SP}+(?:{_STREET_KIND}{_SP}+)?"
-                 rf"{_STREET_NAME}|{_SP}+{_STREET_NAME})|(?i:quốc lộ|tỉnh lộ|ql|tl)\.?{_SP}*\d{{1,3}}[A-Za-z]?\b)")
+_STREET_NAMED = (
+    rf"(?:{_STREET_KIND}(?:{_SP}+số{_SP}+\d{{1,3}}\b|{_SP}+{_HOUSE},?{_SP}+(?:{_STREET_KIND}{_SP}+)?"
+    rf"{_STREET_NAME}|{_SP}+{_STREET_NAME})|(?i:quốc lộ|tỉnh lộ|ql|tl)\.?{_SP}*\d{{1,3}}[A-Za-z]?\b)"
+)
 # "đường dây nóng", "đường huyết", "đường hô hấp": "đường" that is no street.
 _NOT_A_STREET = r"(?i:dây|huyết|máu|hô|tiêu|truyền|bay|link|ăn|cát|phèn|sữa|mũi|miệng|thở|lây|tiết)\b"
 # Words before a number that make it a document, dose, measurement or date rather than a house number.
 _NOT_HOUSE_BEFORE = re.compile(
     r"\b(?i:văn bản|công văn|quyết định|thông tư|nghị định|nghị quyết|chỉ thị|kế hoạch|thông báo|báo cáo|tờ trình|"
     r"hướng dẫn|điều|khoản|mục|chương|phụ lục|bảng|hình|trang|mũi|liều|lần|loại|huyết áp|ha|tỷ lệ|tỉ lệ|ngày|"
-    r"tháng|năm|lúc|ký hiệu|phòng|giường|khoa|tầng)[ \t:]*$")
+    r"tháng|năm|lúc|ký hiệu|phòng|giường|khoa|tầng)[ \t:]*$"
+)
 # Capitalised words that follow "số N" or "N/M" without being a street.
-_NOT_STREET = set("""Bộ Sở Ủy Uỷ Trung Bệnh Trạm Quyết Công Thông Nghị Chỉ Kế Hướng Văn Điều Khoản Phụ Mục Chương Ban
+_NOT_STREET = set(
+    """Bộ Sở Ủy Uỷ Trung Bệnh Trạm Quyết Công Thông Nghị Chỉ Kế Hướng Văn Điều Khoản Phụ Mục Chương Ban
     Phòng Cục Viện Khoa Tổ Đội Xã Phường Huyện Quận Tỉnh Thành Pfizer Moderna AstraZeneca Astra Vero Sinopharm
     Sputnik Abdala Covaxin Janssen Comirnaty Spikevax Hayat Nanocovax Covivac Novavax Corona Covid Delta Omicron
-    Chính Quốc Người Tôi Em Anh Chị Cháu Con Mình Ông Bà Bác Cô Chú Ngày Tháng Năm Giờ""".split())
+    Chính Quốc Người Tôi Em Anh Chị Cháu Con Mình Ông Bà Bác Cô Chú Ngày Tháng Năm Giờ""".split()
+)
 
 # Runs of digits with single separators; "x"/"*" may mask the last digits ("028 3822 xxxx").
 # A group follows a separator or a closing bracket, so a run splits into groups one way only (no backtracking blow-up).
-_NUMBER_RUN = re.compile(r"(?<![\w/.,@-])(?:\(\+?\d{1,4}\)|\+?\d[\dxX*]*)"
-                         r"(?:(?:[ .\-]|(?<=\)))(?:\(\d{1,4}\)|[\dxX*]+))*+(?![\w@]|[/,.]\d)")
+_NUMBER_RUN = re.compile(
+    r"(?<![\w/.,@-])(?:\(\+?\d{1,4}\)|\+?\d[\dxX*]*)"
+    r"(?:(?:[ .\-]|(?<=\)))(?:\(\d{1,4}\)|[\dxX*]+))*+(?![\w@]|[/,.]\d)"
+)
 _SERVICE_BEFORE = re.compile(r"(?i:hotline|tổng đài|đường dây nóng)[^\n\d]{0,12}$")
 MAX_GROUPS = 12  # "0 9 1 2 3 4 5 6 7 8": no phone or ID number is written in more groups
 _GROUP = re.compile(r"\(?\+?[\dxX*]+\)?")
-_MONEY_AFTER = re.compile(r"\s*(?:đồng|đ\b|vnđ|vnd|triệu|tỷ|tỉ|nghìn|ngàn|k\b|usd|\$|%|ca\b|liều|người|mũi)",
-                          re.IGNORECASE)
+_MONEY_AFTER = re.compile(
+    r"\s*(?:đồng|đ\b|vnđ|vnd|triệu|tỷ|tỉ|nghìn|ngàn|k\b|usd|\$|%|ca\b|liều|người|mũi)", re.IGNORECASE
+)
 _ID_BEFORE = re.compile(r"(?:cmnd|cccd|căn cước|chứng minh|định danh|hộ chiếu|số id)[\w\s:.#/]{0,12}$", re.IGNORECASE)
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+(?:@| ?[(\[{]at[)\]}] ?)[\w-]+(?:(?:\.| ?[(\[{]dot[)\]}] ?)[\w-]+)+")
 # Passport (after the word), health-insurance card ("DN4010120012345") and bank account (after the word) numbers.
 _PASSPORT = re.compile(r"(?i:hộ chiếu|passport)[ \t:.#]*(?:(?i:số)[ \t:]*)?(?P<n>[A-Z]\d{7,8})\b")
 _INSURANCE_CARD = re.compile(r"(?<!\w)(?P<n>[A-Z]{2}\d{13})(?!\w)")
-_ACCOUNT = re.compile(r"(?<!\w)(?i:stk|số tài khoản|số tk|tài khoản số|tài khoản|tk)[ \t:.#]*(?:(?i:số)[ \t:]*)?"
-                      r"(?P<n>\d(?:[ .-]?\d){7,18})(?![\w]|[.,]\d)")
+_ACCOUNT = re.compile(
+    r"(?<!\w)(?i:stk|số tài khoản|số tk|tài khoản số|tài khoản|tk)[ \t:.#]*(?:(?i:số)[ \t:]*)?"
+    r"(?P<n>\d(?:[ .-]?\d){7,18})(?![\w]|[.,]\d)"
+)
 _PLATE = re.compile(r"(?<![\w.,/-])\d{2}-?[A-Z]{1,2}\d?[ .-]?(?:\d{3}\.\d{2}|\d{4,5})(?![\w]|[.,]\d)")
 _PLATE_LOWER = re.compile(r"(?<![\w.,/-])\d{2}[a-z]{1,2}\d?-(?:\d{3}\.\d{2}|\d{4,5})(?![\w]|[.,]\d)")
-_ADDRESS_NUMBERED = re.compile(rf"(?<![\w/])(?P<address>(?P<prefix>(?i:số nhà|nhà số|số|nhà|sn)){_SP}*"
-                               rf"(?P<house>{_HOUSE}),?{_SP}*"
-                               rf"(?:(?P<street>{_STREET_NAMED}|{_STREET_KIND}\b(?!{_SP}+{_NOT_A_STREET}))"
-                               rf"|(?P<name>{_STREET_NAME})))")
-_ADDRESS_SLASH = re.compile(rf"(?<![\w/.,])(?P<address>(?P<house>\d{{1,4}}[A-Za-z]?(?:/\d{{1,4}}[A-Za-z]?){{1,3}}),?"
-                            rf"{_SP}+(?:(?P<street>{_STREET_NAMED})|(?P<name>{_STREET_NAME})))")
-_ADDRESS_AT = re.compile(rf"(?<!\w)(?i:ở|tại|địa chỉ|đ/c|đc)[ \t:]+(?P<address>\d{{1,4}}[A-Za-z]?,?{_SP}+"
-                        rf"(?P<name>{_NAME_WORD}(?:[ -]{_NAME_WORD}){{1,5}}))")
+_ADDRESS_NUMBERED = re.compile(
+    rf"(?<![\w/])(?P<address>(?P<prefix>(?i:số nhà|nhà số|số|nhà|sn)){_SP}*"
+    rf"(?P<house>{_HOUSE}),?{_SP}*"
+    rf"(?:(?P<street>{_STREET_NAMED}|{_STREET_KIND}\b(?!{_SP}+{_NOT_A_STREET}))"
+    rf"|(?P<name>{_STREET_NAME})))"
+)
+_ADDRESS_SLASH = re.compile(
+    rf"(?<![\w/.,])(?P<address>(?P<house>\d{{1,4}}[A-Za-z]?(?:/\d{{1,4}}[A-Za-z]?){{1,3}}),?"
+    rf"{_SP}+(?:(?P<street>{_STREET_NAMED})|(?P<name>{_STREET_NAME})))"
+)
+_ADDRESS_AT = re.compile(
+    rf"(?<!\w)(?i:ở|tại|địa chỉ|đ/c|đc)[ \t:]+(?P<address>\d{{1,4}}[A-Za-z]?,?{_SP}+"
+    rf"(?P<name>{_NAME_WORD}(?:[ -]{_NAME_WORD}){{1,5}}))"
+)
 _ADDRESS_STREET = re.compile(rf"(?<![\w/.,])(?P<address>\d{{1,4}}[A-Za-z]?,?{_SP}+(?P<street>{_STREET_NAMED}))")
 
 
@@ -109,7 +131,7 @@ def _numbers(s: str) -> list[Pii]:
                 text, digits = s[start:end], _digits(s[start:end])
                 if digits.startswith(("1800", "1900")):
                     continue
-                before, after = s[max(0, start - 30):start], s[end:end + 10]
+                before, after = s[max(0, start - 30) : start], s[end : end + 10]
                 kind = "phone" if _phone(digits) else "id" if _id_number(digits, text, before, after) else None
                 if kind == "phone" and digits.startswith("02") and _SERVICE_BEFORE.search(before):
                     i = j  # an institution's switchboard or hotline is public
@@ -123,7 +145,7 @@ def _numbers(s: str) -> list[Pii]:
 
 
 def _date_like(house: str) -> bool:
-    """"15/7", "15/7/2021", "51/2017": a date or a document year, not a house number."""
+    """ "15/7", "15/7/2021", "51/2017": a date or a document year, not a house number."""
     parts = house.split("/")
     if not all(p.isdigit() for p in parts):
         return False
@@ -137,15 +159,19 @@ def _addresses(s: str) -> list[Pii]:
     for pattern in (_ADDRESS_NUMBERED, _ADDRESS_SLASH, _ADDRESS_STREET, _ADDRESS_AT):
         for m in pattern.finditer(s):
             groups = m.groupdict()
-            house, street, name = groups.get("house"), groups.get("street"), groups.get("name")
-            if _NOT_HOUSE_BEFORE.search(s[max(0, m.start() - 20):m.start()]) and pattern is not _ADDRESS_AT:
+            house, street, name = groups.get("house") or "", groups.get("street"), groups.get("name")
+            if _NOT_HOUSE_BEFORE.search(s[max(0, m.start() - 20) : m.start()]) and pattern is not _ADDRESS_AT:
                 continue
             if name and name.split()[0].split("-")[0] in _NOT_STREET:
                 continue
             if pattern is _ADDRESS_SLASH and _date_like(house):
                 continue
-            if pattern is _ADDRESS_NUMBERED and groups["prefix"].lower() == "số" and "/" not in house and not (
-                    street or name):
+            if (
+                pattern is _ADDRESS_NUMBERED
+                and groups["prefix"].lower() == "số"
+                and "/" not in house
+                and not (street or name)
+            ):
                 continue
             found.append(Pii("address", m.start("address"), m.end("address")))
     return found
@@ -158,8 +184,9 @@ def find_pii(s: str) -> list[Pii]:
     spans += [Pii("plate", m.start(), m.end()) for p in (_PLATE, _PLATE_LOWER) for m in p.finditer(s)]
     spans += _addresses(s)
     for kind, pattern in (("id", _PASSPORT), ("id", _INSURANCE_CARD), ("account", _ACCOUNT)):
-        spans += [Pii(kind, m.start("n"), m.end("n")) for m in pattern.finditer(s)
-                  if not _MONEY_AFTER.match(s, m.end())]
+        spans += [
+            Pii(kind, m.start("n"), m.end("n")) for m in pattern.finditer(s) if not _MONEY_AFTER.match(s, m.end())
+        ]
     spans += _numbers(s)
     spans.sort(key=lambda p: (p.start, -p.end))
     merged: list[Pii] = []
@@ -175,7 +202,7 @@ def scrub(s: str) -> str:
     s = unicodedata.normalize("NFC", s)
     out, pos = [], 0
     for span in find_pii(s):
-        out += [s[pos:span.start], PLACEHOLDERS[span.kind]]
+        out += [s[pos : span.start], PLACEHOLDERS[span.kind]]
         pos = span.end
     out.append(s[pos:])
     return "".join(out)

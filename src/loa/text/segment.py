@@ -53,7 +53,7 @@ def sentences(s: str) -> list[str]:
     """Normalised sentences of ``s``; a line break always ends a sentence."""
     from underthesea import sent_tokenize
 
-    out = []
+    out: list[str] = []
     for line in s.splitlines():
         line = normalize(line)
         if line:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.routing import APIRoute
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.middleware.sessions import SessionMiddleware
@@ -24,20 +24,8 @@ from loa.search import store
 from loa.web.deps import LoginRequired, csrf_protect, is_api, lang, render
 
 HERE = Path(__file__).parent
-ROOT = HERE.parent
 
-# (path, Vietnamese label): the modules in the navigation bar; a module appears once a router serves its path.
-NAV = [
-    ("/plans", "Kế hoạch"),
-    ("/content", "Nội dung"),
-    ("/calendar", "Lịch đăng"),
-    ("/listening", "Lắng nghe"),
-    ("/claims", "Tin sai lệch"),
-    ("/answers", "Hỏi đáp"),
-    ("/loudspeakers", "Loa truyền thanh"),
-    ("/bulletins", "Bản tin"),
-    ("/reports", "Báo cáo"),
-]
+REPORTS = modules.Nav("/reports", "Báo cáo", 1000)  # the web shell's own entry, after the modules'
 
 
 class UploadLimit:
@@ -66,27 +54,40 @@ class UploadLimit:
 
     async def _refuse(self, send):
         mb = self.max_bytes // (1024 * 1024)
-        body = JSONResponse({"detail": f"Tệp hoặc dữ liệu gửi lên quá lớn (tối đa {mb} MB).",
-                             "detail_en": f"The upload is too large (at most {mb} MB)."}, status_code=413)
+        body = JSONResponse(
+            {
+                "detail": f"Tệp hoặc dữ liệu gửi lên quá lớn (tối đa {mb} MB).",
+                "detail_en": f"The upload is too large (at most {mb} MB).",
+            },
+            status_code=413,
+        )
         await send({"type": "http.response.start", "status": 413, "headers": body.raw_headers})
         await send({"type": "http.response.body", "body": body.body})
-
-
-def template_dirs() -> list[str]:
-    return [str(HERE / "templates")] + [str(p) for p in sorted(ROOT.glob("*/templates")) if p.parent != HERE]
 
 
 def create_app(settings: Settings | None = None, migrate: bool = True) -> FastAPI:
     settings = settings or get_settings()
     if migrate:
         upgrade(settings.db_url)
-    app = FastAPI(title="Loa API", version=__version__, openapi_url="/api/v1/openapi.json",
-                  docs_url="/api/v1/docs", redoc_url=None, dependencies=[Depends(csrf_protect)])
+    app = FastAPI(
+        title="Loa API",
+        version=__version__,
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+        dependencies=[Depends(csrf_protect)],
+    )
     app.state.settings = settings
-    app.state.templates = Jinja2Templates(directory=template_dirs())
+    app.state.templates = Jinja2Templates(directory=modules.template_folders())
     app.state.templates.env.filters["json"] = lambda v: json.dumps(v, ensure_ascii=False)
-    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="loa_session",
-                       max_age=settings.session_hours * 3600, same_site="lax", https_only=settings.secure_cookies)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key,
+        session_cookie="loa_session",
+        max_age=settings.session_hours * 3600,
+        same_site="lax",
+        https_only=settings.secure_cookies,
+    )
     app.add_middleware(UploadLimit, max_bytes=settings.max_upload_mb * 1024 * 1024)
 
     @app.get("/static/htmx.min.js", include_in_schema=False)
@@ -106,10 +107,15 @@ def create_app(settings: Settings | None = None, migrate: bool = True) -> FastAP
             if router is None:
                 continue
             app.include_router(router, prefix=prefix, include_in_schema=attr == "api")
-            app.state.get_paths += [prefix + r.path for r in router.routes
-                                    if isinstance(r, APIRoute) and "GET" in r.methods]
+            app.state.get_paths += [
+                prefix + r.path for r in router.routes if isinstance(r, APIRoute) and "GET" in r.methods
+            ]
     paths = app.state.get_paths
-    app.state.nav = [(p, label) for p, label in NAV if any(x == p or x.startswith(p + "/") for x in paths)]
+    app.state.nav = [
+        (e.path, e.label)
+        for e in modules.nav() + [REPORTS]
+        if any(x == e.path or x.startswith(e.path + "/") for x in paths)
+    ]
     install_error_handlers(app)
     return app
 
@@ -149,11 +155,18 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException):
         _ = translator(lang(request))
-        defaults = {404: _("Không tìm thấy trang hoặc dữ liệu yêu cầu."), 403: _("Bạn không có quyền truy cập."),
-                    405: _("Phương thức không được hỗ trợ."), 401: _("Cần đăng nhập."),
-                    413: _("Tệp hoặc dữ liệu gửi lên quá lớn.")}
-        message = exc.detail if isinstance(exc.detail, str) and exc.detail not in ("Not Found", "Method Not Allowed") \
+        defaults = {
+            404: _("Không tìm thấy trang hoặc dữ liệu yêu cầu."),
+            403: _("Bạn không có quyền truy cập."),
+            405: _("Phương thức không được hỗ trợ."),
+            401: _("Cần đăng nhập."),
+            413: _("Tệp hoặc dữ liệu gửi lên quá lớn."),
+        }
+        message = (
+            exc.detail
+            if isinstance(exc.detail, str) and exc.detail not in ("Not Found", "Method Not Allowed")
             else defaults.get(exc.status_code, _("Có lỗi xảy ra."))
+        )
         return respond(request, exc.status_code, message)
 
     from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -163,8 +176,9 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError):
         _ = translator(lang(request))
-        details = [{"field": ".".join(str(x) for x in e.get("loc", ())), "problem": e.get("msg", "")}
-                   for e in exc.errors()]
+        details = [
+            {"field": ".".join(str(x) for x in e.get("loc", ())), "problem": e.get("msg", "")} for e in exc.errors()
+        ]
         return respond(request, 422, _("Dữ liệu gửi lên không hợp lệ."), details)
 
     @app.exception_handler(Exception)

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import secrets
-import time
-from typing import Iterator
+from collections.abc import Iterator
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse
@@ -14,6 +13,7 @@ from starlette.datastructures import FormData
 from loa import formats
 from loa.auth.models import ROLES, User
 from loa.auth.service import user_for_token
+from loa.clock import utcnow
 from loa.config import LANGUAGES, Settings
 from loa.db import session_factory
 from loa.i18n import translator
@@ -81,7 +81,7 @@ def session_user(request: Request, db: Session) -> User | None:
     if not uid:
         return None
     settings = request.app.state.settings
-    if time.time() - data.get("iat", 0) > settings.session_hours * 3600:
+    if utcnow().timestamp() - data.get("iat", 0) > settings.session_hours * 3600:
         data.pop("uid", None)
         return None
     user = db.get(User, uid)
@@ -132,13 +132,16 @@ async def csrf_protect(request: Request) -> None:
         return  # anonymous public forms (e.g. citizens' questions) carry no credentials to abuse
     sent = request.headers.get("x-csrf-token", "")
     if not sent and request.headers.get("content-type", "").startswith(
-            ("application/x-www-form-urlencoded", "multipart/form-data")):
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
         form = await request.form()
         sent = str(form.get("csrf_token", ""))
     expected = request.session.get("csrf", "")
     if not expected or not secrets.compare_digest(sent, expected):
         _ = translator(lang(request))
-        raise HTTPException(403, _("Phiên làm việc không hợp lệ hoặc đã hết hạn (thiếu mã CSRF). Vui lòng tải lại trang."))
+        raise HTTPException(
+            403, _("Phiên làm việc không hợp lệ hoặc đã hết hạn (thiếu mã CSRF). Vui lòng tải lại trang.")
+        )
 
 
 async def form_data(request: Request) -> FormData:

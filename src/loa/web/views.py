@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-import time
 from datetime import datetime, timedelta
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
@@ -13,13 +12,13 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from loa import modules
+from loa import clock, hooks
 from loa.audit import service as audit
 from loa.auth import service as auth
 from loa.auth.models import AGENCY_KINDS, Agency, ApiToken, Province, User
+from loa.clock import utcnow
 from loa.config import LANGUAGES, Settings
 from loa.errors import UserError
-from loa.formats import LOCAL
 from loa.jobs import service as jobs
 from loa.web.deps import DB, FORM, current_user, get_settings, lang, render, require
 
@@ -39,8 +38,9 @@ def start_session(request: Request, user: User) -> None:
     """A fresh session for ``user`` (new CSRF token; the previous session's contents are dropped)."""
     chosen = request.session.get("lang")
     request.session.clear()
-    request.session.update(uid=user.id, epoch=user.session_epoch, iat=int(time.time()),
-                           csrf=secrets.token_urlsafe(32))
+    request.session.update(
+        uid=user.id, epoch=user.session_epoch, iat=int(utcnow().timestamp()), csrf=secrets.token_urlsafe(32)
+    )
     if chosen:
         request.session["lang"] = chosen
 
@@ -59,14 +59,23 @@ def login_page(request: Request, next: str = "/"):
 
 
 @router.post("/login")
-def login(request: Request, username: str = Form(""), password: str = Form(""), next: str = Form("/"),
-          db: Session = DB, settings: Settings = Depends(get_settings)):
+def login(
+    request: Request,
+    username: str = Form(""),
+    password: str = Form(""),
+    next: str = Form("/"),
+    db: Session = DB,
+    settings: Settings = Depends(get_settings),
+):
     try:
         user = auth.authenticate(db, settings, username, password, client_address(request))
-    except auth.AuthError as exc:
-        db.commit()  # keep the failed attempt for rate limiting
-        return render(request, "login.html", {"error": exc.text(lang(request)), "username": username,
-                                              "next": _safe_next(next)}, exc.status)
+    except auth.AuthError as exc:  # answered, not raised: the request commits the failed attempt (rate limiting)
+        return render(
+            request,
+            "login.html",
+            {"error": exc.text(lang(request)), "username": username, "next": _safe_next(next)},
+            exc.status,
+        )
     start_session(request, user)
     return RedirectResponse(_safe_next(next), status_code=303)
 
@@ -89,14 +98,10 @@ def switch_language(request: Request, code: str, next: str = "/"):
 
 
 @router.get("/")
-def home(request: Request, db: Session = DB, settings: Settings = Depends(get_settings),
-         user: User = Depends(current_user)):
-    panels = []
-    for mod in modules.find("dashboard", modules.DOMAINS):
-        panel = mod.panel(db, user)
-        if panel:
-            panels.append(panel)
-    panels.sort(key=lambda p: p.get("order", 100))
+def home(
+    request: Request, db: Session = DB, settings: Settings = Depends(get_settings), user: User = Depends(current_user)
+):
+    panels = sorted(filter(None, hooks.call().dashboard_panel(db=db, user=user)), key=lambda p: p.get("order", 100))
     health = jobs.health(db, settings) if user.has_role("coordinator") else None
     return render(request, "home.html", {"panels": panels, "jobs_stale": bool(health and health["stale"])})
 
@@ -104,11 +109,7 @@ def home(request: Request, db: Session = DB, settings: Settings = Depends(get_se
 @router.get("/reports")
 def reports_page(request: Request, db: Session = DB, user: User = Depends(current_user)):
     """Báo cáo: every report the modules can produce, in one place for leaders and coordinators."""
-    sections = []
-    for mod in modules.find("dashboard", modules.DOMAINS):
-        offered = mod.reports(db, user) if hasattr(mod, "reports") else []
-        if offered:
-            sections.append(offered)
+    sections = [offered for offered in hooks.call().reports_offered(db=db, user=user) if offered]
     return render(request, "reports.html", {"sections": sections})
 
 
@@ -122,9 +123,15 @@ def _tokens(db: Session, user: User):
 
 
 @router.post("/account/password")
-def password_change(request: Request, old_password: str = Form(""), new_password: str = Form(""),
-                    confirm: str = Form(""), user: User = Depends(current_user), db: Session = DB,
-                    settings: Settings = Depends(get_settings)):
+def password_change(
+    request: Request,
+    old_password: str = Form(""),
+    new_password: str = Form(""),
+    confirm: str = Form(""),
+    user: User = Depends(current_user),
+    db: Session = DB,
+    settings: Settings = Depends(get_settings),
+):
     if new_password != confirm:
         raise UserError("Mật khẩu nhập lại không khớp.", "The two new passwords differ.")
     auth.change_password(db, settings, user, old_password, new_password)
@@ -134,8 +141,7 @@ def password_change(request: Request, old_password: str = Form(""), new_password
 
 
 @router.post("/account/tokens")
-def token_create(request: Request, name: str = Form(""), user: User = Depends(current_user),
-                 db: Session = DB):
+def token_create(request: Request, name: str = Form(""), user: User = Depends(current_user), db: Session = DB):
     token = auth.create_token(db, user, name)
     return render(request, "account.html", {"tokens": list(_tokens(db, user)), "new_token": token})
 
@@ -152,12 +158,23 @@ def users_page(request: Request, db: Session = DB, user: User = Depends(require(
 
 
 @router.post("/admin/users")
-def users_create(form: FormData = FORM, db: Session = DB, settings: Settings = Depends(get_settings),
-                 user: User = Depends(require("admin"))):
+def users_create(
+    form: FormData = FORM,
+    db: Session = DB,
+    settings: Settings = Depends(get_settings),
+    user: User = Depends(require("admin")),
+):
     agency = db.get(Agency, int(form["agency_id"])) if str(form.get("agency_id", "")).isdigit() else None
-    auth.create_user(db, settings, str(form.get("username", "")), str(form.get("password", "")),
-                     full_name=str(form.get("full_name", "")), roles=form.getlist("roles") or ["viewer"],
-                     agency=agency, email=str(form.get("email", "")))
+    auth.create_user(
+        db,
+        settings,
+        str(form.get("username", "")),
+        str(form.get("password", "")),
+        full_name=str(form.get("full_name", "")),
+        roles=form.getlist("roles") or ["viewer"],
+        agency=agency,
+        email=str(form.get("email", "")),
+    )
     return RedirectResponse("/admin/users", status_code=303)
 
 
@@ -167,11 +184,22 @@ def agencies_page(request: Request, db: Session = DB, user: User = Depends(requi
 
 
 @router.post("/admin/agencies")
-def agencies_create(name: str = Form(""), short_name: str = Form(""), kind: str = Form("other"),
-                    db: Session = DB, user: User = Depends(require("admin", "coordinator"))):
+def agencies_create(
+    name: str = Form(""),
+    short_name: str = Form(""),
+    kind: str = Form("other"),
+    db: Session = DB,
+    user: User = Depends(require("admin", "coordinator")),
+):
     province = auth.get_or_create_province(db, _province(db))
-    auth.create_agency(db, province, name, short_name=short_name, kind=kind if kind in AGENCY_KINDS else "other",
-                       is_health=kind == "health")
+    auth.create_agency(
+        db,
+        province,
+        name,
+        short_name=short_name,
+        kind=kind if kind in AGENCY_KINDS else "other",
+        is_health=kind == "health",
+    )
     return RedirectResponse("/admin/agencies", status_code=303)
 
 
@@ -180,27 +208,40 @@ def _province(db: Session) -> str:
 
 
 @router.get("/admin/audit")
-def audit_page(request: Request, entity: str = "", action: str = "", actor: str = "", since: str = "",
-               until: str = "", db: Session = DB, user: User = Depends(require("admin"))):
-    events = audit.list_events(db, entity=entity, action=action, actor=actor,
-                               since=_parse_day(since), until=_parse_day(until, end=True))
-    return render(request, "audit.html", {"events": events, "entities": audit.entities(db),
-                                          "filters": {"entity": entity, "action": action, "actor": actor,
-                                                      "since": since, "until": until}})
+def audit_page(
+    request: Request,
+    entity: str = "",
+    action: str = "",
+    actor: str = "",
+    since: str = "",
+    until: str = "",
+    db: Session = DB,
+    user: User = Depends(require("admin")),
+):
+    events = audit.list_events(
+        db, entity=entity, action=action, actor=actor, since=_parse_day(since), until=_parse_day(until, end=True)
+    )
+    return render(
+        request,
+        "audit.html",
+        {
+            "events": events,
+            "entities": audit.entities(db),
+            "filters": {"entity": entity, "action": action, "actor": actor, "since": since, "until": until},
+        },
+    )
 
 
 def _parse_day(value: str, end: bool = False) -> datetime | None:
+    """The audit filter's bound: the start of the local day (of the next day for ``until``)."""
     if not value:
         return None
-    try:
-        day = datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=LOCAL)
-    except ValueError:
-        raise UserError(f"Ngày không hợp lệ: {value} (cần dạng YYYY-MM-DD).",
-                        f"Invalid date: {value} (expected YYYY-MM-DD).") from None
-    return day + timedelta(days=1) if end else day
+    day = clock.parse_day(value)
+    return clock.local_day_start(day + timedelta(days=1) if end else day)
 
 
 # ---- JSON API ---------------------------------------------------------------------------------------
+
 
 class UserOut(BaseModel):
     id: int
@@ -240,8 +281,15 @@ class TokenIn(BaseModel):
 
 
 def user_out(u: User) -> UserOut:
-    return UserOut(id=u.id, username=u.username, full_name=u.full_name, email=u.email, agency_id=u.agency_id,
-                   roles=sorted(u.roles), active=u.active)
+    return UserOut(
+        id=u.id,
+        username=u.username,
+        full_name=u.full_name,
+        email=u.email,
+        agency_id=u.agency_id,
+        roles=sorted(u.roles),
+        active=u.active,
+    )
 
 
 def agency_out(a: Agency) -> AgencyOut:
@@ -259,13 +307,24 @@ def api_users(db: Session = DB, user: User = Depends(require("admin", "coordinat
 
 
 @api.post("/users", response_model=UserOut, status_code=201)
-def api_user_create(body: UserIn, db: Session = DB, settings: Settings = Depends(get_settings),
-                    user: User = Depends(require("admin"))):
+def api_user_create(
+    body: UserIn, db: Session = DB, settings: Settings = Depends(get_settings), user: User = Depends(require("admin"))
+):
     agency = db.get(Agency, body.agency_id) if body.agency_id else None
     if body.agency_id and agency is None:
         raise UserError("Không có cơ quan này.", "No such agency.", 404)
-    return user_out(auth.create_user(db, settings, body.username, body.password, full_name=body.full_name,
-                                     roles=body.roles, agency=agency, email=body.email))
+    return user_out(
+        auth.create_user(
+            db,
+            settings,
+            body.username,
+            body.password,
+            full_name=body.full_name,
+            roles=body.roles,
+            agency=agency,
+            email=body.email,
+        )
+    )
 
 
 @api.get("/agencies", response_model=list[AgencyOut])
@@ -274,13 +333,15 @@ def api_agencies(db: Session = DB, user: User = Depends(current_user)):
 
 
 @api.post("/agencies", response_model=AgencyOut, status_code=201)
-def api_agency_create(body: AgencyIn, db: Session = DB,
-                      user: User = Depends(require("admin", "coordinator"))):
+def api_agency_create(body: AgencyIn, db: Session = DB, user: User = Depends(require("admin", "coordinator"))):
     if body.kind not in AGENCY_KINDS:
         raise UserError(f"Loại cơ quan không hợp lệ: {body.kind}", f"Unknown agency kind: {body.kind}", 422)
     province = auth.get_or_create_province(db, _province(db))
-    return agency_out(auth.create_agency(db, province, body.name, short_name=body.short_name, kind=body.kind,
-                                         is_health=body.kind == "health"))
+    return agency_out(
+        auth.create_agency(
+            db, province, body.name, short_name=body.short_name, kind=body.kind, is_health=body.kind == "health"
+        )
+    )
 
 
 @api.post("/tokens", status_code=201)
@@ -289,9 +350,25 @@ def api_token_create(body: TokenIn, db: Session = DB, user: User = Depends(curre
 
 
 @api.get("/audit")
-def api_audit(entity: str = "", action: str = "", actor: str = "", limit: int = 200,
-              db: Session = DB, user: User = Depends(require("admin"))):
-    return [{"id": e.id, "at": e.at.isoformat(), "actor": e.actor, "source": e.source, "action": e.action,
-             "entity": e.entity, "entity_id": e.entity_id, "before": e.before, "after": e.after}
-            for e in audit.list_events(db, entity=entity, action=action, actor=actor, limit=limit)]
-
+def api_audit(
+    entity: str = "",
+    action: str = "",
+    actor: str = "",
+    limit: int = 200,
+    db: Session = DB,
+    user: User = Depends(require("admin")),
+):
+    return [
+        {
+            "id": e.id,
+            "at": e.at.isoformat(),
+            "actor": e.actor,
+            "source": e.source,
+            "action": e.action,
+            "entity": e.entity,
+            "entity_id": e.entity_id,
+            "before": e.before,
+            "after": e.after,
+        }
+        for e in audit.list_events(db, entity=entity, action=action, actor=actor, limit=limit)
+    ]

@@ -1,0 +1,83 @@
+"""Named hooks: how one module offers something to the others without their importing it (pluggy).
+
+A module implements hooks in its ``hooks.py`` with ``@impl``; a caller asks ``call().<hook>(...)`` with keyword
+arguments. A hook nobody implements answers ``None`` (first-result hooks) or ``[]``, so a module can be left out.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+import pluggy
+from sqlalchemy.orm import Session
+
+from loa import modules
+
+spec = pluggy.HookspecMarker("loa")
+impl = pluggy.HookimplMarker("loa")
+
+
+class Spec:
+    """Every hook, with who calls it."""
+
+    @spec
+    def dashboard_panel(self, db: Session, user) -> dict | None:
+        """The home page asks each module for its card (``order``, ``title``, ``lines``...), or None."""
+
+    @spec
+    def reports_offered(self, db: Session, user) -> list[dict]:
+        """The reports page asks each module for the reports this user may produce."""
+
+    @spec(firstresult=True)
+    def public_text_observed(
+        self, db: Session, text: str, reach: int, origin: str, ref: str, batch: dict
+    ) -> dict | None:
+        """A public text was observed: a citizen's question (answers) or a story (listening). The misinformation
+        desk answers with its finding (``decision``, ``claim_id``, ``score``). ``batch`` is a dict the caller keeps
+        over one batch of texts, where the handler may keep what it reads once."""
+
+    @spec(firstresult=True)
+    def claim_titles(self, db: Session, ids: list[int]) -> dict[int, str] | None:
+        """Titles of known claims by id (the listening report names the claims it saw)."""
+
+    @spec(firstresult=True)
+    def unanswered_questions(self, db: Session, since: datetime, until: datetime, limit: int) -> list[dict] | None:
+        """The most asked questions still without an answer in [since, until): ``{"text", "count"}``."""
+
+    @spec(firstresult=True)
+    def fact_check_published(self, db: Session, title: str, body: str, author, source: str) -> int | None:
+        """A correction was published (claims): the content library answers with the id of the draft it made."""
+
+    @spec
+    def question_answered(self, db: Session, group_id: int, entry_id: int) -> None:
+        """Staff's answer to a queued question group was approved (answers): whoever waits for it is told."""
+
+    @spec
+    def claim_published(self, db: Session, claim_id: int) -> None:
+        """A claim's verdict was published (claims): whoever sent that rumour is told."""
+
+    @spec(firstresult=True)
+    def latest_bulletin(self, db: Session, district: str) -> dict | None:
+        """The latest situation bulletin approved for the public that covers a district (GSO code): the
+        district's own, else its province's (bulletins): ``{"key", "title", "day", "text"}``."""
+
+    @spec
+    def emergency_notice(self, db: Session, districts: list[str], text: str) -> list[int]:
+        """An emergency notice for these districts (GSO codes): the tiplines send it to their subscribers and
+        answer how many they reach."""
+
+
+@cache
+def manager() -> pluggy.PluginManager:
+    pm = pluggy.PluginManager("loa")
+    pm.add_hookspecs(Spec)
+    for module in reversed(modules.find("hooks")):  # pluggy calls the last registered first: keep module order
+        pm.register(module)
+    return pm
+
+
+def call() -> Any:
+    """The hook relay: ``call().public_text_observed(db=db, text=...)``."""
+    return manager().hook
