@@ -6,8 +6,8 @@
 #   make lint       ruff check, ruff format --check, and mypy on loa.db, loa.text and loa.search (CI runs it)
 #   make bench      the benchmarks that need no outside data and run in minutes, printing their tables: claim
 #                   triage's precision/recall, claim matching (lexical), listening throughput on BENCH_POSTS
-#                   synthetic posts (default 1000); the others (bench/*.py headers) need ../shared/data,
-#                   PostgreSQL and Redis, or long runs
+#                   synthetic posts (default 1000), hostile uploads refused; the others (bench/*.py headers)
+#                   need ../shared/data, PostgreSQL and Redis, or long runs
 VENV ?= .venv
 PYTHON ?= python3
 BENCH_POSTS ?= 1000
@@ -46,3 +46,4 @@ bench: install
 	$(VENV)/bin/python bench/claims_checkworthiness.py
 	$(VENV)/bin/python bench/claims_matching.py
 	$(VENV)/bin/python bench/listening_throughput.py $(BENCH_POSTS)
+	$(VENV)/bin/python bench/upload_bombs.py

@@ -15,6 +15,12 @@ answered right (precision), a small coverage/precision curve and the pipeline's 
 ``--learn-confidence`` fits the confidence models on the questions of the train split asked against the pool; the
 curve it prints is cross-fitted (each fold's confidence learned from the other folds): the chat threshold is the
 lowest point of it where every pipeline's precision reaches 0.85.
+
+``--study`` compares confidence inputs and ways of picking the answer (bench only, nothing shipped changes): the
+train questions and the ``--queries`` questions are asked against the pool through the FAQ index's pipeline; each
+input set is fitted on train, its threshold is the lowest of :data:`CURVE` where the 5-fold cross-fitted train
+precision reaches 0.85, and the queries (never fitted on) give coverage and precision at that threshold, and the
+precision of the 30 % of them it is most confident of.
 """
 
 from __future__ import annotations
@@ -286,6 +292,122 @@ def learn_confidence(pool: list[Path], train: Path, semantic: bool, reuse: bool 
     return report
 
 
+STUDY_INPUTS = (  # name, columns of study_inputs
+    ("shipped: log-odds, margin, share, coverage", 5),
+    ("+ learned fusion's log-odds, margin, share", 8),
+    ("+ agreement of the two fusions", 9),
+    ("+ stages' ranks, answer-side coverage", 14),
+    ("+ e5 rank and similarity", 16),
+)
+STUDY_FOLDS = 5
+
+
+def study_inputs(feats: np.ndarray, probs: np.ndarray, learned: np.ndarray, pick: str) -> tuple[list[float], int]:
+    """Confidence inputs of the answer chosen among a question's best candidates (best first by the default fusion;
+    ``pick`` "default" keeps the first, "learned" takes the best by the learned long-answer fusion), and its place."""
+    k = len(probs)
+    top = 0 if pick == "default" else int(np.argmax(learned))
+    z, zl = confidence._logit(probs), confidence._logit(learned)
+    others = np.arange(k) != top
+    second = z[others].max() if others.any() else confidence._logit(0.0)
+    second_l = zl[others].max() if others.any() else confidence._logit(0.0)
+    share, share_l = np.exp(z - z.max()), np.exp(zl - zl.max())
+    f = dict(zip(rank.NAMES, feats[top]))
+    return [
+        z[top],
+        z[top] - second,
+        share[top] / share.sum(),
+        f["syl_cov"],
+        f["word_cov"],
+        zl[top],
+        zl[top] - second_l,
+        share_l[top] / share_l.sum(),
+        float(int(np.argmax(learned)) == 0),
+        f["syl_rr"],
+        f["fold_rr"],
+        f["word_rr"],
+        f["head_rr"],
+        f["syl_dcov"],
+        f["sem_rr"],
+        f["sem_cos"],
+    ], top
+
+
+def study(pool: list[Path], train: Path, queries: Path, semantic: bool) -> dict:
+    """Confidence inputs × answer pickers: fitted on the train questions, reported on the queries (see --study)."""
+    kind = "hybrid" if semantic else "lexical"
+    splits = {"train": read(train), "queries": read(queries)}
+    pooled = "+".join(p.stem for p in pool)
+    dump = BENCH_CACHE / f"study-{train.stem}-{queries.stem}-in-{pooled}-{kind}.npz"
+    if not dump.exists():
+        index, doc_of, _ = build(pool, semantic)
+        position_of_id = {d: i for i, d in enumerate(index.ids)}
+        learned = rank.Ranker.learned(kind)
+        data: dict[str, np.ndarray] = {}
+        for split, rows in splits.items():
+            feats = np.zeros((len(rows), confidence.HITS, len(rank.NAMES)))
+            probs, long, right = (np.zeros((len(rows), confidence.HITS)) for _ in range(3))
+            for n, row in enumerate(rows):
+                gold = position_of_id[doc_of[row["Answer_1"].strip()]]
+                cand, f, p = product_candidates(index, row["Question"], index.stage_scores(row["Question"]))
+                order = np.argsort(-p, kind="stable")[: confidence.HITS]
+                feats[n, : len(order)], probs[n, : len(order)] = f[order], p[order]
+                long[n, : len(order)] = learned.predict(f[order]) if len(order) else []
+                right[n, : len(order)] = [cand[i] == gold for i in order]
+            data.update(
+                {f"{split}_feats": feats, f"{split}_probs": probs, f"{split}_long": long, f"{split}_right": right}
+            )
+        BENCH_CACHE.mkdir(parents=True, exist_ok=True)
+        np.savez(dump, **data)
+    with np.load(dump) as data:
+        loaded = {k: data[k] for k in data.files}
+    table = []
+    for pick in ("default", "learned"):
+        x, y = {}, {}
+        for split in splits:
+            rows, right = [], []
+            for feats, probs, long, ok in zip(
+                loaded[f"{split}_feats"], loaded[f"{split}_probs"], loaded[f"{split}_long"], loaded[f"{split}_right"]
+            ):
+                k = int((probs > 0).sum())
+                inputs, top = study_inputs(feats[:k], probs[:k], long[:k], pick) if k else ([np.nan] * 16, 0)
+                rows.append(inputs)
+                right.append(bool(ok[top]) if k else False)
+            x[split], y[split] = np.array(rows), np.array(right)
+        for name, width in STUDY_INPUTS[: None if semantic else -1]:
+            table.append(
+                {
+                    "pick": pick,
+                    "inputs": name,
+                    **study_one(x["train"][:, :width], y["train"], x["queries"][:, :width], y["queries"]),
+                }
+            )
+    return {"pipeline": kind, "folds": STUDY_FOLDS, "target_precision": TARGET_PRECISION, "rows": table}
+
+
+def study_one(x_train: np.ndarray, right_train: np.ndarray, x_test: np.ndarray, right_test: np.ndarray) -> dict:
+    fold = np.arange(len(x_train)) % STUDY_FOLDS
+    some, some_test = ~np.isnan(x_train).any(axis=1), ~np.isnan(x_test).any(axis=1)
+    crossed = np.zeros(len(x_train))
+    for f in range(STUDY_FOLDS):
+        fitted = fit_confidence(x_train[some & (fold != f)], right_train[some & (fold != f)])
+        crossed[some & (fold == f)] = fitted.predict(x_train[some & (fold == f)])
+    curve = selective(crossed, right_train)["curve"]
+    threshold = next((p["threshold"] for p in curve if (p["precision"] or 0.0) >= TARGET_PRECISION), None)
+    conf = np.zeros(len(x_test))
+    conf[some_test] = fit_confidence(x_train[some], right_train[some]).predict(x_test[some_test])
+    at = selective(conf, right_test, threshold if threshold is not None else 1.01)
+    best = np.argsort(-conf, kind="stable")[: int(0.3 * len(conf))]
+    return {
+        "recall_at_1": round(float(right_test.mean()), 3),
+        "threshold": threshold,
+        "train_coverage": next((p["coverage"] for p in curve if p["threshold"] == threshold), None),
+        "coverage": at["coverage"],
+        "precision": at["precision"],
+        "precision_at_30": round(float(right_test[best].mean()), 3),
+    }
+
+
 def fit_confidence(x: np.ndarray, right: np.ndarray) -> confidence.Model:
     fitted = rank.Ranker.fit(x, right)
     return confidence.Model(fitted.weights, fitted.bias)
@@ -303,6 +425,9 @@ def main() -> None:
         help="fit the chat confidence on the --train questions asked against --pool",
     )
     parser.add_argument(
+        "--study", action="store_true", help="compare confidence inputs: fitted on --train, reported on --queries"
+    )
+    parser.add_argument(
         "--reuse", action="store_true", help="with --learn or --learn-confidence: refit from the kept features"
     )
     parser.add_argument("--no-semantic", action="store_true", help="lexical stages only")
@@ -317,6 +442,24 @@ def main() -> None:
         if not args.pool or not args.train:
             parser.error("--learn-confidence needs --pool and --train")
         print(json.dumps(learn_confidence(args.pool, args.train, semantic, args.reuse), indent=1))
+        return
+    if args.study:
+        if not args.pool or not args.train or not args.queries:
+            parser.error("--study needs --pool, --train and --queries")
+        report = study(args.pool, args.train, args.queries, semantic)
+        if args.json:
+            print(json.dumps(report, indent=1))
+            return
+        print(f"{report['pipeline']} pipeline; fitted on {args.train.name}, reported on {args.queries.name}")
+        print(
+            "| answer picked by | confidence inputs | R@1 | threshold (train CV) | train coverage | coverage | "
+            "precision | precision of the top 30 % |\n|---|---|---|---|---|---|---|---|"
+        )
+        for r in report["rows"]:
+            print(
+                f"| {r['pick']} fusion | {r['inputs']} | {r['recall_at_1']:.3f} | {r['threshold']} | "
+                f"{r['train_coverage']} | {r['coverage']:.3f} | {r['precision']} | {r['precision_at_30']:.3f} |"
+            )
         return
     if not args.pool or not args.queries:
         parser.error("--pool and --queries are required")

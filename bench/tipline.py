@@ -193,9 +193,11 @@ with session_scope(s.db_url) as db:
     province = auth.get_or_create_province(db, s.province, "84")
     coordinator = auth.create_user(db, s, "dieuphoi", "bench-password-1", roles=["coordinator"])
     editor = auth.create_user(db, s, "bientap", "bench-password-1", roles=["editor"])
+    reviewer = auth.create_user(db, s, "duyet", "bench-password-1", roles=["reviewer"])
     claims.import_starter(db, coordinator)
     found = {c.key: c for c in claims.list_claims(db)}
     for key in ("vac-xin-vo-sinh", "xong-hoi-la"):
+        claims.transition(db, found[key], "concluded", reviewer)
         claims.transition(db, found[key], "published", editor)
 """
     subprocess.run([sys.executable, "-c", code], env=env, check=True)

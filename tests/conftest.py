@@ -527,7 +527,6 @@ def run_cli(args: list[str], env: dict, input: str | None = None, cwd: Path | No
     import sys
     import traceback
 
-    from click.exceptions import Exit
     from click.testing import CliRunner
 
     from loa import cli
@@ -544,9 +543,7 @@ def run_cli(args: list[str], env: dict, input: str | None = None, cwd: Path | No
             code = 0
         except SystemExit as exc:
             code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
-        except Exit as exc:  # fail() after a UserError, outside the command
-            code = exc.exit_code
-        except Exception:
+        except Exception:  # the command would print this traceback (a typer.Exit outside the command too)
             traceback.print_exc()
             code = 1
         finally:

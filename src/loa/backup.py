@@ -17,14 +17,22 @@ import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
-from alembic.script import ScriptDirectory
 from sqlalchemy import Date, DateTime, MetaData, create_engine, func, select, text
 from sqlalchemy.engine import Engine
 
 from loa import __version__
 from loa.clock import utcnow
 from loa.config import Settings
-from loa.db import Base, UTCDateTime, alembic_config, dispose_engines, get_engine, to_jsonable, upgrade
+from loa.db import (
+    Base,
+    UTCDateTime,
+    all_migrations,
+    applied_migrations,
+    dispose_engines,
+    get_engine,
+    to_jsonable,
+    upgrade,
+)
 from loa.errors import UserError
 from loa.modules import load_models
 
@@ -41,10 +49,6 @@ SKIP_FILES = {
     "queue.sqlite3-wal",
     "queue.sqlite3-shm",
 }
-
-
-def code_heads(url: str) -> list[str]:
-    return sorted(ScriptDirectory.from_config(alembic_config(url)).get_heads())
 
 
 def _tables():
@@ -168,10 +172,18 @@ def restore(settings: Settings, source: Path, force: bool = False) -> dict:
     try:
         zf = zipfile.ZipFile(source)
         manifest = json.loads(zf.read("manifest.json"))
+        if not isinstance(manifest, dict):
+            raise KeyError("manifest")
     except (OSError, KeyError, zipfile.BadZipFile, json.JSONDecodeError):
         raise UserError(f"{source} không phải tệp sao lưu của Loa.", f"{source} is not a Loa backup.") from None
+    targets = _file_targets(settings.data_dir, manifest.get("files"), zf)
     url = settings.db_url
-    if manifest.get("format") != FORMAT or manifest.get("migrations") != code_heads(url):
+    migrations = manifest.get("migrations")
+    if (
+        manifest.get("format") != FORMAT
+        or not isinstance(migrations, list)
+        or applied_migrations(url, migrations) != all_migrations(url)
+    ):
         raise UserError(
             "Bản sao lưu thuộc phiên bản cơ sở dữ liệu khác; hãy khôi phục bằng đúng phiên bản Loa đã tạo ra nó.",
             "The backup was made with another database version; restore it with the Loa version that made it.",
@@ -206,9 +218,28 @@ def restore(settings: Settings, source: Path, force: bool = False) -> dict:
                         f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
                     )
                 )
-        for rel in manifest["files"]:
-            dest = settings.data_dir / rel
+        for rel, dest in targets:
             dest.parent.mkdir(parents=True, exist_ok=True)
             with zf.open(f"data/{rel}") as src, dest.open("wb") as out:
                 shutil.copyfileobj(src, out)
     return manifest
+
+
+def _file_targets(data_dir: Path, files: object, zf: zipfile.ZipFile) -> list[tuple[str, Path]]:
+    """Where each file of the manifest goes; refuses the whole archive if one would land outside ``data_dir``."""
+    if not isinstance(files, dict):
+        raise UserError(f"{zf.filename} không phải tệp sao lưu của Loa.", f"{zf.filename} is not a Loa backup.")
+    root = data_dir.resolve()
+    names = set(zf.namelist())
+    targets = []
+    for rel in files:
+        dest = (root / str(rel)).resolve() if isinstance(rel, str) and rel else root
+        if dest == root or not dest.is_relative_to(root) or f"data/{rel}" not in names:
+            raise UserError(
+                f"Bản sao lưu có tệp không hợp lệ ({str(rel)[:200]}): tệp phải nằm trong thư mục dữ liệu. "
+                "Không có gì được ghi.",
+                f"The backup holds an invalid file ({str(rel)[:200]}): files must stay inside the data directory. "
+                "Nothing was written.",
+            )
+        targets.append((rel, dest))
+    return targets

@@ -5,8 +5,9 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -75,7 +76,7 @@ def user_passwd(username: str, password: str | None = typer.Option(None, "--pass
         user = next((u for u in auth.list_users(db) if u.username == username.lower()), None)
         if user is None:
             fail(f"Không có người dùng “{username}” / no such user.")
-        auth.set_password(settings(), user, password)
+        auth.set_password(db, settings(), user, password)
         typer.echo("Đã đổi mật khẩu / password changed.")
 
 
@@ -103,7 +104,7 @@ def serve(
             timeout_worker_healthcheck=30,
             host=host or s.host,
             port=port or s.port,
-            proxy_headers=True,
+            proxy_headers=False,  # the app believes forwarded headers from LOA_TRUSTED_PROXIES only
         )
     finally:
         if worker is not None:
@@ -124,10 +125,18 @@ def demo(
     """Create the demo province (Trà Vinh) with its agencies, users and module data, then serve it."""
     from loa import demo as demo_data
 
+    started = time.monotonic()
+
+    def step(what: str) -> None:  # a few minutes of work: say what is being made, and since when
+        typer.echo(f"[{time.monotonic() - started:5.0f} s] {what}")
+
     with cli_session() as db:
-        logins = demo_data.seed(db, settings())
+        logins = demo_data.seed(db, settings(), lambda name: step(f"Dữ liệu mẫu / demo data: {name}"))
+        if logins is not None:
+            step("Lưu dữ liệu mẫu / saving the demo data")
     modules.load_jobs()
     for name in INDEX_JOBS:  # so that the first question after the start waits for no index build
+        step(f"Chỉ mục tìm kiếm / search index: {name}")
         try:
             jobs.run_now(settings(), name)
         except UserError:  # a worker of a running instance is building it already
@@ -135,6 +144,7 @@ def demo(
     if logins is None:
         typer.echo("Dữ liệu mẫu đã có sẵn / demo data already present.")
         logins = [(u, demo_data.DEMO_PASSWORD, r[0]) for u, _n, r, _a in demo_data.USERS]
+    step("Xong / done")
     typer.echo("Tài khoản mẫu / demo logins:")
     for username, password, role in logins:
         typer.echo(f"  {username:10} {password}   {ROLES[role][0]} / {ROLES[role][1]}")
@@ -171,10 +181,20 @@ for _mod in modules.find("cli"):
 
 
 def main() -> None:
+    """The ``loa`` command: a refusal (``UserError``) or a file that cannot be read or written prints its message
+    on stderr and exits with status 1, without a traceback."""
     try:
         app()
     except UserError as exc:
-        fail(exc.message + (f"\n{exc.message_en}" if exc.message_en != exc.message else ""))
+        _refuse(exc.message + (f"\n{exc.message_en}" if exc.message_en != exc.message else ""))
+    except OSError as exc:  # a missing, unreadable or unwritable file named on the command line
+        where = f": {exc.filename}" if exc.filename else ""
+        _refuse(f"Không đọc hoặc ghi được tệp{where} ({exc.strerror or exc}).\nCannot read or write the file{where}.")
+
+
+def _refuse(message: str) -> NoReturn:
+    typer.secho(message, fg=typer.colors.RED, err=True)
+    raise SystemExit(1)  # not typer.Exit: outside the command, typer would not catch it
 
 
 if __name__ == "__main__":

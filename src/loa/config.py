@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 import tempfile
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LANGUAGES = ("vi", "en")
@@ -27,9 +28,30 @@ class Settings(BaseSettings):
     province: str = Field(default="Trà Vinh", description="Province this instance serves")
     session_hours: int = Field(default=12, description="A login lasts this many hours")
     secure_cookies: bool = Field(default=False, description="Send the session cookie over HTTPS only")
-    login_max_failures: int = Field(default=5, description="Failed logins per user or address before a pause")
-    login_window_minutes: int = Field(default=15, description="Window in which failed logins are counted")
+    login_max_failures: int = Field(
+        default=5, ge=1, description="Failed logins of one user from one address before each next one doubles a pause"
+    )
+    login_address_max_failures: int = Field(
+        default=20, ge=1, description="Failed logins from one address (any users) before each next one doubles a pause"
+    )
+    login_spray_users: int = Field(
+        default=10, ge=2, description="Users one address fails for within the window: password spraying, refused"
+    )
+    login_window_minutes: int = Field(default=15, ge=1, description="Window in which failed logins are counted")
+    trusted_proxies: str = Field(
+        default="",
+        description="Reverse proxies (IP addresses or networks, comma-separated) whose X-Forwarded-For and "
+        "X-Forwarded-Proto headers are believed; empty: none, the connecting address is the client's",
+    )
     max_upload_mb: int = Field(default=20, description="Largest accepted upload")
+    anonymous_rate: str = Field(
+        default="10/minute;60/hour",
+        description="Questions one client may ask without logging in (/hoi-dap, the widget, the ask API: per "
+        "address; a tipline: per sender), in the `limits` notation; beyond it: 429",
+    )
+    anonymous_total_rate: str = Field(
+        default="300/minute", description="Questions all anonymous clients together may ask; beyond it: 429"
+    )
     argon2_time_cost: int = Field(default=3, description="Argon2 iterations for password hashing")
     argon2_memory_kib: int = Field(default=65536, description="Argon2 memory for password hashing")
     smtp_host: str = Field(default="", description="SMTP server for e-mail digests; empty shows them in the app only")
@@ -53,6 +75,28 @@ class Settings(BaseSettings):
         '{"listening.poll": "every 5m", "plans.digest": "daily 07:00", "x": "off"}',
     )
     job_stale_s: int = Field(default=120, description="A running job whose worker is silent this long is retried")
+
+    @field_validator("anonymous_rate", "anonymous_total_rate")
+    @classmethod
+    def _rates(cls, value: str) -> str:
+        from limits import parse_many
+
+        try:
+            parse_many(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a rate such as '10/minute;60/hour'") from None
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies(cls, value: str) -> str:
+        entries = [v.strip() for v in value.split(",") if v.strip()]
+        for entry in entries:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(f"LOA_TRUSTED_PROXIES: {entry!r} is not an IP address or network") from None
+        return ",".join(entries)
 
     @property
     def db_url(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -44,6 +45,7 @@ USERS = [
     ("soyte", "Trần Văn Cán Bộ", ["agency_member"], "syt"),
     ("bientap", "Lê Thị Biên Tập", ["editor"], "daitv"),
     ("duyet", "BS. Phạm Văn Duyệt", ["reviewer"], "syt"),
+    ("lanhdao", "Kiên Văn Lãnh Đạo", ["leader"], "btg"),
     ("xem", "Thạch Thị Xem", ["viewer"], "mttq"),
 ]
 
@@ -58,8 +60,11 @@ class DemoContext:
     users: dict[str, User] = field(default_factory=dict)  # by role
 
 
-def seed(db: Session, settings: Settings) -> list[tuple[str, str, str]] | None:
-    """Create the demo province once; returns the logins (username, password, role) or None if present."""
+def seed(
+    db: Session, settings: Settings, progress: Callable[[str], None] | None = None
+) -> list[tuple[str, str, str]] | None:
+    """Create the demo province once; returns the logins (username, password, role) or None if present.
+    ``progress`` is told what is being made, step by step (the command prints it)."""
     if db.scalar(select(User).where(User.username == USERS[0][0])) is not None:
         return None
     province = auth.get_or_create_province(db, settings.province, code="84")
@@ -74,5 +79,8 @@ def seed(db: Session, settings: Settings) -> list[tuple[str, str, str]] | None:
         )
         ctx.users[roles[0]] = user
     for mod in modules.find("demo", modules.domains()):
+        name = mod.__name__.split(".")[1]
+        if progress:
+            progress(name)
         mod.seed(db, ctx)
     return [(u, DEMO_PASSWORD, r[0]) for u, _n, r, _a in USERS]

@@ -3,7 +3,9 @@
 A ``Document`` holds the parts a Vietnamese administrative document has (issuer and national or Party header
 lines, number and place/date line, title, body, recipients, signature block); ``to_docx`` and ``to_pdf``
 lay them out, each through a layout class with one method per part and per block type. The PDF embeds the
-DejaVu fonts that matplotlib ships, which cover Vietnamese.
+DejaVu fonts that matplotlib ships, which cover Vietnamese, with a Khmer font from Debian (``fonts-khmeros`` or
+``fonts-noto-core``) as fallback and HarfBuzz text shaping (uharfbuzz), so Khmer prints; a letter no embedded font
+has is refused (``UserError``) rather than left out of the page, and a symbol none has (an emoji) prints as "□".
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+
+from loa.errors import UserError
 
 PARTY_HEADER = ("ĐẢNG CỘNG SẢN VIỆT NAM",)
 NATIONAL_HEADER = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
@@ -43,7 +47,30 @@ class Table:
     widths: list[float] | None = None  # relative column widths
 
 
-Block = Heading | Paragraph | Bullets | Table
+@dataclass
+class Figure:
+    """A PNG, JPEG or WebP image (a chart) with its caption, printed across the text width."""
+
+    data: bytes
+    caption: str = ""
+
+
+Block = Heading | Paragraph | Bullets | Table | Figure
+
+# Fonts for scripts DejaVu lacks, in Debian packages (the first file found is used): Khmer from fonts-khmeros,
+# else fonts-noto-core.
+SCRIPT_FONTS = {
+    "Khmer": (
+        "/usr/share/fonts/truetype/khmeros/KhmerOS.ttf",
+        "/usr/share/fonts/truetype/noto/NotoSansKhmer-Regular.ttf",
+        "/usr/share/fonts/truetype/noto/NotoSerifKhmer-Regular.ttf",
+    ),
+}
+
+
+def script_font(script: str) -> Path | None:
+    """The installed font file for ``script`` ("Khmer"), or None when no package providing one is installed."""
+    return next((Path(p) for p in SCRIPT_FONTS[script] if Path(p).is_file()), None)
 
 
 @dataclass
@@ -86,7 +113,7 @@ def _nfc(text: str) -> str:
 class _Layout(ABC):
     """An output format. ``render`` lays out the header, the title, each block by its type, then the footer."""
 
-    BLOCKS = {Heading: "heading", Paragraph: "paragraph", Bullets: "bullets", Table: "table"}
+    BLOCKS = {Heading: "heading", Paragraph: "paragraph", Bullets: "bullets", Table: "table", Figure: "figure"}
 
     def render(self, doc: Document) -> bytes:
         self.header(doc)
@@ -115,6 +142,9 @@ class _Layout(ABC):
     def table(self, block: Table) -> None: ...
 
     @abstractmethod
+    def figure(self, block: Figure) -> None: ...
+
+    @abstractmethod
     def footer(self, doc: Document) -> None: ...
 
     @abstractmethod
@@ -127,7 +157,8 @@ def to_docx(doc: Document) -> bytes:
 
 
 def to_pdf(doc: Document) -> bytes:
-    """The document as an A4 PDF with embedded DejaVu Serif (Vietnamese diacritics render and extract)."""
+    """The document as an A4 PDF with embedded DejaVu Serif (Vietnamese diacritics render and extract) and a Khmer
+    fallback font; ``UserError`` (422) names any character no embedded font can draw."""
     return _Pdf().render(doc)
 
 
@@ -219,6 +250,19 @@ class _Docx(_Layout):
                     cell.width = self.cm(16 * w / total)
         self.out.add_paragraph()
 
+    def figure(self, block: Figure) -> None:
+        data = block.data
+        if data[:4] == b"RIFF" and data[8:12] == b"WEBP":  # Word takes PNG and JPEG, not WebP
+            from PIL import Image
+
+            buf = io.BytesIO()
+            Image.open(io.BytesIO(data)).save(buf, "PNG")
+            data = buf.getvalue()
+        self.out.add_picture(io.BytesIO(data), width=self.cm(15))
+        self.out.paragraphs[-1].alignment = self.center
+        if block.caption:
+            self.para(self.out, block.caption, italic=True, align=self.center, size=11)
+
     def footer(self, doc: Document) -> None:
         left, right = self.two_columns((7, 9))
         if doc.recipients:
@@ -266,6 +310,13 @@ class _Pdf(_Layout):
             ("BI", "DejaVuSerif-BoldItalic.ttf"),
         ):
             pdf.add_font("Serif", style, str(fonts / name))
+        self.fallbacks = [script for script in SCRIPT_FONTS if script_font(script)]
+        for script in self.fallbacks:  # one weight only: the same file serves every style
+            for style in ("", "B", "I", "BI"):
+                pdf.add_font(script, style, str(script_font(script)))
+        pdf.set_fallback_fonts(self.fallbacks)
+        pdf.set_text_shaping(True)  # Khmer needs its vowels and subscript consonants placed (uharfbuzz)
+        self.glyphs = set().union(*(font.cmap for font in pdf.fonts.values()))
         pdf.set_margins(25, 18, 18)
         pdf.set_auto_page_break(True, margin=18)
         pdf.add_page()
@@ -275,6 +326,28 @@ class _Pdf(_Layout):
         self.below = {"new_x": XPos.LEFT, "new_y": YPos.NEXT}  # ... under the cell, for the header's columns
         self.heading_style = FontFace(emphasis="BOLD", fill_color=(238, 242, 245))
 
+    def drawn(self, ch: str) -> bool:
+        """An embedded font has the character, or it needs none (a space, a control or format character)."""
+        return ord(ch) in self.glyphs or unicodedata.category(ch) in ("Cc", "Cf", "Zs")
+
+    def text(self, text: str) -> str:
+        """``text`` in NFC, never with a blank on paper: a letter, mark or digit no embedded font has (a script
+        without its font) is refused; a symbol none has (an emoji) is printed as "□"."""
+        text = _nfc(text)
+        if not all(map(self.drawn, text)):
+            text = "".join(ch if self.drawn(ch) or unicodedata.category(ch)[0] in "LMN" else "□" for ch in text)
+        missing = sorted({ch for ch in text if not self.drawn(ch)})
+        if missing:
+            chars = ", ".join(f"{ch} ({unicodedata.name(ch, f'U+{ord(ch):04X}')})" for ch in missing[:5])
+            raise UserError(
+                f"Không tạo được bản PDF: phông chữ không có ký tự {chars}. Hãy cài phông cho chữ viết này "
+                "(ví dụ fonts-khmeros cho tiếng Khmer) hoặc dùng bản DOCX.",
+                f"Cannot make the PDF: no embedded font has the characters {chars}. Install a font for this "
+                "script (e.g. fonts-khmeros for Khmer) or use the DOCX.",
+                422,
+            )
+        return text
+
     def column(self, x, w, rows, top):
         """Lines (text, style, size, align) in a column starting at ``top``; returns the y below them."""
         pdf = self.pdf
@@ -282,7 +355,7 @@ class _Pdf(_Layout):
         for text, style, size, align in rows:
             pdf.set_xy(x, pdf.get_y())
             pdf.set_font("Serif", style, size)
-            pdf.multi_cell(w, 5.5, _nfc(text), align=align, **self.below)
+            pdf.multi_cell(w, 5.5, self.text(text), align=align, **self.below)
         return pdf.get_y()
 
     def header(self, doc: Document) -> None:
@@ -302,10 +375,10 @@ class _Pdf(_Layout):
     def title(self, doc: Document) -> None:
         pdf = self.pdf
         pdf.set_font("Serif", "B", 14)
-        pdf.multi_cell(self.width, 7, _nfc(doc.title.upper()), align="C", **self.nl)
+        pdf.multi_cell(self.width, 7, self.text(doc.title.upper()), align="C", **self.nl)
         if doc.subtitle:
             pdf.set_font("Serif", "B", 12)
-            pdf.multi_cell(self.width, 6, _nfc(doc.subtitle), align="C", **self.nl)
+            pdf.multi_cell(self.width, 6, self.text(doc.subtitle), align="C", **self.nl)
         pdf.set_font("Serif", "", 12)
         pdf.multi_cell(self.width, 6, "-----", align="C", **self.nl)
         pdf.ln(2)
@@ -313,16 +386,16 @@ class _Pdf(_Layout):
     def heading(self, block: Heading) -> None:
         self.pdf.ln(2)
         self.pdf.set_font("Serif", "B" if block.level == 1 else "BI", 12)
-        self.pdf.multi_cell(self.width, 6.5, _nfc(block.text), align="L", **self.nl)
+        self.pdf.multi_cell(self.width, 6.5, self.text(block.text), align="L", **self.nl)
 
     def paragraph(self, block: Paragraph) -> None:
         self.pdf.set_font("Serif", "", 12)
-        self.pdf.multi_cell(self.width, 6.5, "      " + _nfc(block.text), align="J", **self.nl)
+        self.pdf.multi_cell(self.width, 6.5, "      " + self.text(block.text), align="J", **self.nl)
 
     def bullets(self, block: Bullets) -> None:
         self.pdf.set_font("Serif", "", 12)
         for item in block.items:
-            self.pdf.multi_cell(self.width, 6.5, f"      {block.marker} {_nfc(item)}", align="J", **self.nl)
+            self.pdf.multi_cell(self.width, 6.5, f"      {block.marker} {self.text(item)}", align="J", **self.nl)
 
     def table(self, block: Table) -> None:
         self.pdf.set_font("Serif", "", 10)
@@ -333,8 +406,17 @@ class _Pdf(_Layout):
             for cells in [block.header] + [[str(c) for c in r] for r in block.rows]:
                 row = table.row()
                 for cell in cells:
-                    row.cell(_nfc(cell))
+                    row.cell(self.text(cell))
         self.pdf.ln(3)
+
+    def figure(self, block: Figure) -> None:
+        pdf = self.pdf
+        w = min(self.width, 150)
+        pdf.image(io.BytesIO(block.data), x=pdf.l_margin + (self.width - w) / 2, w=w)  # flows: y moves below it
+        if block.caption:
+            pdf.set_font("Serif", "I", 10)
+            pdf.multi_cell(self.width, 5, self.text(block.caption), align="C", **self.nl)
+        pdf.ln(3)
 
     def footer(self, doc: Document) -> None:
         pdf = self.pdf

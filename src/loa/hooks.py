@@ -35,12 +35,18 @@ class Spec:
         self, db: Session, text: str, reach: int, origin: str, ref: str, batch: dict
     ) -> dict | None:
         """A public text was observed: a citizen's question (answers) or a story (listening). The misinformation
-        desk answers with its finding (``decision``, ``claim_id``, ``score``). ``batch`` is a dict the caller keeps
-        over one batch of texts, where the handler may keep what it reads once."""
+        desk answers with its finding (``decision``, ``claim_id``, ``score``, and ``kind``: "question" when the
+        text asks about the claim rather than asserts it, never counted as spreading it). ``batch`` is a dict the
+        caller keeps over one batch of texts, where the handler may keep what it reads once."""
 
     @spec(firstresult=True)
     def claim_titles(self, db: Session, ids: list[int]) -> dict[int, str] | None:
         """Titles of known claims by id (the listening report names the claims it saw)."""
+
+    @spec(firstresult=True)
+    def claim_verdicts(self, db: Session, ids: list[int]) -> dict[int, str | None] | None:
+        """The verdict in force of known claims by id (``false``, ``misleading``, ``unproven``, ``true``...; None
+        while unchecked): the listening report lists only misinformation as such."""
 
     @spec(firstresult=True)
     def unanswered_questions(self, db: Session, since: datetime, until: datetime, limit: int) -> list[dict] | None:
@@ -49,6 +55,12 @@ class Spec:
     @spec(firstresult=True)
     def fact_check_published(self, db: Session, title: str, body: str, author, source: str) -> int | None:
         """A correction was published (claims): the content library answers with the id of the draft it made."""
+
+    @spec(firstresult=True)
+    def tipline_counts(self, db: Session, refs: list[str]) -> dict[str, dict[str, int]] | None:
+        """How many messages each tipline platform brought to each of these queue items (``"triage:8"``,
+        ``"group:3"``, ``"claim:5"``): ref → the platform's name (Zalo, Telegram, Messenger, SMS) → count
+        (messaging). Counts only, nobody named."""
 
     @spec
     def question_answered(self, db: Session, group_id: int, entry_id: int) -> None:
@@ -67,6 +79,17 @@ class Spec:
     def emergency_notice(self, db: Session, districts: list[str], text: str) -> list[int]:
         """An emergency notice for these districts (GSO codes): the tiplines send it to their subscribers and
         answer how many they reach."""
+
+    @spec
+    def current_emergency_notices(self, db: Session) -> list[dict]:
+        """The emergency notices in force now, for the public home page and the banner: each
+        ``{"title", "url", "level", "expires"}`` (``expires``: the local end time as shown, "18:00 08/12/2026")."""
+
+    @spec
+    def public_texts_rescrubbed(self, db: Session) -> dict[str, list[int]]:
+        """Scrub again, as on their first write, the texts from the public a module keeps (listening stories;
+        questions; claim sightings and triage texts) once ``loa.text.scrub`` finds more: each module answers
+        {what: [texts read, texts changed]} (``loa.text.stored``). Run again, it changes nothing."""
 
 
 @cache

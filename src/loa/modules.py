@@ -37,12 +37,14 @@ class Nav:
 @dataclass(frozen=True)
 class Module:
     """A domain's descriptor: its name (the package), where it comes in load/demo order, what it shows in the
-    navigation bar, and which domains it imports (``requires``; anything else it reaches through hooks)."""
+    staff navigation bar (``nav``) and in the citizens' one (``public``: pages anyone may read), and which domains
+    it imports (``requires``; anything else it reaches through hooks)."""
 
     name: str
     order: int
     nav: tuple[Nav, ...] = ()
     requires: tuple[str, ...] = ()
+    public: tuple[Nav, ...] = ()
 
 
 @cache
@@ -78,6 +80,11 @@ def domains() -> tuple[str, ...]:
 
 def nav() -> list[Nav]:
     return sorted((entry for m in descriptors() for entry in m.nav), key=lambda e: e.position)
+
+
+def public_nav() -> list[Nav]:
+    """The citizens' navigation: every module's public pages, in position order."""
+    return sorted((entry for m in descriptors() for entry in m.public), key=lambda e: e.position)
 
 
 def find(kind: str, names: tuple[str, ...] | None = None) -> list[ModuleType]:

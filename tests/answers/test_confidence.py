@@ -97,7 +97,9 @@ def test_a_chat_is_right_on_phrasings_it_never_saw(db, settings):
     """The starter FAQ without its alternative phrasings; each phrasing asked in a chat: the chat answers a fair
     share of them and is rarely wrong (the web page answers more and is wrong more often)."""
     entries = json.loads(transfer.STARTER.read_text(encoding="utf-8"))
-    transfer.import_records(db, [(i + 1, {**e, "alternatives": []}) for i, e in enumerate(entries)], status="approved")
+    transfer.import_records(
+        db, [(i + 1, {**e, "alternatives": []}) for i, e in enumerate(entries)], status="approved", shipped=True
+    )
     db.commit()
     id_of = {e.question: e.id for e in service.list_entries(db, "approved")}
     asked = [(p, id_of[e["question"]]) for e in entries for p in e["alternatives"]]

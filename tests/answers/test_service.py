@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from loa.answers import service, transfer
 from loa.answers.models import FaqEntry, QuestionGroup, UnansweredQuestion
+from loa.audit.models import AuditEvent
 from loa.errors import UserError
 
 
@@ -48,9 +49,14 @@ def test_paraphrases_get_the_approved_answer(db, settings, starter, question):
 def test_unknown_question_is_queued_scrubbed_and_grouped(db, settings, starter):
     first = ask(db, settings, "Đi đò qua sông Cổ Chiên có cần giấy xét nghiệm không? Gọi tôi 0912 345 678")
     assert not first["answered"] and first["answer"] is None
-    second = ask(db, settings, "di do qua song co chien co can giay xet nghiem ko")
-    third = ask(db, settings, "Chợ Trà Cú có mở cửa lại chưa?")
+    second = ask(db, settings, "di do qua song co chien co can giay xet nghiem ko", channel="sms")
+    third = ask(db, settings, "Chợ Trà Cú có mở cửa lại chưa?", channel="zalo")
     assert second["group_id"] == first["group_id"] != third["group_id"]
+    assert service.channel_counts(db, [first["group_id"], third["group_id"]]) == {
+        first["group_id"]: {"sms": 1, "web": 1},
+        third["group_id"]: {"zalo": 1},
+    }
+    assert service.channel_counts(db, []) == {}
     group = db.get(QuestionGroup, first["group_id"])
     assert group.count == 2 and len(group.questions) == 2
     stored = " ".join(q.text for q in db.scalars(select(UnansweredQuestion)))
@@ -61,6 +67,13 @@ def test_unknown_question_is_queued_scrubbed_and_grouped(db, settings, starter):
     top = service.top_unanswered(db, now - timedelta(hours=1), now + timedelta(minutes=1))
     assert top[0] == {"text": group.text, "count": 2, "group_id": group.id, "status": "open"}
     assert service.top_unanswered(db, now - timedelta(days=3), now - timedelta(days=2)) == []
+    db.flush()
+    logged = db.scalars(
+        select(AuditEvent).where(AuditEvent.entity.in_(["answer_unanswered", "answer_question_groups"]))
+    )
+    logged = list(logged)
+    assert logged and all(e.after["text"] == "***" for e in logged if e.after and "text" in e.after)
+    assert "Cổ Chiên" not in str([e.after for e in logged])  # the text is kept once, in its row, not in the log
 
 
 def test_answer_review_then_next_asker_gets_it(db, settings, starter, people):

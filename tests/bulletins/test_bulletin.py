@@ -105,13 +105,13 @@ def test_no_data_for_the_day_is_a_clear_404(real_data):
     assert "Trà Vinh" in err.value.message
 
 
-def test_draft_becomes_a_situation_bulletin_awaiting_review(real_data, people):
+def test_draft_becomes_a_situation_bulletin_awaiting_review(real_data, people, settings):
     from loa.content import service as content
 
-    bulletin = service.save_bulletin(real_data, gazetteer().get("84"), DAY, people["editor"])
+    bulletin = service.save_bulletin(real_data, gazetteer().get("84"), DAY, people["editor"], settings=settings)
     item = content.get_item(real_data, bulletin.content_item_id)
     assert (item.kind, item.state, item.language) == ("situation_bulletin", "review", "vi")
     assert item.states_health_facts and item.title == "Bản tin tình hình dịch COVID-19 tỉnh Trà Vinh ngày 25/10/2021"
     assert "60 ca mắc mới" in item.body and "**" not in item.body
-    again = service.save_bulletin(real_data, gazetteer().get("84"), DAY, people["editor"])
+    again = service.save_bulletin(real_data, gazetteer().get("84"), DAY, people["editor"], settings=settings)
     assert again.id == bulletin.id and again.content_item_id == item.id  # still under review: updated in place

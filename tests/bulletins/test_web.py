@@ -241,3 +241,68 @@ def test_unit_page_charts_draft_and_content(login, real_data):
 def test_dashboard_panel_shows_latest_figures(login, real_data):
     home = login("viewer").get("/").text
     assert "Tình hình dịch" in home and "Trà Vinh" in home and "2.314" in home
+
+
+def test_bulletin_charts_travel_to_the_portal_print_and_social_posts(login, client, real_data, people, tmp_path):
+    """Draft page shows the charts → *Gửi duyệt* attaches them to the content item (a second send replaces
+    them) → the published article shows them to anyone → the print DOCX and PDF carry them → social posts list them."""
+    import io
+    import re
+    import subprocess
+
+    from docx import Document as Docx
+
+    from loa.channels import service as channels
+    from loa.content import service as content
+
+    png = b"\x89PNG\r\n\x1a\n"
+    c = login("editor")
+    draft = c.get("/bulletins/units/84/draft?day=2021-10-25").text
+    for chart in ("cases", "vaccination"):
+        src = f"/bulletins/units/84/charts/{chart}.png?day=2021-10-25"
+        assert f'<img src="{src}"' in draft and c.get(src).content.startswith(png)
+    for _ in range(2):
+        r = c.post(
+            "/bulletins/units/84/draft", data={"csrf_token": c.csrf, "day": "2021-10-25"}, follow_redirects=False
+        )
+        assert r.status_code == 303
+    item = content.get_item(real_data, int(r.headers["location"].rsplit("/", 1)[1]))
+    real_data.refresh(item)
+    names = sorted(a.filename for a in item.attachments)
+    assert names == ["Ca mắc mới theo ngày — Trà Vinh.png", "Tỷ lệ dân số được tiêm vắc xin — Trà Vinh.png"]
+    assert all(a.media_type == "image/png" for a in item.attachments)
+    assert "Ca mắc mới theo ngày — Trà Vinh.png" in c.get(r.headers["location"]).text
+
+    portal = content.create_channel(real_data, "Cổng thông tin điện tử tỉnh", "portal", slug="cong-thong-tin")
+    content.approve(real_data, item, people["reviewer"])
+    content.publish(real_data, item, people["editor"], channels=[portal])
+    real_data.commit()
+    article = client.get(channels.article_path(item)).text
+    pictures = re.findall(r'<img src="(/tin-tuc/[^"]+/anh/\d+)" alt="([^"]+)"', article)
+    assert [alt for _src, alt in pictures] == [
+        "Ca mắc mới theo ngày — Trà Vinh",
+        "Tỷ lệ dân số được tiêm vắc xin — Trà Vinh",
+    ]
+    for src, _alt in pictures:
+        r = client.get(src)  # anonymous, like the article
+        assert r.status_code == 200 and r.headers["content-type"] == "image/png" and r.content.startswith(png)
+    other = content.create_item(real_data, kind="article", title="Nháp", body="Nháp.", author=people["editor"])
+    real_data.commit()
+    assert client.get(f"{channels.article_path(item)}/anh/{other.id + 10_000}").status_code == 404
+
+    viewer = login("viewer")
+    for fmt in ("docx", "pdf"):
+        r = viewer.post(f"/channels/items/{item.id}/print", data={"csrf_token": viewer.csrf, "format": fmt})
+        data = viewer.get(f"{r.url.path}/file").content
+        if fmt == "docx":
+            doc = Docx(io.BytesIO(data))
+            assert len(doc.inline_shapes) == 2
+            assert "Ca mắc mới theo ngày — Trà Vinh" in [p.text for p in doc.paragraphs]
+        else:
+            (tmp_path / "b.pdf").write_bytes(data)
+            listed = subprocess.run(["pdfimages", "-list", str(tmp_path / "b.pdf")], capture_output=True, text=True)
+            assert len([line for line in listed.stdout.splitlines()[2:] if " image " in line]) == 2
+
+    social = viewer.get(f"/api/v1/channels/items/{item.id}/social").json()
+    assert all(len(post["images"]) == 2 and post["images"][0].endswith(pictures[0][0]) for post in social)
+    assert 'data-testid="social-image"' in viewer.get(f"/channels/items/{item.id}").text

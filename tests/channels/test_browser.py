@@ -92,3 +92,16 @@ def test_commune_playlist_and_khmer_recording(live_server, page, publish, tmp_pa
     rows = page.locator("[data-testid=playlist] tbody tr")
     assert "Bản ghi âm" in rows.nth(1).inner_text()
     assert page.locator(f"audio[src='/loudspeakers/audio/{km.id}.wav']").count() == 2
+
+
+def test_khmer_article_gets_the_khmer_web_font(live_server, page, publish):
+    """A Khmer article is drawn with the Khmer font (an installed copy or the one the server ships), not boxes."""
+    master = publish("Lịch tiêm vắc xin", "Trạm y tế xã tiêm vắc xin sáng thứ Bảy.")
+    km = publish("កាលវិភាគចាក់វ៉ាក់សាំង", "សូមអញ្ជើញមកចាក់វ៉ាក់សាំង។", master=master, language="km")
+    page.goto(live_server + service.article_path(km))
+    faces = page.evaluate(
+        "async () => (await document.fonts.load('16px \"Loa Khmer\"', 'ក')).map(f => f.family + ':' + f.status)"
+    )
+    assert faces == ['"Loa Khmer":loaded'] or faces == ["Loa Khmer:loaded"]
+    assert page.evaluate("document.fonts.check('16px \"Loa Khmer\"', 'កាលវិភាគ')")
+    page.screenshot(path=str(ARTIFACTS / "channels-article-khmer.png"))

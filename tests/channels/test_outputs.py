@@ -157,3 +157,33 @@ def test_print_refusals_create_no_job(login, client, db, people, publish, channe
     c.headers.pop("X-CSRF-Token")
     assert c.post(f"/channels/items/{item.id}/print", data={"format": "pdf"}).status_code == 403
     assert _jobs(db) == 0
+
+
+KM_TITLE = "កាលវិភាគចាក់វ៉ាក់សាំង"
+KM_BODY = "សូមបងប្អូនប្រជាពលរដ្ឋ អញ្ជើញមកចាក់វ៉ាក់សាំងនៅស្ថានីយ៍សុខភាពឃុំ។\n\nសូមយកអត្តសញ្ញាណប័ណ្ណមកជាមួយ។"
+
+
+def test_khmer_variant_prints_its_text_in_the_pdf(login, publish, tmp_path):
+    """The print PDF of a Khmer version carries its title and body (Khmer font, shaped), not blanks."""
+    master = publish("Tiêm vắc xin mũi 3 cho người cao tuổi", BODY)
+    km = publish(KM_TITLE, KM_BODY, master=master, language="km")
+    c = login("viewer")
+    r = c.get(f"{_print(c, km.id, 'pdf')}/file")
+    pdf = tmp_path / "km.pdf"
+    pdf.write_bytes(r.content)
+    raw = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    squeeze = "".join(raw.split())
+    assert "".join(KM_TITLE.split()) in squeeze
+    for paragraph in KM_BODY.split("\n\n"):
+        assert "".join(paragraph.split()) in squeeze
+    subprocess.run(["pdftoppm", "-gray", "-r", "30", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")], check=True)
+    pixels = next(tmp_path.glob("p*.pgm")).read_bytes().split(b"\n", 3)[3]
+    assert sum(b < 128 for b in pixels) > 300  # inked page
+
+
+def test_khmer_web_font_is_served(client):
+    r = client.get("/fonts/khmer.ttf")
+    assert r.status_code == 200 and r.headers["content-type"] == "font/ttf"
+    assert r.content[:4] in (b"\x00\x01\x00\x00", b"OTTO", b"true")
+    css = client.get("/static/loa.css").text
+    assert '@font-face { font-family:"Loa Khmer"' in css and 'url("/fonts/khmer.ttf")' in css

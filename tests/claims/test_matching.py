@@ -205,13 +205,23 @@ def test_cli_import_and_match(cli_env, tmp_path):
     )
     assert "1 mới" in cli(["import", str(good)], cli_env).stdout
     out = json.loads(cli(["match", "vắc xin gây vô sinh", "--json"], cli_env).stdout)
-    assert set(out) == KEYS and out["decision"] == "match" and out["negated"] is False and out["verdict"] == "false"
+    assert set(out) == KEYS | {"kind", "checkworthiness"} and out["decision"] == "match"
+    assert out["negated"] is False and out["verdict"] == "false"
     # the registry index is stored in the data directory for the next command
     assert list((Path(cli_env["LOA_DATA_DIR"]) / "indexes" / "claims").glob("*/build.json"))
     out = json.loads(cli(["match", "vắc xin không gây vô sinh", "--json"], cli_env).stdout)
     assert out["negated"] is True and out["decision"] != "match" and out["claim"].startswith("Vắc xin")
     out = json.loads(cli(["match", "hôm nay trời đẹp", "--json"], cli_env).stdout)
-    assert out == {"decision": "none", "claim_id": None, "claim": None, "score": 0.0, "negated": False, "verdict": None}
+    assert out == {
+        "decision": "none",
+        "claim_id": None,
+        "claim": None,
+        "score": 0.0,
+        "negated": False,
+        "verdict": None,
+        "kind": "assertion",
+        "checkworthiness": 0.05,
+    }
     out = json.loads(cli(["match", "uong nuoc dua phong covid", "--json"], cli_env).stdout)
     assert out["decision"] == "match" and out["claim"] == "Uống nước dừa phòng được COVID-19"
 

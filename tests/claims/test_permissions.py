@@ -30,9 +30,11 @@ SMALL = json.dumps(
 
 @state()
 def world(db, people):
-    """A small registry and triage items for every endpoint; the investigating claim is the editor's own."""
-    service.import_claims(db, SMALL, people["coordinator"])
+    """A small registry (imported from the command line, concluded by the reviewer) and triage items for every
+    endpoint; the investigating claim is the editor's own."""
+    service.import_claims(db, SMALL)
     starter = {c.key: c for c in service.list_claims(db)}
+    service.transition(db, starter["an-toi"], "concluded", people["reviewer"])
     own = service.create_claim(db, people["editor"], text="Uống nước lá tía tô chữa khỏi COVID-19")
     service.transition(db, own, "investigating", people["editor"])
     service.update_claim(db, own, people["editor"], ClaimChanges(verdict="false", explanation="Không có bằng chứng."))
@@ -112,7 +114,6 @@ ENDPOINTS = [
     ("POST", lambda w: f"/claims/{w['own']}", lambda w: {"tags": "a, b"}, "form", WORK),
     ("POST", lambda w: f"/claims/{w['own']}/status", lambda w: {"to": "concluded"}, "form", {"admin", "reviewer"}),
     ("POST", lambda w: f"/claims/triage/{w['items'][2]}/dismiss", lambda w: {"reason": "trùng"}, "form", WORK),
-    ("POST", lambda w: "/claims/check", lambda w: {"text": "Ăn vải thiều chữa khỏi covid", "reach": "3"}, "form", WORK),
     ("POST", lambda w: "/claims/import", lambda w: {"starter": "1"}, "form", {"admin", "coordinator"}),
 ]
 
@@ -129,6 +130,15 @@ def test_permission_matrix(login, settings, world, db, role, method, path, paylo
     assert_permission(settings, before, r, role in allowed)
     if path(world).endswith("/import"):  # a job, run as the request ends; a refused person queues none
         assert db.scalar(select(func.count()).select_from(Job)) == queued + (role in allowed)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_desk_check_tool_is_for_the_desk_and_writes_nothing(login, settings, world, role):
+    c = login(role)
+    before = audit_count(settings)
+    r = c.post("/claims/check", data={"text": "Ăn vải thiều chữa khỏi covid", "csrf_token": c.csrf})
+    assert r.status_code == (200 if role in WORK else 403)
+    assert audit_count(settings) == before
 
 
 def test_the_author_may_not_publish_even_with_the_right_role(login, settings, world, db, people):

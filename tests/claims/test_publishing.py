@@ -73,7 +73,7 @@ def test_public_index_search_and_rss(client, published):
     assert "Vắc xin COVID-19 gây vô sinh" in index.text and "Xông hơi" in index.text
     found = client.get("/kiem-chung", params={"q": "tiem vac xin bi vo sinh"}).text
     assert "Vắc xin COVID-19 gây vô sinh" in found and "Xông hơi" not in found
-    assert "Chưa có bài kiểm chứng" in client.get("/kiem-chung", params={"q": "bóng đá"}).text
+    assert 'data-testid="no-results"' in client.get("/kiem-chung", params={"q": "bóng đá"}).text
     feed = client.get("/kiem-chung/rss.xml")
     assert feed.headers["content-type"].startswith("application/rss+xml")
     parsed = feedparser.parse(feed.content)
@@ -106,4 +106,20 @@ def test_public_page_fits_a_phone(live_server, page, published):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375
     data = json.loads(page.locator("script[type='application/ld+json']").text_content())
+    validate_claim_review(data, f"{live_server}/kiem-chung/{published.key}")
+
+
+HOSTILE = "<!--<script <img src=x onerror=alert(1)> & \u2028 </script>"
+
+
+def test_hostile_claim_text_neither_blanks_the_public_page_nor_breaks_its_claimreview(live_server, page, db, published):
+    published.text = f"Tin đồn {HOSTILE} hết"
+    db.commit()
+    page.goto(f"{live_server}/kiem-chung/{published.key}")
+    shown = page.get_by_test_id("claim-text").inner_text()
+    assert shown.startswith("Tin đồn <!--<script <img src=x onerror=alert(1)>") and shown.endswith("hết")
+    assert page.get_by_test_id("verdict").inner_text() == "Sai"
+    assert page.locator("img[src=x]").count() == 0
+    data = json.loads(page.locator("script[type='application/ld+json']").text_content())
+    assert data["claimReviewed"] == published.text
     validate_claim_review(data, f"{live_server}/kiem-chung/{published.key}")

@@ -40,9 +40,10 @@ def test_starter_registry_imports_once(db, people):
     first = service.import_starter(db, people["coordinator"])
     assert first["created"] == len(data)
     again = service.import_starter(db, people["coordinator"])
-    assert again == {"created": 0, "updated": 0, "unchanged": len(data)}
+    assert again == {"created": 0, "updated": 0, "unchanged": len(data), "conflicts": []}
     claim = db.scalar(select(Claim).where(Claim.key == "vac-xin-vo-sinh"))
-    assert claim.status == "concluded" and claim.verdict == "false" and claim.sources[0].date is not None
+    assert claim.status == "investigating" and claim.verdict == "false" and claim.sources[0].date is not None
+    assert claim.author_id == people["coordinator"].id  # a draft: a reviewer other than the importer concludes
 
 
 @pytest.mark.parametrize(
@@ -195,10 +196,10 @@ def test_web_and_api_import(login, settings, db):
     )
     job = job_of(c, r)
     assert job["status"] == "done" and job["kind"] == "claims.import" and job["result"]["url"] == "/claims"
-    assert job["counts"] == {"total": 39, "created": 39, "updated": 0, "unchanged": 0}
+    assert job["counts"] == {"total": 39, "created": 39, "updated": 0, "unchanged": 0, "conflicts": 0}
     assert count(db, Claim) == 39 and "Tin mới" in c.get(r.headers["location"]).text
     again = job_of(c, c.post("/api/v1/claims/import", content=good))
-    assert again["result"] == {**again["result"], "created": 0, "updated": 0, "unchanged": 39}
+    assert again["result"] == {**again["result"], "created": 0, "updated": 0, "unchanged": 39, "conflicts": []}
     starter = job_of(c, c.post("/claims/import", data={"csrf_token": c.csrf, "starter": "1"}, follow_redirects=False))
     assert starter["result"]["unchanged"] == 39 and count(db, Claim) == 39
     editor, queued = login("editor"), count(db, Job)
@@ -267,3 +268,67 @@ def test_phrasings_are_scrubbed_and_kept_whole(db, people, starter):
     )
     assert claim.phrasings[1] == "ớt phòng covid" and len(claim.phrasings) == 2
     assert claim.phrasings[0].startswith("ăn ớt, gừng là hết covid") and "0912" not in claim.phrasings[0]
+
+
+ONE = {
+    "key": "toi-phong-covid",
+    "text": "Ăn tỏi giúp phòng ngừa nhiễm virus corona",
+    "verdict": "false",
+    "explanation": "Không có bằng chứng tỏi phòng được COVID-19.",
+    "sources": [{"publisher": "WHO", "url": "https://www.who.int"}],
+}
+
+
+def _file(**changes) -> str:
+    return json.dumps({"claims": [{**ONE, **changes}]})
+
+
+def test_an_import_needs_a_second_person_for_its_verdict(db, people):
+    """Imported claims are drafts; neither the importer (even an administrator) nor the author concludes or
+    publishes them; a reviewer does, and then someone other than the importer publishes."""
+    admin, coordinator, reviewer = people["admin"], people["coordinator"], people["reviewer"]
+    service.import_claims(db, _file(), admin)
+    claim = db.scalar(select(Claim).where(Claim.key == "toi-phong-covid"))
+    assert claim.status == "investigating" and claim.concluded_at is None
+    for who in (admin, coordinator):  # the importer, and a coordinator who may not conclude
+        with pytest.raises(UserError) as err:
+            service.transition(db, claim, "concluded", who)
+        assert err.value.status == 403
+    assert "concluded" not in service.allowed_transitions(claim, admin)
+    service.import_claims(db, _file(explanation="Tỏi không phòng được COVID-19 (WHO)."), coordinator)
+    assert claim.explanation.startswith("Tỏi") and claim.status == "investigating"  # a draft is updated
+    service.transition(db, claim, "concluded", reviewer)
+    for who in (admin, coordinator):  # both imported it
+        with pytest.raises(UserError) as err:
+            service.transition(db, claim, "published", who)
+        assert err.value.status == 403 and "người nhập" in err.value.message
+    service.transition(db, claim, "published", people["editor"])
+    assert claim.status == "published"
+
+
+@pytest.mark.parametrize("status", ["concluded", "published", "paused"])
+def test_reimport_never_changes_a_verdict_in_force(db, people, status):
+    service.import_claims(db, _file(), people["coordinator"])
+    claim = db.scalar(select(Claim).where(Claim.key == "toi-phong-covid"))
+    service.transition(db, claim, "concluded", people["reviewer"])
+    if status != "concluded":
+        service.transition(db, claim, status, people["reviewer"])
+    events = len(claim.events)
+    result = service.import_claims(db, _file(verdict="true", explanation="Tỏi phòng được."), people["coordinator"])
+    assert result == {"created": 0, "updated": 0, "unchanged": 0, "conflicts": ["toi-phong-covid"]}
+    assert claim.verdict == "false" and claim.status == status and len(claim.events) == events
+    with pytest.raises(UserError) as err:  # as a change by hand is refused
+        service.update_claim(db, claim, people["editor"], ClaimChanges(verdict="true"))
+    assert err.value.status == 409
+
+
+def test_import_job_reports_conflicts(login, settings, db, people):
+    service.import_claims(db, _file(), people["coordinator"])
+    service.transition(db, db.scalar(select(Claim)), "concluded", people["reviewer"])
+    db.commit()
+    c = login("coordinator")
+    job = job_of(c, c.post("/api/v1/claims/import", content=_file(verdict="true")))
+    assert job["status"] == "done" and job["counts"]["conflicts"] == 1 and job["result"]["conflicts"] == [ONE["key"]]
+    assert "toi-phong-covid" in job["message"] and "mở lại" in job["message"]
+    db.expire_all()
+    assert db.scalar(select(Claim)).verdict == "false"

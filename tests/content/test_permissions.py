@@ -23,7 +23,7 @@ ENDPOINTS = [
     ("POST", "/content/{review}/reject", {"note": "Thiếu nguồn"}, "form", REVIEW),
     ("POST", "/content/{review}/return", {}, "form", WRITE),
     ("POST", "/content/{approved}/schedule", {"channel_id": "{channel}", "at": "2021-11-20T06:00"}, "form", WRITE),
-    ("POST", "/content/{approved}/publish", {}, "form", WRITE),
+    ("POST", "/content/{approved}/publish", {"channels": "{channel}"}, "form", WRITE),
     ("POST", "/content/{draft}/archive", {}, "form", WRITE),
     ("POST", "/content/{draft}/comments", {"body": "Góp ý"}, "form", WRITE | REVIEW),
     ("POST", "/content/{draft}/variants", {"language": "km", "title": "Khmer", "body": "…"}, "form", WRITE),
@@ -31,6 +31,7 @@ ENDPOINTS = [
     ("POST", "/content/schedules/{slot}/move", {"at": "2021-11-21T17:00"}, "form", WRITE),
     ("POST", "/content/schedules/{slot}/cancel", {}, "form", WRITE),
     ("POST", "/content/schedules/{slot}/publish", {}, "form", WRITE),
+    ("POST", "/calendar/feeds", {"channel_id": "{channel}"}, "form", WRITE),
     ("POST", "/content/channels", {"name": "Fanpage Sở Y tế", "kind": "social"}, "form", COORD),
     (
         "POST",

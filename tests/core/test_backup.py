@@ -80,3 +80,52 @@ def test_restored_sequences_continue(settings, people, tmp_path, db):
     assert agency.id > max(a.id for a in db.scalars(select(Agency)) if a.name != "Sở Nội vụ")
     assert db.scalar(select(User).where(User.username == "admin")) is not None
     assert json.loads(zipfile.ZipFile(archive).read("manifest.json"))["format"] == 1
+
+
+@pytest.mark.parametrize("entry", ["../../../../outside.txt", "{tmp}/outside.txt", "files/../../../../../outside.txt"])
+def test_restore_refuses_an_entry_leaving_the_data_directory_before_writing_anything(settings, tmp_path, entry):
+    entry = entry.format(tmp=tmp_path)
+    archive = tmp_path / "b.zip"
+    backup(settings, archive)
+    hostile = tmp_path / "hostile.zip"
+    with zipfile.ZipFile(archive) as src, zipfile.ZipFile(hostile, "w") as dst:
+        for name in src.namelist():
+            if name != "manifest.json":
+                dst.writestr(name, src.read(name))
+        manifest = json.loads(src.read("manifest.json"))
+        manifest["files"][entry] = "0" * 64
+        dst.writestr("manifest.json", json.dumps(manifest))
+        dst.writestr(f"data/{entry}", b"written outside")
+    data_dir = tmp_path / "deep" / "a" / "b" / "fresh"
+    data_dir.mkdir(parents=True)
+    fresh = Settings(data_dir=data_dir, database_url=f"sqlite:///{data_dir / 'loa.sqlite3'}", secret_key="x")
+    with pytest.raises(UserError, match="thư mục dữ liệu"):
+        restore(fresh, hostile)
+    assert not list(tmp_path.rglob("outside.txt"))
+    assert list(fresh.data_dir.iterdir()) == []  # not even the database was created
+
+
+@pytest.mark.parametrize(
+    "migrations,accepted",
+    [
+        (lambda heads: heads + ["channels_0002"], True),  # a head another branch depends on, listed or not
+        (lambda heads: [h for h in heads if h != "channels_0002"], True),
+        (lambda heads: heads + ["zz_9999_from_a_newer_loa"], False),
+        (lambda heads: [h for h in heads if not h.startswith("listening_")] + ["listening_0001"], False),
+    ],
+)
+def test_restore_compares_the_migrations_applied_not_the_heads_listed(settings, tmp_path, migrations, accepted):
+    archive = tmp_path / "b.zip"
+    manifest = backup(settings, archive)
+    assert "channels_0002" not in manifest["migrations"]  # emergency_0001 depends on it: Alembic keeps only that
+    edited = tmp_path / "edited.zip"
+    with zipfile.ZipFile(archive) as src, zipfile.ZipFile(edited, "w") as dst:
+        for name in src.namelist():
+            if name != "manifest.json":
+                dst.writestr(name, src.read(name))
+        dst.writestr("manifest.json", json.dumps({**manifest, "migrations": migrations(manifest["migrations"])}))
+    if accepted:
+        restore(settings, edited, force=True)
+    else:
+        with pytest.raises(UserError, match="phiên bản cơ sở dữ liệu khác"):
+            restore(settings, edited, force=True)

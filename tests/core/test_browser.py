@@ -17,5 +17,7 @@ def test_coordinator_logs_in_switches_language_and_logs_out(live_server, page, p
     page.click("[data-testid=logout]")
     page.wait_for_url("**/login")
     assert page.locator("h1").inner_text() == "Log in"
-    page.goto(live_server + "/")
-    assert "/login" in page.url
+    page.goto(live_server + "/")  # the citizens' home page, with the staff's way in
+    assert page.locator("[data-testid=public-nav]").is_visible()
+    page.click("[data-testid=staff-login]")
+    page.wait_for_url("**/login")

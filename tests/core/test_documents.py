@@ -1,6 +1,7 @@
 """Administrative documents: DOCX and PDF in Vietnamese layout, diacritics intact when read back."""
 
 import io
+import re
 import subprocess
 import unicodedata
 from datetime import date
@@ -118,3 +119,52 @@ def test_decomposed_input_is_normalised(render, tmp_path):
         assert "KẾ HOẠCH TIÊM CHỦNG" in nfc(PdfReader(io.BytesIO(data)).pages[0].extract_text())
     else:
         assert "KẾ HOẠCH TIÊM CHỦNG" in [p.text for p in Docx(io.BytesIO(data)).paragraphs]
+
+
+KHMER_TITLE = "កាលវិភាគចាក់វ៉ាក់សាំង"
+KHMER_BODY = "សូមបងប្អូនប្រជាពលរដ្ឋ អញ្ជើញមកចាក់វ៉ាក់សាំងនៅស្ថានីយ៍សុខភាពឃុំ ថ្ងៃទី ១៥ ខែ ១០ ឆ្នាំ ២០២១។"
+
+
+def squeeze(text: str) -> str:
+    """NFC without any whitespace: poppler breaks Khmer clusters at glyph positions, not where the text has spaces."""
+    return "".join(unicodedata.normalize("NFC", text).split())
+
+
+def test_khmer_pdf_shapes_and_extracts(tmp_path):
+    """A Khmer title and body print (Khmer font fallback, HarfBuzz shaping): the text reads back in order and the
+    title's place on page 1 is inked."""
+    path = tmp_path / "km.pdf"
+    doc = sample(title=KHMER_TITLE, subtitle="", blocks=[Paragraph(KHMER_BODY)], recipients=[], signature=None)
+    path.write_bytes(to_pdf(doc))
+    raw = subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert squeeze(f"{KHMER_TITLE}-----{KHMER_BODY}") in squeeze(raw)
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in raw  # Vietnamese lines keep DejaVu
+
+    boxes = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', boxes)
+    khmer = [tuple(map(float, w[:4])) for w in words if re.search("[\u1780-\u17ff]", w[4])]
+    assert khmer
+    x0, y0, x1, y1 = khmer[0]  # the title's first word, in points: render that area at 72 dpi (1 px = 1 pt)
+    crop = ["-x", str(int(x0)), "-y", str(int(y0)), "-W", str(int(x1 - x0) + 1), "-H", str(int(y1 - y0) + 1)]
+    subprocess.run(["pdftoppm", "-gray", "-r", "72", "-f", "1", "-l", "1", *crop, str(path), str(tmp_path / "t")])
+    from matplotlib.image import imread
+
+    full = subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(path), str(tmp_path / "p")])
+    assert full.returncode == 0 and imread(str(next(tmp_path.glob("p*.png")))).min() < 0.2
+    pgm = next(tmp_path.glob("t*.pgm")).read_bytes()
+    pixels = pgm.split(b"\n", 3)[3]  # P5 header: magic, size, max value, then one byte per pixel
+    assert sum(b < 128 for b in pixels) > len(pixels) * 0.05  # glyphs, not a blank box
+
+
+def test_pdf_refuses_a_script_no_font_has():
+    """Letters no embedded font can draw are an error naming them, never a silent blank; a symbol none has (an
+    emoji) prints as a box."""
+    from loa.errors import UserError
+
+    with pytest.raises(UserError) as refused:
+        to_pdf(sample(title="通知 tiêm chủng", blocks=[]))
+    assert "通" in refused.value.message and "CJK" in refused.value.message_en
+    with pytest.raises(UserError):
+        to_pdf(sample(blocks=[Table(["Xã", "Ghi chú"], [["Long Hòa", "ᠮᠣᠩᠭᠣᠯ"]])]))
+    emoji = to_pdf(sample(blocks=[Paragraph("Đeo khẩu trang 😷 nhé")], recipients=[], signature=None))
+    assert "Đeo khẩu trang □ nhé" in nfc(PdfReader(io.BytesIO(emoji)).pages[0].extract_text())  # a symbol: a box

@@ -14,12 +14,22 @@ from loa.errors import UserError
 
 def test_every_domain_registers_itself_in_order():
     names = modules.domains()
-    assert set(names) == {"plans", "content", "channels", "answers", "claims", "listening", "bulletins", "messaging"}
+    assert set(names) == {
+        "plans",
+        "content",
+        "channels",
+        "emergency",
+        "answers",
+        "claims",
+        "listening",
+        "bulletins",
+        "messaging",
+    }
     for m in modules.descriptors():
         assert all(names.index(r) < names.index(m.name) for r in m.requires)
     assert [n.path for n in modules.nav()][:3] == ["/plans", "/content", "/calendar"]
     assert all(p.is_dir() for p in modules.migration_folders())
-    assert len(modules.migration_folders()) == 10  # core, jobs and the eight domains
+    assert len(modules.migration_folders()) == 11  # core, jobs and the nine domains
 
 
 def test_a_missing_or_late_dependency_is_refused():

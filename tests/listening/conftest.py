@@ -18,7 +18,9 @@ class Routes(dict):
 
 
 @pytest.fixture
-def feed_server():
+def feed_server(monkeypatch):
+    """Scripted answers on 127.0.0.1, which an administrator allows Loa to fetch from (not a public address)."""
+    monkeypatch.setenv("LOA_FETCH_ALLOW_HOSTS", "127.0.0.1")
     routes = Routes()
 
     class Handler(BaseHTTPRequestHandler):

@@ -28,3 +28,31 @@ def test_matching_story_is_flagged_and_reported(db, people):
     data = report.build(db, when.date(), when.date())
     assert data["claims"][0]["claim_id"] == claim.id and data["claims"][0]["items"] == 1
     assert any("kiểm chứng" in a for a in data["actions"])
+
+
+def test_report_lists_only_misinformation_as_such(db, people):
+    """A true claim spreading and a parent's question about a false one are not "thông tin sai lệch"."""
+    false = claims.create_claim(db, people["coordinator"], text="Trẻ em không bị nhiễm COVID-19", verdict="false")
+    true = claims.create_claim(
+        db, people["coordinator"], text="Rửa tay bằng xà phòng thường xuyên giúp phòng COVID-19", verdict="true"
+    )
+    when = days_ago(1)
+    service.ingest(
+        db,
+        [
+            Post("Rửa tay bằng xà phòng thường xuyên giúp phòng COVID-19, cả nhà nhớ nhé", when),
+            Post("Các mẹ ơi nghe nói trẻ em không bị nhiễm COVID-19, có đúng không?", when),
+        ],
+    )
+    question = next(i for i in db.scalars(select(Item)) if "nghe nói" in i.text)
+    assert question.claim == {"claim_id": false.id, "score": question.claim["score"], "kind": "question"}
+    assert db.scalar(select(DailyCount).where(DailyCount.topic == 0)).claims == 1  # the true claim's story only
+    data = report.build(db, when.date(), when.date())
+    assert data["claims"] == []
+    assert [c["claim_id"] for c in data["true_claims"]] == [true.id]
+    assert not any("kiểm chứng" in a for a in data["actions"])
+    blocks = report.document(data, "Trà Vinh").blocks
+    texts = [getattr(b, "text", None) or " ".join(getattr(b, "items", [])) for b in blocks]
+    section = texts[texts.index("4. Thông tin sai lệch được phát hiện") :]
+    assert section[1] == "Không phát hiện tin trùng với thông tin sai lệch đã biết."
+    assert section[2] == "Thông tin đúng đang lan truyền:" and section[3].startswith("Rửa tay")

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from loa.listening import feeds, service
 from loa.listening.models import Item, Source
@@ -109,3 +109,18 @@ def test_encoding_check_accepts_honest_single_byte_feed():
     raw = data.encode("cp1258", errors="ignore")
     feeds.check_encoding(raw)
     assert Source.__tablename__ == "listening_sources"
+
+
+def test_a_source_inside_the_network_is_refused_unless_allowed(db, feed_server, monkeypatch):
+    feed_server["/feed.xml"] = (200, "application/rss+xml", (FIXTURES / "rss2.xml").read_bytes(), 0)
+    feed_server["/api/v1/me"] = (401, "application/json", b'{"detail": "login"}', 0)
+    monkeypatch.delenv("LOA_FETCH_ALLOW_HOSTS")
+    feed = service.create_source(db, name="Nội bộ", url=feed_server.base + "/feed.xml")
+    api = service.create_source(db, name="API", url=feed_server.base + "/api/v1/me")
+    closed = service.create_source(db, name="Cổng đóng", url="http://127.0.0.1:1/")
+    results = {r["source"]: r for r in service.poll(db)}
+    assert {r["status"] for r in results.values()} == {"failing"}
+    assert feed.last_error == api.last_error == closed.last_error and "401" not in api.last_error
+    assert db.scalar(select(func.count(Item.id))) == 0
+    monkeypatch.setenv("LOA_FETCH_ALLOW_HOSTS", "127.0.0.1")
+    assert service.poll_source(db, feed)["status"] == "ok" and feed.items_added == 3

@@ -197,3 +197,57 @@ def test_killed_import_resumes_without_loss_or_duplicates(db, monkeypatch):
     assert len(items) == 45 and len({i.exact_hash for i in items}) == 45
     assert len(list(db.scalars(select(SeenPost)))) == 45
     assert sum(c.items for c in db.scalars(select(DailyCount).where(DailyCount.topic == 0))) == 45
+
+
+BROKEN_QUOTE = (
+    "text,time\n"
+    "Tiêm mũi nhắc lại có cần nhịn ăn không,2021-10-06 07:00\n"
+    '"Chợ Long Xuyên mở lại chưa vậy mọi người,2021-10-06 08:00\n'  # the quote is never closed
+    "Xét nghiệm PCR ở đâu miễn phí,2021-10-06 09:00\n"
+    "Trạm y tế xã mấy giờ mở cửa,2021-10-06 10:00\n"
+).encode()
+
+
+def test_broken_quote_is_refused_with_its_line(db, login, settings):
+    with pytest.raises(UserError) as exc:
+        service.start_import(db, BROKEN_QUOTE, "export.csv")
+    assert "Dòng 3" in exc.value.message and "Line 3" in exc.value.message_en
+    assert db.scalars(select(ImportJob)).all() == [] and db.scalars(select(Item)).all() == []
+    c = login("agency_member")
+    r = c.post(
+        "/listening/upload",
+        files={"file": ("export.csv", BROKEN_QUOTE, "text/csv")},
+        data={"csrf_token": c.csrf},
+        follow_redirects=False,
+    )
+    assert r.status_code == 422 and "Dòng 3" in r.text
+    r = c.post(
+        "/api/v1/listening/import",
+        files={"file": ("export.csv", BROKEN_QUOTE, "text/csv")},
+        data={"mapping": '{"text": "text", "time": "time"}'},
+    )
+    job = c.get(r.json()["job"]["url"]).json()
+    assert job["status"] == "failed" and ("Dòng 3" in str(job) or "Line 3" in str(job)), job
+    db.expire_all()
+    assert db.scalars(select(Item)).all() == []
+
+
+def test_quoted_text_over_several_lines_is_one_post(db):
+    data = 'text,time\n"Vắc xin có an toàn không,\nnhất là cho người già?",2021-10-06 07:00\n'.encode()
+    job = service.start_import(db, data, "export.csv")
+    service.run_import(db, job, data)
+    assert [i.text for i in db.scalars(select(Item))] == ["Vắc xin có an toàn không, nhất là cho người già?"]
+
+
+def test_upload_scrubs_names_and_hamlet_addresses(db):
+    rows = [
+        {"text": "Chị Nguyễn Thị Lan ở ấp 3 xã Long Hòa bị dương tính", "time": "2021-10-25T08:00:00+07:00"},
+        {"text": "Nhà số 45 ấp Chợ có 4 người sốt, Bà Rịa cũng vậy", "time": "2021-10-25T09:00:00+07:00"},
+    ]
+    job = service.start_import(db, export(rows), "export.csv")
+    service.run_import(db, job, export(rows))
+    stored = sorted(db.scalars(select(Item.text)))
+    assert stored == [
+        "Chị [TÊN] ở ấp 3 xã Long Hòa bị dương tính",
+        "[ĐỊA CHỈ] có 4 người sốt, Bà Rịa cũng vậy",
+    ]

@@ -1,6 +1,6 @@
 """Daily aggregates, the rising-topic test (spike fires, flat stays quiet, topic 37 never), retention."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import insert, select
 
@@ -13,20 +13,51 @@ from tests.listening.conftest import days_ago
 S = ListeningSettings()
 
 
-def test_poisson_tail():
-    assert abs(service.poisson_sf(0, 3.0) - 1.0) < 1e-12
-    assert abs(service.poisson_sf(1, 2.0) - (1 - 2.718281828**-2)) < 1e-6
-    assert service.poisson_sf(30, 4.0) < 1e-10
+def test_upper_tail():
+    assert abs(service.upper_tail(0, 3.0) - 1.0) < 1e-12
+    assert abs(service.upper_tail(1, 2.0) - (1 - 2.718281828**-2)) < 1e-6  # Poisson
+    assert abs(service.upper_tail(1, 3.0, 2.0) - (1 - 0.5**3)) < 1e-9  # negative binomial, variance 6
+    assert service.upper_tail(30, 4.0) < 1e-10 < service.upper_tail(30, 4.0, 3.0)
+
+
+def history(counts: list[int], day=date(2021, 10, 20)) -> list[tuple[date, int]]:
+    return [(day - timedelta(days=len(counts) - i), n) for i, n in enumerate(counts)]
+
+
+DAY = date(2021, 10, 20)  # a Wednesday
 
 
 def test_rising_rule():
-    flat = [5, 6, 4, 5, 6, 5, 4, 6, 5, 5, 4, 6, 5, 5]
-    assert service.rising(flat, 6, S) is None
-    assert service.rising(flat, 9, S) is None  # within noise
-    spike = service.rising(flat, 25, S)
-    assert spike and spike["p_value"] < 1e-6 and spike["ratio"] >= 4
-    assert service.rising([0] * 14, 3, S) is None  # too few items
-    assert service.rising([1] * 5, 30, S) is None  # too little history
+    flat = history([5, 6, 4, 5, 6, 5, 4, 6, 5, 5, 4, 6, 5, 5])
+    assert service.rising(flat, DAY, 6, S) is None
+    assert service.rising(flat, DAY, 9, S) is None  # within noise
+    spike = service.rising(flat, DAY, 25, S)
+    assert spike and spike["p_value"] < 1e-6 and spike["ratio"] >= 4 and spike["baseline_days"] == 12
+    assert service.rising(history([0] * 14), DAY, 3, S) is None  # too few items
+    assert service.rising(history([1] * 8), DAY, 30, S) is None  # too little history once the guard days are out
+
+
+def test_a_busy_topic_that_varies_a_lot_needs_more_to_rise():
+    busy = history([20, 60, 35, 45, 25, 55, 40, 30, 50, 42, 38, 22, 58, 41, 36, 44, 28, 52, 39, 47, 33, 40])
+    assert service.upper_tail(85, 40.0) < S.alert_p_value  # plain Poisson would call 85 a rise
+    assert service.rising(busy, DAY, 85, S) is None
+    assert service.rising(busy, DAY, 160, S) is not None
+
+
+def test_the_weekly_rhythm_is_expected():
+    # Sundays bring three times a weekday's posts: a Sunday like the others is no rise, the same count on a
+    # Wednesday is.
+    counts = [15 if (DAY - timedelta(days=28 - i)).weekday() == 6 else 5 for i in range(28)]
+    sunday = DAY + timedelta(days=4)
+    assert sunday.weekday() == 6
+    assert service.rising(history(counts + [5, 5, 5, 5], sunday), sunday, 15, S) is None
+    wednesday = service.rising(history(counts), DAY, 15, S)
+    assert wednesday is not None and wednesday["weekday_factor"] < 1
+
+
+def test_the_first_days_of_a_rise_do_not_hide_the_next():
+    rise = history([5, 6, 4, 5, 6, 5, 4, 6, 5, 5, 4, 6, 5, 5] + [14, 22])
+    assert service.rising(rise, DAY, 24, S) is not None  # the guard days (14, 22) stay out of the baseline
 
 
 def seed_counts(db, topic: int, series: list[int], end, total: bool = True):
@@ -58,7 +89,7 @@ def test_alert_fires_on_spike_with_evidence(db):
     alert = db.scalar(select(Alert).where(Alert.topic == 23))
     assert alert is not None and alert.day == day and alert.count >= 15
     ev = alert.evidence
-    assert ev["test"] == "poisson_upper_tail" and ev["p_value"] < 0.001 and len(ev["series"]) == 14
+    assert ev["test"] == "negative_binomial_weekday" and ev["p_value"] < 0.001 and len(ev["series"]) == 14
     assert ev["baseline_mean"] < 4 and len(ev["examples"]) == 3
     assert all("chưa tới lượt" in i.text for i in service.example_items(db, ev["examples"]))
 

@@ -1,6 +1,7 @@
 """Pages, API, permission matrix (every role × mutating endpoint), report files, demo and CLI."""
 
 import json
+import re
 import shutil
 import subprocess
 from datetime import timedelta
@@ -8,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from loa.clock import today_local
+from loa.clock import local_day, today_local
 from loa.jobs.models import JobFile
 from loa.listening import demo, service
 from loa.listening.models import Alert, Item
@@ -110,7 +111,15 @@ def test_pages_render_on_demo_data(db, people, login, settings):
     assert c.get("/listening/topics/37").status_code == 200
     assert "phản đối" not in c.get("/listening/topics/37").text
     alert = db.scalar(select(Alert).where(Alert.topic == 23))
-    assert "Kiểm định Poisson" in c.get(f"/listening/alerts/{alert.id}").text
+    shown = c.get(f"/listening/alerts/{alert.id}").text
+    assert "nhị thức âm" in shown and "số tin dự kiến" in shown  # in the details; said in words first:
+    assert re.search(r'data-testid="rarity">Tăng bất thường: .* hiếm gặp hơn 1 lần trong [\d.]+ ngày', shown)
+    earlier = alert.day - timedelta(days=10)
+    drill = c.get(f"/listening/topics/23?day={earlier.isoformat()}").text
+    assert f"28 ngày đến {earlier:%d/%m/%Y}" in drill
+    until = service.recent_items(db, 23, 50, until=earlier)
+    assert all(local_day(i.published_at) <= earlier for i in until)
+    assert len(until) < len(service.recent_items(db, 23, 50))
     for path in (
         "/listening/sources",
         "/listening/taxonomy",
@@ -207,7 +216,9 @@ def run_cli(settings, *args, stdin=None):
 def test_cli_classify_import_report(settings, tmp_path, db):
     one = run_cli(settings, "classify", "Người già 70 tuổi bị tiểu đường tiêm vắc xin được không?", "--json")
     assert one.returncode == 0, one.stderr
-    assert set(json.loads(one.stdout)) == KEYS
+    assert set(json.loads(one.stdout)) == KEYS | {"language"} and json.loads(one.stdout)["language"] == "vi"
+    khmer = json.loads(run_cli(settings, "classify", "ការចាក់វ៉ាក់សាំងនៅឯណា?", "--json").stdout)
+    assert khmer["language"] == "km" and khmer["category"] is None  # counted apart, no topic guessed
     lines = ["Xét nghiệm PCR ở đâu?", "Chùa có tổ chức lễ không?", "Tin giả nói vắc xin gắn chip"]
     (tmp_path / "in.txt").write_text("\n".join(lines), encoding="utf-8")
     out = run_cli(settings, "classify", "--file", str(tmp_path / "in.txt"), "--json")

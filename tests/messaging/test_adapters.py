@@ -2,6 +2,7 @@
 replies shaped for each send API. No database."""
 
 import hashlib
+import hmac
 import json
 
 import pytest
@@ -62,7 +63,13 @@ def test_telegram_updates():
             "message": {"message_id": 1, "chat": {"id": 5, "type": "private"}},
         },
     }
-    assert parse("telegram", button) == [Message("telegram", "u9", "5", "menu", "menu:ask")]
+    assert parse("telegram", button) == [Message("telegram", "u9", "5", "menu", "menu:ask", ack="q")]
+    telegram = adapters.get("telegram", CONF)
+    assert telegram.acknowledge(parse("telegram", button)) == {
+        "method": "answerCallbackQuery",
+        "callback_query_id": "q",
+    }
+    assert telegram.acknowledge(parse("telegram", telegram_update(5, "1"))) == {}
     group = telegram_update(-100, "chào cả nhóm")
     group["message"]["chat"]["type"] = "group"
     assert parse("telegram", group) == []
@@ -135,8 +142,11 @@ def test_signatures():
     zalo = adapters.get("zalo", CONF)
     mac = "mac=" + hashlib.sha256(ZALO_APP.encode() + body + b"1630000000000" + SECRETS["zalo"].encode()).hexdigest()
     assert zalo.verify({"x-zevent-signature": mac}, body)
+    assert zalo.verify({"x-zevent-signature": mac[4:].upper()}, body)  # without "mac=", in capitals
     assert not zalo.verify({"x-zevent-signature": mac}, body.replace(b'"x"', b'"y"'))
-    assert not zalo.verify({}, body)
+    assert not zalo.verify({}, body) and not zalo.verify({"x-zevent-signature": "mac="}, body)
+    keyed = hmac.new(SECRETS["zalo"].encode(), ZALO_APP.encode() + body + b"1630000000000", hashlib.sha256)
+    assert not zalo.verify({"x-zevent-signature": "mac=" + keyed.hexdigest()}, body)  # Zalo's MAC is no HMAC
     other_app = body.replace(ZALO_APP.encode(), b"999")
     assert not zalo.verify({"x-zevent-signature": mac}, other_app)
     messenger = adapters.get("messenger", CONF)

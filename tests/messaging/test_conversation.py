@@ -26,14 +26,21 @@ def last(fake, to: str) -> str:
     return fake.texts(to)[-1]
 
 
-def test_a_question_answered_later_reaches_everyone_who_asked(client, db, settings, platforms, knowledge, fake, people):
+def test_a_question_answered_later_reaches_everyone_who_asked(
+    client, db, settings, platforms, knowledge, fake, people, login
+):
     say(client, "zalo", "Z9", UNKNOWN)
     say(client, "telegram", "77", "1")
     assert last(fake, "77") == replies.ASK_PROMPT
     say(client, "telegram", "77", "xe khach tra vinh di sai gon chay lai chua")
+    say(client, "zalo", "Z10", "Xe khách Trà Vinh - Sài Gòn đã chạy lại chưa?")
     assert last(fake, "Z9") == last(fake, "77") == "Chưa có câu trả lời; cán bộ y tế sẽ trả lời bạn."
     group = db.scalar(select(QuestionGroup))
-    assert {q.channel for q in db.scalars(select(UnansweredQuestion))} == {"zalo", "telegram"} and group.count == 2
+    assert {q.channel for q in db.scalars(select(UnansweredQuestion))} == {"zalo", "telegram"} and group.count == 3
+    staff = login("agency_member")  # the queue shows where the questions came from, counts only
+    assert staff.get("/api/v1/answers/unanswered").json()[0]["channels"] == {"zalo": 2, "telegram": 1}
+    page = staff.get("/answers").text
+    assert 'data-testid="channels">Zalo 2 · Telegram 1</td>' in page and "Z10" not in page and "77" not in page
     entry = answers.answer_group(
         db,
         group,
@@ -44,10 +51,10 @@ def test_a_question_answered_later_reaches_everyone_who_asked(client, db, settin
     assert service.dispatch(db, Setup.of(settings))["answers"] == 0  # a draft answer tells nobody
     answers.approve(db, entry, people["reviewer"])
     db.flush()
-    assert [f.due_at is not None for f in db.scalars(select(FollowUp))] == [True, True]  # hook question_answered
-    assert service.dispatch(db, Setup.of(settings))["answers"] == 2
+    assert [f.due_at is not None for f in db.scalars(select(FollowUp))] == [True] * 3  # hook question_answered
+    assert service.dispatch(db, Setup.of(settings))["answers"] == 3
     db.commit()
-    for who in ("Z9", "77"):
+    for who in ("Z9", "Z10", "77"):
         assert "chạy lại từ ngày 1/10" in last(fake, who) and "Sở Giao thông vận tải" in last(fake, who)
     assert db.scalar(select(FollowUp.id)) is None
     assert service.dispatch(db, Setup.of(settings))["answers"] == 0  # told once
@@ -63,7 +70,7 @@ def test_a_rumour_with_a_published_correction_gets_it_at_once(client, db, platfo
 
 
 def test_a_new_rumour_goes_to_triage_with_its_reach_and_every_sender_gets_the_verdict(
-    client, db, settings, platforms, knowledge, fake, people
+    client, db, settings, platforms, knowledge, fake, people, login
 ):
     say(client, "zalo", "Z1", "2")
     say(client, "zalo", "Z1", RUMOUR)
@@ -72,6 +79,11 @@ def test_a_new_rumour_goes_to_triage_with_its_reach_and_every_sender_gets_the_ve
     assert last(fake, "Z1") == replies.TIP_QUEUED
     item = db.scalar(select(TriageItem).where(TriageItem.status == "open", TriageItem.origin == "zalo"))
     assert item.reach == 2 and item.times_seen == 2
+    staff = login("editor")  # the triage queue shows the tiplines the tip came through, counts only
+    [queued] = [i for i in staff.get("/api/v1/claims/triage").json() if i["id"] == item.id]
+    assert queued["channels"] == {"Zalo": 1, "SMS": 1}
+    page = staff.get("/claims/triage").text
+    assert "nhắn tin: SMS 1 · Zalo 1</p>" in page and "84901111111" not in page  # most first, then by name
     claim = claims.triage_open(db, item.id, people["editor"])
     claims.transition(db, claim, "investigating", people["editor"])
     claims.update_claim(
@@ -220,3 +232,19 @@ def test_retention_forgets_senders_but_keeps_subscriptions_and_counts(client, db
     assert counts["senders"] == 1 and counts["followups"] == 1
     assert db.scalar(select(Subscription.district)) == "845" and len(db.scalars(select(Sender)).all()) == 1
     assert len(db.scalars(select(Inbound)).all()) == 2 and service.stats(db)["totals"]["messages"] == 2
+
+
+def test_a_flood_from_one_sender_is_limited_and_stores_only_the_allowed_questions(
+    client, db, settings, platforms, knowledge, fake
+):
+    settings.anonymous_rate = "3/minute"
+    before = len(db.scalars(select(UnansweredQuestion)).all())
+    for i in range(8):
+        say(client, "telegram", "555", f"Xe buýt tuyến số {i} từ Cầu Ngang đi Duyên Hải chạy lại chưa?")
+    assert fake.texts("555")[-1].startswith("Bạn gửi quá nhiều câu hỏi")
+    db.expire_all()
+    assert len(db.scalars(select(UnansweredQuestion)).all()) == before + 3
+    assert sum(i.outcome == "limited" for i in db.scalars(select(Inbound))) == 5
+    say(client, "telegram", "556", "Xe buýt tuyến Cầu Ngang đi Duyên Hải chạy lại chưa?")  # another sender
+    db.expire_all()
+    assert len(db.scalars(select(UnansweredQuestion)).all()) == before + 4

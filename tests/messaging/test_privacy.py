@@ -84,3 +84,15 @@ def test_staff_see_counts_never_people(db, settings, knowledge, login):
     assert stats["all"]["totals"]["tips"] >= 4 and stats["all"]["totals"]["questions"] >= 6
     assert "demo-" not in dump(settings)
     assert 'data-testid="messaging-panel"' in viewer.get("/").text
+
+
+def test_names_and_addresses_in_tips_and_questions_are_not_stored(client, settings, platforms, knowledge, fake):
+    """A question and a rumour naming people and a house: every table (the audit log included) keeps them as
+    [TÊN] and [ĐỊA CHỈ]."""
+    say(client, "zalo", PEOPLE["zalo"], "tôi là Nguyễn Văn Bình, xe khách Trà Vinh đi Cần Thơ chạy lại chưa?")
+    say(client, "zalo", PEOPLE["zalo"], "2")
+    say(client, "zalo", PEOPLE["zalo"], "Chị Nguyễn Thị Lan ở nhà số 45 ấp Chợ uống nước lá ổi khỏi Covid")
+    stored = dump(settings)
+    for value in ("Nguyễn Văn Bình", "Nguyễn Thị Lan", "số 45 ấp Chợ"):
+        assert value not in stored, value
+    assert "tôi là [TÊN]" in stored and "Chị [TÊN] ở [ĐỊA CHỈ]" in stored

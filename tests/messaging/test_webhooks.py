@@ -59,3 +59,19 @@ def test_messenger_verification_handshake(client, platforms):
         ).status_code
         == 403
     )
+
+
+def test_a_telegram_button_press_is_acknowledged_in_the_webhook_answer(client, platforms, knowledge, fake):
+    press = {
+        "update_id": 9001,
+        "callback_query": {
+            "id": "cbq-1",
+            "from": {"id": 77},
+            "data": "menu:ask",
+            "message": {"message_id": 1, "chat": {"id": 77, "type": "private"}},
+        },
+    }
+    answer = deliver(client, "telegram", press).json()
+    assert answer["method"] == "answerCallbackQuery" and answer["callback_query_id"] == "cbq-1"
+    assert answer["replies"] == 1 and len(fake.sent) == 1  # the menu choice is answered as well
+    assert "method" not in deliver(client, "telegram", telegram_update(77, "xin chào")).json()

@@ -4,6 +4,7 @@ import os
 
 from pypdf import PdfReader
 
+from loa.clock import today_local
 from tests.conftest import run_cli
 from tests.plans.encoders import SEED
 
@@ -29,7 +30,7 @@ def test_import_report_and_digest(tmp_path):
         "--from",
         "2021-09-01",
         "--to",
-        "2021-09-30",
+        today_local().isoformat(),
         "--format",
         "pdf",
         "--out",
@@ -38,6 +39,12 @@ def test_import_report_and_digest(tmp_path):
     assert out.returncode == 0, out.stderr
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(pdf).pages).split())
     assert "BÁO CÁO KẾT QUẢ THỰC HIỆN KẾ HOẠCH" in text and "Đài Phát thanh - Truyền hình Trà Vinh" in text
+    # a period that ended before the plan was imported is told as it was: no task yet
+    period = ["--from", "2021-09-01", "--to", "2021-09-30", "--format", "pdf"]
+    before = loa(tmp_path, "plan", "report", "1", *period, "--out", str(pdf))
+    assert before.returncode == 0, before.stderr
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(pdf).pages).split())
+    assert "kế hoạch có 0 nhiệm vụ" in text and "Đài Phát thanh - Truyền hình Trà Vinh" not in text
     bad = loa(tmp_path, "plan", "report", "1", "--from", "2021-09-30", "--to", "2021-09-01", "--out", str(pdf))
     assert bad.returncode == 1 and "sau ngày bắt đầu" in bad.stderr
     assert loa(tmp_path, "plan", "digest").returncode == 0

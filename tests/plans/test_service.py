@@ -2,14 +2,14 @@
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from openpyxl import load_workbook
 
-from loa.clock import today_local
+from loa.clock import LOCAL, frozen, local_day, today_local
 from loa.errors import UserError
-from loa.plans import service
+from loa.plans import report, service
 from loa.plans.models import Task
 from loa.plans.parser import parse_bytes
 from loa.plans.schemas import TaskChanges
@@ -225,9 +225,10 @@ def test_report_upward_pdf_and_docx(db, settings, people, seed_plan, tmp_path):
         "BÁO CÁO KẾT QUẢ THỰC HIỆN KẾ HOẠCH",
         "Trà Vinh, ngày",
         "Sở Y tế",
-        "Đã hoàn thành: 1 nhiệm vụ",
+        "nhiệm vụ: đã hoàn thành 1",
         "Đăng 12 tin, bài khuyến cáo tiêm vắc xin. (Tin bài: 12)",
-        "Kế hoạch có 26 nhiệm vụ: hoàn thành 1",
+        "kế hoạch có 26 nhiệm vụ: hoàn thành 1",
+        "Tổng cộng 26 1",
         "Nơi nhận:",
     ):
         assert expected in text, expected
@@ -242,6 +243,8 @@ def test_report_upward_pdf_and_docx(db, settings, people, seed_plan, tmp_path):
         ).split()
     )
     assert "Báo cáo tiến độ trong kỳ" not in old  # the report lies outside that period
+    assert "kế hoạch có 0 nhiệm vụ" in old  # nor did the tasks exist then
+    assert " 0 nhiệm vụ" not in text.replace("có 0 nhiệm vụ", "")  # no agency without tasks, no empty list
     with pytest.raises(UserError):
         service.render_report(seed_plan, today, today - timedelta(days=1), "pdf")
     with pytest.raises(UserError):
@@ -257,3 +260,22 @@ def test_report_text_is_scrubbed_of_personal_data(db, settings, people, seed_pla
         "Đã gọi lại cho người hỏi (0912 345 678); đường dây nóng 1900 9095 trực 24/7.",
     )
     assert "0912" not in report.text and "[SĐT]" in report.text and "1900 9095" in report.text
+
+
+def test_the_report_tells_the_period_as_it_was(db, settings, people, seed_plan):
+    """Statuses and due dates at the end of the period come from the task's history, not from today."""
+    task = seed_plan.groups[4].tasks[0]
+    first_day = local_day(task.created_at)
+    later = datetime.combine(first_day + timedelta(days=3), time(9), tzinfo=LOCAL)
+    with frozen(later):
+        service.update_task(db, task, people["coordinator"], TaskChanges(status="in_progress", due_on=first_day))
+    with frozen(later + timedelta(days=2)):
+        service.update_task(db, task, people["coordinator"], TaskChanges(status="done"))
+    db.flush()
+    assert report.state_on(task, first_day - timedelta(days=1)) is None
+    assert report.state_on(task, first_day) == ("not_started", None)
+    assert report.state_on(task, first_day + timedelta(days=3)) == ("in_progress", first_day)
+    assert report.state_on(task, first_day + timedelta(days=5)) == ("done", first_day)
+    doc = report.report_document(seed_plan, first_day, first_day + timedelta(days=4), "Trà Vinh", today=later.date())
+    text = " ".join(getattr(b, "text", "") for b in doc.blocks)
+    assert "hoàn thành 0" in text and "quá hạn 1" in text  # overdue then; done only afterwards

@@ -189,6 +189,12 @@ def test_task_page_report_with_attachment_and_history(login, db, settings, seed_
     page = c.get(f"/plans/tasks/{own}").text
     assert "Đã đăng 12 tin, bài." in page and "Tin bài: 12" in page and "anh chup.png" in page
     assert "Hoàn thành" in page and "gửi báo cáo tiến độ" in page
+    history = page.split('data-testid="history"')[1].split("</ul>")[0]
+    assert "Trạng thái: Chưa bắt đầu → Hoàn thành" in history and "not_started" not in history
+    c.get("/lang/en")
+    history = c.get(f"/plans/tasks/{own}").text.split('data-testid="history"')[1].split("</ul>")[0]
+    assert "Status: Not started → Done" in history
+    c.get("/lang/vi")
     href = page.split('href="/plans/attachments/')[1].split('"')[0]
     assert c.get(f"/plans/attachments/{href}").content == PNG
     before = audit_count(settings)
@@ -216,6 +222,7 @@ def test_views_and_exports(login, db, seed_plan):
     member = login("agency_member")
     mine = member.get("/plans/my").text
     assert mine.count('data-testid="task-row"') == 2
+    assert mine.count('data-testid="my-plan"') == 1 and f'href="/plans/{seed_plan.id}">' in mine  # named by plan
     assert "Kế hoạch: nhắc việc" in member.get("/").text
     assert member.get("/plans/reminders").status_code == 200
 

@@ -2,4 +2,4 @@
 
 from loa.modules import Module, Nav
 
-MODULE = Module("answers", order=40, nav=(Nav("/answers", "Hỏi đáp", 60),))
+MODULE = Module("answers", order=40, nav=(Nav("/answers", "Hỏi đáp", 60),), public=(Nav("/hoi-dap", "Hỏi đáp", 20),))

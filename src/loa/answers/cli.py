@@ -49,7 +49,9 @@ def ask(
 def import_(
     file: Path = typer.Argument(None, exists=True, dir_okay=False, help="CSV, XLSX hoặc UIT-ViCoV19QA"),
     starter: bool = typer.Option(False, "--starter", help="Nhập bộ câu hỏi mẫu đi kèm Loa"),
-    status: str = typer.Option("draft", help="Trạng thái khi tệp không ghi: draft, approved, retired"),
+    status: str = typer.Option(
+        "draft", help="Trạng thái khi tệp không ghi: draft, retired (mục approved vào dạng nháp chờ duyệt)"
+    ),
 ):
     """Nhập câu hỏi – trả lời (cả tệp hoặc không gì cả; bỏ qua mục đã có)."""
     if not starter and file is None:

@@ -1,4 +1,5 @@
-"""What Answers offers the others: its home card and the most asked unanswered questions."""
+"""What Answers offers the others: its home card, the most asked unanswered questions, and its stored questions
+scrubbed again when the scrubber learns more."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from loa.answers import service
-from loa.answers.models import FaqEntry
+from loa.answers.models import FaqEntry, QuestionGroup, UnansweredQuestion
 from loa.auth.models import User
 from loa.hooks import impl
+from loa.text.stored import rescrub_column
 
 
 @impl
@@ -30,3 +32,10 @@ def dashboard_panel(db: Session, user: User) -> dict | None:
 @impl
 def unanswered_questions(db: Session, since: datetime, until: datetime, limit: int) -> list[dict]:
     return [{"text": q["text"], "count": q["count"]} for q in service.top_unanswered(db, since, until, limit)]
+
+
+@impl
+def public_texts_rescrubbed(db: Session) -> dict[str, list[int]]:
+    """Citizens' queued questions and their groups' texts, scrubbed again."""
+    counts = [rescrub_column(db, model, "text") for model in (UnansweredQuestion, QuestionGroup)]
+    return {"Câu hỏi của người dân": [sum(r for r, _c in counts), sum(len(c) for _r, c in counts)]}

@@ -17,9 +17,9 @@ LABELS = {
 
 
 @task("answers.import", "Nhập hỏi đáp từ tệp", "Import questions and answers from a file", LABELS)
-def import_file(ctx: JobContext, filename: str, status: str = "draft", may_approve: bool = False) -> dict:
-    """Import a CSV, XLSX or UIT-ViCoV19QA file in one transaction. ``may_approve`` (the submitter reviews,
-    checked when the job was submitted) lets entries arrive approved."""
+def import_file(ctx: JobContext, filename: str, status: str = "draft") -> dict:
+    """Import a CSV, XLSX or UIT-ViCoV19QA file in one transaction; its entries arrive unapproved (a reviewer
+    other than the importer approves each)."""
     _name, data = ctx.input()
     ctx.progress(0.0, "Đang đọc tệp…", force=True)
     records = transfer.read_file(filename, data)
@@ -37,9 +37,7 @@ def import_file(ctx: JobContext, filename: str, status: str = "draft", may_appro
 
     with ctx.session() as db:
         author = db.get(User, ctx.user_id) if ctx.user_id else None
-        counts = transfer.import_records(
-            db, records, author=author, status=status, may_approve=may_approve, progress=checking
-        )
+        counts = transfer.import_records(db, records, author=author, status=status, progress=checking)
     ctx.progress(force=True, **counts)
     return {
         "message": f"Đã nhập {counts['created']} mục mới, bỏ qua {counts['skipped']} mục đã có.",

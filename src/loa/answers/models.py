@@ -42,12 +42,16 @@ class QuestionGroup(IdMixin, TimestampMixin, Base):
     """Similar unanswered questions, answered once: ``text`` is the first (scrubbed) phrasing."""
 
     __tablename__ = "answer_question_groups"
+    __audit_redact__ = {"text"}  # a text from the public is kept once, in its row (re-scrubbable), not in the log
     text: Mapped[str] = mapped_column(Text)
     count: Mapped[int] = mapped_column(Integer, default=1)
     status: Mapped[str] = mapped_column(String(10), default="open", index=True)
     last_asked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     entry_id: Mapped[int | None] = mapped_column(ForeignKey("faq_entries.id"), nullable=True)
-    entry: Mapped[FaqEntry | None] = relationship()
+    entry: Mapped[FaqEntry | None] = relationship(foreign_keys=[entry_id])
+    # an approved entry written apart that may answer the group, offered to staff to confirm
+    offered_entry_id: Mapped[int | None] = mapped_column(ForeignKey("faq_entries.id"), nullable=True)
+    offered_entry: Mapped[FaqEntry | None] = relationship(foreign_keys=[offered_entry_id])
     questions: Mapped[list[UnansweredQuestion]] = relationship(back_populates="group", order_by="UnansweredQuestion.id")
 
 
@@ -55,6 +59,7 @@ class UnansweredQuestion(IdMixin, Base):
     """One asked question without an approved answer: PII-scrubbed text and time only, nothing about the asker."""
 
     __tablename__ = "answer_unanswered"
+    __audit_redact__ = {"text"}  # a text from the public is kept once, in its row (re-scrubbable), not in the log
     group_id: Mapped[int] = mapped_column(ForeignKey("answer_question_groups.id", ondelete="CASCADE"), index=True)
     text: Mapped[str] = mapped_column(Text)
     asked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -18,6 +18,8 @@ from loa.clock import utcnow
 from loa.config import Settings
 from loa.db import get_or_404, session_scope
 from loa.errors import UserError
+from loa.i18n import N_
+from loa.links import http_url
 from loa.search import Index, embed, store
 
 ANSWER_THRESHOLD = 0.5  # calibrated score at or above which an approved entry answers
@@ -80,7 +82,7 @@ def create_entry(db: Session, data: dict, *, author: User | None = None, status:
         alternatives=[text.normalize(a) for a in data.get("alternatives") or [] if a.strip()],
         answer=answer,
         source=data["source"].strip(),
-        source_url=(data.get("source_url") or "").strip(),
+        source_url=http_url(data.get("source_url"), max_length=500),
         source_date=_date(data.get("source_date")),
         tags=[t.strip() for t in data.get("tags") or [] if t.strip()],
         language=data.get("language") or "vi",
@@ -114,17 +116,30 @@ def _date(value) -> date | None:
 
 
 def approve(db: Session, entry: FaqEntry, reviewer: User | None) -> FaqEntry:
-    """Approve ``entry``: it answers from now on; a queued group it answers is closed."""
+    """Approve ``entry``: it answers from now on; a queued group it answers is closed. The reviewer is a second
+    person: whoever wrote or imported the entry may not approve it (administrators included)."""
     if entry.status == "approved":
         raise UserError("Mục này đã được duyệt.", "This entry is already approved.", 409)
+    if not may_approve(entry, reviewer):
+        raise UserError(
+            "Người viết hoặc nhập câu trả lời không được tự duyệt.",
+            "Whoever wrote or imported an answer may not approve it.",
+            403,
+        )
     entry.status = "approved"
     entry.reviewer_id = reviewer.id if reviewer else None
     entry.reviewed_at = utcnow()
     for group in db.scalars(select(QuestionGroup).where(QuestionGroup.entry_id == entry.id)):
         group.status = "answered"
         hooks.call().question_answered(db=db, group_id=group.id, entry_id=entry.id)  # the askers are told
+    offer_to_waiting_groups(db, entry)
     db.flush()
     return entry
+
+
+def may_approve(entry: FaqEntry, reviewer: User | None) -> bool:
+    """Whether ``reviewer`` is a second person for ``entry`` (None: Loa's own starter data, from the command line)."""
+    return reviewer is None or entry.author_id is None or reviewer.id != entry.author_id
 
 
 def retire(db: Session, entry: FaqEntry) -> FaqEntry:
@@ -137,6 +152,14 @@ def retire(db: Session, entry: FaqEntry) -> FaqEntry:
 
 def get_entry(db: Session, entry_id: int) -> FaqEntry:
     return get_or_404(db, FaqEntry, entry_id, "Không tìm thấy mục hỏi đáp.", "FAQ entry not found.")
+
+
+def public_entry(db: Session, entry_id: int) -> FaqEntry:
+    """An approved entry, as citizens may read it; drafts and retired entries are not found."""
+    entry = db.get(FaqEntry, entry_id)
+    if entry is None or entry.status != "approved":
+        raise UserError("Không tìm thấy câu trả lời này.", "No such answer.", 404)
+    return entry
 
 
 def list_entries(db: Session, status: str | None = None) -> list[FaqEntry]:
@@ -340,6 +363,54 @@ def answer_group(db: Session, group: QuestionGroup, data: dict, user: User) -> F
     return entry
 
 
+def offer_to_waiting_groups(db: Session, entry: FaqEntry) -> list[QuestionGroup]:
+    """An entry approved apart from the queue may answer groups still waiting: each group one of whose
+    questions is as close to one of the entry's phrasings as two questions of a group are
+    (:data:`GROUP_SIMILARITY`) is offered it, for staff to confirm (:func:`confirm_offer`)."""
+    phrasings = entry.phrasings()
+    offered = []
+    waiting = select(QuestionGroup).where(
+        QuestionGroup.status.in_(("open", "drafted")), QuestionGroup.entry_id.is_distinct_from(entry.id)
+    )
+    for group in db.scalars(waiting):
+        asked = [group.text, *(q.text for q in group.questions)]
+        if max(similarity(a, p) for a in asked for p in phrasings) >= GROUP_SIMILARITY:
+            group.offered_entry_id = entry.id
+            offered.append(group)
+    db.flush()
+    return offered
+
+
+def confirm_offer(db: Session, group: QuestionGroup) -> QuestionGroup:
+    """Staff confirm that the entry offered to a waiting group answers it: the group is closed as answered and
+    whoever waits for it is told (hook ``question_answered``)."""
+    entry = group.offered_entry
+    if group.status not in ("open", "drafted") or entry is None:
+        raise UserError("Nhóm này không có câu trả lời nào chờ xác nhận.", "This group has no answer to confirm.", 409)
+    if entry.status != "approved":
+        raise UserError(
+            "Mục hỏi đáp được đề xuất không còn được duyệt.", "The offered FAQ entry is no longer approved.", 409
+        )
+    group.entry_id, group.offered_entry_id, group.status = entry.id, None, "answered"
+    hooks.call().question_answered(db=db, group_id=group.id, entry_id=entry.id)
+    db.flush()
+    return group
+
+
+def decline_offer(db: Session, group: QuestionGroup) -> QuestionGroup:
+    """Staff say the offered entry does not answer the group: it stays waiting."""
+    if group.offered_entry_id is None:
+        raise UserError("Nhóm này không có câu trả lời nào chờ xác nhận.", "This group has no answer to confirm.", 409)
+    group.offered_entry_id = None
+    db.flush()
+    return group
+
+
+def offered_groups(db: Session, entry: FaqEntry) -> list[QuestionGroup]:
+    """The waiting groups ``entry`` is offered to."""
+    return list(db.scalars(select(QuestionGroup).where(QuestionGroup.offered_entry_id == entry.id)))
+
+
 def dismiss_group(db: Session, group: QuestionGroup) -> QuestionGroup:
     """Close a group that needs no answer (off-topic, spam)."""
     if group.status == "answered":
@@ -365,6 +436,36 @@ def top_unanswered(db: Session, since: datetime, until: datetime, limit: int = 1
         .limit(limit)
     ).all()
     return [{"text": g.text, "count": c, "group_id": g.id, "status": g.status} for g, c in rows]
+
+
+CHANNELS = {  # where a question was asked: labels of the queue's channel column (others are shown as stored)
+    "web": N_("Trang web"),
+    "widget": N_("Khung hỏi đáp"),
+    "api": "API",
+    "cli": N_("Dòng lệnh"),
+    "zalo": "Zalo",
+    "telegram": "Telegram",
+    "messenger": "Messenger",
+    "sms": "SMS",
+}
+
+
+def channel_counts(db: Session, group_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Per question group: how many of its questions came through each channel (web page, Zalo, SMS...), most
+    first. Counts only: nothing says who asked."""
+    out: dict[int, dict[str, int]] = {}
+    if not group_ids:
+        return out
+    n = func.count(UnansweredQuestion.id)
+    rows = db.execute(
+        select(UnansweredQuestion.group_id, UnansweredQuestion.channel, n)
+        .where(UnansweredQuestion.group_id.in_(group_ids))
+        .group_by(UnansweredQuestion.group_id, UnansweredQuestion.channel)
+        .order_by(UnansweredQuestion.group_id, n.desc(), UnansweredQuestion.channel)
+    )
+    for group_id, channel, count in rows:
+        out.setdefault(group_id, {})[channel] = count
+    return out
 
 
 def waiting_count(db: Session) -> tuple[int, int]:

@@ -17,8 +17,11 @@ from sqlalchemy.orm import Session
 
 from loa.answers.models import STATUSES, FaqEntry
 from loa.answers.service import _date, content_hash, create_entry
+from loa.archives import xlsx_rows
 from loa.auth.models import User
 from loa.errors import UserError
+from loa.links import is_http_url
+from loa.spreadsheets import csv_bytes, xlsx_book, xlsx_bytes
 
 COLUMNS = ["question", "alternatives", "answer", "source", "source_url", "source_date", "tags", "status"]
 REQUIRED = ("question", "answer", "source")
@@ -132,15 +135,9 @@ def read_uit(data: bytes) -> list[tuple[int, dict]]:
 
 def read_xlsx(data: bytes) -> list[tuple[int, dict]]:
     """Records of the first sheet of an XLSX file in our columns (header in row 1)."""
-    from openpyxl import load_workbook  # here, not at the top: openpyxl takes ~0.4 s to load
-
-    try:
-        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-    except Exception:
-        raise UserError("Tệp không phải bảng tính XLSX hợp lệ.", "The file is not a valid XLSX workbook.") from None
     rows = [
         (i, ["" if c is None else str(c) if not hasattr(c, "isoformat") else c.isoformat()[:10] for c in r])
-        for i, r in enumerate(sheet.iter_rows(values_only=True), start=1)
+        for i, r in enumerate(xlsx_rows(data), start=1)
     ]
     rows = [(i, r) for i, r in rows if any(c.strip() for c in r)]
     if not rows:
@@ -168,13 +165,20 @@ def _check(line: int, record: dict, default_status: str) -> dict:
         source_date = _date(record.get("source_date"))
     except UserError:
         raise _fault(line, "ngày nguồn phải có dạng YYYY-MM-DD.", "the source date must be YYYY-MM-DD.") from None
+    source_url = (record.get("source_url") or "").strip()
+    if source_url and not is_http_url(source_url):
+        raise _fault(
+            line,
+            "source_url phải là địa chỉ http:// hoặc https://.",
+            "source_url must be an http:// or https:// address.",
+        )
     alternatives = record.get("alternatives") or []
     tags = record.get("tags") or []
     return {
         "question": record["question"].strip(),
         "answer": record["answer"].strip().strip('"').strip(),
         "source": record["source"].strip(),
-        "source_url": (record.get("source_url") or "").strip(),
+        "source_url": source_url,
         "source_date": source_date,
         "status": status,
         "alternatives": alternatives.splitlines() if isinstance(alternatives, str) else list(alternatives),
@@ -188,11 +192,12 @@ def import_records(
     *,
     author: User | None = None,
     status: str = "draft",
-    may_approve: bool = True,
+    shipped: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> dict:
     """Check every record, then create the new ones; returns ``{"created", "skipped"}``.
-    Without ``may_approve`` (the importer is no reviewer) every entry arrives as a draft.
+    Imported entries arrive unapproved whatever their status says (an "approved" one is a draft, waiting for a
+    reviewer other than the importer); only ``shipped`` records (Loa's reviewed starter FAQ) arrive approved.
     ``progress(checked, total)`` is called every ``PROGRESS_EVERY`` records and once all are checked, before
     anything is written."""
     checked = []
@@ -200,7 +205,7 @@ def import_records(
         checked.append(_check(line, record, status))
         if progress and (n % PROGRESS_EVERY == 0 or n == len(records)):
             progress(n, len(records))
-    if not may_approve:
+    if not shipped:
         for data in checked:
             data["status"] = "draft" if data["status"] == "approved" else data["status"]
     known = set(db.scalars(select(FaqEntry.content_hash)))
@@ -230,16 +235,15 @@ def import_file(
     *,
     author: User | None = None,
     status: str = "draft",
-    may_approve: bool = True,
 ) -> dict:
-    """Import a .csv, .txt (UIT pipe format) or .xlsx file."""
-    return import_records(db, read_file(filename, data), author=author, status=status, may_approve=may_approve)
+    """Import a .csv, .txt (UIT pipe format) or .xlsx file; its entries arrive unapproved."""
+    return import_records(db, read_file(filename, data), author=author, status=status)
 
 
 def import_starter(db: Session) -> dict:
     """The starter FAQ shipped with Loa, approved (written and sourced by the project from official guidance)."""
     entries = json.loads(STARTER.read_text(encoding="utf-8"))
-    return import_records(db, [(i + 1, e) for i, e in enumerate(entries)], status="approved")
+    return import_records(db, [(i + 1, e) for i, e in enumerate(entries)], status="approved", shipped=True)
 
 
 def _row(entry: FaqEntry) -> list[str]:
@@ -256,23 +260,9 @@ def _row(entry: FaqEntry) -> list[str]:
 
 
 def export_csv(entries: list[FaqEntry]) -> bytes:
-    """CSV UTF-8 with a BOM (so spreadsheet programs read Vietnamese correctly), importable again."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
-    writer.writerows(_row(e) for e in entries)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    """CSV UTF-8 with a BOM, importable again (a cell that looked like a formula keeps its leading apostrophe)."""
+    return csv_bytes(COLUMNS, (_row(e) for e in entries))
 
 
 def export_xlsx(entries: list[FaqEntry]) -> bytes:
-    from openpyxl import Workbook  # here, not at the top: openpyxl takes ~0.4 s to load
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "FAQ"
-    sheet.append(COLUMNS)
-    for entry in entries:
-        sheet.append(_row(entry))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx_bytes(xlsx_book("FAQ", COLUMNS, (_row(e) for e in entries)))

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from loa import ratelimit
 from loa.answers import service, transfer
 from loa.answers.models import GROUP_STATUSES, STATUSES
 from loa.answers.schemas import AskIn, EntryIn, GroupAnswerIn
@@ -16,7 +17,7 @@ from loa.config import Settings
 from loa.errors import UserError
 from loa.jobs import service as jobs
 from loa.jobs.models import Job
-from loa.web.deps import DB, current_user, get_settings, render, require
+from loa.web.deps import DB, current_user, embeddable, get_settings, render, require
 
 router = APIRouter()
 api = APIRouter(prefix="/answers", tags=["answers"])
@@ -44,7 +45,7 @@ def entry_json(entry) -> dict:
     }
 
 
-def group_json(group) -> dict:
+def group_json(group, channels: dict[str, int] | None = None) -> dict:
     return {
         "id": group.id,
         "text": group.text,
@@ -52,6 +53,7 @@ def group_json(group) -> dict:
         "status": group.status,
         "entry_id": group.entry_id,
         "questions": [q.text for q in group.questions],
+        "channels": channels or {},
     }
 
 
@@ -64,6 +66,11 @@ def _tags(value: str) -> list[str]:
 
 
 # ---- public: ask page and embeddable widget
+def client_of(request: Request) -> str:
+    """The asker's address (as the configured proxies forward it), the key of the anonymous rate limit."""
+    return request.client.host if request.client else ""
+
+
 @router.get("/hoi-dap")
 def ask_page(request: Request):
     return render(request, "answers/ask.html", {"result": None, "question": ""})
@@ -73,34 +80,45 @@ def ask_page(request: Request):
 def ask_form(request: Request, question: str = Form(""), db: Session = DB, settings: Settings = Depends(get_settings)):
     widget = request.query_params.get("widget") == "1"
     try:
+        ratelimit.allow(settings, "ask", client_of(request))
         result = service.ask(db, question, index_dir=index_dir(settings), channel="widget" if widget else "web")
         error = None
     except UserError as exc:
         result, error = None, exc
     ctx = {"result": result, "question": question, "error": error, "widget": widget}
+    status = error.status if error else 200
     if request.headers.get("hx-request"):
-        return render(request, "answers/_result.html", ctx, 422 if error else 200)
-    return render(request, "answers/widget.html" if widget else "answers/ask.html", ctx, 422 if error else 200)
+        response = render(request, "answers/_result.html", ctx, status)
+    else:
+        response = render(request, "answers/widget.html" if widget else "answers/ask.html", ctx, status)
+    return embeddable(response) if widget else response
+
+
+@router.get("/hoi-dap/cau-hoi/{entry_id}")
+def public_entry(request: Request, entry_id: int, db: Session = DB):
+    """One approved answer, as the page's "Có thể bạn muốn hỏi" suggestions link to it."""
+    return render(request, "answers/public_entry.html", {"entry": service.public_entry(db, entry_id)})
 
 
 @router.get("/hoi-dap/widget")
 def widget(request: Request):
     """A small page meant for an <iframe> on the province's and districts' websites."""
-    response = render(request, "answers/widget.html", {"result": None, "question": "", "widget": True})
-    response.headers["Content-Security-Policy"] = "frame-ancestors *"
-    return response
+    return embeddable(render(request, "answers/widget.html", {"result": None, "question": "", "widget": True}))
 
 
 # ---- staff pages
 @router.get("/answers")
 def staff_home(request: Request, status: str = "", db: Session = DB, user: User = Depends(current_user)):
+    groups = service.list_groups(db, "open") + service.list_groups(db, "drafted")
     return render(
         request,
         "answers/index.html",
         {
             "entries": service.list_entries(db, status if status in STATUSES else None),
             "status": status,
-            "groups": service.list_groups(db, "open") + service.list_groups(db, "drafted"),
+            "groups": groups,
+            "channels": service.channel_counts(db, [g.id for g in groups]),
+            "channel_labels": service.CHANNELS,
             "statuses": STATUSES,
             "can_write": user.has_role(*WRITERS),
             "can_review": user.has_role(*REVIEWERS),
@@ -144,10 +162,16 @@ def new_entry(
 
 @router.get("/answers/entries/{entry_id}")
 def entry_page(request: Request, entry_id: int, db: Session = DB, user: User = Depends(current_user)):
+    entry = service.get_entry(db, entry_id)
     return render(
         request,
         "answers/entry.html",
-        {"entry": service.get_entry(db, entry_id), "can_review": user.has_role(*REVIEWERS)},
+        {
+            "entry": entry,
+            "can_review": user.has_role(*REVIEWERS),
+            "can_approve": service.may_approve(entry, user),
+            "offered": [g for g in service.offered_groups(db, entry) if g.status in ("open", "drafted")],
+        },
     )
 
 
@@ -198,6 +222,18 @@ def group_answer_form(
     return RedirectResponse(f"/answers/entries/{entry.id}", status_code=303)
 
 
+@router.post("/answers/queue/{group_id}/offer/confirm")
+def group_offer_confirm(group_id: int, db: Session = DB, user: User = Depends(require(*WRITERS))):
+    service.confirm_offer(db, service.get_group(db, group_id))
+    return RedirectResponse(f"/answers/queue/{group_id}", status_code=303)
+
+
+@router.post("/answers/queue/{group_id}/offer/decline")
+def group_offer_decline(group_id: int, db: Session = DB, user: User = Depends(require(*WRITERS))):
+    service.decline_offer(db, service.get_group(db, group_id))
+    return RedirectResponse(f"/answers/queue/{group_id}", status_code=303)
+
+
 @router.post("/answers/queue/{group_id}/dismiss")
 def group_dismiss_form(group_id: int, db: Session = DB, user: User = Depends(require(*WRITERS))):
     service.dismiss_group(db, service.get_group(db, group_id))
@@ -205,8 +241,7 @@ def group_dismiss_form(group_id: int, db: Session = DB, user: User = Depends(req
 
 
 def submit_import(db: Session, settings: Settings, user: User, file: UploadFile, status: str) -> Job:
-    """Queue the import of an uploaded file; whether its entries may arrive approved is decided here, by the
-    person's roles."""
+    """Queue the import of an uploaded file (its entries arrive unapproved, whatever ``status`` says)."""
     if status not in STATUSES:
         raise UserError(f"Trạng thái không hợp lệ: {status}.", f"Invalid status: {status}.", 422)
     name = Path(file.filename or "hoi-dap.csv").name
@@ -215,7 +250,7 @@ def submit_import(db: Session, settings: Settings, user: User, file: UploadFile,
         settings,
         "answers.import",
         user=user,
-        params={"filename": name, "status": status, "may_approve": user.has_role(*REVIEWERS)},
+        params={"filename": name, "status": status},
         file=(name, file.content_type or "text/csv", file.file.read()),
     )
 
@@ -256,8 +291,11 @@ def export(fmt: str, status: str = "", db: Session = DB, user: User = Depends(cu
 
 # ---- JSON API
 @api.post("/ask")
-def api_ask(body: AskIn, db: Session = DB, settings: Settings = Depends(get_settings)):
-    """Ask a question (anonymous). Unanswered questions are queued PII-scrubbed, with nothing about the asker."""
+def api_ask(request: Request, body: AskIn, db: Session = DB, settings: Settings = Depends(get_settings)):
+    """Ask a question (anonymous). Unanswered questions are queued PII-scrubbed, with nothing about the asker.
+    Each address may ask ``LOA_ANONYMOUS_RATE`` questions, everyone together ``LOA_ANONYMOUS_TOTAL_RATE``; beyond
+    them the answer is 429."""
+    ratelimit.allow(settings, "ask", client_of(request))
     return service.ask(db, body.question, index_dir=index_dir(settings), channel="api")
 
 
@@ -283,7 +321,9 @@ def api_retire(entry_id: int, db: Session = DB, user: User = Depends(require(*RE
 
 @api.get("/unanswered")
 def api_unanswered(status: str = "open", db: Session = DB, user: User = Depends(current_user)):
-    return [group_json(g) for g in service.list_groups(db, status if status in GROUP_STATUSES else None)]
+    groups = service.list_groups(db, status if status in GROUP_STATUSES else None)
+    channels = service.channel_counts(db, [g.id for g in groups])
+    return [group_json(g, channels.get(g.id)) for g in groups]
 
 
 @api.post("/unanswered/{group_id}/answer", status_code=201)

@@ -1,10 +1,10 @@
-"""Province, agencies, users and their roles, API tokens, login attempts."""
+"""Province, agencies, users and their roles, API tokens, login sessions and attempts."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from loa.clock import utcnow
@@ -16,6 +16,7 @@ ROLES = {
     "agency_member": ("Thành viên cơ quan", "Agency member"),
     "editor": ("Biên tập viên", "Editor"),
     "reviewer": ("Người duyệt", "Reviewer"),
+    "leader": ("Lãnh đạo", "Leadership"),
     "viewer": ("Người xem", "Viewer"),
 }
 
@@ -65,7 +66,6 @@ class User(IdMixin, TimestampMixin, Base):
     password_hash: Mapped[str] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     language: Mapped[str] = mapped_column(String(5), default="")
-    session_epoch: Mapped[int] = mapped_column(Integer, default=0)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     agency: Mapped[Agency | None] = relationship(back_populates="users")
@@ -103,6 +103,20 @@ class ApiToken(IdMixin, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    user: Mapped[User] = relationship()
+
+
+class UserSession(IdMixin, Base):
+    """A login in a browser: the session cookie carries its token, the server keeps only its hash. Logging out
+    deletes the row, so a saved cookie stops working at once (not audited: one per login)."""
+
+    __tablename__ = "user_sessions"
+    __audit__ = False
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     user: Mapped[User] = relationship()
 
 

@@ -1,6 +1,7 @@
 """Demo data of our own making: a synthetic but plausible September–October 2021 wave for Trà Vinh (cases,
 recoveries, deaths, first and second vaccine doses) and case counts for the other Mekong Delta provinces,
-imported through the ordinary validated import, then the last day's bulletin handed to the content workflow."""
+imported through the ordinary validated import, then the last two days' bulletins handed to the content workflow:
+the one before approved (citizens read it on the public home page), the last one awaiting review."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from datetime import date, timedelta
 
 from loa.bulletins import service
 from loa.bulletins.gazetteer import gazetteer
+from loa.content import service as content
 
 START, DAYS = date(2021, 9, 1), 61  # 1 September – 31 October 2021
 
@@ -64,4 +66,8 @@ def seed(db, ctx) -> None:
         return
     author = ctx.users.get("coordinator")
     service.import_stats(db, demo_csv(home.code), "so-lieu-mau-dbscl-2021.csv", accepted=True, user=author)
-    service.save_bulletin(db, home, START + timedelta(days=DAYS - 1), author)
+    earlier = service.save_bulletin(db, home, START + timedelta(days=DAYS - 2), author, settings=ctx.settings)
+    reviewer = ctx.users.get("reviewer")
+    if reviewer is not None:  # yesterday's bulletin approved: the public home page shows it
+        content.approve(db, content.get_item(db, earlier.content_item_id), reviewer, "Số liệu khớp báo cáo ngày.")
+    service.save_bulletin(db, home, START + timedelta(days=DAYS - 1), author, settings=ctx.settings)

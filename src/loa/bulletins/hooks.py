@@ -3,13 +3,15 @@ district for the tiplines' subscribers."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from loa.auth.models import Province
 from loa.bulletins import service
+from loa.bulletins.config import BulletinsSettings
 from loa.bulletins.gazetteer import gazetteer
-from loa.bulletins.models import Bulletin
+from loa.bulletins.models import Bulletin, StatPoint
+from loa.clock import today_local
 from loa.content.models import ContentItem
 from loa.hooks import impl
 from loa.i18n import N_
@@ -17,12 +19,32 @@ from loa.i18n import N_
 
 @impl
 def dashboard_panel(db: Session, user) -> dict | None:
+    """The province's latest figures, each with the day it is of; one older than ``LOA_BULLETINS_STALE_DAYS``
+    is marked old (a leader must never read last week's count as today's)."""
     name = db.scalar(select(Province.name).order_by(Province.id).limit(1))
     unit = service.home_unit(name) if name else None
     day = service.latest_day(db, unit.code) if unit else None
     if day is None:
         return None
-    return {"template": "bulletins/_panel.html", "order": 20, "unit": unit, "f": service.figures(db, unit, day)}
+    vaccination = db.scalar(
+        select(func.max(StatPoint.day)).where(
+            StatPoint.unit_code == unit.code,
+            StatPoint.metric == "vaccinated_1",
+            StatPoint.day <= day,
+            StatPoint.total.is_not(None),
+        )
+    )
+    limit, today = BulletinsSettings().stale_days, today_local()
+    days = {"cases": day, "vaccination": vaccination}
+    return {
+        "template": "bulletins/_panel.html",
+        "order": 20,
+        "unit": unit,
+        "f": service.figures(db, unit, day),
+        "days": days,
+        "stale": {k: d is not None and (today - d).days > limit for k, d in days.items()},
+        "stale_days": limit,
+    }
 
 
 @impl

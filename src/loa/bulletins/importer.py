@@ -11,18 +11,17 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import re
 import unicodedata
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from loa.archives import xlsx_rows
 from loa.bulletins.gazetteer import NATIONAL, fold, gazetteer
 from loa.bulletins.models import METRICS
 from loa.clock import parse_date
 from loa.errors import UserError
-from loa.formats import vn_date, vn_number
+from loa.formats import parse_number, vn_date, vn_number
 
 MODES = ("cumulative", "daily")
 DATE_COLUMNS = {"date", "ngay", "day", "ngay bao cao", "thoi gian"}
@@ -169,20 +168,8 @@ def read_table(content: bytes, filename: str) -> list[list]:
 
 
 def _read_xlsx(content: bytes) -> list[list]:
-    from openpyxl import load_workbook  # here, not at the top: openpyxl takes ~0.4 s to load
-
-    try:
-        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise UserError(
-            "Không đọc được tệp Excel (tệp hỏng hoặc không phải .xlsx).",
-            f"Cannot read the Excel file (damaged or not .xlsx): {exc}",
-        ) from exc
-    try:
-        rows = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
-    finally:
-        wb.close()
-    return [r for r in rows if any(c not in (None, "") for c in r)]
+    """The non-empty rows of the first sheet (checked and streamed by ``loa.archives``)."""
+    return [list(r) for r in xlsx_rows(content) if any(c not in (None, "") for c in r)]
 
 
 def _decode(content: bytes) -> str:
@@ -220,21 +207,18 @@ def _read_csv(text: str) -> list[list]:
 
 
 def parse_count(value) -> int | None:
-    """A count: 1234, "1.234" or "1,234" (thousands), 12.0; "" → None; anything else raises ValueError."""
-    if value is None or value == "":
+    """A count: 1234, 12.0 (a spreadsheet's number), or typed in Vietnamese notation ("1.234", "1 234"; see
+    :func:`loa.formats.parse_number`); "" → None; anything else (a fraction, "1,234" that could be read two ways)
+    raises ValueError."""
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    if isinstance(value, bool):
+    try:
+        number = parse_number(value)
+    except UserError as exc:
+        raise ValueError(value) from exc
+    if not isinstance(number, int):
         raise ValueError(value)
-    if isinstance(value, (int, float)):
-        if float(value) != int(value):
-            raise ValueError(value)
-        return int(value)
-    text = str(value).strip().replace(" ", "").replace("\u00a0", "")
-    if re.fullmatch(r"-?\d{1,3}([.,]\d{3})+", text):
-        text = text.replace(".", "").replace(",", "")
-    if re.fullmatch(r"-?\d+(\.0+)?", text):
-        return int(float(text))
-    raise ValueError(value)
+    return number
 
 
 # ---- analysis -----------------------------------------------------------------------------------------

@@ -14,12 +14,12 @@ from sqlalchemy.orm import Session
 from loa.bulletins.gazetteer import NATIONAL, Unit, gazetteer
 from loa.bulletins.importer import Analysis, analyse, daily_values
 from loa.bulletins.models import Bulletin, StatImport, StatPoint
+from loa.bulletins.stats import WINDOW, moving_average, series
+from loa.config import Settings
 from loa.content import service as content
 from loa.errors import UserError
 from loa.formats import vn_date, vn_long_date, vn_number, vn_percent
-
-WINDOW = 7
-
+from loa.text import sort_key
 
 # ---- units ----------------------------------------------------------------------------------------------
 
@@ -186,20 +186,6 @@ def list_imports(db: Session, limit: int = 20) -> list[StatImport]:
 # ---- series ---------------------------------------------------------------------------------------------
 
 
-def series(db: Session, unit: str, metric: str, until: date | None = None) -> list[StatPoint]:
-    q = select(StatPoint).where(StatPoint.unit_code == unit, StatPoint.metric == metric)
-    if until:
-        q = q.where(StatPoint.day <= until)
-    return list(db.scalars(q.order_by(StatPoint.day)))
-
-
-def moving_average(daily: dict[date, int | None], day: date, window: int = WINDOW) -> float | None:
-    """Mean of the ``window`` days ending on ``day``; None unless every one of them has a value (so the
-    average never starts early on a short or broken series)."""
-    values = [daily.get(day - timedelta(days=k)) for k in range(window)]
-    return None if any(v is None for v in values) else sum(values) / window
-
-
 def units_with_data(db: Session) -> list[dict]:
     """Every unit with stored cases: its latest day and figures."""
     rows = db.execute(
@@ -216,7 +202,7 @@ def units_with_data(db: Session) -> list[dict]:
         unit = g.get(code)
         if unit:
             out.append({"unit": unit, "day": last, "daily": point.daily, "total": point.total})
-    return sorted(out, key=lambda r: (r["unit"].level != "national", r["unit"].name))
+    return sorted(out, key=lambda r: (r["unit"].level != "national", sort_key(r["unit"].name)))
 
 
 def latest_day(db: Session, unit: str) -> date | None:
@@ -467,9 +453,9 @@ def draft(db: Session, unit: Unit, day: date) -> tuple[Figures, str]:
     return f, draft_text(f)
 
 
-def save_bulletin(db: Session, unit: Unit, day: date, user=None) -> Bulletin:
+def save_bulletin(db: Session, unit: Unit, day: date, user=None, *, settings: Settings) -> Bulletin:
     """Store the draft for ``unit`` and ``day`` (replacing an earlier one) and hand it to the content workflow
-    as a situation bulletin awaiting review."""
+    as a situation bulletin awaiting review, its charts attached as images."""
     f, body = draft(db, unit, day)
     bulletin = db.scalar(select(Bulletin).where(Bulletin.unit_code == unit.code, Bulletin.day == day))
     if bulletin is None:
@@ -477,13 +463,13 @@ def save_bulletin(db: Session, unit: Unit, day: date, user=None) -> Bulletin:
         db.add(bulletin)
     bulletin.title, bulletin.body = title(unit, day), body
     db.flush()
-    bulletin.content_item_id = _to_content(db, bulletin, user)
+    bulletin.content_item_id = _to_content(db, settings, bulletin, unit, user)
     return bulletin
 
 
-def _to_content(db: Session, bulletin: Bulletin, user) -> int | None:
+def _to_content(db: Session, settings: Settings, bulletin: Bulletin, unit: Unit, user) -> int | None:
     """Hand the draft to the content workflow as a situation bulletin awaiting review (updating the item while it
-    is still a draft or under review). Needs a person as author: the CLI only writes files."""
+    is still a draft or under review), with its charts. Needs a person as author: the CLI only writes files."""
     if user is None:
         return bulletin.content_item_id
     body = plain_text(bulletin.body)
@@ -492,6 +478,7 @@ def _to_content(db: Session, bulletin: Bulletin, user) -> int | None:
         content.update_item(
             db, item, user, content.ItemChanges(title=bulletin.title, body=body), note="Cập nhật số liệu"
         )
+        attach_charts(db, settings, item, unit, bulletin.day, user)
         return item.id
     item = content.create_item(
         db,
@@ -506,5 +493,19 @@ def _to_content(db: Session, bulletin: Bulletin, user) -> int | None:
         tone="neutral",
         source=f"Loa · bản tin #{bulletin.id}",
     )
+    attach_charts(db, settings, item, unit, bulletin.day, user)
     content.submit(db, item, user)
     return item.id
+
+
+def attach_charts(db: Session, settings: Settings, item, unit: Unit, day: date, user) -> None:
+    """The bulletin's charts as PNG attachments of its content item (they travel to the portal, the print and the
+    social posts), replacing the charts of an earlier draft."""
+    from loa.bulletins import charts  # here: matplotlib takes seconds to load, and the CLI starts without it
+
+    images = charts.images(db, unit, day)
+    names = {name for name, _png in images}
+    for old in [a for a in item.attachments if a.filename in names]:
+        content.remove_attachment(db, settings, old, user)
+    for name, png in images:
+        content.add_attachment(db, settings, item, user, name, png)

@@ -25,6 +25,7 @@ from loa.config import Settings
 from loa.errors import UserError
 from loa.jobs import service as jobs
 from loa.jobs.models import Job
+from loa.text import sort_by
 from loa.web.deps import DB, FORM, current_user, get_settings, lang, render, require
 
 IMPORTERS = ("coordinator", "agency_member")  # the people who receive the health sector's figures
@@ -123,7 +124,7 @@ def index(
             "units": service.units_with_data(db),
             "imports": service.list_imports(db),
             "home": home,
-            "provinces": sorted(gazetteer().provinces(), key=lambda u: u.name),
+            "provinces": sort_by(gazetteer().provinces(), lambda u: u.name),
             "metrics": METRICS,
             "can_import": user.has_role(*IMPORTERS),
             "can_write": user.has_role(*WRITERS),
@@ -226,14 +227,27 @@ def draft_page(
     return render(
         request,
         "bulletins/draft.html",
-        {"unit": unit, "day": when, "html": markdown_html(text), "text": text, "can_write": user.has_role(*WRITERS)},
+        {
+            "unit": unit,
+            "day": when,
+            "html": markdown_html(text),
+            "text": text,
+            "charts": charts.TITLES,
+            "can_write": user.has_role(*WRITERS),
+        },
     )
 
 
 @router.post("/bulletins/units/{code}/draft")
-def draft_save(code: str, day: str = Form(...), db: Session = DB, user: User = Depends(require(*WRITERS))):
+def draft_save(
+    code: str,
+    day: str = Form(...),
+    db: Session = DB,
+    user: User = Depends(require(*WRITERS)),
+    settings: Settings = Depends(get_settings),
+):
     unit = service.unit_or_404(code)
-    bulletin = service.save_bulletin(db, unit, _day(day, unit.code, db), user)
+    bulletin = service.save_bulletin(db, unit, _day(day, unit.code, db), user, settings=settings)
     target = f"/content/{bulletin.content_item_id}" if bulletin.content_item_id else f"/bulletins/units/{unit.code}"
     return RedirectResponse(target, status_code=303)
 
@@ -295,10 +309,16 @@ def api_figures(code: str, day: str | None = None, db: Session = DB, user: User 
 
 
 @api.post("/drafts", status_code=201)
-def api_draft(body: DraftIn, db: Session = DB, user: User = Depends(require(*WRITERS))):
-    """Draft the bulletin for a unit and day and hand it to the content workflow (awaiting review)."""
+def api_draft(
+    body: DraftIn,
+    db: Session = DB,
+    user: User = Depends(require(*WRITERS)),
+    settings: Settings = Depends(get_settings),
+):
+    """Draft the bulletin for a unit and day and hand it to the content workflow (awaiting review), its charts
+    attached as images."""
     unit = service.unit_or_404(body.unit)
-    bulletin = service.save_bulletin(db, unit, body.day, user)
+    bulletin = service.save_bulletin(db, unit, body.day, user, settings=settings)
     return {
         "id": bulletin.id,
         "title": bulletin.title,

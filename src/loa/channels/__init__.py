@@ -2,4 +2,10 @@
 
 from loa.modules import Module, Nav
 
-MODULE = Module("channels", order=30, nav=(Nav("/loudspeakers", "Loa truyền thanh", 70),), requires=("content",))
+MODULE = Module(
+    "channels",
+    order=30,
+    nav=(Nav("/loudspeakers", "Loa truyền thanh", 70),),
+    requires=("content",),
+    public=(Nav("/tin-tuc", "Tin tức", 10),),
+)

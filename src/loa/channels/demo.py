@@ -1,5 +1,7 @@
-"""Demo data: communes of Cầu Ngang and Trà Cú with loudspeaker slots at 6:00 and 17:00, published portal news,
-today's loudspeaker bulletin (read aloud when espeak-ng is installed) with a Khmer version awaiting a recording."""
+"""Demo data: Trà Vinh's commune register, with loudspeaker slots at 6:00 and 17:00 and a player (device) in the
+communes of Cầu Ngang and Trà Cú, published portal news, today's loudspeaker bulletin (read aloud when espeak-ng
+is installed, a priority item for Trà Cú) with a Khmer version awaiting a recording, and this morning's play
+reports (one commune silent)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,8 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
-from loa.channels import service, speech
+from loa.channels import devices, service, speech
+from loa.channels.models import DeviceBeat, Play
 from loa.clock import LOCAL, now_local
 from loa.content import service as content
 
@@ -75,11 +78,14 @@ def _channel(db: Session, kind: str, name: str, slug: str):
 
 def seed(db: Session, ctx) -> None:
     coordinator, editor, reviewer = ctx.users["coordinator"], ctx.users["editor"], ctx.users["reviewer"]
+    players = []
     for district, communes in COMMUNES.items():
         for name, languages in communes:
             commune = service.create_commune(db, coordinator, name, district, languages)
             service.add_slot(db, coordinator, commune, "6:00", 30, "Bản tin sáng")
             service.add_slot(db, coordinator, commune, "17:00", 30, "Bản tin chiều")
+            players.append(devices.create_device(db, coordinator, commune, f"Cụm loa {name}")[0])
+    service.seed_register(db, coordinator, ctx.settings.province)
     portal = _channel(db, "portal", f"Cổng thông tin điện tử tỉnh {ctx.settings.province}", "cong-thong-tin")
     loudspeaker = _channel(db, "loudspeaker", "Loa truyền thanh cơ sở", "loa-truyen-thanh")
     now = now_local()
@@ -116,7 +122,22 @@ def seed(db: Session, ctx) -> None:
         content.submit(db, item, editor)
         content.approve(db, item, reviewer)
     slot = content.schedule(db, script, editor, loudspeaker, datetime.combine(now.date(), time(5, 30), tzinfo=LOCAL))
+    service.set_broadcast(db, editor, script, "priority", "districts", ["Trà Cú"])
     if slot.planned_at <= now:  # it went out this morning, as the worker would have recorded
         content.publish(db, script, None, slot=slot, now=slot.planned_at)
+    morning = datetime.combine(now.date(), time(6, 0), tzinfo=LOCAL)
+    for n, player in enumerate(players):
+        db.add(DeviceBeat(device_id=player.id, seen_at=now - timedelta(minutes=1 if n else 300), state="idle"))
+        if n > 1 and morning < now:  # the first commune is offline, the second silent
+            db.add(
+                Play(
+                    device_id=player.id,
+                    commune_id=player.commune_id,
+                    item_id=script.id,
+                    started_at=morning + timedelta(seconds=n),
+                    ended_at=morning + timedelta(seconds=n + 75),
+                    complete=n != 5,
+                )
+            )
     if speech.espeak_available():
         service.speech_file(ctx.settings, script, "mp3")

@@ -127,7 +127,7 @@ def item_print(ctx: JobContext, item_id: int, format: str) -> dict:
     ctx.progress(0.1, "Đang tạo bản in…", force=True)
     with ctx.session() as db:
         item = content.get_item(db, item_id)
-        data = service.print_file(item, ctx.settings.province, format)
+        data = service.print_file(item, ctx.settings, format)
         name, title, target = service.print_filename(item, format), item.title, item.id
     ctx.output(name, service.PRINT_MEDIA[format], data)
     return {

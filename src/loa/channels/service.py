@@ -6,8 +6,10 @@ Content comes only through ``loa.content.service``; callers own the transaction.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
+import json
 import re
 import subprocess
 import tempfile
@@ -24,13 +26,13 @@ from sqlalchemy.orm import Session
 from loa import documents
 from loa.auth.models import User
 from loa.channels import speech
-from loa.channels.models import BroadcastSlot, Commune
+from loa.channels.models import SCOPES, Broadcast, BroadcastSlot, Commune
 from loa.clock import LOCAL, local_day, local_day_start, utcnow
 from loa.config import Settings
 from loa.content import service as content
 from loa.db import get_or_404
 from loa.errors import UserError
-from loa.text import fold
+from loa.text import fold, sort_key
 
 MANAGERS = ("coordinator",)
 RECORDERS = ("editor", "coordinator")
@@ -48,10 +50,10 @@ def _need(user: User, roles: tuple[str, ...]) -> None:
 
 
 def list_communes(db: Session, active_only: bool = True) -> list[Commune]:
-    q = select(Commune).order_by(Commune.district, Commune.name)
+    q = select(Commune)
     if active_only:
         q = q.where(Commune.active.is_(True))
-    return list(db.scalars(q))
+    return sorted(db.scalars(q), key=lambda c: (sort_key(c.district), sort_key(c.name)))
 
 
 def get_commune(db: Session, commune_id: int) -> Commune:
@@ -200,7 +202,13 @@ def recording_of(item):
 def spoken_text(item) -> str:
     """What the loudspeaker reads for an item: its title, then its body, as normalised for speech."""
     text = f"{item.title}.\n{item.body}"
-    return text if item.language == "en" else speech.normalize(text)
+    return text if item.language == "en" else _normalized(text)
+
+
+@functools.lru_cache(maxsize=512)
+def _normalized(text: str) -> str:
+    """The normaliser's reading, kept per text: playlists ask for it on every device poll."""
+    return speech.normalize(text)
 
 
 def voice_for_item(settings: Settings, item) -> str:
@@ -275,8 +283,185 @@ def ready_formats(settings: Settings, item) -> list[str]:
 
 
 def estimated_seconds(item) -> int:
-    """About how long the item takes to read (0.3 s per syllable), for playlists."""
-    return max(1, round(len(spoken_text(item).split()) * 0.3))
+    """About how long the item takes to read (0.3 s per syllable), until its audio exists."""
+    return item.duration_seconds or max(1, round(len(spoken_text(item).split()) * 0.3))
+
+
+_SECONDS: dict[tuple[str, int, int], float] = {}  # audio file (path, size, mtime) → seconds: files never change
+
+
+def audio_seconds_of(settings: Settings | None, item) -> float | None:
+    """How long the item's rendered audio (recording or generated speech) lasts, or None while there is none."""
+    if settings is None:
+        return None
+    try:
+        found = ready_audio(settings, item)
+    except UserError:  # a Khmer version without recording
+        return None
+    if found is None:
+        return None
+    path = found[0]
+    st = path.stat()
+    key = (str(path), st.st_size, st.st_mtime_ns)
+    if key not in _SECONDS:
+        _SECONDS[key] = speech.file_seconds(path)
+    return _SECONDS[key] or None
+
+
+# ---- broadcast levels and targets ---------------------------------------------------------------------------
+
+LEVEL_RANK = {"emergency": 0, "priority": 1, "normal": 2}
+REGISTER = Path(__file__).parent / "data" / "communes.json"
+
+
+def register_data(province: str) -> dict | None:
+    """The shipped commune register of a province (by name), {"name", "districts": [{code, name, communes}]}."""
+    data = json.loads(REGISTER.read_text(encoding="utf-8"))["provinces"]
+    return next((p for p in data.values() if fold(p["name"]) == fold(province)), None)
+
+
+def seed_register(db: Session, user: User, province: str) -> list[Commune]:
+    """Add the province's communes from the shipped register (those already there are kept as they are, their
+    district code filled in); returns the communes added. Each new commune broadcasts in Vietnamese; slots and
+    languages are then edited per commune."""
+    _need(user, MANAGERS)
+    data = register_data(province)
+    if data is None:
+        raise UserError(
+            f"Chưa có danh mục xã của tỉnh {province}: hãy thêm từng xã.",
+            f"There is no commune register for {province}: add the communes one by one.",
+            404,
+        )
+    existing = {(c.district, c.name): c for c in list_communes(db, active_only=False)}
+    added = []
+    for district in data["districts"]:
+        for name in district["communes"]:
+            commune = existing.get((district["name"], name))
+            if commune is None:
+                commune = create_commune(db, user, name, district["name"])
+                added.append(commune)
+            commune.district_code = commune.district_code or district["code"]
+    db.flush()
+    return added
+
+
+def districts(db: Session) -> list[str]:
+    """The districts of the register, in order."""
+    return list(dict.fromkeys(c.district for c in list_communes(db) if c.district))
+
+
+def set_commune_channel(db: Session, user: User, commune: Commune, channel) -> Commune:
+    """Make a loudspeaker channel the commune's own (what is planned on it plays in this commune only), or
+    None to undo it."""
+    _need(user, MANAGERS)
+    if channel is not None:
+        channel = content.find_channel(db, channel)
+        if channel.kind != "loudspeaker":
+            raise UserError("Chỉ gắn được kênh loa truyền thanh.", "Only a loudspeaker channel can be attached.")
+    commune.channel_id = channel.id if channel is not None else None
+    db.flush()
+    return commune
+
+
+def broadcast_of(db: Session, item) -> Broadcast | None:
+    """The level and targets of an item (its master's, for a language version)."""
+    master_id = item.master_id or item.id
+    return db.scalar(select(Broadcast).where(Broadcast.item_id == master_id))
+
+
+def check_targets(db: Session, scope: str, district_names, commune_ids) -> tuple[list[str], list[int]]:
+    if scope not in SCOPES:
+        raise UserError("Phạm vi phát không hợp lệ.", "Invalid broadcast target.")
+    if scope == "districts":
+        known = set(districts(db))
+        chosen = [d for d in dict.fromkeys(" ".join(str(x).split()) for x in district_names) if d]
+        if not chosen or any(d not in known for d in chosen):
+            raise UserError("Hãy chọn huyện có trong danh mục xã.", "Choose districts from the commune register.")
+        return chosen, []
+    if scope == "communes":
+        ids = list(dict.fromkeys(int(x) for x in commune_ids if str(x).strip().isdigit()))
+        known = {c.id for c in list_communes(db)}
+        if not ids or any(i not in known for i in ids) or len(ids) != len(list(commune_ids)):
+            raise UserError("Hãy chọn xã có trong danh mục.", "Choose communes from the register.")
+        return [], ids
+    return [], []
+
+
+def set_broadcast(
+    db: Session, user: User, item, level: str = "normal", scope: str = "province", district_names=(), commune_ids=()
+) -> Broadcast:
+    """Set a loudspeaker item's level (normal or priority) and targets (whole province, chosen districts or
+    chosen communes). An emergency is placed only through :func:`place_emergency` (two approvals)."""
+    _need(user, RECORDERS)
+    if level not in ("normal", "priority"):
+        raise UserError(
+            "Mức phát phải là thường hoặc ưu tiên; phát khẩn cấp cần thông báo khẩn được duyệt.",
+            "The level must be normal or priority; an emergency needs an approved emergency notice.",
+        )
+    names, ids = check_targets(db, scope, district_names, commune_ids)
+    master = item.master or item
+    b = broadcast_of(db, master)
+    if b is not None and b.level == "emergency":
+        raise UserError("Bài đang là tin khẩn cấp.", "The item is an emergency broadcast.", 409)
+    if b is None:
+        b = Broadcast(item_id=master.id)
+        db.add(b)
+    b.level, b.scope, b.districts, b.commune_ids = level, scope, names, ids
+    db.flush()
+    return b
+
+
+def place_emergency(
+    db: Session,
+    item,
+    scope: str,
+    district_names=(),
+    commune_ids=(),
+    expires_at: datetime | None = None,
+    repeat_minutes: int = 30,
+    now: datetime | None = None,
+) -> Broadcast:
+    """Put an approved item into every targeted commune's playlist at once, as an emergency repeated every
+    ``repeat_minutes`` until ``expires_at``. Called by the emergency notices once two people approved."""
+    if item.state not in LIVE_STATES or item.approved_at is None or item.approved_version != item.version:
+        raise UserError(
+            "Bài chưa được duyệt nên không phát được.", "The item is not approved, so it cannot be broadcast.", 409
+        )
+    if not 5 <= int(repeat_minutes) <= 240:
+        raise UserError("Khoảng lặp lại phải từ 5 đến 240 phút.", "Repeat every 5 to 240 minutes.")
+    now = now or utcnow()
+    if expires_at is not None and expires_at <= now:
+        raise UserError("Thời hạn đã qua.", "The expiry time has passed.")
+    names, ids = check_targets(db, scope, district_names, commune_ids)
+    master = item.master or item
+    b = broadcast_of(db, master)
+    if b is None:
+        b = Broadcast(item_id=master.id)
+        db.add(b)
+    b.level, b.scope, b.districts, b.commune_ids = "emergency", scope, names, ids
+    b.starts_at, b.expires_at, b.ended_at, b.repeat_minutes = now, expires_at, None, int(repeat_minutes)
+    db.flush()
+    return b
+
+
+def end_emergency(db: Session, item, now: datetime | None = None) -> Broadcast | None:
+    """Take an emergency off the air: it leaves every playlist."""
+    b = broadcast_of(db, item)
+    if b is not None and b.level == "emergency" and b.ended_at is None:
+        b.ended_at = now or utcnow()
+        db.flush()
+    return b
+
+
+def live_emergencies(db: Session, when: datetime | None = None) -> list[Broadcast]:
+    when = when or utcnow()
+    rows = db.scalars(select(Broadcast).where(Broadcast.level == "emergency").order_by(Broadcast.starts_at))
+    return [b for b in rows if b.live_at(when)]
+
+
+def emergency_communes(db: Session, b: Broadcast) -> list[Commune]:
+    """The communes an emergency reaches."""
+    return [c for c in list_communes(db) if b.targets(c)]
 
 
 # ---- daily playlists --------------------------------------------------------------------------------------
@@ -284,16 +469,24 @@ def estimated_seconds(item) -> int:
 
 @dataclass
 class PlaylistEntry:
-    slot: BroadcastSlot
+    slot: BroadcastSlot | None  # None: an emergency played outside the slots, at ``at``
     item: object  # a content item in the language it is played in
     language: str
     source: str  # "recording", "speech" or "missing" (a Khmer version without a recording)
-    seconds: int
+    seconds: float  # from the rendered audio, else estimated (``measured`` False)
+    level: str = "normal"
+    measured: bool = False
+    fits: bool = True  # False: beyond the slot's minutes, falls off
+    at: datetime | None = None
 
     @property
     def audio_path(self) -> str:
         rec = recording_of(self.item)
         return f"/loudspeakers/audio/{self.item.id}.{rec.stored_name.rsplit('.', 1)[-1] if rec else 'mp3'}"
+
+    @property
+    def label(self) -> str:
+        return str(self.slot) if self.slot is not None else f"{self.at.astimezone(LOCAL):%H:%M}"
 
 
 def loudspeaker_channels(db: Session) -> list:
@@ -308,38 +501,136 @@ def _version_in(item, language: str):
     return None
 
 
-def daily_playlist(db: Session, commune: Commune, day: date) -> list[PlaylistEntry]:
-    """What a commune's loudspeakers play on ``day``: every approved item planned on a loudspeaker channel that
-    day (not missed) plays in each slot that ends after its planned time, once per broadcast language of the
-    commune (a variant planned beside its master does not play the message twice)."""
-    start = local_day_start(day)
-    planned = []
-    for channel in loudspeaker_channels(db):
-        planned += [
-            s
-            for s in content.schedules_between(
-                db, start, start + timedelta(days=1), channel, statuses=("planned", "published")
+def _entries(settings, commune: Commune, item, slot, level: str, at=None) -> list[PlaylistEntry]:
+    out = []
+    for language in commune.language_list:
+        version = _version_in(item, language)
+        if version is None:
+            continue
+        rec = recording_of(version)
+        source = "recording" if rec else "speech" if language in SPEAKABLE else "missing"
+        seconds = audio_seconds_of(settings, version) if source != "missing" else None
+        out.append(
+            PlaylistEntry(
+                slot,
+                version,
+                language,
+                source,
+                seconds or estimated_seconds(version),
+                level,
+                seconds is not None,
+                at=at,
             )
-            if s.item.state in LIVE_STATES
+        )
+    return out
+
+
+class Planner:
+    """What the loudspeakers play on a day, read once for many communes: the day's loudspeaker schedules, the
+    broadcasts' levels and targets, the communes' own channels and the emergencies on the air."""
+
+    def __init__(self, db: Session, day: date, settings: Settings | None = None):
+        self.day, self.settings = day, settings
+        start = local_day_start(day)
+        self.start, self.end = start, start + timedelta(days=1)
+        self.planned = []
+        for channel in loudspeaker_channels(db):
+            self.planned += [
+                s
+                for s in content.schedules_between(db, start, self.end, channel, statuses=("planned", "published"))
+                if s.item.state in LIVE_STATES
+            ]
+        self.planned.sort(key=lambda s: (s.at, s.id))
+        self.owned = set(db.scalars(select(Commune.channel_id).where(Commune.channel_id.is_not(None))))
+        self.broadcasts = {b.item_id: b for b in db.scalars(select(Broadcast))}
+        self.emergencies = [
+            b
+            for b in self.broadcasts.values()
+            if b.level == "emergency"
+            and b.ended_at is None  # an ended emergency leaves the playlists altogether
+            and b.starts_at is not None
+            and b.starts_at < self.end
+            and self._end(b) > start
         ]
-    planned.sort(key=lambda s: (s.at, s.id))
-    entries: list[PlaylistEntry] = []
-    for slot in commune.slots:
-        slot_end = datetime.combine(day, slot.start_time, tzinfo=LOCAL) + timedelta(minutes=slot.minutes)
-        seen = set()  # messages (a master and its language variants are one)
-        for sched in planned:
-            message = sched.item.master_id or sched.item_id
-            if sched.at >= slot_end or message in seen:
-                continue
-            seen.add(message)
-            for language in commune.language_list:
-                version = _version_in(sched.item, language)
-                if version is None:
+
+    @staticmethod
+    def _end(b: Broadcast) -> datetime:
+        ends = [t for t in (b.expires_at, b.ended_at) if t is not None]
+        return min(ends) if ends else datetime.max.replace(tzinfo=LOCAL)
+
+    def _reaches(self, sched, commune: Commune) -> bool:
+        if sched.channel_id in self.owned and sched.channel_id != commune.channel_id:
+            return False  # planned on another commune's own channel
+        b = self.broadcasts.get(sched.item.master_id or sched.item_id)
+        return b is None or b.level == "emergency" or b.targets(commune)
+
+    def level(self, item) -> str:
+        b = self.broadcasts.get(item.master_id or item.id)
+        return b.level if b is not None and b.level != "emergency" else "normal"
+
+    def repeats(self, b: Broadcast) -> list[datetime]:
+        """The times of the day an emergency plays outside the slots: at once, then every ``repeat_minutes``."""
+        times, at, end = [], b.starts_at, min(self._end(b), self.end)
+        step = timedelta(minutes=max(b.repeat_minutes, 1))
+        while at < end:
+            if at >= self.start:
+                times.append(at)
+            at += step
+        return times
+
+    def playlist(self, db: Session, commune: Commune) -> list[PlaylistEntry]:
+        """Emergencies first in every slot while they are on the air, then priority items, then normal ones (in
+        planned order); each slot holds what fits its minutes, the rest is marked as falling off. The
+        emergencies' own plays outside the slots come last, in time order."""
+        emergencies = [b for b in self.emergencies if b.targets(commune)]
+        entries: list[PlaylistEntry] = []
+        for slot in commune.slots:
+            slot_start = datetime.combine(self.day, slot.start_time, tzinfo=LOCAL)
+            slot_end = slot_start + timedelta(minutes=slot.minutes)
+            chosen: list[tuple[int, int, object, str]] = []
+            seen = set()  # messages (a master and its language variants are one)
+            for b in emergencies:
+                if b.starts_at < slot_end and self._end(b) > slot_start:
+                    item = content.get_item(db, b.item_id)
+                    chosen.append((0, len(chosen), item, "emergency"))
+                    seen.add(item.id)
+            for sched in self.planned:
+                message = sched.item.master_id or sched.item_id
+                if sched.at >= slot_end or message in seen or not self._reaches(sched, commune):
                     continue
-                rec = recording_of(version)
-                source = "recording" if rec else "speech" if language in SPEAKABLE else "missing"
-                entries.append(PlaylistEntry(slot, version, language, source, estimated_seconds(version)))
-    return entries
+                seen.add(message)
+                level = self.level(sched.item)
+                chosen.append((LEVEL_RANK[level], len(chosen), sched.item, level))
+            used = 0.0
+            for _rank, _n, item, level in sorted(chosen, key=lambda c: (c[0], c[1])):
+                for e in _entries(self.settings, commune, item, slot, level):
+                    if e.source != "missing":
+                        used += e.seconds
+                        e.fits = used <= slot.minutes * 60
+                    entries.append(e)
+        for b in emergencies:
+            item = content.get_item(db, b.item_id)
+            for at in self.repeats(b):
+                entries += [e for e in _entries(self.settings, commune, item, None, "emergency", at=at)]
+        return entries
+
+
+def daily_playlist(db: Session, commune: Commune, day: date, settings: Settings | None = None) -> list[PlaylistEntry]:
+    """What a commune's loudspeakers play on ``day``: every approved item planned on a loudspeaker channel that
+    day (not missed) that targets the commune plays in each slot that ends after its planned time, once per
+    broadcast language of the commune (a variant planned beside its master does not play the message twice);
+    an item planned on a commune's own channel plays there only. With ``settings``, durations come from the
+    rendered audio."""
+    return Planner(db, day, settings).playlist(db, commune)
+
+
+def overflow(entries: list[PlaylistEntry]) -> dict[str, list[PlaylistEntry]]:
+    """Per slot ("06:00"), the entries that do not fit its minutes."""
+    out: dict[str, list[PlaylistEntry]] = {}
+    for e in entries:
+        if not e.fits:
+            out.setdefault(e.label, []).append(e)
+    return out
 
 
 def playlist_m3u(commune: Commune, day: date, entries: list[PlaylistEntry], base_url: str) -> str:
@@ -347,9 +638,12 @@ def playlist_m3u(commune: Commune, day: date, entries: list[PlaylistEntry], base
     lines = ["#EXTM3U", f"#PLAYLIST:{commune.name} {day:%d/%m/%Y}"]
     for e in entries:
         if e.source == "missing":
-            lines.append(f"# {e.slot} [{e.language}] {e.item.title}: chưa có bản ghi âm / no recording")
+            lines.append(f"# {e.label} [{e.language}] {e.item.title}: chưa có bản ghi âm / no recording")
             continue
-        lines.append(f"#EXTINF:{e.seconds},{e.slot} [{e.language}] {e.item.title}")
+        if not e.fits:
+            lines.append(f"# {e.label} [{e.language}] {e.item.title}: quá thời lượng khung giờ / over the slot's time")
+            continue
+        lines.append(f"#EXTINF:{round(e.seconds)},{e.label} [{e.language}] {e.item.title}")
         lines.append(base_url.rstrip("/") + e.audio_path)
     return "\r\n".join(lines) + "\r\n"
 
@@ -382,9 +676,10 @@ def audio_ahead(db: Session, day: date) -> list:
     """The items whose audio the communes play on ``day`` and the day after, and the public portal's speakable
     articles: what a worker prepares before any player asks for it."""
     items = {}
-    for commune in list_communes(db):
-        for when in (day, day + timedelta(days=1)):
-            items.update((i.id, i) for i in audio_items(daily_playlist(db, commune, when)))
+    for when in (day, day + timedelta(days=1)):
+        planner = Planner(db, when)
+        for commune in list_communes(db):
+            items.update((i.id, i) for i in audio_items(planner.playlist(db, commune)))
     items.update((i.id, i) for i in portal_items(db) if i.language in SPEAKABLE)
     return list(items.values())
 
@@ -404,11 +699,11 @@ def playlist_bundle(
             progress(n, len(items))
     lines = ["#EXTM3U", f"#PLAYLIST:{commune.name} {day:%d/%m/%Y}"]
     for e in entries:
-        title = f"{e.slot} [{e.language}] {e.item.title}"
-        if id(e) not in with_audio:
+        title = f"{e.label} [{e.language}] {e.item.title}"
+        if id(e) not in with_audio or not e.fits:
             lines.append(f"# {title}: chưa có bản ghi âm / no recording")
             continue
-        lines += [f"#EXTINF:{e.seconds},{title}", files[e.item.id][0]]
+        lines += [f"#EXTINF:{round(e.seconds)},{title}", files[e.item.id][0]]
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("playlist.m3u", "\r\n".join(lines) + "\r\n")
@@ -543,15 +838,17 @@ class SocialText:
     text: str
     length: int
     shortened: bool
+    images: tuple[str, ...] = ()  # addresses of the pictures to post with the text (the item's images)
 
     @property
     def fits(self) -> bool:
         return self.length <= self.limit
 
 
-def social_texts(item, url: str) -> list[SocialText]:
+def social_texts(item, url: str, images: tuple[str, ...] = ()) -> list[SocialText]:
     """The item as a post for each platform: the whole text when it fits, else the body cut at a word with
-    "…" and the link to the full article, short enough for the platform."""
+    "…" and the link to the full article, short enough for the platform; ``images`` (addresses of the item's
+    pictures, e.g. a bulletin's charts) go with every post."""
     out = []
     for platform, (label, limit) in PLATFORMS.items():
         full = f"{item.title}\n\n{item.body}\n\n{url}".strip()
@@ -566,19 +863,44 @@ def social_texts(item, url: str) -> list[SocialText]:
                 words.pop()
             else:
                 text = url
-        out.append(SocialText(platform, label, limit, text, platform_length(platform, text), shortened))
+        out.append(SocialText(platform, label, limit, text, platform_length(platform, text), shortened, images))
     return out
 
 
 # ---- print ------------------------------------------------------------------------------------------------
 
 
-def print_document(item, province: str) -> documents.Document:
-    """The item laid out as a Vietnamese leaflet/notice for printing."""
+def images(item) -> list:
+    """The item's picture attachments (a bulletin's charts), in the order they were added."""
+    return sorted((a for a in item.attachments if a.media_type.startswith("image/")), key=lambda a: a.id)
+
+
+def caption(attachment) -> str:
+    """A picture's caption: its file name without the extension (a chart is named by its title)."""
+    return attachment.filename.rsplit(".", 1)[0]
+
+
+def image_path(item, attachment) -> str:
+    """The public address of a picture of a portal article."""
+    return f"{article_path(item)}/anh/{attachment.id}"
+
+
+def public_image(db: Session, ref: str, attachment_id: int):
+    """A picture of a published portal article; 404 for anything else."""
+    item = portal_item(db, ref)
+    found = next((a for a in images(item) if a.id == attachment_id), None)
+    if found is None:
+        raise UserError("Không tìm thấy ảnh.", "Image not found.", 404)
+    return found
+
+
+def print_document(item, province: str, figures: tuple[tuple[bytes, str], ...] = ()) -> documents.Document:
+    """The item laid out as a Vietnamese leaflet/notice for printing, with its pictures (bytes, caption)."""
     agency = item.author.agency.name if item.author and item.author.agency else ""
     issuer = [f"TỈNH {province.upper()}"] + ([agency.upper()] if agency else [])
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n|\n", item.body or "") if p.strip()]
     blocks: list = [documents.Paragraph(p) for p in paragraphs]
+    blocks += [documents.Figure(data, caption) for data, caption in figures]
     if item.source:
         blocks.append(documents.Paragraph(f"Nguồn: {item.source}"))
     when = local_day(item.published_at or item.approved_at or utcnow())
@@ -601,10 +923,11 @@ def check_print(item, fmt: str) -> None:
         raise UserError("Định dạng in phải là DOCX hoặc PDF.", "Print format must be DOCX or PDF.", 422)
 
 
-def print_file(item, province: str, fmt: str) -> bytes:
-    """DOCX or PDF of an approved item."""
+def print_file(item, settings: Settings, fmt: str) -> bytes:
+    """DOCX or PDF of an approved item, its pictures included."""
     check_print(item, fmt)
-    doc = print_document(item, province)
+    figures = tuple((content.attachment_path(settings, a).read_bytes(), caption(a)) for a in images(item))
+    doc = print_document(item, settings.province, figures)
     return documents.to_docx(doc) if fmt == "docx" else documents.to_pdf(doc)
 
 

@@ -109,6 +109,7 @@ ABBREVIATIONS = {
     "HĐND": "hội đồng nhân dân",
     "UBMTTQ": "ủy ban mặt trận tổ quốc",
     "MTTQ": "mặt trận tổ quốc",
+    "BCĐQG": "Ban Chỉ đạo quốc gia",
     "BCĐ": "ban chỉ đạo",
     "BYT": "Bộ Y tế",
     "SYT": "Sở Y tế",
@@ -126,6 +127,8 @@ ABBREVIATIONS = {
     "BS": "bác sĩ",
     "BSCKII": "bác sĩ chuyên khoa hai",
     "BSCKI": "bác sĩ chuyên khoa một",
+    "CKII": "chuyên khoa hai",
+    "CKI": "chuyên khoa một",
     "ĐD": "điều dưỡng",
     "THPT": "trung học phổ thông",
     "THCS": "trung học cơ sở",
@@ -157,6 +160,17 @@ ABBREVIATIONS = {
     "RT-PCR": _h("e-rờ tê pê xê e-rờ"),
     "SpO2": _h("xờ pê ô hai"),
     "ICU": "i xê u",
+    "mRNA": _h("em-a-rờ-nờ-a"),
+    "ARN": _h("a-rờ-nờ"),
+    "BTTTT": "Bộ Thông tin và Truyền thông",
+    "BTGTW": "Ban Tuyên giáo Trung ương",
+    "TU": "tỉnh ủy",
+    "HU": "huyện ủy",
+    "NĐ": "nghị định",
+    "TB": "thông báo",
+    "BC": "báo cáo",
+    "HD": "hướng dẫn",
+    "CĐ": "công điện",
     "HIV": "hát i vê",
     "QR": _h("kiu-a"),
     "ECMO": _h("ếch-mô"),
@@ -271,6 +285,21 @@ LETTERS = {
 }
 
 MONTHS = {1: "một", 4: "tư"}
+WEEKDAYS = {"T2": "thứ hai", "T3": "thứ ba", "T4": "thứ tư", "T5": "thứ năm", "T6": "thứ sáu", "T7": "thứ bảy"}
+WEEKDAYS |= {"CN": "chủ nhật"}
+DATE_CUES = (
+    r"(?:ngày|hôm|từ|đến|tới|trước|sau|hết|sáng|chiều|tối|đêm|trưa|vào|dịp|hạn|chủ nhật"
+    r"|thứ (?:hai|ba|tư|năm|sáu|bảy))"
+)
+# Administrative units written with a dot ("H. Trà Cú", "TX. Duyên Hải", "P.4", "Q.1").
+UNIT_PREFIXES = {"TX": "thị xã", "TT": "thị trấn", "TP": "thành phố", "H": "huyện", "X": "xã", "P": "phường"}
+UNIT_PREFIXES |= {"Q": "quận"}
+# Kinds of administrative documents, read in a document number ("2686/QĐ-BCĐQG").
+DOCUMENT_KINDS = {"TT": "thông tư", "TTr": "tờ trình", "QH": "quốc hội"}
+EMERGENCY_NUMBERS = r"(?:11[1-5]|1022)"  # police, fire, rescue, ambulance; province help line
+EMERGENCY_CUES = r"(?:số|gọi|quay|bấm|tổng đài|đường dây nóng|hotline|liên hệ|cấp cứu|khẩn cấp)"
+COUNTED = ("người", "ca", "trường hợp", "liều", "mũi", "hộ", "lượt", "xã", "huyện")  # "số 113 người" is a count
+RATIO_CUES = r"(?:tỷ lệ|tỉ lệ|pha|pha loãng|theo tỷ lệ|theo tỉ lệ)"
 PHONE_CUES = r"(?:gọi|điện thoại|đt|sđt|hotline|đường dây nóng|tổng đài|liên hệ|số máy)"
 PER_WORDS = ("ngày", "tuần", "tháng", "năm", "giờ", "người", "lần", "liều", "ca")
 _SYLLABLE = re.compile(
@@ -327,6 +356,27 @@ def _month_year(match: re.Match) -> str:
         return match.group(0)
     lead = before if before.strip().lower() == "tháng" else before + "tháng "
     return f"{lead}{_month(m)} năm {number_words(y)}"
+
+
+def _date_range(match: re.Match) -> str:
+    """ "15-20/7" → "từ ngày mười lăm đến ngày hai mươi tháng bảy"."""
+    d1, d2, m, y = int(match.group("d1")), int(match.group("d2")), int(match.group("m")), match.group("y")
+    if not (_valid(d1, m) and _valid(d2, m) and d1 < d2):
+        return match.group(0)
+    lead = match.group("cue") or ""
+    lead = lead[: -len(lead.lstrip())] if lead.strip().lower() in ("ngày", "từ", "từ ngày") else lead
+    spoken = f"từ ngày {number_words(d1)} đến ngày {number_words(d2)} tháng {_month(m)}"
+    return lead + spoken + (f" năm {number_words(int(y))}" if y else "")
+
+
+def _document_number(match: re.Match) -> str:
+    """ "Số 12/QĐ-UBND" → "Số mười hai, quyết định, ủy ban nhân dân"; the year of "15/2021/NĐ-CP" is read too."""
+    lead, n, year = match.group("so") or "số ", int(match.group("n")), match.group("y")
+    parts = [f"{lead.strip()} {number_words(n)}"] + ([f"năm {number_words(int(year))}"] if year else [])
+    for code in match.group("codes").split("-"):
+        word = DOCUMENT_KINDS.get(code) or ABBREVIATIONS.get(code)
+        parts.append(word if word else " ".join(LETTERS.get(c, c) for c in code.upper()))
+    return ", ".join(parts)
 
 
 def _time(match: re.Match) -> str:
@@ -388,6 +438,13 @@ def normalize(text: str) -> str:
     )
     s = re.sub(r"[•*#_~|]+", " ", s)
     s = re.sub(r"(?<!\w)(và|Và)/hoặc(?!\w)", r"\1 hoặc", s)
+    s = re.sub(
+        rf"(?P<cue>(?<!\w)(?<!tổng\s){EMERGENCY_CUES}(?:\s+ngay)?\s*:?\s*)(?P<num>{EMERGENCY_NUMBERS}"
+        rf"(?:\s*(?:,|và|hoặc)\s*{EMERGENCY_NUMBERS})*)(?![\d,.]\d|\d|\s*(?:{'|'.join(COUNTED)})(?!\w))",
+        lambda m: m.group("cue") + re.sub(r"\d+", lambda d: digits_words(d.group(0)), m.group("num")),
+        s,
+        flags=re.IGNORECASE,
+    )
     # Phone numbers first (they look like other numbers): after a cue word, or shaped like one.
     s = re.sub(r"\((0\d{2,3})\)\s*", r"\1 ", s)  # "(0294) 3855 123"
     s = re.sub(
@@ -402,11 +459,30 @@ def normalize(text: str) -> str:
         _phone,
         s,
     )
-    s = re.sub(r"(?<=\w)/(?=[A-ZĐ])", " ", s)  # document numbers: "12/QĐ-UBND"
+    s = re.sub(
+        r"(?P<so>(?<!\w)[Ss]ố\s+)?(?<![\w/])(?P<n>\d+)(?:/(?P<y>\d{4}))?/"
+        r"(?P<codes>[A-ZĐ][A-ZĐa-z&]*(?:-[A-ZĐ][A-ZĐa-z&]*)*)(?![\w])",
+        _document_number,
+        s,
+    )
+    s = re.sub(r"(?<=\w)/(?=[A-ZĐ])", " ", s)
+    s = re.sub(
+        rf"(?<![\w.])({_alternation(UNIT_PREFIXES)})\.\s*(?=\d|[A-ZĐÂĂÊÔƠƯ])",
+        lambda m: UNIT_PREFIXES[m.group(1)] + " ",
+        s,
+    )
+    s = re.sub(rf"(?<![\w])({_alternation(WEEKDAYS)})(?![\w])", lambda m: WEEKDAYS[m.group(1)], s)
     s = _FOREIGN.sub(lambda m: FOREIGN[m.group(0).lower()], s)
     s = _ABBR.sub(lambda m: ABBREVIATIONS[m.group(0)], s)
     s = re.sub(r"(?<=[A-ZĐa-zđ])-(?=[A-ZĐ])", " ", s)
     # Dates and times.
+    s = re.sub(
+        r"(?P<cue>(?<!\w)(?:từ\s+)?(?:ngày\s+)?)(?<![\d/.])(?P<d1>\d{1,2})\s?-\s?(?P<d2>\d{1,2})/(?P<m>\d{1,2})"
+        r"(?:/(?P<y>\d{4}))?(?![\d/])",
+        _date_range,
+        s,
+        flags=re.IGNORECASE,
+    )
     s = re.sub(
         r"(?P<before>(?<!\w)ngày\s+)?(?<![\d/.])(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})[/.\-](?P<y>\d{4})(?![\d/])",
         _date,
@@ -421,7 +497,7 @@ def normalize(text: str) -> str:
         flags=re.IGNORECASE,
     )
     s = re.sub(
-        r"(?<!\w)(?P<cue>ngày|hôm|từ|đến|tới|trước|sau|hết|sáng|chiều|tối|đêm|trưa)\s+"
+        rf"(?<!\w)(?P<cue>{DATE_CUES}),?\s+"
         r"(?P<d>\d{1,2})/(?P<m>\d{1,2})(?![\d/])",
         _day_month,
         s,
@@ -433,14 +509,27 @@ def normalize(text: str) -> str:
         s,
         flags=re.IGNORECASE,
     )  # "30/4 và 1/5": the second one is a date too
+    s = re.sub(
+        rf"(?P<cue>(?<!\w){RATIO_CUES}\s+(?:là\s+)?)(?P<a>\d+):(?P<b>\d+)(?![\d:])",
+        lambda m: f"{m.group('cue')}{number_words(int(m.group('a')))} trên {number_words(int(m.group('b')))}",
+        s,
+        flags=re.IGNORECASE,
+    )
     s = re.sub(r"(?<![\w:,.])(?P<h>\d{1,2}):(?P<m>\d{2})(?::\d{2})?(?![\d:])", _time, s)
+    s = re.sub(
+        r"(?<![\w:,.])(\d+):(\d+)(?![\d:])",
+        lambda m: f"{number_words(int(m.group(1)))} trên {number_words(int(m.group(2)))}",
+        s,
+    )
     s = re.sub(r"(?<![\w:,.])(?P<h>\d{1,2})\s?[hg](?P<m>\d{2})?(?:'|p|ph)?(?![\w])", _time, s)
     # Ordinals, percentages, units, ranges, then every remaining number.
     s = re.sub(r"(?<!\w)(thứ|Thứ)\s+(\d+)(?!\d)", _ordinal, s)
-    s = re.sub(rf"(?<![\w.,])({NUMBER})\s?%", lambda m: number_text(m.group(1)) + " phần trăm", s)
-    s = _UNIT.sub(lambda m: f"{number_text(m.group(1))} {UNITS[m.group(2)]}", s)
-    s = re.sub(r"(?<![\w/])(\d+)/(\d+)(?![\w/])", _fraction, s)
     s = re.sub(rf"(?<![\w.,])({NUMBER})\s?-\s?(?=\d)", lambda m: number_text(m.group(1)) + " đến ", s)
+    s = re.sub(rf"(?<![\w.,])({NUMBER})\s?%", lambda m: number_text(m.group(1)) + " phần trăm", s)
+    s = re.sub(r"(?<![\w])[x×](\d+)(?![\w])", lambda m: "nhân " + number_words(int(m.group(1))), s)
+    s = _UNIT.sub(lambda m: f"{number_text(m.group(1))} {UNITS[m.group(2)]}", s)
+    s = re.sub(r"(?<![\w])km(?![\w²/])", _h("ki-lô-mét"), s)
+    s = re.sub(r"(?<![\w/])(\d+)/(\d+)(?![\w/])", _fraction, s)
     s = re.sub(NUMBER, lambda m: f" {number_text(m.group(0))} ", s)
     # Symbols and leftover acronyms.
     s = re.sub(r"\s*&\s*", " và ", s)
@@ -551,3 +640,49 @@ def _tool(name: str) -> None:
 def wav_seconds(path: Path) -> float:
     with wave.open(str(path), "rb") as w:
         return w.getnframes() / float(w.getframerate())
+
+
+# MPEG audio: bitrates (kbit/s) of layer III by [MPEG-1?][index], sample rates by version bits
+_MP3_BITRATES = {
+    True: (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320),
+    False: (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160),
+}
+_MP3_RATES = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 8000)}
+
+
+def mp3_seconds(data: bytes) -> float:
+    """Duration of MP3 (layer III) data, from its frame headers: frames × samples per frame / sample rate. The
+    encoder's information frame (Xing/Info) carries no sound and is not counted."""
+    pos, samples, rate, first = 0, 0, 0, True
+    if data[:3] == b"ID3" and len(data) >= 10:
+        pos = 10 + ((data[6] & 0x7F) << 21 | (data[7] & 0x7F) << 14 | (data[8] & 0x7F) << 7 | (data[9] & 0x7F))
+    while pos + 4 <= len(data):
+        b1, b2 = data[pos + 1], data[pos + 2]
+        version, layer, bitrate_i, rate_i = (b1 >> 3) & 3, (b1 >> 1) & 3, b2 >> 4, (b2 >> 2) & 3
+        if data[pos] != 0xFF or b1 & 0xE0 != 0xE0 or version == 1 or layer != 1 or bitrate_i in (0, 15) or rate_i == 3:
+            pos += 1  # not a layer III frame header: resynchronise
+            continue
+        mpeg1 = version == 3
+        rate = _MP3_RATES[version][rate_i]
+        length = (144 if mpeg1 else 72) * _MP3_BITRATES[mpeg1][bitrate_i] * 1000 // rate + ((b2 >> 1) & 1)
+        frame = data[pos : pos + length]
+        if not (first and (b"Xing" in frame[:64] or b"Info" in frame[:64])):
+            samples += 1152 if mpeg1 else 576
+        first = False
+        pos += max(length, 1)
+    return samples / rate if rate else 0.0
+
+
+def file_seconds(path: Path) -> float:
+    """Duration of a WAV, MP3 or OGG file (OGG through sox's ``soxi``); 0.0 when it cannot be read."""
+    path = Path(path)
+    try:
+        head = path.read_bytes()[:16]
+        if head[:4] == b"RIFF":
+            return wav_seconds(path)
+        if head[:4] == b"OggS":
+            out = subprocess.run(["soxi", "-D", str(path)], check=True, capture_output=True, timeout=60)
+            return float(out.stdout.decode().strip() or 0)
+        return mp3_seconds(path.read_bytes())
+    except (OSError, wave.Error, EOFError, ValueError, subprocess.CalledProcessError):
+        return 0.0

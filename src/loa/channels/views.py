@@ -3,15 +3,19 @@ the public portal (/tin-tuc) with its feeds (/kenh/...), and their JSON API."""
 
 from __future__ import annotations
 
+import json
+from datetime import timedelta
+
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from loa import clock
 from loa.auth.models import User
-from loa.channels import service, speech
+from loa.channels import devices, service, speech
+from loa.channels.models import LEVELS, SCOPES
 from loa.channels.schemas import CommuneIn, SlotIn, TextIn
 from loa.channels.service import MANAGERS, RECORDERS
 from loa.clock import today_local
@@ -21,12 +25,18 @@ from loa.content.models import STATES
 from loa.errors import UserError
 from loa.jobs import service as jobs
 from loa.jobs.models import Job
-from loa.web.deps import DB, FORM, current_user, get_settings, lang, optional_user, render, require
+from loa.web.deps import BODY, DB, FORM, current_user, get_settings, lang, optional_user, render, require
 
 router = APIRouter()
 api = APIRouter(tags=["channels"])
 
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "km": "Tiếng Khmer", "en": "Tiếng Anh"}
+STATE_NAMES = {
+    "ok": "Đang hoạt động",
+    "silent": "Im lặng (không phát trong 24 giờ)",
+    "offline": "Mất kết nối",
+    "none": "Chưa có thiết bị",
+}
 SOURCE_NAMES = {"speech": "Giọng đọc máy", "recording": "Bản ghi âm", "missing": "Chưa có bản ghi âm"}
 
 
@@ -51,6 +61,9 @@ def page(request: Request, template: str, ctx: dict | None = None):
             "article_path": service.article_path,
             "ready": lambda item: service.has_ready_audio(settings, item),
             "body_html": content.body_html,
+            "levels": LEVELS,
+            "scopes": SCOPES,
+            "local": devices.local,
             **(ctx or {}),
         },
     )
@@ -111,8 +124,18 @@ def loudspeakers_page(
             "manager": user.has_role(*MANAGERS),
             "today": today_local(),
             "channels": service.loudspeaker_channels(db),
+            "has_register": service.register_data(settings.province) is not None,
         },
     )
+
+
+@router.post("/loudspeakers/register")
+def register_seed(
+    db: Session = DB, user: User = Depends(require(*MANAGERS)), settings: Settings = Depends(get_settings)
+):
+    """Add the province's communes from the shipped register."""
+    service.seed_register(db, user, settings.province)
+    return RedirectResponse("/loudspeakers", status_code=303)
 
 
 @router.post("/loudspeakers/communes")
@@ -134,7 +157,7 @@ def commune_page(
 ):
     commune = service.get_commune(db, commune_id)
     day = clock.parse_day(date)
-    entries = service.daily_playlist(db, commune, day)
+    entries = service.daily_playlist(db, commune, day, settings)
     return page(
         request,
         "channels/commune.html",
@@ -142,6 +165,9 @@ def commune_page(
             "commune": commune,
             "day": day,
             "entries": entries,
+            "overflow": service.overflow(entries),
+            "devices": devices.list_devices(db, commune),
+            "channels": service.loudspeaker_channels(db),
             "unready": sum(not service.has_ready_audio(settings, i) for i in service.audio_items(entries)),
             "manager": user.has_role(*MANAGERS),
             "recorder": user.has_role(*RECORDERS),
@@ -159,6 +185,54 @@ def slot_create(commune_id: int, form: FormData = FORM, db: Session = DB, user: 
     return RedirectResponse(f"/loudspeakers/communes/{commune.id}", status_code=303)
 
 
+@router.post("/loudspeakers/communes/{commune_id}/channel")
+def commune_channel(commune_id: int, form: FormData = FORM, db: Session = DB, user: User = Depends(require(*MANAGERS))):
+    """Make a loudspeaker channel the commune's own, or undo it (empty)."""
+    commune = service.get_commune(db, commune_id)
+    ref = str(form.get("channel_id", "")).strip()
+    service.set_commune_channel(db, user, commune, int(ref) if ref.isdigit() else None)
+    return RedirectResponse(f"/loudspeakers/communes/{commune.id}", status_code=303)
+
+
+@router.post("/loudspeakers/communes/{commune_id}/devices")
+def device_create(
+    commune_id: int, request: Request, form: FormData = FORM, db: Session = DB, user: User = Depends(require(*MANAGERS))
+):
+    """A new player of the commune; its key is shown once."""
+    poll = str(form.get("poll_seconds", "60")).strip()
+    if not poll.isdigit():
+        raise UserError("Chu kỳ hỏi phải là số giây.", "The polling interval must be a number of seconds.")
+    commune = service.get_commune(db, commune_id)
+    device, key = devices.create_device(db, user, commune, str(form.get("name", "")), int(poll))
+    return page(request, "channels/device_key.html", {"device": device, "key": key, "base": base_url(request)})
+
+
+@router.post("/loudspeakers/devices/{device_id}/key")
+def device_key(device_id: int, request: Request, db: Session = DB, user: User = Depends(require(*MANAGERS))):
+    device = devices.get_device(db, device_id)
+    key = devices.new_key(db, user, device)
+    return page(request, "channels/device_key.html", {"device": device, "key": key, "base": base_url(request)})
+
+
+@router.get("/loudspeakers/devices")
+def devices_page(request: Request, days: int = 7, db: Session = DB, user: User = Depends(current_user)):
+    """Which communes are offline or silent, and what played where over the last ``days`` days."""
+    days = max(1, min(days, 90))
+    now = clock.utcnow()
+    status = devices.commune_status(db, now)
+    return page(
+        request,
+        "channels/devices.html",
+        {
+            "status": status,
+            "state_names": STATE_NAMES,
+            "counts": {k: sum(1 for s in status if s["state"] == k) for k in STATE_NAMES},
+            "totals": devices.play_totals(db, now - timedelta(days=days), now),
+            "days": days,
+        },
+    )
+
+
 @router.post("/loudspeakers/slots/{slot_id}/delete")
 def slot_delete(slot_id: int, db: Session = DB, user: User = Depends(require(*MANAGERS))):
     slot = service.get_slot(db, slot_id)
@@ -172,7 +246,8 @@ def playlist_file(
     commune_id: int, request: Request, date: str = "", db: Session = DB, user: User = Depends(current_user)
 ):
     commune, day = service.get_commune(db, commune_id), clock.parse_day(date)
-    text = service.playlist_m3u(commune, day, service.daily_playlist(db, commune, day), base_url(request))
+    entries = service.daily_playlist(db, commune, day, request.app.state.settings)
+    text = service.playlist_m3u(commune, day, entries, base_url(request))
     name = f"loa-{content.slugify(commune.name)}-{day:%Y-%m-%d}.m3u"
     return PlainTextResponse(
         text,
@@ -307,7 +382,7 @@ def outputs_page(
             "versions": [master] + list(master.variants),
             "url": url,
             "formats": lambda v: service.ready_formats(settings, v),
-            "social": service.social_texts(item, url),
+            "social": _social(item, request),
             "spoken": service.spoken_text(item),
             "recording_of": service.recording_of,
             "recorder": user.has_role(*RECORDERS),
@@ -316,8 +391,27 @@ def outputs_page(
             "public": item.state == "published"
             and any(s.status == "published" and s.channel.kind == "portal" for s in item.schedules),
             "feeds": [c for c in item.channels if c.active],
+            "broadcast": service.broadcast_of(db, item),
+            "districts": service.districts(db),
+            "communes": service.list_communes(db),
         },
     )
+
+
+@router.post("/channels/items/{item_id}/broadcast")
+def item_broadcast(item_id: int, form: FormData = FORM, db: Session = DB, user: User = Depends(require(*RECORDERS))):
+    """An item's loudspeaker level (normal or priority) and targets."""
+    item = content.get_item(db, item_id)
+    service.set_broadcast(
+        db,
+        user,
+        item,
+        str(form.get("level", "normal")),
+        str(form.get("scope", "province")),
+        [str(x) for x in form.getlist("districts")],
+        [str(x) for x in form.getlist("communes")],
+    )
+    return RedirectResponse(f"/channels/items/{(item.master or item).id}#broadcast", status_code=303)
 
 
 def _submit_recording(db: Session, settings: Settings, item_id: int, user: User, form: FormData) -> Job:
@@ -393,6 +487,13 @@ def print_export(
 # ---- public portal and feeds ------------------------------------------------------------------------------
 
 
+def _social(item, request: Request) -> list:
+    """The item's social posts, with the public addresses of its pictures."""
+    base = base_url(request)
+    pictures = tuple(base + service.image_path(item, a) for a in service.images(item))
+    return service.social_texts(item, base + service.article_path(item), pictures)
+
+
 @router.get("/tin-tuc")
 def news_page(request: Request, db: Session = DB, user: User | None = Depends(optional_user)):
     return page(
@@ -415,7 +516,23 @@ def article_page(
     return page(
         request,
         "channels/article.html",
-        {"item": item, "others": service.public_versions(item), "has_audio": service.has_ready_audio(settings, item)},
+        {
+            "item": item,
+            "others": service.public_versions(item),
+            "has_audio": service.has_ready_audio(settings, item),
+            "images": [(service.image_path(item, a), service.caption(a)) for a in service.images(item)],
+        },
+    )
+
+
+@router.get("/tin-tuc/{ref}/anh/{attachment_id}")
+def article_image(ref: str, attachment_id: int, db: Session = DB, settings: Settings = Depends(get_settings)):
+    """A picture of a published portal article (a bulletin's chart), public like the article."""
+    att = service.public_image(db, ref, attachment_id)
+    return FileResponse(
+        content.attachment_path(settings, att),
+        media_type=att.media_type,
+        headers={"Cache-Control": "public, max-age=3600"},
     )
 
 
@@ -477,10 +594,14 @@ def api_playlist(
                 "title": e.item.title,
                 "language": e.language,
                 "source": e.source,
-                "seconds": e.seconds,
+                "level": e.level,
+                "seconds": round(e.seconds, 1),
+                "measured": e.measured,
+                "fits": e.fits,
+                "at": e.at.isoformat() if e.at else None,
                 "audio": None if e.source == "missing" else base_url(request) + e.audio_path,
             }
-            for e in service.daily_playlist(db, commune, day)
+            for e in service.daily_playlist(db, commune, day, request.app.state.settings)
         ],
     }
 
@@ -527,8 +648,9 @@ def api_social(item_id: int, request: Request, db: Session = DB, user: User = De
             "fits": s.fits,
             "shortened": s.shortened,
             "text": s.text,
+            "images": list(s.images),
         }
-        for s in service.social_texts(item, base_url(request) + service.article_path(item))
+        for s in _social(item, request)
     ]
 
 
@@ -563,3 +685,58 @@ def api_portal(request: Request, db: Session = DB):
 def api_feed(slug: str, kind: str, request: Request, db: Session = DB):
     """RSS or Atom of a channel (public)."""
     return feed_file(slug, kind, request, db)
+
+
+# ---- devices (a key instead of a login) -------------------------------------------------------------------
+
+
+def _device(request: Request, db: Session, device_id: str):
+    auth = request.headers.get("authorization", "")
+    key = auth[7:].strip() if auth.lower().startswith("bearer ") else request.headers.get("x-device-key", "")
+    return devices.authenticate(db, device_id, key)
+
+
+def _json_body(body: bytes):
+    try:
+        return json.loads(body or b"null")
+    except ValueError:
+        raise UserError("Nội dung gửi lên phải là JSON.", "The body must be JSON.", 422) from None
+
+
+DEVICE_KEY = {401: {"description": "Missing or invalid device key"}}  # the body: the API's error body
+
+
+@api.get("/loudspeakers/devices/{device_id}/playlist", tags=["devices"], responses=DEVICE_KEY)
+def device_playlist(
+    device_id: str, request: Request, db: Session = DB, settings: Settings = Depends(get_settings)
+) -> Response:
+    """Today's playlist of the device's commune, for the device (``Authorization: Bearer <device key>``).
+    Emergencies come first: play each at once and again at every time of ``plays_at`` until ``until``. Send the
+    ETag back as ``If-None-Match``: an unchanged playlist answers 304 with no body. A poll counts as a
+    heartbeat."""
+    device = _device(request, db, device_id)
+    devices.beat(db, device)
+    tag = devices.revision(db, settings, device)
+    headers = {"ETag": tag, "Cache-Control": "no-cache"}
+    if tag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
+        return Response(status_code=304, headers=headers)
+    return JSONResponse(devices.device_playlist(db, settings, device, base_url(request)), headers=headers)
+
+
+@api.post("/loudspeakers/devices/{device_id}/heartbeat", tags=["devices"], responses=DEVICE_KEY)
+def device_heartbeat(device_id: str, request: Request, body: bytes = BODY, db: Session = DB):
+    """The device is alive: ``{"state": "idle" | "playing" | "fault", "detail": "..."}`` (both optional)."""
+    device = _device(request, db, device_id)
+    data = _json_body(body) or {}
+    if not isinstance(data, dict):
+        raise UserError("Nhịp tim phải là một đối tượng JSON.", "A heartbeat must be a JSON object.", 422)
+    devices.beat(db, device, str(data.get("state", "") or ""), str(data.get("detail", "") or ""))
+    return {"ok": True, "poll_seconds": device.poll_seconds}
+
+
+@api.post("/loudspeakers/devices/{device_id}/plays", tags=["devices"], responses=DEVICE_KEY)
+def device_plays(device_id: str, request: Request, body: bytes = BODY, db: Session = DB):
+    """What the device played: ``[{"item_id", "started_at", "ended_at", "outcome": "complete" |
+    "interrupted"}]`` (ISO 8601 times with a zone). A report sent again is counted once."""
+    device = _device(request, db, device_id)
+    return devices.record_plays(db, device, _json_body(body))

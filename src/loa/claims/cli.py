@@ -25,7 +25,7 @@ def import_(
     file: Path | None = typer.Argument(None, help='JSON file {"claims": [...]}'),
     starter: bool = typer.Option(False, "--starter", help="load the shipped starter registry"),
 ) -> None:
-    """Import claims (all or nothing; re-importing changes nothing)."""
+    """Import claims as drafts for a reviewer (all or nothing; re-importing changes no concluded verdict)."""
     if not starter and file is None:
         fail("Cần tệp hoặc --starter / give a FILE or --starter.")
     try:
@@ -39,6 +39,11 @@ def import_(
         f"Đã nhập / imported: {counts['created']} mới/new, {counts['updated']} cập nhật/updated, "
         f"{counts['unchanged']} không đổi/unchanged"
     )
+    if counts["conflicts"]:
+        typer.echo(
+            "Tin đã kết luận, không sửa (mở lại trước) / concluded, left as they are (reopen first): "
+            + ", ".join(counts["conflicts"])
+        )
 
 
 @claims_app.command("match")

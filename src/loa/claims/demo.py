@@ -23,6 +23,11 @@ SEEN = [
     ("Uống nước chanh gừng mật ong ấm diệt được virus corona", 90),
     ("Vắc xin COVID-19 không gây vô sinh, Bộ Y tế đã khẳng định", 60),
 ]
+# citizens' questions on the public Q&A page: one states a claim (kept apart, not counted), one only asks
+QUESTIONS = [
+    "Cho em hỏi có phải tiêm vắc xin covid xong là bị vô sinh không ạ?",
+    "Trẻ em mấy tuổi thì được tiêm vắc xin covid?",
+]
 TRIAGE = [
     ("Ăn nhiều rau diếp cá giúp chữa khỏi covid trong 3 ngày", 240),
     ("Uống nước dừa tươi mỗi sáng giúp phòng được virus corona", 120),
@@ -34,12 +39,16 @@ TRIAGE = [
 def seed(db: Session, ctx) -> None:
     editor, reviewer, coordinator = ctx.users["editor"], ctx.users["reviewer"], ctx.users["coordinator"]
     db.info["actor_name"] = "demo"
-    service.import_starter(db, coordinator)
+    service.import_starter(db, coordinator)  # drafts: the reviewer concludes, another person publishes
     claims = {c.key: c for c in service.list_claims(db)}
+    for claim in claims.values():
+        service.transition(db, claim, "concluded", reviewer)
     for key in PUBLISH:
         service.transition(db, claims[key], "published", editor)
     for text, reach in SEEN + TRIAGE:
         service.check_text(db, text, reach=reach, origin="listening")
+    for text in QUESTIONS:
+        service.check_text(db, text, origin="answers", question=True)
     new = service.create_claim(
         db, editor, text="Uống nước ngâm lá ổi non chữa khỏi COVID-19 ở người cao tuổi", tags=["điều trị", "dân gian"]
     )

@@ -18,6 +18,7 @@ LABELS = {
     "created": ("Tin mới", "New claims"),
     "updated": ("Tin cập nhật", "Updated claims"),
     "unchanged": ("Tin không đổi", "Unchanged claims"),
+    "conflicts": ("Tin đã kết luận, không sửa theo tệp", "Concluded claims the file would change (left as they are)"),
 }
 _DECODER = json.JSONDecoder()
 _SPACE = re.compile(r"\s*")
@@ -67,7 +68,8 @@ def _checked(raw: bytes) -> list[dict]:
 @task("claims.import", "Nhập danh mục tin sai lệch", "Claims registry import", LABELS)
 def import_registry(ctx: JobContext, starter: bool = False) -> dict:
     """Import the uploaded claims file (or, with ``starter``, the registry shipped with Loa) in one
-    transaction; unchanged entries and published claims are left as they are."""
+    transaction; entries arrive as drafts, unchanged entries are left as they are, and a concluded or published
+    verdict the file would change is reported as a conflict, not changed."""
     raw = service.STARTER.read_bytes() if starter else ctx.input()[1]
     ctx.progress(0.0, "Đang kiểm tra tệp…", force=True)
     entries = _checked(raw)
@@ -75,13 +77,21 @@ def import_registry(ctx: JobContext, starter: bool = False) -> dict:
     with ctx.session() as db:
         user = db.get(User, ctx.user_id) if ctx.user_id else None
         counts = service.import_claims(db, raw, user)
-    ctx.progress(force=True, **counts)
-    return {
-        "message": f"Đã nhập danh mục: {counts['created']} tin mới, {counts['updated']} tin cập nhật, "
-        f"{counts['unchanged']} tin không đổi.",
-        "url": "/claims",
-        **counts,
-    }
+    conflicts = counts.pop("conflicts")
+    ctx.progress(force=True, **counts, conflicts=len(conflicts))
+    message = (
+        f"Đã nhập danh mục: {counts['created']} tin mới, {counts['updated']} tin cập nhật (chờ người duyệt kết "
+        f"luận), {counts['unchanged']} tin không đổi."
+    )
+    message_en = (
+        f"Registry imported: {counts['created']} new, {counts['updated']} updated (waiting for a reviewer to "
+        f"conclude), {counts['unchanged']} unchanged."
+    )
+    if conflicts:
+        keys = ", ".join(conflicts[:20])
+        message += f" Không sửa {len(conflicts)} tin đã kết luận (mở lại để xác minh trước khi nhập lại): {keys}."
+        message_en += f" {len(conflicts)} concluded claims left as they are (reopen them before re-importing): {keys}."
+    return {"message": message, "message_en": message_en, "url": "/claims", **counts, "conflicts": conflicts}
 
 
 @periodic("claims.index", "every 1m", "Cập nhật chỉ mục tin sai lệch", "Rebuild the claims index")

@@ -114,6 +114,7 @@ class ClaimAppearance(IdMixin, Base):
     """A text (listening item, citizen question...) matched to a claim: scrubbed, no author."""
 
     __tablename__ = "claim_appearances"
+    __audit_redact__ = {"text"}  # a text from the public is kept once, in its row (re-scrubbable), not in the log
 
     claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)
     origin: Mapped[str] = mapped_column(String(20))
@@ -122,6 +123,8 @@ class ClaimAppearance(IdMixin, Base):
     score: Mapped[float] = mapped_column(Float, default=0.0)
     reach: Mapped[int] = mapped_column(Integer, default=1)
     decision: Mapped[str] = mapped_column(String(10))  # match (automatic) | linked (by a person)
+    # assertion (a sighting: counted) | question (asks about the claim: shown apart, not counted)
+    kind: Mapped[str] = mapped_column(String(10), default="assertion")
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
@@ -130,6 +133,7 @@ class TriageItem(IdMixin, TimestampMixin, Base):
     threshold: link it to a claim, open a new claim, or dismiss it with a reason."""
 
     __tablename__ = "claim_triage"
+    __audit_redact__ = {"text"}  # a text from the public is kept once, in its row (re-scrubbable), not in the log
 
     text: Mapped[str] = mapped_column(Text)
     text_hash: Mapped[str] = mapped_column(String(64), unique=True)
@@ -138,6 +142,7 @@ class TriageItem(IdMixin, TimestampMixin, Base):
     reach: Mapped[int] = mapped_column(Integer, default=1)
     times_seen: Mapped[int] = mapped_column(Integer, default=1)
     checkworthiness: Mapped[float] = mapped_column(Float, default=0.0)
+    kind: Mapped[str] = mapped_column(String(10), default="assertion")  # or question (states a claim, asking)
     suggested_claim_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id", ondelete="SET NULL"), nullable=True)
     suggested_score: Mapped[float] = mapped_column(Float, default=0.0)
     priority: Mapped[float] = mapped_column(Float, default=0.0, index=True)

@@ -1,8 +1,9 @@
 """The misinformation desk's services: registry and workflow, import, matching, triage.
 
 Roles: editors, coordinators and reviewers work claims and the triage queue; reviewers conclude (set the
-verdict in force); anyone of those publishes a concluded claim, except its author; administrators pass every
-role check but the author rule still holds for them.
+verdict in force); anyone of those publishes a concluded claim. Two persons stand behind every public verdict:
+neither the reviewer who concludes nor the person who publishes may be the claim's author or one who imported
+it; administrators pass every role check but this rule still holds for them.
 """
 
 from __future__ import annotations
@@ -18,20 +19,23 @@ from sqlalchemy.orm import Session
 
 from loa import hooks
 from loa.auth.models import User
-from loa.claims import checkworthy, matching, publishing
+from loa.claims import checkworthy, matching, publishing, questions
 from loa.claims.config import ClaimsSettings
 from loa.claims.models import STATUSES, VERDICTS, Claim, ClaimAppearance, ClaimEvent, ClaimSource, TriageItem
 from loa.claims.schemas import ClaimChanges
 from loa.clock import utcnow
 from loa.db import get_or_404
 from loa.errors import UserError
-from loa.text import fold, normalize, scrub
+from loa.links import is_http_url
+from loa.text import fold, normalize, scrub, syllables
 
 STARTER = Path(__file__).parent / "data" / "starter_claims.json"
 WORK_ROLES = ("coordinator", "editor", "reviewer")
 CONCLUDE_ROLES = ("reviewer",)
 PAUSE_ROLES = ("coordinator", "reviewer")
 IMPORT_ROLES = ("coordinator",)
+IMPORT_NOTE = "import"  # the workflow event an import records
+FROZEN = ("concluded", "published")  # a verdict in force: changed only after reopening
 
 # (from, to) → roles allowed to make the step
 TRANSITIONS = {
@@ -91,6 +95,11 @@ def titles(db: Session, ids: list[int]) -> dict[int, str]:
     return dict(rows.all()) if ids else {}
 
 
+def verdicts(db: Session, ids: list[int]) -> dict[int, str | None]:
+    """Claim id → its verdict (None while it has none), for the claims that still exist."""
+    return dict(db.execute(select(Claim.id, Claim.verdict).where(Claim.id.in_(ids))).all()) if ids else {}
+
+
 def get_claim(db: Session, claim_id: int) -> Claim:
     return get_or_404(db, Claim, claim_id, "Không tìm thấy tin này.", "No such claim.")
 
@@ -115,8 +124,8 @@ def list_claims(db: Session, status: str | None = None, q: str = "") -> list[Cla
 
 def _clean_fields(fields: dict) -> dict:
     out = {}
-    if "text" in fields:
-        text = normalize(scrub(str(fields["text"] or "")).strip())
+    if "text" in fields:  # staff's words: the public figures a claim quotes keep their names
+        text = normalize(scrub(str(fields["text"] or ""), names=False).strip())
         if len(text) < 8:
             raise UserError("Nội dung tin cần ít nhất 8 ký tự.", "The claim needs at least 8 characters.", 422)
         out["text"] = text
@@ -134,7 +143,7 @@ def _clean_fields(fields: dict) -> dict:
         if name in fields:
             value = fields[name]
             items = value.split("\n" if name == "phrasings" else ",") if isinstance(value, str) else list(value or [])
-            out[name] = [normalize(scrub(str(t)).strip()) for t in items if str(t).strip()]
+            out[name] = [normalize(scrub(str(t), names=False).strip()) for t in items if str(t).strip()]
     return out
 
 
@@ -163,7 +172,7 @@ def update_claim(db: Session, claim: Claim, user: User | None, changes: ClaimCha
     _need(user, WORK_ROLES)
     values = _clean_fields(changes.model_dump(exclude_unset=True))
     frozen = {"text", "verdict", "explanation"} & {k for k, v in values.items() if getattr(claim, k) != v}
-    if frozen and claim.status in ("concluded", "published"):
+    if frozen and (claim.status in FROZEN or claim.paused_from in FROZEN):
         raise UserError(
             "Tin đã kết luận: mở lại để xác minh trước khi sửa nội dung hay kết luận.",
             "The claim is concluded: reopen it before changing its text or verdict.",
@@ -201,7 +210,7 @@ def remove_source(db: Session, claim: Claim, user: User | None, source_id: int) 
 
 def _source(publisher, url, title="", date_=None) -> ClaimSource:
     publisher, url = str(publisher or "").strip(), str(url or "").strip()
-    if not publisher or not re.match(r"^https?://\S+$", url):
+    if not publisher or len(url) > 600 or not is_http_url(url):
         raise UserError(
             "Nguồn cần tên cơ quan và đường dẫn http(s) hợp lệ.",
             "A source needs a publisher and a valid http(s) link.",
@@ -268,10 +277,23 @@ def _check_transition(claim: Claim, to: str, user: User | None) -> None:
             "A verdict, an explanation and at least one source are needed to conclude.",
             422,
         )
-    if to == "published" and user is not None and claim.author_id == user.id:
+    if to in ("concluded", "published") and user is not None and user.id in _writers(claim):
+        if to == "concluded":
+            raise UserError(
+                "Người kết luận phải khác người viết hoặc người nhập tin này.",
+                "The reviewer who concludes must be neither the claim's author nor its importer.",
+                403,
+            )
         raise UserError(
-            "Người đăng phải khác người viết tin này.", "The publisher must not be the claim's author.", 403
+            "Người đăng phải khác người viết hoặc người nhập tin này.",
+            "The publisher must be neither the claim's author nor its importer.",
+            403,
         )
+
+
+def _writers(claim: Claim) -> set[int]:
+    """The claim's author and everyone who imported its text or verdict."""
+    return ({claim.author_id} | {e.actor_id for e in claim.events if e.note == IMPORT_NOTE}) - {None}
 
 
 def transition(db: Session, claim: Claim, to: str, user: User | None, note: str = "") -> Claim:
@@ -366,18 +388,22 @@ def parse_import(raw: bytes | str) -> list[dict]:
 
 
 def import_claims(db: Session, raw: bytes | str, user: User | None = None) -> dict:
-    """Import a claims file, all or nothing. Entries come in concluded (verdict, explanation and sources
-    reviewed by the file's authors); re-importing an unchanged entry does nothing, a changed one updates
-    a claim that is not yet published."""
+    """Import a claims file, all or nothing. Entries arrive as drafts (Đang xác minh) whose verdict a reviewer
+    other than the importer concludes. Re-importing an unchanged entry does nothing; a changed one updates a
+    draft, but never a verdict in force (concluded or published, paused from either): that entry is left as it
+    is and reported in ``conflicts`` (reopen the claim first, as for a change by hand)."""
     _need(user, IMPORT_ROLES)
     entries = parse_import(raw)
-    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    counts = {"created": 0, "updated": 0, "unchanged": 0, "conflicts": []}
     for e in entries:
         key = str(e.get("key") or _slug(str(e["text"])))
         digest = _hash(e)
         claim = db.scalar(select(Claim).where(Claim.key == key))
-        if claim is not None and (claim.content_hash == digest or claim.status == "published"):
+        if claim is not None and claim.content_hash == digest:
             counts["unchanged"] += 1
+            continue
+        if claim is not None and (claim.status in FROZEN or claim.paused_from in FROZEN):
+            counts["conflicts"].append(key)
             continue
         values = _clean_fields(
             {
@@ -387,14 +413,15 @@ def import_claims(db: Session, raw: bytes | str, user: User | None = None) -> di
             }
         )
         if claim is None:
-            claim = Claim(key=key, status="concluded", author_id=None, concluded_at=utcnow(), **values)
+            claim = Claim(key=key, status="investigating", author_id=user.id if user else None, **values)
             db.add(claim)
-            _event(db, claim, "", "concluded", user, "import")
+            _event(db, claim, "", "investigating", user, IMPORT_NOTE)
             counts["created"] += 1
         else:
             for k, v in values.items():
                 setattr(claim, k, v)
             claim.sources.clear()
+            _event(db, claim, claim.status, claim.status, user, IMPORT_NOTE)
             counts["updated"] += 1
         claim.content_hash = digest
         for s in e["sources"]:
@@ -419,16 +446,31 @@ def check_text(
     ref: str | None = None,
     settings: ClaimsSettings | None = None,
     record: bool = True,
+    question: bool | None = None,
 ) -> dict:
     """Check a text (listening item, citizen question...) against the registry.
 
     ``match`` links it to the claim and updates the claim's counters; a denial of a claim comes back
     ``negated`` and never counts as spreading it; any other check-worthy text (not a question, a greeting or an
     opinion) joins the triage queue, with the suggested claim when the decision is ``suggest``, for a person to
-    link. ``record=False`` only looks."""
+    link. ``record=False`` only looks.
+
+    A question (``question=True``, or a text that reads as one: :mod:`loa.claims.questions`) is never a sighting:
+    one that asks for information is not compared with the registry at all; one that states a claim is
+    compared by that statement, and a match is kept as a question about the claim (``kind`` "question"),
+    shown apart and left out of the claim's counters."""
     settings = settings or ClaimsSettings()
     clean = normalize(scrub(text or "")).strip()
-    result = matching.best(db, clean, settings)
+    form = questions.form(clean, question) if clean else None
+    if form == "asks":
+        result = matching.best(db, "", settings)
+    else:
+        result = matching.best(db, questions.statement(clean) if form else clean, settings)
+    result["kind"] = "question" if form else "assertion"
+    # a question that states a known claim (scored as a match, held back only for a person to confirm) is worth a
+    # look when what it states is; any other question is read as written (and rarely queues)
+    stated = form == "states" and result["decision"] == "suggest" and result["score"] >= settings.match_threshold
+    result["checkworthiness"] = checkworthy.score(questions.statement(clean) if stated else clean) if clean else 0.0
     if not record or not clean:
         return result
     reach = max(1, int(reach or 1))
@@ -443,14 +485,16 @@ def check_text(
                 score=result["score"],
                 reach=reach,
                 decision="match",
+                kind=result["kind"],
             )
         )
-        _seen(claim, reach)
-    elif not result["negated"]:
-        worth = checkworthy.score(clean)
+        if not form:
+            _seen(claim, reach)
+    elif not result["negated"] and form != "asks":
+        worth = result["checkworthiness"]
         if worth >= settings.checkworthy_threshold:
             suggestion = result if result["decision"] == "suggest" else None
-            result["triage_id"] = _queue(db, clean, origin, ref, reach, worth, suggestion).id
+            result["triage_id"] = _queue(db, clean, origin, ref, reach, worth, suggestion, result["kind"]).id
     db.flush()
     return result
 
@@ -487,10 +531,22 @@ def recent_matches(db: Session, limit: int = 5) -> list[tuple[ClaimAppearance, C
 # ---- triage -------------------------------------------------------------------------------------------
 
 
+def triage_hash(text: str) -> str:
+    """The key that makes one triage item of the same text seen again (case and diacritics aside)."""
+    return hashlib.sha256(fold(text).lower().encode()).hexdigest()
+
+
 def _queue(
-    db: Session, text: str, origin: str, ref: str | None, reach: int, worth: float, suggestion: dict | None = None
+    db: Session,
+    text: str,
+    origin: str,
+    ref: str | None,
+    reach: int,
+    worth: float,
+    suggestion: dict | None = None,
+    kind: str = "assertion",
 ) -> TriageItem:
-    digest = hashlib.sha256(fold(text).lower().encode()).hexdigest()
+    digest = triage_hash(text)
     item = db.scalar(select(TriageItem).where(TriageItem.text_hash == digest))
     if item is None:
         item = TriageItem(
@@ -501,6 +557,7 @@ def _queue(
             reach=0,
             times_seen=0,
             checkworthiness=worth,
+            kind=kind,
         )
         db.add(item)
     item.reach = (item.reach or 0) + reach
@@ -524,6 +581,15 @@ def triage_queue(db: Session, status: str = "open", limit: int = 200) -> list[Tr
     )
 
 
+def triage_channels(db: Session, items: list[TriageItem]) -> dict[int, dict[str, int]]:
+    """Per triage item: how many tips of each tipline platform brought it, by the platform's name (Zalo, SMS...;
+    hook ``tipline_counts``, empty without the messaging module). Counts only."""
+    if not items:
+        return {}
+    found = hooks.call().tipline_counts(db=db, refs=[f"triage:{i.id}" for i in items]) or {}
+    return {int(ref.split(":", 1)[1]): counts for ref, counts in found.items()}
+
+
 def triage_count(db: Session) -> int:
     return db.scalar(select(func.count()).select_from(TriageItem).where(TriageItem.status == "open")) or 0
 
@@ -543,7 +609,8 @@ def _decide(item: TriageItem, user: User | None, status: str, claim_id: int | No
 
 
 def triage_link(db: Session, item_id: int, claim_id: int, user: User | None) -> Claim:
-    """Link a queued text to an existing claim: it counts as one more appearance."""
+    """Link a queued text to an existing claim: it counts as one more appearance (a question about the claim is
+    kept apart and not counted)."""
     _need(user, WORK_ROLES)
     item, claim = get_triage(db, item_id), get_claim(db, claim_id)
     db.add(
@@ -555,10 +622,12 @@ def triage_link(db: Session, item_id: int, claim_id: int, user: User | None) -> 
             score=1.0,
             reach=item.reach,
             decision="linked",
+            kind=item.kind,
         )
     )
-    claim.times_seen = (claim.times_seen or 0) + item.times_seen - 1
-    _seen(claim, item.reach)
+    if item.kind != "question":
+        claim.times_seen = (claim.times_seen or 0) + item.times_seen - 1
+        _seen(claim, item.reach)
     _decide(item, user, "linked", claim.id)
     db.flush()
     return claim
@@ -578,10 +647,12 @@ def triage_open(db: Session, item_id: int, user: User | None, text: str = "") ->
             score=1.0,
             reach=item.reach,
             decision="linked",
+            kind=item.kind,
         )
     )
-    claim.times_seen, claim.reach, claim.last_seen_at = item.times_seen, item.reach, utcnow()
-    claim.first_seen_at = item.created_at or utcnow()
+    if item.kind != "question":
+        claim.times_seen, claim.reach, claim.last_seen_at = item.times_seen, item.reach, utcnow()
+        claim.first_seen_at = item.created_at or utcnow()
     _decide(item, user, "claimed", claim.id)
     db.flush()
     return claim
@@ -604,10 +675,12 @@ def unlink_appearance(db: Session, claim: Claim, appearance_id: int, user: User 
     appearance = db.get(ClaimAppearance, appearance_id)
     if appearance is None or appearance.claim_id != claim.id:
         raise UserError("Không tìm thấy lần xuất hiện này của tin.", "No such appearance of this claim.", 404)
-    claim.times_seen = max(0, (claim.times_seen or 0) - 1)
-    claim.reach = max(0, (claim.reach or 0) - appearance.reach)
+    if appearance.kind != "question":  # a question never counted
+        claim.times_seen = max(0, (claim.times_seen or 0) - 1)
+        claim.reach = max(0, (claim.reach or 0) - appearance.reach)
+    worth = checkworthy.score(appearance.text)
     item = _queue(
-        db, appearance.text, appearance.origin, appearance.ref, appearance.reach, checkworthy.score(appearance.text)
+        db, appearance.text, appearance.origin, appearance.ref, appearance.reach, worth, None, appearance.kind
     )
     item.status, item.claim_id, item.reason, item.decided_by_id, item.decided_at = "open", None, "", None, None
     _event(db, claim, claim.status, claim.status, user, f"gỡ một lần xuất hiện gắn nhầm: {appearance.text[:80]}")
@@ -627,16 +700,52 @@ def published(db: Session) -> list[Claim]:
     )
 
 
+# Words that say nothing of a rumour's subject. A search word never matches one of them (nor a text's unmarked
+# word that may be one), so "toi" finds "tỏi" (garlic) but not "tôi", "tới" or "toi"; a search of them alone finds
+# nothing.
+SEARCH_FILLER = frozenset(
+    "tôi tới bạn mình có không ko là và của được bị cho thì mà này đó để với từ những các một người gì sao nào ở ra "
+    "vào lên như vì nếu hay hoặc rất đã đang sẽ cũng còn lại nghe nói ai thế thấy biết mỗi hôm ngày sáng chiều tối "
+    "đêm".split()
+)
+_FILLER_FOLDED = frozenset(fold(w) for w in SEARCH_FILLER)
+
+
+def _terms(q: str) -> set[str]:
+    """The words of a search that name something: its lower-cased syllables but the filler words."""
+    return set(syllables(q)) - SEARCH_FILLER
+
+
+def _words(text: str) -> set[str]:
+    """A text's syllables that a search word may match: neither filler words nor unmarked words that may be one."""
+    return {w for w in syllables(text) if w not in SEARCH_FILLER and not (w == fold(w) and w in _FILLER_FOLDED)}
+
+
+def _holds(words: set[str], term: str) -> bool:
+    """A search word typed with its marks matches the same syllable; one typed without matches any marking."""
+    return term in words or (term == fold(term) and any(fold(w) == term for w in words))
+
+
 def search_published(db: Session, q: str, limit: int = 30) -> list[Claim]:
-    """Published fact-checks for a search box: ranked by ``loa.search``, then plain text matches."""
+    """Published fact-checks for a search box, best first: those ``loa.search`` ranks whose rumour (or the
+    phrasing it matched) holds most words of the query beyond filler words (tôi, có, là…), then those whose text
+    and explanation hold them all. A query of filler words alone, or of words no fact-check holds, finds nothing."""
     claims = published(db)
     if not q.strip():
         return claims[:limit]
+    terms = _terms(q)
+    if not terms:
+        return []
     by_id = {c.id: c for c in claims}
     found: list[int] = []
     for hit in matching.registry_index(db).search(q, k=limit * 2, filters={"status": "published"}):
-        if hit.meta["claim_id"] in by_id and hit.meta["claim_id"] not in found and hit.score >= 0.05:
-            found.append(hit.meta["claim_id"])
-    needle = fold(normalize(q)).lower()
-    found += [c.id for c in claims if c.id not in found and needle in fold(c.text + " " + c.explanation).lower()]
+        cid = hit.meta["claim_id"]
+        if cid in by_id and cid not in found and hit.score >= 0.05:
+            words = _words(by_id[cid].text + " " + hit.text)
+            if 2 * sum(_holds(words, t) for t in terms) > len(terms):
+                found.append(cid)
+    for c in claims:
+        words = _words(c.text + " " + c.explanation)
+        if c.id not in found and all(_holds(words, t) for t in terms):
+            found.append(c.id)
     return [by_id[i] for i in found[:limit]]

@@ -40,9 +40,27 @@ def base_url(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
+# Where a text the desk saw came from (an appearance's or a triage item's ``origin``), in words.
+ORIGINS = {
+    "answers": ("Câu hỏi của người dân", "Citizens' questions"),
+    "listening": ("Lắng nghe mạng xã hội", "Social listening"),
+    "zalo": ("Tin nhắn Zalo", "Zalo messages"),
+    "telegram": ("Tin nhắn Telegram", "Telegram messages"),
+    "messenger": ("Tin nhắn Messenger", "Messenger messages"),
+    "sms": ("Tin nhắn SMS", "SMS messages"),
+    "api": ("Hệ thống khác (API)", "Another system (API)"),
+}
+
+
 def page(request: Request, template: str, ctx: dict | None = None, status: int = 200):
     language = lang(request)
-    ctx = {"verdicts": VERDICTS, "statuses": STATUSES, "triage_statuses": TRIAGE_STATUSES, **(ctx or {})}
+    ctx = {
+        "verdicts": VERDICTS,
+        "statuses": STATUSES,
+        "triage_statuses": TRIAGE_STATUSES,
+        "origins": ORIGINS,
+        **(ctx or {}),
+    }
     ctx["lbl"] = lambda mapping, key: mapping[key][0 if language == "vi" else 1] if key in mapping else key or ""
     return render(request, template, ctx, status)
 
@@ -151,10 +169,7 @@ def check_page(request: Request, user: User = Depends(current_user)):
 @router.post("/claims/check")
 def check_submit(request: Request, form: FormData = FORM, db: Session = DB, user: User = Depends(current_user)):
     service.require_work(user)
-    reach = str(form.get("reach", "1")).strip()
-    result = service.check_text(
-        db, str(form.get("text", "")), reach=int(reach) if reach.isdigit() else 1, origin="desk"
-    )
+    result = service.check_text(db, str(form.get("text", "")), record=False)  # trying a text is no sighting
     return page(
         request,
         "claims/check.html",
@@ -169,11 +184,13 @@ def check_submit(request: Request, form: FormData = FORM, db: Session = DB, user
 @router.get("/claims/triage")
 def triage_page(request: Request, db: Session = DB, user: User = Depends(current_user)):
     claims = service.list_claims(db)
+    items = service.triage_queue(db)
     return page(
         request,
         "claims/triage.html",
         {
-            "items": service.triage_queue(db),
+            "items": items,
+            "channels": service.triage_channels(db, items),
             "claims": claims,
             "claims_by_id": {c.id: c for c in claims},
             "can_work": user.has_role(*service.WORK_ROLES),
@@ -298,11 +315,12 @@ def claim_json(claim: Claim) -> dict:
     }
 
 
-def triage_json(item) -> dict:
+def triage_json(item, channels: dict[str, int] | None = None) -> dict:
     return {
         "id": item.id,
         "text": item.text,
         "origin": item.origin,
+        "channels": channels or {},
         "reach": item.reach,
         "times_seen": item.times_seen,
         "checkworthiness": item.checkworthiness,
@@ -358,7 +376,9 @@ def api_check(body: CheckIn, db: Session = DB, user: User = Depends(current_user
 
 @api.get("/claims/triage")
 def api_triage(db: Session = DB, user: User = Depends(current_user)):
-    return [triage_json(i) for i in service.triage_queue(db)]
+    items = service.triage_queue(db)
+    channels = service.triage_channels(db, items)
+    return [triage_json(i, channels.get(i.id)) for i in items]
 
 
 @api.post("/claims/triage/{item_id}/link")

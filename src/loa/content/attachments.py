@@ -60,6 +60,20 @@ def add_attachment(
     return att
 
 
+def remove_attachment(db: Session, settings: Settings, att: ItemAttachment, user: User) -> None:
+    """Delete an attachment of an item still in draft or review, with its file."""
+    need(user, WRITERS)
+    if att.item.state not in ("draft", "review"):
+        raise UserError(
+            "Chỉ gỡ được tệp của bài đang soạn hoặc chờ duyệt.", "Only a draft's or a reviewed item's files go.", 409
+        )
+    path = attachment_path(settings, att)
+    att.item.attachments.remove(att)
+    db.delete(att)
+    db.flush()
+    path.unlink(missing_ok=True)
+
+
 def attachment_path(settings: Settings, att: ItemAttachment) -> Path:
     return settings.files_dir / "content" / att.stored_name
 

@@ -9,6 +9,7 @@ from loa.content.common import clean, slugify
 from loa.content.models import CHANNEL_KINDS, Channel
 from loa.db import get_or_404
 from loa.errors import UserError
+from loa.text import sort_by
 
 
 def create_channel(
@@ -51,10 +52,10 @@ def set_targets(channel: Channel, epidemic_min_pct: float, epidemic_max_pct: flo
 
 
 def list_channels(db: Session, active_only: bool = True) -> list[Channel]:
-    q = select(Channel).order_by(Channel.name)
+    q = select(Channel)
     if active_only:
         q = q.where(Channel.active.is_(True))
-    return list(db.scalars(q))
+    return sort_by(db.scalars(q), lambda c: c.name)
 
 
 def get_channel(db: Session, channel_id: int) -> Channel:
@@ -69,7 +70,7 @@ def find_channel(db: Session, ref) -> Channel:
     """A channel given as a row, an id (int or digits), a slug or a name; 404 when there is none."""
     if isinstance(ref, Channel):
         return ref
-    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
+    if isinstance(ref, int) or (isinstance(ref, str) and ref.isascii() and ref.isdigit()):
         return get_channel(db, int(ref))
     found = db.scalar(select(Channel).where(or_(Channel.slug == ref, Channel.name == ref)))
     if found is None:

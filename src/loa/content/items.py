@@ -26,6 +26,7 @@ from loa.content.models import (
 )
 from loa.db import get_or_404
 from loa.errors import UserError
+from loa.text import sort_by
 
 # ---- themes -----------------------------------------------------------------------------------------------
 
@@ -46,7 +47,7 @@ def ensure_theme(db: Session, name: str, source: str = "") -> Theme:
 
 
 def list_themes(db: Session) -> list[Theme]:
-    return list(db.scalars(select(Theme).order_by(Theme.name)))
+    return sort_by(db.scalars(select(Theme)), lambda t: t.name)
 
 
 # ---- items ------------------------------------------------------------------------------------------------

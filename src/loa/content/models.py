@@ -271,3 +271,20 @@ class Schedule(IdMixin, TimestampMixin, Base):
     def at(self) -> datetime:
         """When it went out, or when it is planned."""
         return self.published_at or self.planned_at
+
+
+class CalendarFeed(IdMixin, TimestampMixin, Base):
+    """A secret address at which a calendar program (Outlook, Google Calendar) subscribes to the publishing
+    calendar of one channel, or of all channels (``channel_id`` None). Only the token's hash is kept; revoked feeds
+    answer 404."""
+
+    __tablename__ = "content_calendar_feeds"
+    __audit_redact__ = {"token_hash"}
+
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    channel_id: Mapped[int | None] = mapped_column(ForeignKey("content_channels.id", ondelete="CASCADE"), nullable=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    channel: Mapped[Channel | None] = relationship()
+    created_by: Mapped[User | None] = relationship()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -13,7 +15,7 @@ from loa.clock import utcnow
 from loa.content.channels import find_channel
 from loa.content.common import APPROVED_STATES, WRITERS, need
 from loa.content.config import ContentSettings
-from loa.content.models import KINDS, SCHEDULE_STATES, ContentItem, Schedule
+from loa.content.models import KINDS, SCHEDULE_STATES, CalendarFeed, ContentItem, Schedule
 from loa.content.workflow import need_approved, publish
 from loa.db import get_or_404
 from loa.errors import UserError
@@ -155,21 +157,20 @@ def schedules_between(
     return list(db.scalars(q))
 
 
-def calendar_ics(db: Session, channel) -> bytes:
-    """The channel's planned and published slots as an iCalendar file."""
+def calendar_ics(db: Session, channel, base_url: str = "") -> bytes:
+    """The planned and published slots of a channel (None: of every channel) as an iCalendar file; each event's
+    description ends with the item's address, absolute when ``base_url`` is given (for calendar programs)."""
     from icalendar import Calendar, Event  # imported here: it costs every CLI and web start about half a second
 
-    ch = find_channel(db, channel)
+    ch = find_channel(db, channel) if channel is not None else None
     cal = Calendar()
     cal.add("prodid", "-//Loa//Lich dang noi dung//VI")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", f"Loa · {ch.name}")
-    slots = db.scalars(
-        select(Schedule)
-        .where(Schedule.channel_id == ch.id, Schedule.status != "cancelled")
-        .order_by(Schedule.planned_at)
-    )
-    for s in slots:
+    cal.add("x-wr-calname", f"Loa · {ch.name if ch else 'Tất cả kênh'}")
+    query = select(Schedule).where(Schedule.status != "cancelled").order_by(Schedule.planned_at)
+    if ch is not None:
+        query = query.where(Schedule.channel_id == ch.id)
+    for s in db.scalars(query):
         ev = Event()
         ev.add("uid", f"content-schedule-{s.id}@loa")
         ev.add("summary", s.item.title)
@@ -181,6 +182,49 @@ def calendar_ics(db: Session, channel) -> bytes:
         about = [KINDS[s.item.kind][0], SCHEDULE_STATES[s.status][0]]
         if s.status == "missed":
             about.append(s.missed_reason)
-        ev.add("description", " · ".join(about + [f"/content/{s.item_id}"]))
+        if ch is None:
+            about.insert(0, s.channel.name)
+        ev.add("description", " · ".join(about + [f"{base_url.rstrip('/')}/content/{s.item_id}"]))
         cal.add_component(ev)
     return cal.to_ical()
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_feed(db: Session, user: User, channel=None) -> tuple[CalendarFeed, str]:
+    """A secret subscription address for one channel's calendar (None: all channels); the token is shown once."""
+    need(user, WRITERS)
+    token = secrets.token_urlsafe(24)
+    feed = CalendarFeed(
+        token_hash=_token_hash(token),
+        channel=find_channel(db, channel) if channel is not None else None,
+        created_by_id=user.id,
+    )
+    db.add(feed)
+    db.flush()
+    return feed, token
+
+
+def feed_by_token(db: Session, token: str) -> CalendarFeed:
+    """The feed of a subscription address; a revoked or unknown one is not found."""
+    feed = db.scalar(select(CalendarFeed).where(CalendarFeed.token_hash == _token_hash(token or "")))
+    if feed is None or feed.revoked_at is not None:
+        raise UserError("Không có lịch đăng ký này, hoặc nó đã bị thu hồi.", "No such calendar, or revoked.", 404)
+    return feed
+
+
+def list_feeds(db: Session) -> list[CalendarFeed]:
+    """The subscription addresses still valid, newest first."""
+    query = select(CalendarFeed).where(CalendarFeed.revoked_at.is_(None)).order_by(CalendarFeed.id.desc())
+    return list(db.scalars(query))
+
+
+def revoke_feed(db: Session, user: User, feed_id: int) -> CalendarFeed:
+    """Stop a subscription address from answering."""
+    need(user, WRITERS)
+    feed = get_or_404(db, CalendarFeed, feed_id, "Không có lịch đăng ký này.", "No such calendar feed.")
+    feed.revoked_at = feed.revoked_at or utcnow()
+    db.flush()
+    return feed

@@ -51,6 +51,10 @@ class VariantIn(BaseModel):
     body: str = ""
 
 
+class PublishIn(BaseModel):
+    channels: list[int | str] | None = None  # ids or slugs; None: the item's own channels
+
+
 class ScheduleIn(BaseModel):
     channel: int | str
     at: datetime = Field(description="ISO 8601 with offset, e.g. 2021-11-15T06:00:00+07:00")

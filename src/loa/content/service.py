@@ -3,7 +3,13 @@ the calendar export and the balance of each channel's week. Callers own the tran
 
 from __future__ import annotations
 
-from loa.content.attachments import ATTACHMENT_TYPES, add_attachment, attachment_path, get_attachment
+from loa.content.attachments import (
+    ATTACHMENT_TYPES,
+    add_attachment,
+    attachment_path,
+    get_attachment,
+    remove_attachment,
+)
 from loa.content.balance import Balance, balance
 from loa.content.channels import channel_by_slug, create_channel, find_channel, get_channel, list_channels, set_targets
 from loa.content.common import APPROVED_STATES, COMMENTERS, REVIEWERS, WRITERS, body_html, slugify
@@ -31,9 +37,13 @@ from loa.content.schedules import (
     Due,
     calendar_ics,
     cancel_schedule,
+    create_feed,
+    feed_by_token,
     get_schedule,
+    list_feeds,
     publish_due,
     reschedule,
+    revoke_feed,
     schedule,
     schedules_between,
 )
@@ -64,10 +74,12 @@ __all__ = [
     "cancel_schedule",
     "channel_by_slug",
     "create_channel",
+    "create_feed",
     "create_item",
     "create_variant",
     "diff_versions",
     "ensure_theme",
+    "feed_by_token",
     "find_channel",
     "get_attachment",
     "get_channel",
@@ -76,14 +88,17 @@ __all__ = [
     "get_version",
     "item_by_slug",
     "list_channels",
+    "list_feeds",
     "list_items",
     "list_themes",
     "publish",
     "publish_due",
     "published_items",
     "reject",
+    "remove_attachment",
     "reschedule",
     "return_to_draft",
+    "revoke_feed",
     "schedule",
     "schedules_between",
     "set_targets",

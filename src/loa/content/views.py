@@ -31,6 +31,7 @@ from loa.content.schemas import (
     ItemIn,
     ItemPatch,
     NoteIn,
+    PublishIn,
     RescheduleIn,
     ScheduleIn,
     TargetsIn,
@@ -38,6 +39,7 @@ from loa.content.schemas import (
 )
 from loa.content.service import COMMENTERS, REVIEWERS, WRITERS
 from loa.errors import UserError
+from loa.formats import parse_number
 from loa.web.deps import DB, FORM, current_user, get_settings, lang, render, require
 
 router = APIRouter()
@@ -75,20 +77,15 @@ def _int(value, default=None):
     return int(value)
 
 
-def _float(value) -> float:
-    try:
-        return float(str(value).replace(",", "."))
-    except ValueError:
-        raise UserError("Giá trị phần trăm không hợp lệ.", "Invalid percentage.") from None
+def _float(value, label: str) -> float:
+    """A percentage as typed, in Vietnamese notation ("12,5", "12,5%")."""
+    return float(parse_number(value, label))
 
 
 def _form_fields(form) -> dict:
     themes = list(form.getlist("themes")) + [t for t in str(form.get("new_themes", "")).split(",") if t.strip()]
-    minutes = str(form.get("duration_minutes", "")).strip().replace(",", ".")
-    try:
-        duration = round(float(minutes) * 60) if minutes else None
-    except ValueError:
-        raise UserError("Thời lượng không hợp lệ.", "Invalid duration.") from None
+    minutes = str(form.get("duration_minutes", "")).strip()
+    duration = round(parse_number(minutes, "Thời lượng (phút)") * 60) if minutes else None
     return dict(
         title=str(form.get("title", "")),
         body=str(form.get("body", "")),
@@ -169,9 +166,9 @@ def channel_targets(
 ):
     service.set_targets(
         service.get_channel(db, channel_id),
-        _float(form.get("epidemic_min_pct")),
-        _float(form.get("epidemic_max_pct")),
-        _float(form.get("hopeful_min_pct")),
+        _float(form.get("epidemic_min_pct"), "Về dịch tối thiểu %"),
+        _float(form.get("epidemic_max_pct"), "Về dịch tối đa %"),
+        _float(form.get("hopeful_min_pct"), "Tích cực tối thiểu %"),
     )
     return RedirectResponse("/content/channels", status_code=303)
 
@@ -268,8 +265,10 @@ def return_to_draft(item_id: int, request: Request, db: Session = DB, user: User
 
 
 @router.post("/content/{item_id}/publish")
-def publish(item_id: int, request: Request, db: Session = DB, user: User = Depends(require(*WRITERS))):
-    return to_item(service.publish(db, service.get_item(db, item_id), user))
+def publish(item_id: int, form: FormData = FORM, db: Session = DB, user: User = Depends(require(*WRITERS))):
+    """Đăng ngay: publish now on exactly the channels ticked in the form."""
+    channels = [int(c) for c in form.getlist("channels") if str(c).isdigit()]
+    return to_item(service.publish(db, service.get_item(db, item_id), user, channels=channels))
 
 
 @router.post("/content/{item_id}/archive")
@@ -408,6 +407,49 @@ def calendar_ics(slug: str, db: Session = DB, user: User = Depends(current_user)
         media_type="text/calendar; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="loa-{slug}.ics"'},
     )
+
+
+@router.get("/lich/{token}.ics")
+def calendar_feed(token: str, request: Request, db: Session = DB):
+    """A calendar program's subscription: no login, the secret address is the key (revocable); links in the
+    events are absolute."""
+    feed = service.feed_by_token(db, token)
+    return Response(
+        service.calendar_ics(db, feed.channel, str(request.base_url)), media_type="text/calendar; charset=utf-8"
+    )
+
+
+def _feeds_page(request: Request, db: Session, user: User, new_url: str = ""):
+    return page(
+        request,
+        "content/feeds.html",
+        {
+            "feeds": service.list_feeds(db),
+            "channels": service.list_channels(db),
+            "can_write": user.has_role(*WRITERS),
+            "new_url": new_url,
+            "base": str(request.base_url).rstrip("/"),
+        },
+    )
+
+
+@router.get("/calendar/feeds")
+def feeds_page(request: Request, db: Session = DB, user: User = Depends(current_user)):
+    """The calendar subscription addresses in use, and a form to make one."""
+    return _feeds_page(request, db, user)
+
+
+@router.post("/calendar/feeds")
+def feeds_create(request: Request, form: FormData = FORM, db: Session = DB, user: User = Depends(require(*WRITERS))):
+    """A new secret address, shown once: the token is kept only as a hash."""
+    _feed, token = service.create_feed(db, user, _int(form.get("channel_id")))
+    return _feeds_page(request, db, user, f"{str(request.base_url).rstrip('/')}/lich/{token}.ics")
+
+
+@router.post("/calendar/feeds/{feed_id}/revoke")
+def feeds_revoke(feed_id: int, db: Session = DB, user: User = Depends(require(*WRITERS))):
+    service.revoke_feed(db, user, feed_id)
+    return RedirectResponse("/calendar/feeds", status_code=303)
 
 
 # ---- JSON API ---------------------------------------------------------------------------------------------
@@ -552,8 +594,10 @@ def api_return(item_id: int, db: Session = DB, user: User = Depends(require(*WRI
 
 
 @api.post("/content/items/{item_id}/publish")
-def api_publish(item_id: int, db: Session = DB, user: User = Depends(require(*WRITERS))):
-    return item_json(service.publish(db, service.get_item(db, item_id), user))
+def api_publish(item_id: int, data: PublishIn | None = None, db: Session = DB, user: User = Depends(require(*WRITERS))):
+    """Publish now on ``channels`` (ids or slugs), by default on the item's own channels; planned slots stay."""
+    channels = data.channels if data is not None else None
+    return item_json(service.publish(db, service.get_item(db, item_id), user, channels=channels))
 
 
 @api.post("/content/items/{item_id}/archive")

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from loa.auth.models import User
 from loa.clock import utcnow
+from loa.content.channels import find_channel
 from loa.content.common import APPROVED_STATES, REVIEWERS, WRITERS, clean, need
 from loa.content.models import ContentItem, ItemReview, Schedule
 from loa.errors import UserError
@@ -105,17 +106,25 @@ def publish(
     user: User | None = None,
     *,
     slot: Schedule | None = None,
+    channels: list | None = None,
     now: datetime | None = None,
 ) -> ContentItem:
-    """Mark an approved item published: one slot, or all its planned slots; an item without slots goes out
-    now on each of its channels. ``user`` None means the system (due slots)."""
+    """Mark an approved item published: one slot (``slot``, when due or by hand), or now on exactly the chosen
+    ``channels`` (rows, ids or slugs; by default the item's own channels). Publishing now leaves the item's
+    planned slots as they are: a loudspeaker slot at 16:30 still airs at 16:30. ``user`` None means the system
+    (due slots)."""
     if user is not None:
         need(user, WRITERS)
     need_approved(item)
     now = now or utcnow()
-    slots = [slot] if slot is not None else [s for s in item.schedules if s.status == "planned"]
-    if slot is None and not any(s.status != "cancelled" for s in item.schedules):
-        slots = [Schedule(item=item, channel=c, planned_at=now, status="planned") for c in item.channels]
+    if slot is not None:
+        slots = [slot]
+    else:
+        found = item.channels if channels is None else (find_channel(db, ref) for ref in channels)
+        chosen = list({c.id: c for c in found}.values())
+        if not chosen:
+            raise UserError("Hãy chọn ít nhất một kênh để đăng.", "Choose at least one channel to publish on.", 422)
+        slots = [Schedule(item=item, channel=c, planned_at=now, status="planned") for c in chosen]
         db.add_all(slots)
     for s in slots:
         if s.status != "planned" or s.item_id not in (None, item.id):

@@ -147,6 +147,36 @@ def _migration_lock(url: str) -> Iterator[None]:
         yield
 
 
+def applied_migrations(url: str, heads) -> set[str]:
+    """Every migration a database whose version table lists ``heads`` has applied, or {"?"} when one is unknown to
+    this version of Loa. Alembic keeps only heads in that table, and leaves out a head that another branch's
+    revision depends on, so two databases are at the same version when these sets are equal."""
+    from alembic.script import ScriptDirectory
+    from alembic.script.revision import Revision, RevisionError
+
+    revisions = ScriptDirectory.from_config(alembic_config(url)).revision_map
+    seen: set[str] = set()
+    todo = list(heads)
+    while todo:
+        try:
+            found = revisions.get_revisions(todo.pop())
+        except RevisionError:
+            return {"?"}
+        for rev in found:
+            if isinstance(rev, Revision) and rev.revision not in seen:
+                seen.add(rev.revision)
+                for field in (rev.down_revision, rev.dependencies):
+                    todo += [field] if isinstance(field, str) else list(field or ())
+    return seen
+
+
+def all_migrations(url: str) -> set[str]:
+    """Every migration of every module this version of Loa has."""
+    from alembic.script import ScriptDirectory
+
+    return {rev.revision for rev in ScriptDirectory.from_config(alembic_config(url)).walk_revisions()}
+
+
 def upgrade(url: str) -> None:
     """Apply every migration of every module (all branch heads), one process at a time: whoever waited for the
     lock finds the schema at heads and does nothing. Alembic migrates on a connection of its own (env.py),
@@ -174,9 +204,17 @@ def to_jsonable(value):
     return str(value)
 
 
+MAX_ID = 2**63 - 1  # the largest integer both SQLite and PostgreSQL (bigint) can compare with
+
+
+def id_in_range(value: int) -> bool:
+    """Whether an integer fits the database's 64-bit integers (larger ones make SQLite raise OverflowError)."""
+    return -MAX_ID - 1 <= value <= MAX_ID
+
+
 def get_or_404(db: Session, model, ident, message: str, message_en: str):
     """The row of ``model`` with primary key ``ident``, or a 404 UserError with the given messages."""
-    row = db.get(model, ident)
+    row = db.get(model, ident) if not isinstance(ident, int) or id_in_range(ident) else None
     if row is None:
         raise UserError(message, message_en, 404)
     return row

@@ -1,10 +1,22 @@
-"""Rising-topic alerts: the Poisson test against each topic's trailing baseline, and the alerts it raises."""
+"""Rising-topic alerts: each topic's count today against what its own recent days lead one to expect, and the
+alerts that raises.
+
+The expected count is the trailing baseline's mean times today's weekday factor (posts follow a weekly rhythm),
+and the spread allowed around it is the baseline's own (a busy topic varies more than Poisson chance: quasi-Poisson
+dispersion, read from the baseline's squared Pearson residuals with the largest tenth left out and the mean of the
+rest scaled back up as for chi-square values). Today is rising when a
+negative binomial with that mean and dispersion makes today's count or more rarer than ``alert_p_value``. As in
+the CDC's EARS C-methods, the baseline skips the ``alert_guard_days`` just before today, so that the first days of
+a rise do not hide the next ones.
+"""
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import date, timedelta
 
+from scipy.stats import chi2, nbinom, poisson
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -14,32 +26,69 @@ from loa.listening.models import CIVIL_UNREST, Alert, Item
 from loa.listening.topics import topics
 from loa.listening.trends import daily_counts, days_between, has_topic
 
+MIN_BASELINE_DAYS = 7
+WEEKDAY_PRIOR = 2  # a weekday's factor counts as this many average days, so that four Mondays do not decide alone
 
-def poisson_sf(x: int, lam: float) -> float:
-    """P(X ≥ x) for X ~ Poisson(lam), summed in log space (stable for large counts)."""
-    if x <= 0:
+
+def upper_tail(count: int, mean: float, dispersion: float = 1.0) -> float:
+    """P(X ≥ count) for a count with this mean and variance ``dispersion × mean``: Poisson when the dispersion is
+    1, else the negative binomial of that mean and variance."""
+    if count <= 0:
         return 1.0
-    log_terms = [k * math.log(lam) - lam - math.lgamma(k + 1) for k in range(x, x + 1000)]
-    top = max(log_terms)
-    return min(1.0, math.exp(top) * sum(math.exp(t - top) for t in log_terms))
+    if dispersion <= 1.0 + 1e-9:
+        return float(poisson.sf(count - 1, mean))
+    return float(nbinom.sf(count - 1, mean / (dispersion - 1.0), 1.0 / dispersion))
 
 
-def rising(series: list[int], today: int, settings: ListeningSettings) -> dict | None:
-    """The stated test: today's count against a Poisson with the trailing baseline's mean (floor 1).
-    Rising when P(X ≥ today) < alert_p_value, today ≥ alert_min_count and today ≥ alert_min_ratio × mean.
-    Needs at least 7 baseline days."""
-    if len(series) < 7:
+@dataclass(frozen=True)
+class Expected:
+    mean: float  # the baseline's plain mean
+    weekday_factor: float
+    count: float  # what today is expected to bring (mean × factor, at least 1)
+    dispersion: float
+    days: int
+
+
+def expected(history: list[tuple[date, int]], day: date, settings: ListeningSettings) -> Expected | None:
+    """What ``day`` should bring, from ``history`` (the days listening ran before ``day``, oldest first) minus the
+    guard days; None with fewer than seven baseline days."""
+    guard = day - timedelta(days=settings.alert_guard_days)
+    base = [(d, n) for d, n in history if d < guard][-settings.baseline_days :]
+    if len(base) < MIN_BASELINE_DAYS:
         return None
-    mean = sum(series) / len(series)
-    lam = max(mean, 1.0)
-    p = poisson_sf(today, lam)
-    if p < settings.alert_p_value and today >= settings.alert_min_count and today >= settings.alert_min_ratio * lam:
+    mean = sum(n for _, n in base) / len(base)
+    factors = [1.0] * 7
+    if len(base) >= 14 and mean > 0:
+        for weekday in range(7):
+            same = [n for d, n in base if d.weekday() == weekday]
+            factors[weekday] = (sum(same) + WEEKDAY_PRIOR * mean) / ((len(same) + WEEKDAY_PRIOR) * mean)
+    squares = sorted((n - mean * factors[d.weekday()]) ** 2 / max(mean * factors[d.weekday()], 1.0) for d, n in base)
+    kept = squares[: len(squares) - math.ceil(len(squares) / 10)]
+    share = len(kept) / len(squares)  # the lower share of chi-square(1) values kept: their mean is lower by `bias`
+    bias = chi2.cdf(chi2.ppf(share, 1), 3) / share
+    dispersion = max(1.0, sum(kept) / len(kept) / bias)
+    factor = factors[day.weekday()]
+    return Expected(mean, factor, max(mean * factor, 1.0), dispersion, len(base))
+
+
+def rising(history: list[tuple[date, int]], day: date, today: int, settings: ListeningSettings) -> dict | None:
+    """The evidence that ``today``'s count on ``day`` rises above its expectation (see the module's docstring),
+    or None. Also needs today ≥ alert_min_count and today ≥ alert_min_ratio × expected."""
+    exp = expected(history, day, settings)
+    if exp is None:
+        return None
+    p = upper_tail(today, exp.count, exp.dispersion)
+    enough = today >= settings.alert_min_count and today >= settings.alert_min_ratio * exp.count
+    if p < settings.alert_p_value and enough:
         return {
             "count": today,
-            "baseline_mean": round(mean, 2),
-            "expected": round(lam, 2),
+            "baseline_mean": round(exp.mean, 2),
+            "expected": round(exp.count, 2),
+            "weekday_factor": round(exp.weekday_factor, 2),
+            "dispersion": round(exp.dispersion, 2),
+            "baseline_days": exp.days,
             "p_value": p,
-            "ratio": round(today / lam, 2),
+            "ratio": round(today / exp.count, 2),
         }
     return None
 
@@ -47,19 +96,18 @@ def rising(series: list[int], today: int, settings: ListeningSettings) -> dict |
 def detect(db: Session, day: date, settings: ListeningSettings | None = None) -> list[Alert]:
     """Raise (or refresh) an alert for every alert-enabled subcategory rising on ``day``. Topic 37 never alerts."""
     settings = settings or ListeningSettings()
-    start = day - timedelta(days=settings.baseline_days)
+    start = day - timedelta(days=settings.baseline_days + settings.alert_guard_days)
     counts = daily_counts(db, start, day)
-    history_days = [d for d in days_between(start, day - timedelta(days=1)) if (d, 0) in counts]
-    if len(history_days) < 7:
+    window = [d for d in days_between(start, day - timedelta(days=1)) if (d, 0) in counts]  # days listening ran
+    if len(window) < MIN_BASELINE_DAYS:
         return []
-    window = days_between(start, day - timedelta(days=1))
     raised = []
     for n, topic in topics(db).items():
         if not topic.alerts or n == CIVIL_UNREST:
             continue
         today = counts[(day, n)].items if (day, n) in counts else 0
-        series = [counts[(d, n)].items if (d, n) in counts else 0 for d in window]
-        result = rising(series, today, settings)
+        history = [(d, counts[(d, n)].items if (d, n) in counts else 0) for d in window]
+        result = rising(history, day, today, settings)
         if result is None:
             continue
         examples = list(
@@ -72,9 +120,8 @@ def detect(db: Session, day: date, settings: ListeningSettings | None = None) ->
         )
         evidence = {
             **result,
-            "test": "poisson_upper_tail",
-            "baseline_days": len(window),
-            "series": [{"day": d.isoformat(), "count": c} for d, c in zip(window, series)],
+            "test": "negative_binomial_weekday",
+            "series": [{"day": d.isoformat(), "count": c} for d, c in history],
             "examples": examples,
         }
         alert = db.scalar(select(Alert).where(Alert.topic == n, Alert.day == day))

@@ -14,8 +14,13 @@ import typer
 from loa.clitools import cli_session, echo_json, fail, settings
 from loa.clock import parse_date
 from loa.listening.config import ListeningSettings
+from loa.text.language import detect
 
 app = typer.Typer(help="Lắng nghe dư luận / aggregate health-topic listening.", no_args_is_help=True)
+
+
+# Khmer text is counted apart and left to a Khmer-reading officer: no topic is guessed for it.
+UNCLASSIFIED = {"category": None, "subcategories": [], "is_question": False, "is_concern": False, "sentiment": None}
 
 
 def register(root: typer.Typer) -> None:
@@ -39,13 +44,15 @@ def classify_cmd(
         else [text]
     )
     for line in lines:
-        result = classify(line)
+        language = detect(line).code
+        result = {"language": language, **(classify(line) if language != "km" else UNCLASSIFIED)}
         if as_json:
             echo_json(result)
         else:
+            topics = ",".join(map(str, result["subcategories"]))
             typer.echo(
-                f"{result['category']:14} {','.join(map(str, result['subcategories'])):12} "
-                f"q={int(result['is_question'])} c={int(result['is_concern'])} {result['sentiment']:8} {line[:60]}"
+                f"{result['language']:5} {result['category'] or '-':14} {topics:12} q={int(result['is_question'])} "
+                f"c={int(result['is_concern'])} {result['sentiment'] or '-':8} {line[:60]}"
             )
 
 

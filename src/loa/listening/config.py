@@ -28,8 +28,11 @@ class ListeningSettings(BaseSettings):
     )
     near_duplicate_threshold: float = Field(default=0.6, description="MinHash Jaccard at or above: same story")
     dedupe_window: int = Field(default=50_000, description="Recent stories kept in the near-duplicate index")
-    alert_p_value: float = Field(default=0.001, description="Poisson tail probability under which a topic rises")
+    alert_p_value: float = Field(
+        default=0.001, description="Tail probability (negative binomial) under which a topic's day count rises"
+    )
     alert_min_count: int = Field(default=5, description="Fewest items a day for an alert")
     alert_min_ratio: float = Field(default=2.0, description="Day count at least this many times the baseline mean")
-    baseline_days: int = Field(default=14, description="Trailing days the baseline is taken over")
+    baseline_days: int = Field(default=28, description="Trailing days the baseline is taken over")
+    alert_guard_days: int = Field(default=2, description="Days just before the tested day left out of its baseline")
     max_backoff_hours: int = Field(default=24, description="Longest wait before retrying a failing source")

@@ -13,10 +13,12 @@ from html import unescape
 from pathlib import Path
 
 import feedparser
-import httpx
 
+from loa import outbound
+from loa.archives import check_xml_entities
 from loa.clock import utcnow
 from loa.errors import UserError
+from loa.links import is_http_url
 from loa.listening.config import ListeningSettings
 from loa.listening.pipeline import Post
 
@@ -37,7 +39,8 @@ _SINGLE_BYTE = {
 
 
 def fetch(url: str, settings: ListeningSettings | None = None) -> tuple[bytes, str]:
-    """The bytes and content type at ``url`` (http/https, or a local file path), within the size and time limits."""
+    """The bytes and content type at ``url`` (a public http/https address, see ``loa.outbound``, or a local file
+    path), within the size and time limits."""
     settings = settings or ListeningSettings()
     limit = settings.max_fetch_mb * 1024 * 1024
     if not url.lower().startswith(("http://", "https://")):
@@ -48,37 +51,16 @@ def fetch(url: str, settings: ListeningSettings | None = None) -> tuple[bytes, s
             raise _too_large(settings)
         return path.read_bytes(), ""
     try:
-        with httpx.stream(
-            "GET",
-            url,
-            timeout=settings.fetch_timeout_s,
-            follow_redirects=True,
-            headers={"User-Agent": "Loa-listening/1.0"},
-        ) as r:
-            if r.status_code >= 400:
-                raise UserError(
-                    f"Máy chủ trả lỗi HTTP {r.status_code}.", f"The server answered HTTP {r.status_code}.", 502
-                )
-            if int(r.headers.get("content-length") or 0) > limit:
-                raise _too_large(settings)
-            chunks, size = [], 0
-            for chunk in r.iter_bytes():
-                size += len(chunk)
-                if size > limit:
-                    raise _too_large(settings)
-                chunks.append(chunk)
-            return b"".join(chunks), r.headers.get("content-type", "")
-    except httpx.TimeoutException:
+        return outbound.get(
+            url, timeout=settings.fetch_timeout_s, max_bytes=limit, headers={"User-Agent": "Loa-listening/1.0"}
+        )
+    except outbound.TooLarge:
+        raise _too_large(settings) from None
+    except outbound.Timeout:
         raise UserError(
             f"Nguồn không phản hồi trong {settings.fetch_timeout_s:g} giây (quá thời gian chờ).",
             f"The source did not answer within {settings.fetch_timeout_s:g} s (timeout).",
             504,
-        ) from None
-    except httpx.HTTPError as exc:
-        raise UserError(
-            f"Không kết nối được tới nguồn: {exc.__class__.__name__}.",
-            f"Could not reach the source: {exc.__class__.__name__}.",
-            502,
         ) from None
 
 
@@ -137,6 +119,7 @@ def parse_feed(data: bytes, content_type: str = "") -> list[Post]:
             422,
         )
     check_encoding(data, content_type)
+    check_xml_entities(data, "RSS/Atom")  # feedparser's parser would spend seconds on a billion laughs
     parsed = feedparser.parse(data)
     if parsed.bozo and not isinstance(parsed.bozo_exception, feedparser.CharacterEncodingOverride):
         raise UserError(
@@ -154,7 +137,7 @@ def parse_feed(data: bytes, content_type: str = "") -> list[Post]:
         when = entry.get("published_parsed") or entry.get("updated_parsed")
         published = datetime(*when[:6], tzinfo=UTC) if when else utcnow()
         if text.strip():
-            posts.append(Post(text=text, published_at=published, source_type="news", url=entry.get("link", "")))
+            posts.append(Post(text=text, published_at=published, source_type="news", url=_link(entry.get("link"))))
     return posts
 
 
@@ -164,6 +147,11 @@ def _reason(exc) -> str:
 
 def _plain(html: str) -> str:
     return re.sub(r"\s+", " ", unescape(_TAGS.sub(" ", html or ""))).strip()
+
+
+def _link(value) -> str:
+    """An entry's link if it is an http(s) address (a feed's ``javascript:`` link is dropped)."""
+    return value if is_http_url(value) else ""
 
 
 def page_post(data: bytes, url: str) -> Post:

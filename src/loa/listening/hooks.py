@@ -1,13 +1,15 @@
-"""Home dashboard panel: open alerts and the topics rising fastest on the latest day with data."""
+"""Home dashboard panel: open alerts and the topics rising fastest on the latest day with data; stored stories
+scrubbed again when the scrubber learns more."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from loa.hooks import impl
-from loa.listening import service
-from loa.listening.models import CIVIL_UNREST, DailyCount
+from loa.listening import pipeline, service
+from loa.listening.models import CIVIL_UNREST, DailyCount, Item
+from loa.text.stored import rescrub_column
 
 
 @impl
@@ -31,6 +33,26 @@ def dashboard_panel(db: Session, user) -> dict | None:
         "order": 30,
         "day": day,
         "total": total.items if total else 0,
-        "alerts": [(a, topics[a.topic].name_vi) for a in service.alerts(db, "open", 5)],
+        "alerts": [(a, topics[a.topic]) for a in _latest_per_topic(service.alerts(db, "open", 200))[:5]],
         "rising": rising,
     }
+
+
+def _latest_per_topic(alerts: list) -> list:
+    """One alert per topic (the first met: alerts come newest day first), so that no topic is listed twice."""
+    seen: set[int] = set()
+    return [a for a in alerts if not (a.topic in seen or seen.add(a.topic))]
+
+
+@impl
+def public_texts_rescrubbed(db: Session) -> dict[str, list[int]]:
+    """Stories scrubbed again as on ingestion; a changed story gets the hashes of its new text (so that the same
+    post, scrubbed today, is known as a copy), unless another story already has them."""
+    read, changed = rescrub_column(db, Item, "text", pipeline.private)
+    for item_id, text in changed:
+        _sy, folded = pipeline.folded_syllables(text)
+        key = pipeline.exact_key(folded)
+        if db.scalar(select(Item.id).where(Item.exact_hash == key, Item.id != item_id)) is None:
+            minhash = pipeline.minhash_bytes(pipeline.minhash(folded))
+            db.execute(update(Item).where(Item.id == item_id).values(exact_hash=key, minhash=minhash))
+    return {"Tin lắng nghe": [read, len(changed)]}

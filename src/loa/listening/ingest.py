@@ -25,6 +25,7 @@ from loa.listening.pipeline import (
     minhash_from,
     prepare,
 )
+from loa.listening.retention import horizon
 
 
 @dataclass
@@ -33,10 +34,17 @@ class IngestStats:
     reposts: int = 0
     seen: int = 0
     empty: int = 0
+    too_old: int = 0  # published before what retention deleted: not ingested
     days: set = field(default_factory=set)
 
     def as_dict(self) -> dict:
-        return {"added": self.added, "reposts": self.reposts, "already_seen": self.seen, "empty": self.empty}
+        return {
+            "added": self.added,
+            "reposts": self.reposts,
+            "already_seen": self.seen,
+            "empty": self.empty,
+            "too_old": self.too_old,
+        }
 
 
 @dataclass
@@ -104,15 +112,28 @@ class Ingestor:
         self.pending: list[tuple[Post, Processed]] = []
         self.index = index or load_index(db, self.settings)
         self.batch: dict = {}  # what the misinformation desk reads once for all the stories
+        self.horizon = horizon(db)
+
+    def too_old(self, post: Post) -> bool:
+        """A post published before what retention deleted is never ingested (it would be counted again)."""
+        if self.horizon is not None and post.published_at < self.horizon:
+            self.stats.too_old += 1
+            return True
+        return False
 
     def add(self, post: Post) -> None:
         """Queue a post. A repeat of a recent story (same words, or MinHash-similar) is recognised before
         segmentation and classification, which only new stories need."""
-        self.add_prepared(post, prepare(post))
+        if not self.too_old(post):
+            self._queue(post, prepare(post))
 
     def add_prepared(self, post: Post, done: Processed | None) -> None:
         """Queue a post whose ``prepare`` is done (None: no text left), possibly classified already (by
         another worker, see ``loa.listening.chunks``)."""
+        if not self.too_old(post):
+            self._queue(post, done)
+
+    def _queue(self, post: Post, done: Processed | None) -> None:
         if done is None:
             self.stats.empty += 1
             return
@@ -249,7 +270,8 @@ class Ingestor:
             db.execute(insert(SeenPost.__table__), batch.seen_rows)
 
     def _claim(self, row: dict) -> bool:
-        """Offer a new story to the misinformation desk (hook ``public_text_observed``); a match is kept on the item."""
+        """Offer a new story to the misinformation desk (hook ``public_text_observed``); a match is kept on the item,
+        and counts (True) unless the story only asks about the claim (``kind`` "question")."""
         result = (
             hooks.call().public_text_observed(
                 db=self.db,
@@ -266,10 +288,12 @@ class Ingestor:
         self.db.execute(
             update(Item)
             .where(Item.id == row["id"])
-            .values(claim={"claim_id": result.get("claim_id"), "score": result.get("score")}),
+            .values(
+                claim={"claim_id": result.get("claim_id"), "score": result.get("score"), "kind": result.get("kind")}
+            ),
             execution_options={"synchronize_session": False},
         )
-        return True
+        return result.get("kind") != "question"
 
     def finish(self) -> IngestStats:
         self.flush()

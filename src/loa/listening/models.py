@@ -101,6 +101,10 @@ class Topic(TimestampMixin, Base):
     description: Mapped[str] = mapped_column(Text, default="")
     alerts: Mapped[bool] = mapped_column(Boolean, default=True)
 
+    def label(self, lang: str) -> str:
+        """The topic's name in the page's language (the Vietnamese one where no English name is set)."""
+        return self.name_en if lang == "en" and self.name_en else self.name_vi
+
 
 class DailyCount(IdMixin, Base):
     """Aggregates per local day and topic (topic 0 = all items); they outlive the retention of texts."""
@@ -135,13 +139,24 @@ class Alert(IdMixin, TimestampMixin, Base):
 
 
 class SeenPost(Base):
-    """Identity hashes of posts already ingested (text, time, platform, url), so re-imports add nothing."""
+    """Identity hashes of posts already ingested (text, time, platform, url), so re-imports add nothing. They
+    outlive the texts (see ``loa.listening.retention``)."""
 
     __tablename__ = "listening_seen"
     __audit__ = False
 
     key: Mapped[str] = mapped_column(String(40), primary_key=True)
     day: Mapped[date] = mapped_column(Date, index=True)
+
+
+class RetentionMark(Base):
+    """How far retention has deleted (one row): a post published before ``cutoff`` is not ingested again."""
+
+    __tablename__ = "listening_retention"
+    __audit__ = False
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cutoff: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class ImportChunk(IdMixin, Base):

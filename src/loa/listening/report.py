@@ -32,6 +32,8 @@ from loa.listening.models import CIVIL_UNREST, Alert, Item
 from loa.listening.taxonomy import CATEGORY_NAMES
 
 MEDIA = {"pdf": "application/pdf", "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+# verdicts that make a matched claim misinformation in the report (a true one spreads too, listed apart)
+MISINFORMATION = ("false", "partly_false", "misleading", "unproven")
 LEVELS = ("low", "medium", "high")
 LEVEL_VI = {"low": "Thấp", "medium": "Trung bình", "high": "Cao"}
 MATRIX = {
@@ -90,7 +92,7 @@ def build(db: Session, start: date, end: date, limit: int = 10) -> dict:
         )
     )
     alerted = {a.topic for a in alerts}
-    claims = matched_claims(db, start, end)
+    claims, true_claims, unchecked_claims = split_claims(matched_claims(db, start, end))
     rows = []
     for n, c in now.items():
         if n == 0 or not c["items"]:
@@ -148,6 +150,8 @@ def build(db: Session, start: date, end: date, limit: int = 10) -> dict:
         "rising": rising,
         "unanswered": unanswered,
         "claims": claims,
+        "true_claims": true_claims,
+        "unchecked_claims": unchecked_claims,
         "actions": actions(top, rising, unanswered, claims),
         "days": days,
         "series": series,
@@ -161,19 +165,31 @@ def check_period(start: date, end: date) -> None:
 
 
 def matched_claims(db: Session, start: date, end: date) -> list[dict]:
-    """Stories in the period that the misinformation desk matched to a known false claim, per claim."""
+    """Stories in the period that the misinformation desk matched to a known claim, per claim, with the claim's
+    ``verdict``; a story that only asks about a claim is not a sighting of it and is left out."""
     found: dict[int, dict] = {}
     for item in db.scalars(select(Item).where(Item.day >= start, Item.day <= end, Item.claim.is_not(None))):
         cid = (item.claim or {}).get("claim_id")
-        if cid is None:
+        if cid is None or item.claim.get("kind") == "question":
             continue
-        entry = found.setdefault(cid, {"claim_id": cid, "title": f"#{cid}", "items": 0, "reach": 0})
+        entry = found.setdefault(cid, {"claim_id": cid, "title": f"#{cid}", "items": 0, "reach": 0, "verdict": None})
         entry["items"] += 1
         entry["reach"] += item.copies + item.engagement
-    titles = hooks.call().claim_titles(db=db, ids=list(found)) or {} if found else {}
+    ids = list(found)
+    titles = hooks.call().claim_titles(db=db, ids=ids) or {} if found else {}
     for cid, title in titles.items():  # a deleted claim keeps its number
         found[cid]["title"] = title or found[cid]["title"]
+    for cid, verdict in (hooks.call().claim_verdicts(db=db, ids=ids) or {} if found else {}).items():
+        found[cid]["verdict"] = verdict
     return sorted(found.values(), key=lambda e: -e["reach"])
+
+
+def split_claims(claims: list[dict]) -> tuple[list[dict], list[dict], list[dict]]:
+    """Misinformation (verdict false, partly false, misleading or unproven), true claims spreading, and claims
+    still without a verdict."""
+    false = [c for c in claims if c["verdict"] in MISINFORMATION]
+    true = [c for c in claims if c["verdict"] == "true"]
+    return false, true, [c for c in claims if c["verdict"] is None]
 
 
 def top_unanswered(db: Session, start: date, end: date, limit: int = 10) -> list[dict]:
@@ -333,6 +349,13 @@ def document(data: dict, province: str):
         if data["claims"]
         else Paragraph("Không phát hiện tin trùng với thông tin sai lệch đã biết.")
     )
+    for title, claims in (
+        ("Tin đồn đang chờ kết luận", data["unchecked_claims"]),
+        ("Thông tin đúng đang lan truyền", data["true_claims"]),
+    ):
+        if claims:
+            blocks.append(Paragraph(f"{title}:"))
+            blocks.append(Bullets([f"{c['title']} ({c['items']} tin, tiếp cận {c['reach']})" for c in claims]))
     blocks.append(Heading("5. Khuyến nghị"))
     blocks.append(Bullets(data["actions"]))
     blocks.append(

@@ -5,7 +5,7 @@ resumable import commits, batch by batch (see ``loa.listening.imports``)."""
 
 from __future__ import annotations
 
-from loa.listening.alerts import alerts, close_alert, detect, example_items, get_alert, poisson_sf, rising
+from loa.listening.alerts import alerts, close_alert, detect, example_items, get_alert, rising, upper_tail
 from loa.listening.imports import import_key, import_posts, list_imports, run_import, start_import
 from loa.listening.ingest import DayCounts, Ingestor, IngestStats, add_counts, ingest, load_index
 from loa.listening.retention import apply_retention
@@ -24,7 +24,9 @@ from loa.listening.topics import topics, update_topic
 from loa.listening.trends import change_pct, daily_counts, days_between, overview, recent_items
 from loa.listening.uploads import (
     COUNT_FIELDS,
+    FIELD_LABELS,
     FIELDS,
+    REQUIRED_FIELDS,
     SOURCE_TYPES,
     SYNONYMS,
     check_mapping,
@@ -41,7 +43,9 @@ from loa.listening.uploads import (
 
 __all__ = [
     "COUNT_FIELDS",
+    "FIELD_LABELS",
     "FIELDS",
+    "REQUIRED_FIELDS",
     "SOURCE_TYPES",
     "SYNONYMS",
     "DayCounts",
@@ -74,12 +78,12 @@ __all__ = [
     "load_index",
     "overview",
     "parse_time",
-    "poisson_sf",
     "poll",
     "poll_source",
     "read_rows",
     "recent_items",
     "rising",
+    "upper_tail",
     "row_post",
     "run_import",
     "set_source_active",

@@ -9,10 +9,12 @@ from sqlalchemy.orm import Session
 
 from loa.clock import utcnow
 from loa.errors import UserError
+from loa.links import is_http_url
 from loa.listening import feeds
 from loa.listening.config import ListeningSettings
 from loa.listening.ingest import IngestStats, ingest
 from loa.listening.models import Source
+from loa.text import sort_key
 
 
 def create_source(
@@ -24,7 +26,7 @@ def create_source(
         raise UserError("Loại nguồn phải là nguồn tin (RSS/Atom) hoặc trang web.", "Kind must be feed or page.", 422)
     if not name:
         raise UserError("Cần đặt tên cho nguồn.", "The source needs a name.", 422)
-    if not url.lower().startswith(("http://", "https://")):
+    if not is_http_url(url):
         raise UserError(
             "Địa chỉ nguồn phải bắt đầu bằng http:// hoặc https://.",
             "The address must start with http:// or https://.",
@@ -48,7 +50,7 @@ def get_source(db: Session, source_id: int) -> Source:
 
 
 def list_sources(db: Session) -> list[Source]:
-    return list(db.scalars(select(Source).order_by(Source.kind, Source.name)))
+    return sorted(db.scalars(select(Source)), key=lambda s: (s.kind, sort_key(s.name)))
 
 
 def set_source_active(db: Session, source: Source, active: bool) -> Source:

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import String, cast, or_, select
 from sqlalchemy.orm import Session
 
+from loa.clock import local_day_start
 from loa.listening.models import CIVIL_UNREST, DailyCount, Item
 from loa.listening.topics import topics
 
@@ -67,11 +68,16 @@ def has_topic(n: int):
     return or_(text.like(f"[{n},%"), text.like(f"[{n}]"), text.like(f"%, {n},%"), text.like(f"%, {n}]"))
 
 
-def recent_items(db: Session, topic: int | None = None, limit: int = 20, question: bool | None = None) -> list[Item]:
-    """Latest stories, optionally of one topic; topic 37 has no drill-down."""
+def recent_items(
+    db: Session, topic: int | None = None, limit: int = 20, question: bool | None = None, until: date | None = None
+) -> list[Item]:
+    """Latest stories, optionally of one topic and published by the end of the local day ``until``; topic 37 has
+    no drill-down."""
     if topic == CIVIL_UNREST:
         return []
     q = select(Item).order_by(Item.published_at.desc(), Item.id.desc())
+    if until is not None:
+        q = q.where(Item.published_at < local_day_start(until + timedelta(days=1)))
     if topic:
         q = q.where(has_topic(topic))
     if question is not None:

@@ -11,12 +11,26 @@ from datetime import UTC, datetime
 
 from loa.clock import LOCAL
 from loa.errors import UserError
+from loa.formats import parse_number
+from loa.i18n import N_
 from loa.listening.pipeline import Post
 from loa.text import fold
 
 SOURCE_TYPES = ("post", "comment", "news")
 FIELDS = ("text", "time", "source_type", "platform", "url", "likes", "shares", "comments")
 COUNT_FIELDS = ("likes", "shares", "comments")
+REQUIRED_FIELDS = ("text", "time")
+# What each target field holds, in words, and an example value: the column-mapping step names them so.
+FIELD_LABELS = {
+    "text": (N_("Nội dung bài viết hoặc bình luận"), "Tiêm mũi 3 xong bị sốt thì làm sao?"),
+    "time": (N_("Thời gian đăng"), "30/10/2021 08:15"),
+    "source_type": (N_("Loại tin: bài đăng, bình luận hay tin báo"), "post, comment, news"),
+    "platform": (N_("Nền tảng"), "facebook, zalo, tiktok"),
+    "url": (N_("Đường dẫn tới bài"), "https://www.facebook.com/…"),
+    "likes": (N_("Số lượt thích"), "120"),
+    "shares": (N_("Số lượt chia sẻ"), "15"),
+    "comments": (N_("Số bình luận"), "34"),
+}
 # Column names recognised without a mapping (lower-cased); author-like columns are never read.
 SYNONYMS = {
     "text": ("text", "content", "message", "body", "noi_dung", "nội dung", "noi dung", "comment_text", "post_text"),
@@ -91,11 +105,26 @@ def file_format(filename: str, data: bytes) -> str:
 
 
 def read_rows(data: bytes, fmt: str) -> Iterator[dict]:
-    """Rows of a CSV (header line) or JSON Lines export, streamed; bad JSON lines raise with their number."""
+    """Rows of a CSV (header line) or JSON Lines export, streamed; a bad JSON line or a broken CSV quote raises
+    with its line number (the whole file is refused: a stray quote would otherwise merge the rest into one post)."""
     text = _decode(data)
     if fmt == "csv":
-        yield from csv.DictReader(io.StringIO(text))
-        return
+        reader, start = csv.DictReader(io.StringIO(text), strict=True), 1
+        try:
+            _ = reader.fieldnames  # reads the header line, so that a row's number counts it
+            while True:
+                start = reader.line_num + 1
+                try:
+                    row = next(reader)
+                except StopIteration:
+                    return
+                yield row
+        except csv.Error as exc:
+            raise UserError(
+                f"Dòng {start}: dấu ngoặc kép không khớp ({exc}). Không có bài nào được nhập.",
+                f"Line {start}: broken quoting ({exc}). Nothing was imported.",
+                422,
+            ) from None
     for n, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
@@ -195,8 +224,11 @@ def row_post(row: dict, mapping: dict[str, str], platform: str = "") -> Post:
     engagement = 0
     for f in COUNT_FIELDS:
         v = get(f)
-        if v not in (None, ""):
-            engagement += int(float(v))
+        if v not in (None, ""):  # "1.234" likes are 1234 (Vietnamese notation, loa.formats.parse_number)
+            try:
+                engagement += int(parse_number(v))
+            except UserError as exc:
+                raise ValueError(f"{f}: {exc.message} / {exc.message_en}") from None
     return Post(
         text=text,
         published_at=when,

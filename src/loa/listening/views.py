@@ -19,6 +19,7 @@ from loa.config import Settings
 from loa.errors import UserError
 from loa.i18n import translator
 from loa.jobs import service as jobs
+from loa.jobs.models import STATUSES as JOB_STATUSES
 from loa.jobs.models import Job
 from loa.listening import report, service
 from loa.listening.classify import classify
@@ -68,11 +69,12 @@ def dashboard(request: Request, day: str = "", db: Session = DB, user: User = De
 
 
 @router.get("/listening/topics/{number}")
-def topic_page(request: Request, number: int, db: Session = DB, user: User = Depends(current_user)):
+def topic_page(request: Request, number: int, day: str = "", db: Session = DB, user: User = Depends(current_user)):
+    """A topic's 28 days up to the chosen day (the latest day with data by default) and its stories until then."""
     topics = service.topics(db)
     if number not in topics:
         raise UserError("Không có nhóm chủ đề này.", "No such topic.", 404)
-    end = latest_day(db)
+    end = parse_day(day, latest_day(db))
     days = service.days_between(end - timedelta(days=27), end)
     counts = service.daily_counts(db, days[0], end, [number])
     series = {number: [counts[(d, number)].items if (d, number) in counts else 0 for d in days]}
@@ -83,7 +85,8 @@ def topic_page(request: Request, number: int, db: Session = DB, user: User = Dep
             "topic": topics[number],
             "chart": report.svg_lines(days, series, {number: topics[number].name_vi}),
             "rows": [(d, counts.get((d, number))) for d in reversed(days)],
-            "items": service.recent_items(db, number, 20),
+            "items": service.recent_items(db, number, 20, until=end),
+            "day": end,
             "civil_unrest": number == CIVIL_UNREST,
         },
     )
@@ -98,6 +101,7 @@ def alert_page(request: Request, alert_id: int, db: Session = DB, user: User = D
         {
             "alert": alert,
             "topic": service.topics(db)[alert.topic],
+            "one_in": next((n for n in (1_000_000, 100_000, 10_000, 1000, 100, 10) if alert.p_value < 1 / n), None),
             "can_work": user.has_role(*WORK),
             "examples": service.example_items(db, alert.evidence.get("examples", [])),
         },
@@ -118,6 +122,7 @@ def sources_page(request: Request, db: Session = DB, user: User = Depends(curren
         {
             "sources": service.list_sources(db),
             "imports": service.list_imports(db),
+            "import_statuses": JOB_STATUSES,
             "can_work": user.has_role(*WORK),
             "now": utcnow(),
         },
@@ -222,6 +227,8 @@ def mapping_page(request: Request, job_id: int, db: Session = DB, user: User = D
             "columns": cols,
             "guess": service.guess_mapping(cols),
             "fields": service.FIELDS,
+            "labels": service.FIELD_LABELS,
+            "required": service.REQUIRED_FIELDS,
             "preview": preview,
         },
     )

@@ -3,8 +3,9 @@
 
 References for the checks: Telegram's ``secret_token`` of ``setWebhook`` (header X-Telegram-Bot-Api-Secret-Token);
 Meta's X-Hub-Signature-256 (``sha256=`` HMAC-SHA256 of the raw body with the app secret); Zalo's X-ZEvent-Signature
-(``mac=`` SHA-256 of app id + raw body + the body's timestamp + the OA secret key, as Zalo's webhook documentation
-describes it); the generic SMS gateway signs like Meta, in X-Loa-Signature, both ways.
+(``mac=`` then the hex SHA-256 — a plain hash, not an HMAC — of app id + raw body + the body's ``timestamp`` + the OA
+secret key, not the app secret; checked against Zalo's Official Account webhook documentation); the generic SMS
+gateway signs like Meta, in X-Loa-Signature, both ways.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class Message:
     sender: str  # the platform's user id (or phone number): never stored in clear
     kind: str
     text: str = ""
+    ack: str = ""  # a button press the platform waits to see acknowledged (Telegram's callback query id)
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,10 @@ class Adapter:
     def webhook_path(self) -> str:
         return f"/hooks/{self.name}"
 
+    def acknowledge(self, messages: list[Message]) -> dict:
+        """What the webhook's answer carries for the platform besides the status (nothing by default)."""
+        return {}
+
 
 class Telegram(Adapter):
     name, label, max_chars = "telegram", "Telegram", 4096
@@ -142,7 +148,8 @@ class Telegram(Adapter):
             query = update["callback_query"]
             if query.get("message", {}).get("chat", {}).get("type", "private") != "private":
                 return []
-            return [Message(self.name, key, str(query["from"]["id"]), "menu", str(query.get("data", "")))]
+            sender, choice = str(query["from"]["id"]), str(query.get("data", ""))
+            return [Message(self.name, key, sender, "menu", choice, ack=str(query["id"]))]
         message = update.get("message")
         if not message or message.get("chat", {}).get("type") != "private":
             return []  # edits, channel posts and group chats are not conversations with Loa
@@ -159,6 +166,12 @@ class Telegram(Adapter):
         if "location" in message or "venue" in message:
             return [Message(self.name, key, sender, "location")]
         return [Message(self.name, key, sender, "unsupported")]
+
+    def acknowledge(self, messages: list[Message]) -> dict:
+        """A button press is acknowledged in the webhook's answer (a Bot API call Telegram makes on receiving
+        it: ``answerCallbackQuery``), which stops the client's progress indicator without a call of our own."""
+        pressed = next((m.ack for m in messages if m.ack), "")
+        return {"method": "answerCallbackQuery", "callback_query_id": pressed} if pressed else {}
 
     def request(self, to: str, reply: Reply) -> Request:
         payload = {"chat_id": to, "text": self.fit(reply.text), "disable_web_page_preview": True}
@@ -266,7 +279,9 @@ class Zalo(Adapter):
         if not hmac.compare_digest(app_id.encode(), self.conf.zalo_app_id.encode()):
             return False
         mac = hashlib.sha256(app_id.encode() + body + timestamp.encode() + self.conf.zalo_oa_secret_key.encode())
-        return _same(headers.get("x-zevent-signature", ""), "mac=" + mac.hexdigest())
+        sent = headers.get("x-zevent-signature", "").strip()
+        sent = sent[4:].strip() if sent[:4].lower() == "mac=" else sent  # "mac=<hex>"; some deliveries omit "mac="
+        return _same(sent.lower(), mac.hexdigest())
 
     def parse(self, body: bytes) -> list[Message]:
         data = json.loads(body)

@@ -11,6 +11,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from loa import ratelimit
 from loa.answers import service as answers
 from loa.claims import service as claims
 from loa.claims.config import ClaimsSettings
@@ -148,9 +149,15 @@ def _respond(
     if message.kind == "image" and not text:
         sender.state, sender.state_at = "tip", now
         return Reply(replies.IMAGE_ONLY)
-    if state == "tip" or message.kind in ("image", "link"):
-        return _tip(db, setup, adapter, message, sender, inbound, text)
-    if state == "ask" or len(syllables(text)) >= 3:
+    tip = state == "tip" or message.kind in ("image", "link")
+    if tip or state == "ask" or len(syllables(text)) >= 3:
+        try:  # a question or a tip is anonymous work: limited per sender (by keyed hash) and for everyone
+            ratelimit.allow(setup.settings, "ask", f"{message.platform}:{sender.key}")
+        except UserError as exc:
+            inbound.outcome = "limited"
+            return Reply(exc.message)
+        if tip:
+            return _tip(db, setup, adapter, message, sender, inbound, text)
         return _ask(db, setup, adapter, message, sender, inbound, text)
     if state == "district":
         sender.state, sender.state_at = "district", now

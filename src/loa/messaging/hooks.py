@@ -1,5 +1,6 @@
-"""What the tiplines offer the others: their card on the home page (today's counts per platform), and the
-notifications other modules trigger (an answer approved, a verdict published, an emergency notice)."""
+"""What the tiplines offer the others: their card on the home page (today's counts per platform), how many
+messages of each platform brought a queue item, and the notifications other modules trigger (an answer approved,
+a verdict published, an emergency notice)."""
 
 from __future__ import annotations
 
@@ -30,3 +31,8 @@ def claim_published(db: Session, claim_id: int) -> None:
 @impl
 def emergency_notice(db: Session, districts: list[str], text: str) -> int:
     return sum(service.notify_district(db, district, text) for district in districts)
+
+
+@impl
+def tipline_counts(db: Session, refs: list[str]) -> dict[str, dict[str, int]]:
+    return service.tipline_counts(db, refs)

@@ -117,7 +117,7 @@ class FollowUp(IdMixin, Base):
     sender: Mapped[Sender] = relationship()
 
 
-class Notice(IdMixin, Base):
+class DistrictNotice(IdMixin, Base):
     """An emergency notice for one district, sent to its subscribers by the next dispatch."""
 
     __tablename__ = "messaging_notices"

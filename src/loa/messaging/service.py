@@ -19,7 +19,7 @@ from loa.messaging import adapters, replies, sending
 from loa.messaging.adapters import ADAPTERS, Adapter
 from loa.messaging.config import MessagingSettings, Setup
 from loa.messaging.conversation import command, handle
-from loa.messaging.models import PLATFORMS, FollowUp, Inbound, Notice, Outbound, Sender, Subscription
+from loa.messaging.models import PLATFORMS, DistrictNotice, FollowUp, Inbound, Outbound, Sender, Subscription
 from loa.messaging.sending import resend_failed
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "retention",
     "send_bulletins",
     "stats",
+    "tipline_counts",
     "verify_handshake",
 ]
 
@@ -51,9 +52,10 @@ def _adapter(platform: str, conf: MessagingSettings) -> Adapter:
     return adapter
 
 
-def receive(db: Session, setup: Setup, platform: str, headers: Mapping[str, str], body: bytes) -> int:
+def receive(db: Session, setup: Setup, platform: str, headers: Mapping[str, str], body: bytes) -> dict:
     """Handle one webhook delivery: refuse (401) anything not signed with this instance's secret before
-    reading it, then answer each message in it; the number of replies queued."""
+    reading it, then answer each message in it. Returns ``replies`` (how many were queued) and whatever the
+    platform expects in the webhook's answer (Telegram: the acknowledgement of a button press)."""
     adapter = _adapter(platform, setup.conf)
     if not adapter.verify(headers, body):
         raise UserError("Chữ ký của webhook không hợp lệ.", "Invalid or missing webhook signature.", 401)
@@ -61,7 +63,8 @@ def receive(db: Session, setup: Setup, platform: str, headers: Mapping[str, str]
         messages = adapter.parse(body)
     except (ValueError, KeyError, TypeError, AttributeError):
         raise UserError("Nội dung webhook không đúng định dạng.", "Malformed webhook body.", 400) from None
-    return sum(handle(db, setup, adapter, m) is not None for m in messages)
+    replies = sum(handle(db, setup, adapter, m) is not None for m in messages)
+    return {**adapter.acknowledge(messages), "replies": replies}
 
 
 def verify_handshake(setup: Setup, platform: str, mode: str, token: str, challenge: str) -> str:
@@ -146,7 +149,9 @@ def dispatch(db: Session, setup: Setup) -> dict:
             sending.queue(db, setup, f.platform, [(f.address, f.sender_id)], reply, kind=kind, sealed=True)
             counts["answers" if kind == "answer" else "corrections"] += 1
         db.delete(f)
-    for notice in list(db.scalars(select(Notice).where(Notice.sent_at.is_(None)).order_by(Notice.id))):
+    for notice in list(
+        db.scalars(select(DistrictNotice).where(DistrictNotice.sent_at.is_(None)).order_by(DistrictNotice.id))
+    ):
         notice.recipients = _fan_out(
             db, setup, notice.district, replies.emergency(setup.settings.province, notice.text), "emergency", now
         )
@@ -201,7 +206,7 @@ def notify_district(db: Session, district: str, text: str) -> int:
         raise UserError("Tin khẩn cấp cần có nội dung.", "An emergency notice needs a text.", 422)
     if not replies.is_district(district):
         raise UserError(f"Không rõ huyện có mã “{district}”.", f"Unknown district code “{district}”.", 422)
-    db.add(Notice(district=district, text=text, recipients=0))
+    db.add(DistrictNotice(district=district, text=text, recipients=0))
     db.flush()
     return db.scalar(select(func.count(Subscription.id)).where(Subscription.district == district)) or 0
 
@@ -309,6 +314,22 @@ def stats(db: Session, since: datetime | None = None) -> dict:
         "districts": districts,
         "waiting": db.scalar(select(func.count(FollowUp.id))) or 0,
     }
+
+
+def tipline_counts(db: Session, refs: list[str]) -> dict[str, dict[str, int]]:
+    """Per queue item (``"triage:8"``, ``"group:3"``...): how many messages of each platform (by its name: Zalo,
+    SMS...) it came from, most first."""
+    out: dict[str, dict[str, int]] = {}
+    if refs:
+        n = func.count(Inbound.id)
+        for ref, platform, count in db.execute(
+            select(Inbound.ref, Inbound.platform, n)
+            .where(Inbound.ref.in_(refs))
+            .group_by(Inbound.ref, Inbound.platform)
+            .order_by(Inbound.ref, n.desc(), Inbound.platform)
+        ):
+            out.setdefault(ref, {})[PLATFORMS.get(platform, platform)] = count
+    return out
 
 
 def today_stats(db: Session) -> dict:

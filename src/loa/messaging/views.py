@@ -22,12 +22,13 @@ api = APIRouter(tags=["messaging"])
 def webhook(
     platform: str, request: Request, body: bytes = BODY, db: Session = DB, settings: Settings = Depends(get_settings)
 ):
-    """A platform delivers messages: 401 and nothing stored unless signed with this instance's secret."""
+    """A platform delivers messages: 401 and nothing stored unless signed with this instance's secret. The
+    answer may carry a call the platform makes on receiving it (Telegram: acknowledge a button press)."""
     try:
-        replies = service.receive(db, Setup.of(settings), platform, request.headers, body)
+        result = service.receive(db, Setup.of(settings), platform, request.headers, body)
     except UserError as exc:  # raised before anything is written
         return JSONResponse({"detail": exc.message_en}, status_code=exc.status)
-    return {"ok": True, "replies": replies}
+    return {"ok": True, **result}
 
 
 @router.get("/hooks/{platform}")

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from loa.formats import vn_date
 from loa.plans.models import PRIORITIES, RECURRENCES, STATUSES, Plan
+from loa.spreadsheets import csv_bytes, xlsx_book, xlsx_bytes
 
 EXPORT_HEADER = [
     "Mã",
@@ -42,36 +40,18 @@ def export_rows(plan: Plan) -> list[list]:
     ]
 
 
-def _cell(value):
-    """Spreadsheet cells never start a formula (=, +, -, @ from a document become text)."""
-    return "'" + value if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") else value
-
-
 def export_csv(plan: Plan) -> bytes:
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(EXPORT_HEADER)
-    writer.writerows([[_cell(v) for v in row] for row in export_rows(plan)])
-    return buf.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8
+    return csv_bytes(EXPORT_HEADER, export_rows(plan))
 
 
 def export_xlsx(plan: Plan) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Alignment
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Nhiệm vụ"
-    ws.append(EXPORT_HEADER)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in export_rows(plan):
-        ws.append([_cell(v) for v in row])
+    book = xlsx_book("Nhiệm vụ", EXPORT_HEADER, export_rows(plan))
+    ws = book.active
     for col, width in zip("ABCDEFGHIJK", (6, 30, 30, 80, 30, 16, 12, 12, 12, 14, 10)):
         ws.column_dimensions[col].width = width
     for row in ws.iter_rows(min_row=2):
         row[3].alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = "A2"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return xlsx_bytes(book)

@@ -16,6 +16,7 @@ from loa.config import Settings
 from loa.formats import vn_date
 from loa.plans.models import STATUSES, DigestSend, Plan, Task
 from loa.plans.tasks import tasks_of_agency
+from loa.text import sort_by
 
 DUE_SOON_DAYS = 3
 
@@ -84,7 +85,7 @@ def digests(db: Session, today: date | None = None) -> list[dict]:
         for agency in task.agencies if kind else []:
             entry = out.setdefault(agency.id, {"agency": agency, "overdue": [], "due_soon": []})
             entry[kind].append(task)
-    return sorted(out.values(), key=lambda d: d["agency"].name)
+    return sort_by(out.values(), lambda d: d["agency"].name)
 
 
 def digest_text(entry: dict, today: date) -> str:

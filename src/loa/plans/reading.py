@@ -10,8 +10,8 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-import zipfile
 
+from loa.archives import DOCX, check_package
 from loa.errors import UserError
 
 # TCVN3 (ABC): one byte per letter; the fonts have no capital letters with tone marks (those need a
@@ -268,7 +268,6 @@ def read_document(data: bytes) -> str:
     if data.startswith(b"%PDF-"):
         return pdf_text(data)
     if data.startswith(b"PK\x03\x04"):
-        if not zipfile.is_zipfile(io.BytesIO(data)):
-            raise UserError("Tệp .docx bị hỏng hoặc không đọc được.", "The .docx file is broken or unreadable.", 422)
+        check_package(data, DOCX)  # sizes, entry count, no DTD: before python-docx unpacks anything
         return docx_text(data)
     return decode_text(data)

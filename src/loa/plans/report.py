@@ -8,12 +8,12 @@ from datetime import date, datetime
 from loa import documents as docs
 from loa.clock import local_day, today_local
 from loa.errors import UserError
-from loa.formats import vn_date
+from loa.formats import vn_amount, vn_date
 from loa.plans.importing import PARTY_WORDS
-from loa.plans.models import Plan, ProgressReport, Task
+from loa.plans.models import STATUSES, Plan, ProgressReport, Task
 from loa.plans.parser import fold
-from loa.plans.progress import overview
 from loa.plans.tasks import ATTACHMENT_TYPES
+from loa.text import sort_by
 
 
 def _in_period(moment: datetime, start: date, end: date) -> bool:
@@ -33,36 +33,44 @@ def report_document(plan: Plan, start: date, end: date, province: str = "", toda
             f"kết quả thực hiện từ ngày {vn_date(start)} đến ngày {vn_date(end)} như sau:"
         )
     ]
-    info = overview(plan, as_of)
-    t = info["total"]
+    was = {task.id: s for task in plan.tasks if (s := state_on(task, as_of)) is not None}
+    tasks_then = [task for task in plan.tasks if task.id in was]
+    t = _counts(tasks_then, was, as_of)
     blocks.append(docs.Heading("I- TÌNH HÌNH CHUNG"))
     blocks.append(
         docs.Paragraph(
-            f"Kế hoạch có {t.total} nhiệm vụ: hoàn thành {t.counts['done']}, đang thực hiện {t.counts['in_progress']}, "
-            f"chưa bắt đầu {t.counts['not_started']}, tạm dừng {t.counts['paused']}; quá hạn {t.overdue}."
+            f"Đến ngày {vn_date(as_of)}, kế hoạch có {len(tasks_then)} nhiệm vụ: hoàn thành {t['done']}, "
+            f"đang thực hiện {t['in_progress']}, chưa bắt đầu {t['not_started']}, tạm dừng {t['paused']}; "
+            f"quá hạn {t['overdue']}."
         )
     )
+    agencies = sort_by({a.id: a for task in tasks_then for a in task.agencies}.values(), lambda a: a.name)
+    rows = []
+    for agency in agencies:
+        c = _counts([x for x in tasks_then if agency in x.agencies], was, as_of)
+        rows.append([agency.name, c["total"], c["done"], c["in_progress"], c["overdue"]])
+    rows.append(["Tổng cộng", len(tasks_then), t["done"], t["in_progress"], t["overdue"]])
     blocks.append(
-        docs.Table(
-            ["Cơ quan", "Số nhiệm vụ", "Hoàn thành", "Đang thực hiện", "Quá hạn"],
-            [[p.label, p.total, p.counts["done"], p.counts["in_progress"], p.overdue] for p in info["by_agency"]],
-            [4, 1, 1, 1, 1],
-        )
+        docs.Table(["Cơ quan", "Số nhiệm vụ", "Hoàn thành", "Đang thực hiện", "Quá hạn"], rows, [4, 1, 1, 1, 1])
     )
     blocks.append(docs.Heading("II- KẾT QUẢ CỦA TỪNG CƠ QUAN"))
-    agencies = sorted({a.id: a for task in plan.tasks for a in task.agencies}.values(), key=lambda a: a.name)
     for n, agency in enumerate(agencies, start=1):
-        tasks = [task for task in plan.tasks if agency in task.agencies]
+        tasks = [task for task in tasks_then if agency in task.agencies]
         blocks.append(docs.Heading(f"{n}. {agency.name}", level=2))
-        going = [x for x in tasks if x.status == "in_progress" and not x.overdue(as_of)]
-        for label, chosen in (
-            ("Đã hoàn thành", [x for x in tasks if x.status == "done"]),
-            ("Đang thực hiện", going),
-            ("Quá hạn", [x for x in tasks if x.overdue(as_of)]),
-        ):
-            blocks.append(docs.Paragraph(f"{label}: {len(chosen)} nhiệm vụ."))
+        overdue = [x for x in tasks if _overdue(was[x.id], as_of)]
+        lists = [
+            ("Đã hoàn thành", [x for x in tasks if was[x.id][0] == "done"]),
+            ("Đang thực hiện", [x for x in tasks if was[x.id][0] == "in_progress" and x not in overdue]),
+            ("Quá hạn", overdue),
+        ]
+        waiting = len(tasks) - sum(len(chosen) for _label, chosen in lists)
+        summary = ", ".join(f"{label.lower()} {len(chosen)}" for label, chosen in lists if chosen)
+        rest = f"{', ' if summary else ''}chưa bắt đầu hoặc tạm dừng {waiting}" if waiting else ""
+        blocks.append(docs.Paragraph(f"{len(tasks)} nhiệm vụ: {summary}{rest}."))
+        for label, chosen in lists:
             if chosen:
-                blocks.append(docs.Bullets([_task_line(x) for x in chosen]))
+                blocks.append(docs.Paragraph(f"{label}:"))
+                blocks.append(docs.Bullets([_task_line(x, was[x.id][1]) for x in chosen]))
         filed = [
             r
             for task in tasks
@@ -88,7 +96,7 @@ def report_document(plan: Plan, start: date, end: date, province: str = "", toda
         subtitle=plain_title(plan.title),
         issuer=issuer,
         header=header,
-        number="      -BC",
+        number="……-BC",  # the office's clerk gives the number
         place=province,
         date=today,
         blocks=blocks,
@@ -102,13 +110,42 @@ def plain_title(title: str) -> str:
     return re.sub(r"^[A-ZĐÀ-Ỹ ]+\b(?= [a-zđà-ỹ]|$)", lambda m: m.group(0).capitalize(), title)
 
 
-def _task_line(task: Task) -> str:
-    due = f" (hạn {vn_date(task.due_on)})" if task.due_on else ""
-    return f"{task.text}{due}"
+def state_on(task: Task, day: date) -> tuple[str, date | None] | None:
+    """A task's status and due date as they were at the end of ``day``, read back from its history (None: the task
+    did not exist yet)."""
+    if task.created_at is not None and local_day(task.created_at) > day:
+        return None
+    status, due = task.status, task.due_on
+    for event in sorted(task.events, key=lambda e: e.at, reverse=True):
+        if local_day(event.at) <= day:
+            break
+        if event.kind == "changed":
+            if "status" in event.detail:
+                status = event.detail["status"][0]
+            if "due_on" in event.detail:
+                before = event.detail["due_on"][0]
+                due = date.fromisoformat(before) if before else None
+    return status, due
+
+
+def _overdue(state: tuple[str, date | None], day: date) -> bool:
+    return state[1] is not None and state[1] < day and state[0] != "done"
+
+
+def _counts(tasks: list[Task], was: dict, day: date) -> dict:
+    counts = {s: 0 for s in STATUSES} | {"total": len(tasks), "overdue": 0}
+    for task in tasks:
+        counts[was[task.id][0]] += 1
+        counts["overdue"] += _overdue(was[task.id], day)
+    return counts
+
+
+def _task_line(task: Task, due: date | None) -> str:
+    return f"{task.text}{f' (hạn {vn_date(due)})' if due else ''}"
 
 
 def _report_line(report: ProgressReport) -> str:
-    figures = "; ".join(f"{k}: {v:g}" for k, v in report.figures.items())
+    figures = "; ".join(f"{k}: {vn_amount(v)}" for k, v in report.figures.items())
     return f"{vn_date(report.created_at)} — {report.text}" + (f" ({figures})" if figures else "")
 
 

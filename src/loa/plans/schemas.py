@@ -46,6 +46,6 @@ class PlanOut(BaseModel):
 
 class ReportIn(BaseModel):
     text: str = Field(min_length=1)
-    figures: dict[str, float] = {}
+    figures: dict[str, float | str] = {}  # a text is read as Vietnamese notation ("12.500", "1,5 triệu")
     links: list[str] = []
     status: str | None = None

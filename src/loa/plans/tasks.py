@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from calendar import monthrange
 from datetime import date, timedelta
 from pathlib import Path
@@ -16,6 +15,8 @@ from loa.clock import utcnow
 from loa.config import Settings
 from loa.db import get_or_404
 from loa.errors import UserError
+from loa.formats import parse_number
+from loa.links import is_http_url
 from loa.plans.models import (
     PRIORITIES,
     RECURRENCES,
@@ -212,15 +213,13 @@ def add_report(
     if not text:
         raise UserError("Báo cáo cần có nội dung.", "A report needs some text.", 422)
     links = [link.strip() for link in (links or []) if link.strip()]
-    bad = [link for link in links if not re.match(r"^https?://\S+$", link)]
+    bad = [link for link in links if not is_http_url(link)]
     if bad:
         raise UserError(f"Liên kết không hợp lệ: {bad[0]}", f"Invalid link: {bad[0]}", 422)
     clean_figures = {}
-    for label, value in (figures or {}).items():
-        try:
-            clean_figures[" ".join(str(label).split())[:100]] = float(str(value).replace(",", "."))
-        except ValueError:
-            raise UserError(f"Số liệu “{label}” phải là số.", f"The figure “{label}” must be a number.", 422) from None
+    for label, value in (figures or {}).items():  # Vietnamese notation: "12.500" is 12500, "1,5" is 1.5
+        label = " ".join(str(label).split())[:100]
+        clean_figures[label] = parse_number(value, label)
     if len(files) > MAX_ATTACHMENTS:
         raise UserError(f"Tối đa {MAX_ATTACHMENTS} tệp đính kèm.", f"At most {MAX_ATTACHMENTS} attachments.", 422)
     max_mb = min(MAX_ATTACHMENT_MB, settings.max_upload_mb)

@@ -334,9 +334,10 @@ def api_parse(
     file: UploadFile = File(...),
     db: Session = DB,
     settings: Settings = Depends(get_settings),
-    user: User = Depends(current_user),
+    user: User = Depends(require("coordinator")),
 ):
-    """Dry run: the parsed structure and, per body, the registry agencies it matches. Stores nothing."""
+    """Dry run: the parsed structure and, per body, the registry agencies it matches. Stores nothing.
+    Coordinators only, like the import itself: parsing an upload is work no viewer may ask for."""
     parsed = service.read_plan(file.file.read(), settings.max_upload_mb)
     matches = {c.body: [a.name for a in c.matches] for c in service.body_choices(db, parsed)}
     return {**parsed.to_dict(), "matches": matches}

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 import threading
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
@@ -18,6 +20,19 @@ import numpy as np
 DIM = 384
 _lock = threading.Lock()
 _model = None
+
+
+def atomic_write(target: Path, write: Callable) -> None:
+    """Write ``target`` through ``write(file)`` into a temporary file of its own (unique per thread and process,
+    named so that no reader's pattern matches it) and replace ``target`` with it in one step."""
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
+        os.replace(tmp, target)
+    except BaseException:
+        os.unlink(tmp)
+        raise
 
 
 def available() -> bool:
@@ -138,7 +153,4 @@ class EmbeddingCache:
             return
         self.directory.mkdir(parents=True, exist_ok=True)
         name = hashlib.sha1("".join(keys).encode()).hexdigest()[:16]
-        tmp = self.directory / f".{name}.{os.getpid()}.npz"
-        with tmp.open("wb") as fh:
-            np.savez(fh, keys=np.array(keys), vectors=vecs)
-        tmp.replace(self.directory / f"{name}.npz")
+        atomic_write(self.directory / f"{name}.npz", lambda fh: np.savez(fh, keys=np.array(keys), vectors=vecs))

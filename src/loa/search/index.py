@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import math
-import os
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -199,13 +198,9 @@ class Index:
         atomically."""
         path.mkdir(parents=True, exist_ok=True)
         data = {"ids": self.ids, "texts": self.texts, "metas": self.metas, "tokens": self.tokens}
-        tmp = path / f".docs.{os.getpid()}.json"
-        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        tmp.replace(path / "docs.json")
+        embed.atomic_write(path / "docs.json", lambda fh: fh.write(json.dumps(data, ensure_ascii=False).encode()))
         if self.semantic:
-            with (path / f".vectors.{os.getpid()}.npy").open("wb") as fh:
-                np.save(fh, self.vectors)
-            (path / f".vectors.{os.getpid()}.npy").replace(path / "vectors.npy")
+            embed.atomic_write(path / "vectors.npy", lambda fh: np.save(fh, self.vectors))
 
     def read(self, path: Path) -> None:
         """Take the documents stored in the folder ``path`` by :meth:`write` (a lexical index ignores stored

@@ -1,6 +1,7 @@
-"""Vietnamese text core: normalisation, folding, teencode, segmentation, PII scrubbing."""
+"""Vietnamese text core: normalisation, folding, teencode, segmentation, PII scrubbing, alphabetical order."""
 
 from loa.text.abbreviations import expand_abbreviations
+from loa.text.collate import sort_by, sort_key
 from loa.text.normalize import fold, normalize, strip_diacritics, syllables
 from loa.text.pii import PLACEHOLDERS, Pii, find_pii, scrub
 from loa.text.segment import sentences, words
@@ -14,6 +15,8 @@ __all__ = [
     "normalize",
     "scrub",
     "sentences",
+    "sort_by",
+    "sort_key",
     "strip_diacritics",
     "syllables",
     "words",

@@ -1,4 +1,5 @@
-"""``loa text scrub``: print each line of a file (or stdin) with its personal data replaced by placeholders."""
+"""``loa text scrub``: print each line of a file (or stdin) with its personal data replaced by placeholders;
+``loa text rescrub``: scrub again the public texts already stored."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from pathlib import Path
 
 import typer
 
-from loa.clitools import fail
+from loa import modules
+from loa.clitools import cli_session, fail, settings
 from loa.text.pii import scrub
 
 text_app = typer.Typer(help="Văn bản tiếng Việt / Vietnamese text.", no_args_is_help=True)
@@ -53,6 +55,28 @@ def scrub_cmd(file: str = typer.Option("-", "--file", "-f", help="Tệp; '-' là
         lines.pop()
     for line in lines:
         typer.echo(scrub(line.removesuffix("\r")))
+
+
+@text_app.command("rescrub")
+def rescrub_cmd(
+    background: bool = typer.Option(False, "--background", help="Giao cho worker / queue it for a worker"),
+) -> None:
+    """Scrub again every stored public text (listening stories, questions, claim sightings, triage texts) with
+    today's scrubber and print how many changed; running it again changes nothing."""
+    from loa.jobs import service as jobs  # here: the scrub command needs neither the database nor the queue
+    from loa.text.stored import rescrub_all
+
+    with cli_session() as db:
+        if background:
+            modules.load_jobs()  # the job kinds, so that the queue knows this one
+            job = jobs.submit(db, settings(), "text.rescrub")
+            typer.echo(f"Đã giao công việc / queued job {job.id}: /jobs/{job.id}")
+            return
+        found = rescrub_all(db)
+    for what, (read, changed) in found.items():
+        typer.echo(f"{what}: {changed}/{read}")
+    total = sum(c for _r, c in found.values())
+    typer.echo(f"Đã lọc lại / re-scrubbed: {total} văn bản thay đổi / texts changed")
 
 
 def register(app: typer.Typer) -> None:

@@ -1,4 +1,5 @@
-"""Finding and scrubbing personal data: phone numbers, ID numbers, e-mails, licence plates, street addresses.
+"""Finding and scrubbing personal data: people's names (``loa.text.names``), phone numbers, ID numbers, e-mails,
+licence plates, street and hamlet addresses.
 
 Public service numbers (1800/1900 hotlines, 3-digit emergency numbers, landlines introduced as "hotline",
 "tổng đài" or "đường dây nóng"; a mobile number is always personal), dates, money amounts, case counts and
@@ -11,6 +12,8 @@ import re
 import unicodedata
 from typing import NamedTuple
 
+from loa.text.names import find_names
+
 PLACEHOLDERS = {
     "phone": "[SĐT]",
     "id": "[CCCD]",
@@ -18,6 +21,7 @@ PLACEHOLDERS = {
     "plate": "[BIỂN SỐ]",
     "address": "[ĐỊA CHỈ]",
     "account": "[STK]",
+    "name": "[TÊN]",
 }
 
 
@@ -34,6 +38,12 @@ _NAME_WORD = rf"[{_UPPER}](?:(?![{_UPPER}]){_LETTER})*(?!{_LETTER})"  # "Lê", "
 _STREET_NAME = rf"(?:{_NAME_WORD}|\d{{1,2}}/\d{{1,2}}|\d{{1,2}} Tháng \d{{1,2}})(?:[ -]{_NAME_WORD}){{0,5}}"
 _STREET_KIND = r"(?i:đường|phố|hẻm|hẽm|ngõ|ngách|kiệt)"
 _HOUSE = r"\d{1,4}[A-Za-z]?(?:/\d{1,4}[A-Za-z]?){0,3}(?![\w/])"
+# A hamlet, quarter or team with its name or number ("ấp Chợ", "khóm 3", "tổ 5 ấp Phú Hòa"): after a house number.
+_HAMLET_KIND = r"(?i:ấp|khóm|thôn|xóm|tổ dân phố|tổ|khu phố|kp|bản|buôn|sóc|phum)"
+_HAMLET_NAMED = (
+    rf"{_HAMLET_KIND}{_SP}+(?:\d{{1,3}}[A-Za-z]?\b|{_STREET_NAME})"
+    rf"(?:,?{_SP}+{_HAMLET_KIND}{_SP}+(?:\d{{1,3}}[A-Za-z]?\b|{_STREET_NAME}))*"
+)
 _STREET_NAMED = (
     rf"(?:{_STREET_KIND}(?:{_SP}+số{_SP}+\d{{1,3}}\b|{_SP}+{_HOUSE},?{_SP}+(?:{_STREET_KIND}{_SP}+)?"
     rf"{_STREET_NAME}|{_SP}+{_STREET_NAME})|(?i:quốc lộ|tỉnh lộ|ql|tl)\.?{_SP}*\d{{1,3}}[A-Za-z]?\b)"
@@ -80,7 +90,7 @@ _PLATE_LOWER = re.compile(r"(?<![\w.,/-])\d{2}[a-z]{1,2}\d?-(?:\d{3}\.\d{2}|\d{4
 _ADDRESS_NUMBERED = re.compile(
     rf"(?<![\w/])(?P<address>(?P<prefix>(?i:số nhà|nhà số|số|nhà|sn)){_SP}*"
     rf"(?P<house>{_HOUSE}),?{_SP}*"
-    rf"(?:(?P<street>{_STREET_NAMED}|{_STREET_KIND}\b(?!{_SP}+{_NOT_A_STREET}))"
+    rf"(?:(?P<street>{_STREET_NAMED}|{_HAMLET_NAMED}|{_STREET_KIND}\b(?!{_SP}+{_NOT_A_STREET}))"
     rf"|(?P<name>{_STREET_NAME})))"
 )
 _ADDRESS_SLASH = re.compile(
@@ -177,8 +187,9 @@ def _addresses(s: str) -> list[Pii]:
     return found
 
 
-def find_pii(s: str) -> list[Pii]:
-    """Spans of personal data in ``unicodedata.normalize("NFC", s)``, sorted and not overlapping."""
+def find_pii(s: str, names: bool = True) -> list[Pii]:
+    """Spans of personal data in ``unicodedata.normalize("NFC", s)``, sorted and not overlapping. ``names=False``
+    leaves people's names (a text staff wrote, such as a registry claim quoting a public figure)."""
     s = unicodedata.normalize("NFC", s)
     spans = [Pii("email", m.start(), m.end()) for m in _EMAIL.finditer(s)]
     spans += [Pii("plate", m.start(), m.end()) for p in (_PLATE, _PLATE_LOWER) for m in p.finditer(s)]
@@ -188,6 +199,8 @@ def find_pii(s: str) -> list[Pii]:
             Pii(kind, m.start("n"), m.end("n")) for m in pattern.finditer(s) if not _MONEY_AFTER.match(s, m.end())
         ]
     spans += _numbers(s)
+    if names:
+        spans += [Pii("name", start, end) for start, end in find_names(s)]
     spans.sort(key=lambda p: (p.start, -p.end))
     merged: list[Pii] = []
     for span in spans:
@@ -197,11 +210,12 @@ def find_pii(s: str) -> list[Pii]:
     return merged
 
 
-def scrub(s: str) -> str:
-    """``s`` (NFC) with each piece of personal data replaced by its placeholder, e.g. "[SĐT]"."""
+def scrub(s: str, names: bool = True) -> str:
+    """``s`` (NFC) with each piece of personal data replaced by its placeholder, e.g. "[SĐT]", "[TÊN]" (people's
+    names only with ``names``: every text from the public; see ``find_pii``)."""
     s = unicodedata.normalize("NFC", s)
     out, pos = [], 0
-    for span in find_pii(s):
+    for span in find_pii(s, names):
         out += [s[pos : span.start], PLACEHOLDERS[span.kind]]
         pos = span.end
     out.append(s[pos:])

@@ -3,25 +3,32 @@
 from __future__ import annotations
 
 import json
-from importlib.resources import files
+import secrets
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
+from sqlalchemy.exc import DataError
 from starlette.middleware.sessions import SessionMiddleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from loa import __version__, modules
 from loa.config import Settings, get_settings
 from loa.db import upgrade
 from loa.errors import UserError
+from loa.formats import json_for_script
 from loa.i18n import translator
 from loa.jobs.registry import WARMUPS
 from loa.search import store
-from loa.web.deps import LoginRequired, csrf_protect, is_api, lang, render
+from loa.web import schema
+from loa.web.deps import LoginRequired, content_security_policy, csrf_protect, is_api, lang, render
+from loa.web.ids import valid_ids
 
 HERE = Path(__file__).parent
 
@@ -65,6 +72,37 @@ class UploadLimit:
         await send({"type": "http.response.body", "body": body.body})
 
 
+class SecurityHeaders:
+    """Security headers on every response: the Content-Security-Policy (a response may set its own, as the
+    embeddable widget does), no framing, no content sniffing, a referrer policy, and HSTS behind TLS."""
+
+    def __init__(self, app, hsts: bool):
+        self.app = app
+        self.fixed = [
+            (b"x-content-type-options", b"nosniff"),
+            (b"referrer-policy", b"strict-origin-when-cross-origin"),
+        ] + ([(b"strict-transport-security", b"max-age=31536000")] if hsts else [])
+        self.policy = content_security_policy().encode()
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def with_headers(message):
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": self.add(list(message.get("headers") or []))}
+            await send(message)
+
+        return await self.app(scope, receive, with_headers)
+
+    def add(self, headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+        """``headers`` with the security headers it does not set itself."""
+        have = {k.lower() for k, _v in headers}
+        if b"content-security-policy" not in have:
+            headers += [(b"content-security-policy", self.policy), (b"x-frame-options", b"DENY")]
+        return headers + [(k, v) for k, v in self.fixed if k not in have]
+
+
 def create_app(settings: Settings | None = None, migrate: bool = True) -> FastAPI:
     settings = settings or get_settings()
     if migrate:
@@ -73,13 +111,14 @@ def create_app(settings: Settings | None = None, migrate: bool = True) -> FastAP
         title="Loa API",
         version=__version__,
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        docs_url=None,  # served below, under the Content-Security-Policy
         redoc_url=None,
-        dependencies=[Depends(csrf_protect)],
+        dependencies=[Depends(csrf_protect), Depends(valid_ids)],
     )
     app.state.settings = settings
     app.state.templates = Jinja2Templates(directory=modules.template_folders())
     app.state.templates.env.filters["json"] = lambda v: json.dumps(v, ensure_ascii=False)
+    app.state.templates.env.filters["script_json"] = lambda v: Markup(json_for_script(v))
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key,
@@ -89,12 +128,30 @@ def create_app(settings: Settings | None = None, migrate: bool = True) -> FastAP
         https_only=settings.secure_cookies,
     )
     app.add_middleware(UploadLimit, max_bytes=settings.max_upload_mb * 1024 * 1024)
+    app.add_middleware(SecurityHeaders, hsts=settings.secure_cookies)  # outermost: also on the 413 above
+    if settings.trusted_proxies:  # the client's address and scheme as the configured proxies forward them
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
 
-    @app.get("/static/htmx.min.js", include_in_schema=False)
-    def htmx():
-        return FileResponse(files("js_lib_htmx") / "static" / "htmx" / "htmx.min.js", media_type="text/javascript")
+    # our own files first, then htmx from its package (/static/htmx.min.js): one mount, no route to order
+    app.mount(
+        "/static", StaticFiles(directory=HERE / "static", packages=[("js_lib_htmx", "static/htmx")]), name="static"
+    )
 
-    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")  # after the route above
+    @app.get("/api/v1/docs", include_in_schema=False)
+    def api_docs():
+        """Swagger UI (from its CDN) for the API; its one inline script carries this response's nonce."""
+        nonce = secrets.token_urlsafe(16)
+        page = get_swagger_ui_html(openapi_url=app.openapi_url, title=f"{app.title} · docs")
+        cdn = "https://cdn.jsdelivr.net"
+        return HTMLResponse(
+            page.body.decode().replace("<script>", f'<script nonce="{nonce}">'),
+            headers={
+                "Content-Security-Policy": content_security_policy(
+                    script_src=f"'self' 'nonce-{nonce}' {cdn}", style_src=f"'self' 'unsafe-inline' {cdn}"
+                ).replace("img-src 'self' data:", "img-src 'self' data: https://fastapi.tiangolo.com")
+            },
+        )
+
     modules.load_jobs()  # job kinds, so that jobs submitted in immediate mode can run here
     store.use(settings, background=settings.broker_url != "immediate")  # stored indexes; workers rebuild them
 
@@ -116,7 +173,11 @@ def create_app(settings: Settings | None = None, migrate: bool = True) -> FastAP
         for e in modules.nav() + [REPORTS]
         if any(x == e.path or x.startswith(e.path + "/") for x in paths)
     ]
+    app.state.public_nav = [("/", "Trang chủ")] + [
+        (e.path, e.label) for e in modules.public_nav() if any(x == e.path for x in paths)
+    ]
     install_error_handlers(app)
+    schema.install(app)
     return app
 
 
@@ -181,10 +242,21 @@ def install_error_handlers(app: FastAPI) -> None:
         ]
         return respond(request, 422, _("Dữ liệu gửi lên không hợp lệ."), details)
 
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(DataError)
+    async def out_of_range(request: Request, exc: Exception):
+        """A number the database cannot hold (SQLite's OverflowError, PostgreSQL's out-of-range DataError)."""
+        _ = translator(lang(request))
+        return respond(request, 422, _("Dữ liệu gửi lên không hợp lệ."))
+
     @app.exception_handler(Exception)
     async def crash(request: Request, exc: Exception):
         import logging
 
         logging.getLogger("loa").exception("unhandled error on %s", request.url.path)
         _ = translator(lang(request))
-        return respond(request, 500, _("Hệ thống gặp lỗi. Dữ liệu của bạn chưa bị thay đổi; vui lòng thử lại."))
+        response = respond(request, 500, _("Hệ thống gặp lỗi. Dữ liệu của bạn chưa bị thay đổi; vui lòng thử lại."))
+        # Starlette sends this page from outside every middleware: it gets the security headers here
+        for key, value in SecurityHeaders(None, request.app.state.settings.secure_cookies).add([]):
+            response.headers[key.decode()] = value.decode()
+        return response

@@ -10,10 +10,9 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from loa import formats
+from loa import formats, hooks
 from loa.auth.models import ROLES, User
-from loa.auth.service import user_for_token
-from loa.clock import utcnow
+from loa.auth.service import user_for_session, user_for_token
 from loa.config import LANGUAGES, Settings
 from loa.db import session_factory
 from loa.i18n import translator
@@ -76,18 +75,14 @@ def optional_user(request: Request, db: Session = DB) -> User | None:
 
 
 def session_user(request: Request, db: Session) -> User | None:
-    data = request.session
-    uid = data.get("uid")
-    if not uid:
+    """The user of the login session the cookie names (one indexed look-up); a session ended on the server
+    (logout, password change, expiry, deactivated user) is dropped from the cookie."""
+    sid = request.session.get("sid")
+    if not sid:
         return None
-    settings = request.app.state.settings
-    if utcnow().timestamp() - data.get("iat", 0) > settings.session_hours * 3600:
-        data.pop("uid", None)
-        return None
-    user = db.get(User, uid)
-    if user is None or not user.active or user.session_epoch != data.get("epoch"):
-        data.pop("uid", None)
-        return None
+    user = user_for_session(db, sid)
+    if user is None:
+        request.session.pop("sid", None)
     return user
 
 
@@ -95,6 +90,9 @@ def current_user(user: User | None = Depends(optional_user)) -> User:
     if user is None:
         raise LoginRequired()
     return user
+
+
+current_user.error_statuses = (401, 403)  # for the API schema (loa.web.schema); 403: another agency's object
 
 
 def require(*roles: str):
@@ -106,6 +104,7 @@ def require(*roles: str):
             raise HTTPException(403, _("Bạn không có quyền thực hiện thao tác này."))
         return user
 
+    check.error_statuses = (401, 403)
     return check
 
 
@@ -128,7 +127,7 @@ async def csrf_protect(request: Request) -> None:
     as the form field ``csrf_token`` or the ``X-CSRF-Token`` header. API-token requests need none."""
     if request.method in SAFE_METHODS or bearer_token(request):
         return
-    if not request.session.get("uid") and request.url.path != "/login":
+    if not request.session.get("sid") and request.url.path != "/login":
         return  # anonymous public forms (e.g. citizens' questions) carry no credentials to abuse
     sent = request.headers.get("x-csrf-token", "")
     if not sent and request.headers.get("content-type", "").startswith(
@@ -142,6 +141,9 @@ async def csrf_protect(request: Request) -> None:
         raise HTTPException(
             403, _("Phiên làm việc không hợp lệ hoặc đã hết hạn (thiếu mã CSRF). Vui lòng tải lại trang.")
         )
+
+
+csrf_protect.unsafe_error_statuses = (403,)
 
 
 async def form_data(request: Request) -> FormData:
@@ -162,6 +164,12 @@ async def request_body(request: Request) -> bytes:
 BODY = Depends(request_body)  # the request's raw body, for plain ``def`` handlers
 
 
+def emergency_notices(request: Request) -> list[dict]:
+    """The emergency notices in force, for the banner on every page (hook ``current_emergency_notices``)."""
+    with session_factory(request.app.state.settings.db_url)() as db:
+        return [n for found in hooks.call().current_emergency_notices(db=db) for n in found or []]
+
+
 def render(request: Request, template: str, context: dict | None = None, status: int = 200) -> HTMLResponse:
     """Render a page with the common context: user, language, ``_``, CSRF token, formats, navigation."""
     language = lang(request)
@@ -171,10 +179,29 @@ def render(request: Request, template: str, context: dict | None = None, status:
         "lang": language,
         "_": translator(language),
         "csrf_token": csrf_token(request),
-        "fmt": formats,
+        "fmt": formats.ForLanguage(language),
         "roles": ROLES,
         "nav": request.app.state.nav,
+        "public_nav": request.app.state.public_nav,
         "province": request.app.state.settings.province,
+        "emergency_notices": emergency_notices(request),
     }
     ctx.update(context or {})
     return request.app.state.templates.TemplateResponse(request, template, ctx, status_code=status)
+
+
+def content_security_policy(
+    frame_ancestors: str = "'none'", script_src: str = "'self'", style_src: str = "'self'"
+) -> str:
+    """The pages' Content-Security-Policy: scripts and styles from Loa's own files only (no inline script, no
+    inline style), no plug-ins, forms posting back to Loa, framing as ``frame_ancestors`` allows."""
+    return (
+        f"default-src 'self'; script-src {script_src}; style-src {style_src}; img-src 'self' data:; "
+        f"object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors {frame_ancestors}"
+    )
+
+
+def embeddable(response):
+    """Let any website show ``response`` in a frame (the answers widget); every other page refuses framing."""
+    response.headers["Content-Security-Policy"] = content_security_policy(frame_ancestors="*")
+    return response

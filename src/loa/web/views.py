@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import FileResponse, RedirectResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from loa import clock, hooks
+from loa import clock, documents, hooks
+from loa.audit import labels as audit_labels
 from loa.audit import service as audit
 from loa.auth import service as auth
 from loa.auth.models import AGENCY_KINDS, Agency, ApiToken, Province, User
-from loa.clock import utcnow
 from loa.config import LANGUAGES, Settings
 from loa.errors import UserError
 from loa.jobs import service as jobs
-from loa.web.deps import DB, FORM, current_user, get_settings, lang, render, require
+from loa.web.deps import DB, FORM, current_user, get_settings, lang, optional_user, render, require
 
 router = APIRouter()
 api = APIRouter(tags=["core"])
@@ -31,16 +31,18 @@ def _safe_next(target: str) -> str:
 
 
 def client_address(request: Request) -> str:
+    """The client's address: the connecting one, or as a configured proxy forwarded it (LOA_TRUSTED_PROXIES)."""
     return request.client.host if request.client else ""
 
 
-def start_session(request: Request, user: User) -> None:
-    """A fresh session for ``user`` (new CSRF token; the previous session's contents are dropped)."""
+def start_session(request: Request, db: Session, settings: Settings, user: User) -> None:
+    """A fresh login session for ``user`` (new server-side session and CSRF token; the cookie's previous contents
+    are dropped, and a session it named ends)."""
     chosen = request.session.get("lang")
+    if request.session.get("sid"):
+        auth.end_session(db, request.session["sid"])
     request.session.clear()
-    request.session.update(
-        uid=user.id, epoch=user.session_epoch, iat=int(utcnow().timestamp()), csrf=secrets.token_urlsafe(32)
-    )
+    request.session.update(sid=auth.start_session(db, settings, user), csrf=secrets.token_urlsafe(32))
     if chosen:
         request.session["lang"] = chosen
 
@@ -51,6 +53,16 @@ def healthz(db: Session = DB, settings: Settings = Depends(get_settings)):
     overdue periodic jobs are reported (``jobs.stale`` warns without failing the check)."""
     db.execute(text("SELECT 1"))
     return {"status": "ok", "database": "ok", "jobs": jobs.health(db, settings)}
+
+
+@router.get("/fonts/khmer.ttf")
+def khmer_font():
+    """The Khmer font of the machine's Debian package (fonts-khmeros or fonts-noto-core), served for browsers that
+    have none (``loa.css`` names it in ``@font-face`` after any installed copy)."""
+    path = documents.script_font("Khmer")
+    if path is None:
+        raise UserError("Máy chủ chưa cài phông chữ Khmer.", "No Khmer font is installed on the server.", 404)
+    return FileResponse(path, media_type="font/ttf", headers={"Cache-Control": "public, max-age=604800"})
 
 
 @router.get("/login")
@@ -76,12 +88,15 @@ def login(
             {"error": exc.text(lang(request)), "username": username, "next": _safe_next(next)},
             exc.status,
         )
-    start_session(request, user)
+    start_session(request, db, settings, user)
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
 @router.post("/logout")
-def logout(request: Request):
+def logout(request: Request, db: Session = DB):
+    """End the login session on the server (a saved copy of the cookie stops working too)."""
+    if request.session.get("sid"):
+        auth.end_session(db, request.session["sid"])
     chosen = request.session.get("lang")
     request.session.clear()
     if chosen:
@@ -99,11 +114,28 @@ def switch_language(request: Request, code: str, next: str = "/"):
 
 @router.get("/")
 def home(
-    request: Request, db: Session = DB, settings: Settings = Depends(get_settings), user: User = Depends(current_user)
+    request: Request,
+    db: Session = DB,
+    settings: Settings = Depends(get_settings),
+    user: User | None = Depends(optional_user),
 ):
+    """Staff see their dashboard; anyone else the citizens' home page."""
+    if user is None:
+        return render(request, "public_home.html", public_home(db))
     panels = sorted(filter(None, hooks.call().dashboard_panel(db=db, user=user)), key=lambda p: p.get("order", 100))
     health = jobs.health(db, settings) if user.has_role("coordinator") else None
     return render(request, "home.html", {"panels": panels, "jobs_stale": bool(health and health["stale"])})
+
+
+def public_home(db: Session) -> dict:
+    """What the citizens' home page shows: the emergency notices in force and the province's latest bulletin."""
+    notices = [n for found in hooks.call().current_emergency_notices(db=db) for n in found or ()]
+    code = db.scalar(select(Province.code).order_by(Province.id).limit(1))
+    bulletin = hooks.call().latest_bulletin(db=db, district=code) if code else None
+    if bulletin:
+        bulletin = {**bulletin, "day": date.fromisoformat(bulletin["day"])}
+    # the notices head the page in their own section, so the banner every other page carries is left out here
+    return {"notices": notices, "emergency_notices": [], "bulletin": bulletin}
 
 
 @router.get("/reports")
@@ -128,15 +160,17 @@ def password_change(
     old_password: str = Form(""),
     new_password: str = Form(""),
     confirm: str = Form(""),
+    revoke_tokens: bool = Form(False),
     user: User = Depends(current_user),
     db: Session = DB,
     settings: Settings = Depends(get_settings),
 ):
+    """Change one's password: the other sessions end; with ``revoke_tokens`` the API tokens are revoked too."""
     if new_password != confirm:
         raise UserError("Mật khẩu nhập lại không khớp.", "The two new passwords differ.")
-    auth.change_password(db, settings, user, old_password, new_password)
-    db.flush()
-    start_session(request, user)
+    auth.change_password(
+        db, settings, user, old_password, new_password, keep=request.session.get("sid", ""), revoke_tokens=revoke_tokens
+    )
     return render(request, "account.html", {"tokens": list(_tokens(db, user)), "saved": True})
 
 
@@ -227,6 +261,7 @@ def audit_page(
         {
             "events": events,
             "entities": audit.entities(db),
+            "labels": audit_labels,
             "filters": {"entity": entity, "action": action, "actor": actor, "since": since, "until": until},
         },
     )
