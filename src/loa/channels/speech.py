@@ -363,10 +363,8 @@ def _date_range(match: re.Match) -> str:
     d1, d2, m, y = int(match.group("d1")), int(match.group("d2")), int(match.group("m")), match.group("y")
     if not (_valid(d1, m) and _valid(d2, m) and d1 < d2):
         return match.group(0)
-    lead = match.group("cue") or ""
-    lead = lead[: -len(lead.lstrip())] if lead.strip().lower() in ("ngày", "từ", "từ ngày") else lead
-    spoken = f"từ ngày {number_words(d1)} đến ngày {number_words(d2)} tháng {_month(m)}"
-    return lead + spoken + (f" năm {number_words(int(y))}" if y else "")
+    spoken = f"từ ngày {number_words(d1)} đến ngày {number_words(d2)} tháng {_month(m)}"  # replaces "từ", "ngày"
+    return spoken + (f" năm {number_words(int(y))}" if y else "")
 
 
 def _document_number(match: re.Match) -> str:
