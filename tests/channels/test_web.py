@@ -188,6 +188,9 @@ def test_api(login, commune, publish):
     r = c.post(f"/api/v1/loudspeakers/communes/{cid}/slots", json={"start": "17h30", "minutes": 20})
     assert r.status_code == 201 and r.json()["slots"][0]["start"] == "17:30"
     assert c.post(f"/api/v1/loudspeakers/communes/{cid}/slots", json={"start": "31:00"}).status_code == 400
+    # "5²" passes str.isdigit() but not int(): a digit-looking number is refused with a message, never a 500
+    form = c.post(f"/loudspeakers/communes/{cid}/slots", data={"start": "18:00", "minutes": "5²"})
+    assert form.status_code == 400 and "số phút" in form.text
     assert {x["name"] for x in c.get("/api/v1/loudspeakers/communes").json()} == {"Mỹ Long Nam", "Kim Sơn"}
     day = date(2021, 9, 20)
     item = publish("Loa sáng", "Nội dung.", channel="loudspeaker", at=local_at(day, 5))

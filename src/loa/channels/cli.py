@@ -63,7 +63,7 @@ def content_speak(
         fail("Cần --out FILE hoặc --show-text / give --out FILE or --show-text.")
     with cli_session() as db:
         try:
-            found = content.get_item(db, int(item)) if item.isdigit() else content.item_by_slug(db, item)
+            found = content.get_item(db, int(item)) if item.isdecimal() else content.item_by_slug(db, item)
         except UserError as exc:
             fail(f"{exc.message} / {exc.message_en}")
         if found is None:

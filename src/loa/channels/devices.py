@@ -195,7 +195,7 @@ def record_plays(db: Session, device: Device, reports, now: datetime | None = No
     now = now or utcnow()
     rows = []
     for n, r in enumerate(reports, 1):
-        if not isinstance(r, dict) or not str(r.get("item_id", "")).isdigit():
+        if not isinstance(r, dict) or not str(r.get("item_id", "")).isdecimal():
             raise UserError(f"Lượt phát {n}: thiếu mã bài (item_id).", f"Play {n}: item_id is missing.", 422)
         start, end = _when(r.get("started_at"), f"Lượt {n}"), _when(r.get("ended_at"), f"Lượt {n}")
         if end < start or end > now + timedelta(minutes=5) or end - start > timedelta(hours=4):

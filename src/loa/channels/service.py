@@ -62,7 +62,7 @@ def get_commune(db: Session, commune_id: int) -> Commune:
 
 def find_commune(db: Session, ref: str) -> Commune:
     """A commune by id or by name (diacritics and case ignored)."""
-    if str(ref).isdigit():
+    if str(ref).isdecimal():
         return get_commune(db, int(ref))
     wanted = fold(ref).strip()
     for c in list_communes(db, active_only=False):
@@ -379,7 +379,7 @@ def check_targets(db: Session, scope: str, district_names, commune_ids) -> tuple
             raise UserError("Hãy chọn huyện có trong danh mục xã.", "Choose districts from the commune register.")
         return chosen, []
     if scope == "communes":
-        ids = list(dict.fromkeys(int(x) for x in commune_ids if str(x).strip().isdigit()))
+        ids = list(dict.fromkeys(int(x) for x in commune_ids if str(x).strip().isdecimal()))
         known = {c.id for c in list_communes(db)}
         if not ids or any(i not in known for i in ids) or len(ids) != len(list(commune_ids)):
             raise UserError("Hãy chọn xã có trong danh mục.", "Choose communes from the register.")

@@ -58,7 +58,7 @@ def number_words(n: int, full: bool = False) -> str:
 
 def digits_words(digits: str) -> str:
     """Digit by digit: "0912" → "không chín một hai"."""
-    return " ".join(DIGITS[int(d)] for d in digits if d.isdigit())
+    return " ".join(DIGITS[int(d)] for d in digits if d.isdecimal())
 
 
 def decimal_words(integer: int, fraction: str = "") -> str:

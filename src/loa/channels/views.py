@@ -178,7 +178,7 @@ def commune_page(
 @router.post("/loudspeakers/communes/{commune_id}/slots")
 def slot_create(commune_id: int, form: FormData = FORM, db: Session = DB, user: User = Depends(require(*MANAGERS))):
     minutes = str(form.get("minutes", "30")).strip()
-    if not minutes.isdigit():
+    if not minutes.isdecimal():
         raise UserError("Thời lượng phải là số phút.", "The length must be a number of minutes.")
     commune = service.get_commune(db, commune_id)
     service.add_slot(db, user, commune, str(form.get("start", "")), int(minutes), str(form.get("label", "")))
@@ -190,7 +190,7 @@ def commune_channel(commune_id: int, form: FormData = FORM, db: Session = DB, us
     """Make a loudspeaker channel the commune's own, or undo it (empty)."""
     commune = service.get_commune(db, commune_id)
     ref = str(form.get("channel_id", "")).strip()
-    service.set_commune_channel(db, user, commune, int(ref) if ref.isdigit() else None)
+    service.set_commune_channel(db, user, commune, int(ref) if ref.isdecimal() else None)
     return RedirectResponse(f"/loudspeakers/communes/{commune.id}", status_code=303)
 
 
@@ -200,7 +200,7 @@ def device_create(
 ):
     """A new player of the commune; its key is shown once."""
     poll = str(form.get("poll_seconds", "60")).strip()
-    if not poll.isdigit():
+    if not poll.isdecimal():
         raise UserError("Chu kỳ hỏi phải là số giây.", "The polling interval must be a number of seconds.")
     commune = service.get_commune(db, commune_id)
     device, key = devices.create_device(db, user, commune, str(form.get("name", "")), int(poll))

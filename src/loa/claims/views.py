@@ -67,7 +67,7 @@ def page(request: Request, template: str, ctx: dict | None = None, status: int =
 
 def _form_id(value) -> int:
     value = str(value or "").strip()
-    if not value.isdigit():
+    if not value.isdecimal():
         raise UserError("Cần chọn một tin trong danh mục.", "Choose a claim from the registry.", 422)
     return int(value)
 

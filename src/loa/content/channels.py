@@ -70,7 +70,7 @@ def find_channel(db: Session, ref) -> Channel:
     """A channel given as a row, an id (int or digits), a slug or a name; 404 when there is none."""
     if isinstance(ref, Channel):
         return ref
-    if isinstance(ref, int) or (isinstance(ref, str) and ref.isascii() and ref.isdigit()):
+    if isinstance(ref, int) or (isinstance(ref, str) and ref.isascii() and ref.isdecimal()):
         return get_channel(db, int(ref))
     found = db.scalar(select(Channel).where(or_(Channel.slug == ref, Channel.name == ref)))
     if found is None:

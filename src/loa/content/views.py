@@ -72,7 +72,7 @@ def _int(value, default=None):
     value = str(value or "").strip()
     if not value:
         return default
-    if not value.isdigit():
+    if not value.isdecimal():
         raise UserError("Giá trị số không hợp lệ.", "Invalid number.")
     return int(value)
 
@@ -92,7 +92,7 @@ def _form_fields(form) -> dict:
         kind=str(form.get("kind", "")),
         themes=themes,
         audiences=list(form.getlist("audiences")),
-        channels=[int(c) for c in form.getlist("channels") if str(c).isdigit()],
+        channels=[int(c) for c in form.getlist("channels") if str(c).isdecimal()],
         states_health_facts=bool(form.get("states_health_facts")),
         epidemic_related=bool(form.get("epidemic_related")),
         tone=str(form.get("tone", "neutral")),
@@ -267,7 +267,7 @@ def return_to_draft(item_id: int, request: Request, db: Session = DB, user: User
 @router.post("/content/{item_id}/publish")
 def publish(item_id: int, form: FormData = FORM, db: Session = DB, user: User = Depends(require(*WRITERS))):
     """Đăng ngay: publish now on exactly the channels ticked in the form."""
-    channels = [int(c) for c in form.getlist("channels") if str(c).isdigit()]
+    channels = [int(c) for c in form.getlist("channels") if str(c).isdecimal()]
     return to_item(service.publish(db, service.get_item(db, item_id), user, channels=channels))
 
 

@@ -166,7 +166,7 @@ def link_for(db: Session, settings: Settings, token: str, user: User) -> tuple[E
         403,
     )
     parts = (token or "").split(".")
-    if len(parts) != 3 or not parts[0].isdigit():
+    if len(parts) != 3 or not parts[0].isdecimal():
         raise bad
     link = db.get(ApprovalLink, int(parts[0]))
     if (

@@ -69,12 +69,12 @@ def notices_page(request: Request, db: Session = DB, user: User = Depends(curren
 def notice_create(form: FormData = FORM, db: Session = DB, user: User = Depends(require(*service.WRITERS))):
     item_ref = str(form.get("item_id", "")).strip()
     repeat = str(form.get("repeat_minutes", "30")).strip()
-    if not repeat.isdigit():
+    if not repeat.isdecimal():
         raise UserError("Khoảng lặp lại phải là số phút.", "The repeat interval must be a number of minutes.")
     notice = service.create_notice(
         db,
         user,
-        item_id=int(item_ref) if item_ref.isdigit() else None,
+        item_id=int(item_ref) if item_ref.isdecimal() else None,
         title=str(form.get("title", "")),
         body=str(form.get("body", "")),
         scope=str(form.get("scope", "province")),

@@ -191,7 +191,7 @@ def parse_time(value) -> datetime:
     s = str(value or "").strip()
     if not s:
         raise ValueError("empty")
-    if s.isdigit() and len(s) >= 9:
+    if s.isdecimal() and len(s) >= 9:
         return datetime.fromtimestamp(int(s), UTC)
     try:
         dt = datetime.fromisoformat(s.replace("Z", "+00:00"))

@@ -73,7 +73,7 @@ def _same(sent: str, expected: str) -> bool:
 
 def _retry_after(headers: Mapping[str, str]) -> float | None:
     value = headers.get("retry-after", "")
-    return float(value) if value.replace(".", "", 1).isdigit() else None
+    return float(value) if value.replace(".", "", 1).isdecimal() else None
 
 
 def _kind_of_text(text: str) -> str:

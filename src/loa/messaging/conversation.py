@@ -108,7 +108,7 @@ def command(text: str, state: str) -> tuple[str, str]:
         return "subscribe", word.split(":", 1)[1]
     if m := _SUBSCRIBE_N.match(word):
         return "subscribe", m.group(1)
-    if state == "district" and word.isdigit() and word != "0":
+    if state == "district" and word.isdecimal() and word != "0":
         return "subscribe", word
     return _WORD_OF.get(word, ""), ""
 
@@ -263,7 +263,7 @@ def _subscribe(
     code = (
         argument
         if argument in codes
-        else (found[int(argument) - 1]["code"] if argument.isdigit() and 1 <= int(argument) <= len(found) else None)
+        else (found[int(argument) - 1]["code"] if argument.isdecimal() and 1 <= int(argument) <= len(found) else None)
     )
     if code is None:
         sender.state, sender.state_at = "district", now

@@ -122,7 +122,7 @@ def import_confirm(
             choices[body] = [a.id for a in matches[body]]
         elif choice == service.NEW:
             choices[body] = service.NEW
-        elif choice.startswith("a:") and choice[2:].isdigit():
+        elif choice.startswith("a:") and choice[2:].isdecimal():
             choices[body] = [int(choice[2:])]
         else:
             choices[body] = []
@@ -239,10 +239,10 @@ def task_update(task_id: int, form: FormData = FORM, db: Session = DB, user: Use
             recurrence=form.get("recurrence"),
             start_on=_day(str(form.get("start_on", ""))),
             due_on=_day(str(form.get("due_on", ""))),
-            theme_id=int(form["theme_id"]) if str(form.get("theme_id", "")).isdigit() else None,
+            theme_id=int(form["theme_id"]) if str(form.get("theme_id", "")).isdecimal() else None,
         )
         if "agency_ids" in form:
-            changes["agency_ids"] = [int(i) for i in form.getlist("agency_ids") if str(i).isdigit()]
+            changes["agency_ids"] = [int(i) for i in form.getlist("agency_ids") if str(i).isdecimal()]
     service.update_task(db, task, user, TaskChanges(**changes))
     return RedirectResponse(f"/plans/tasks/{task.id}", status_code=303)
 

@@ -328,7 +328,7 @@ def _tokens(text: str, written: bool) -> list[str]:
             tok == "hon"
             and previous not in _NOT_COMPARED_AFTER
             and following not in _QUANTITIES
-            and not (following[:1].isdigit())
+            and not (following[:1].isdecimal())
         )
         if negates or immune or hardly or acc in _DISCARD and following == "khau":
             out.append("khong")

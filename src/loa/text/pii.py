@@ -121,7 +121,7 @@ def _phone(digits: str) -> bool:
 
 def _id_number(digits: str, text: str, before: str, after: str) -> bool:
     """CCCD (12 digits) or CMND (9): unseparated or space-grouped, or any form after a keyword; not money."""
-    if len(digits) not in (9, 12) or not digits.isdigit():
+    if len(digits) not in (9, 12) or not digits.isdecimal():
         return False
     if _ID_BEFORE.search(before):
         return True
@@ -157,7 +157,7 @@ def _numbers(s: str) -> list[Pii]:
 def _date_like(house: str) -> bool:
     """ "15/7", "15/7/2021", "51/2017": a date or a document year, not a house number."""
     parts = house.split("/")
-    if not all(p.isdigit() for p in parts):
+    if not all(p.isdecimal() for p in parts):
         return False
     if len(parts[-1]) == 4 and parts[-1].startswith(("19", "20")):
         return True

@@ -38,7 +38,7 @@ def int_params(route: APIRoute) -> tuple[frozenset[str], frozenset[str]]:
 def out_of_range(value: str | None) -> bool:
     """Whether a text is a decimal integer too large for the database."""
     digits = (value or "").strip().lstrip("+-").lstrip("0")
-    return digits.isdigit() and (len(digits) > 19 or not id_in_range(int(digits)))
+    return digits.isdecimal() and (len(digits) > 19 or not id_in_range(int(digits)))
 
 
 def valid_ids(request: Request) -> None:

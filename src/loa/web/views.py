@@ -198,7 +198,7 @@ def users_create(
     settings: Settings = Depends(get_settings),
     user: User = Depends(require("admin")),
 ):
-    agency = db.get(Agency, int(form["agency_id"])) if str(form.get("agency_id", "")).isdigit() else None
+    agency = db.get(Agency, int(form["agency_id"])) if str(form.get("agency_id", "")).isdecimal() else None
     auth.create_user(
         db,
         settings,
