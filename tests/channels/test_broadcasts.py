@@ -7,6 +7,7 @@ import pytest
 
 from loa.channels import devices, service
 from loa.channels.models import DeviceBeat, Play
+from loa.clock import today_local
 from loa.errors import UserError
 from tests.channels.conftest import local_at
 from tests.conftest import audit_count, count
@@ -131,7 +132,7 @@ def test_the_commune_page_warns_of_overflow(db, settings, people, register, publ
     from tests.channels.test_loudspeakers import wav_bytes
 
     for n in range(3):
-        item = publish(f"Bài dài {n}", "Nội dung.", channel="loudspeaker", at=local_at(date.today(), 0, n))
+        item = publish(f"Bài dài {n}", "Nội dung.", channel="loudspeaker", at=local_at(today_local(), 0, n))
         service.add_recording(db, settings, item, people["editor"], "doc.wav", wav_bytes(130.0, rate=8000))
     db.commit()
     page = login("viewer").get(f"/loudspeakers/communes/{register['Kim Hòa'].id}").text
