@@ -47,6 +47,7 @@ USERS = [
     ("duyet", "BS. Phạm Văn Duyệt", ["reviewer"], "syt"),
     ("lanhdao", "Kiên Văn Lãnh Đạo", ["leader"], "btg"),
     ("xem", "Thạch Thị Xem", ["viewer"], "mttq"),
+    ("huyenuycauke", "Danh Thị Huyện", ["agency_member"], "hu_caughe"),  # a district's own plan (plans demo)
 ]
 
 
@@ -77,7 +78,7 @@ def seed(
         user = auth.create_user(
             db, settings, username, DEMO_PASSWORD, full_name=full_name, roles=roles, agency=ctx.agencies[agency]
         )
-        ctx.users[roles[0]] = user
+        ctx.users.setdefault(roles[0], user)  # the first user of each role
     for mod in modules.find("demo", modules.domains()):
         name = mod.__name__.split(".")[1]
         if progress:

@@ -6,7 +6,7 @@ arguments. A hook nobody implements answers ``None`` (first-result hooks) or ``[
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from typing import Any
 
@@ -84,6 +84,20 @@ class Spec:
     def current_emergency_notices(self, db: Session) -> list[dict]:
         """The emergency notices in force now, for the public home page and the banner: each
         ``{"title", "url", "level", "expires"}`` (``expires``: the local end time as shown, "18:00 08/12/2026")."""
+
+    @spec
+    def period_figures(self, db: Session, start: date, end: date) -> dict | None:
+        """The situation room and the periodic report (situation) ask each module for its figures over the local
+        days [start, end] as they stood at the end of ``end`` (history, not today's state), so a past period gives
+        the same numbers later. JSON-serialisable: ``{"section", "order", "title", "as_of", "url", ...}`` with the
+        section's keys (``docs/modules/situation.md``), or None."""
+
+    @spec(firstresult=True)
+    def place_register(self, db: Session) -> dict | None:
+        """The province's places for finding them in public texts (listening, at ingestion and ``loa listening
+        classify``): ``{"province": name, "districts": [(official district name with its unit type, [commune
+        names])]}``. Channels answers from its commune register; bulletins, tried last, with the gazetteer's
+        districts only (no communes) when there is no register."""
 
     @spec
     def public_texts_rescrubbed(self, db: Session) -> dict[str, list[int]]:

@@ -24,12 +24,13 @@ def test_every_domain_registers_itself_in_order():
         "listening",
         "bulletins",
         "messaging",
+        "situation",
     }
     for m in modules.descriptors():
         assert all(names.index(r) < names.index(m.name) for r in m.requires)
-    assert [n.path for n in modules.nav()][:3] == ["/plans", "/content", "/calendar"]
+    assert [n.path for n in modules.nav()][:3] == ["/dieu-hanh", "/plans", "/content"]
     assert all(p.is_dir() for p in modules.migration_folders())
-    assert len(modules.migration_folders()) == 11  # core, jobs and the nine domains
+    assert len(modules.migration_folders()) == 12  # core, jobs and the ten domains
 
 
 def test_a_missing_or_late_dependency_is_refused():

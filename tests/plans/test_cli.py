@@ -18,6 +18,7 @@ def test_import_report_and_digest(tmp_path):
     out = loa(tmp_path, "plan", "import", str(SEED), "--create-agencies")
     assert out.returncode == 0, out.stderr
     assert "26 nhiệm vụ" in out.stdout and "chưa giao" not in out.stdout
+    assert "25 chưa có hạn / undated (/plans/1/dating)" in out.stdout  # 1 "thường xuyên"
     again = loa(tmp_path, "plan", "import", str(SEED))
     assert again.returncode == 1 and "đã được nhập" in again.stderr
     assert "#1" in loa(tmp_path, "plan", "list").stdout

@@ -8,7 +8,7 @@ from loa.plans.models import Plan
 
 def test_demo_plan(db, demo_province):
     assert demo_province is not None
-    plan = db.query(Plan).one()
+    plan = db.query(Plan).filter(Plan.agency_id.is_(None)).one()  # the provincial plan (Cầu Kè's own: test_districts)
     assert plan.number == "31-KH/BTGTU" and len(plan.tasks) == 10 and len(plan.groups) == 5
     assert {t.status for t in plan.tasks} == {"not_started", "in_progress", "done", "paused"}
     assert len(plan.groups[4].tasks[0].agencies) == 9  # the districts

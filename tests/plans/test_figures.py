@@ -23,7 +23,7 @@ def test_dot_groups_thousands_in_a_report_figure(db, settings, people, seed_plan
     assert "(Lượt xem: 12.500; Chi phí: 1.500.000)" in _report_line(report)
     db.commit()
     page = login("coordinator").get(f"/plans/tasks/{task.id}").text
-    assert "Lượt xem: 12.500" in page
+    assert '<dt>Lượt xem</dt><dd class="num">12.500</dd>' in page
 
 
 def test_an_ambiguous_figure_is_refused_and_nothing_is_stored(db, settings, people, seed_plan, login):

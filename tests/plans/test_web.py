@@ -187,7 +187,8 @@ def test_task_page_report_with_attachment_and_history(login, db, settings, seed_
     )
     assert r.status_code == 303, r.text
     page = c.get(f"/plans/tasks/{own}").text
-    assert "Đã đăng 12 tin, bài." in page and "Tin bài: 12" in page and "anh chup.png" in page
+    assert "Đã đăng 12 tin, bài." in page and "anh chup.png" in page
+    assert '<dt>Tin bài</dt><dd class="num">12</dd>' in page
     assert "Hoàn thành" in page and "gửi báo cáo tiến độ" in page
     history = page.split('data-testid="history"')[1].split("</ul>")[0]
     assert "Trạng thái: Chưa bắt đầu → Hoàn thành" in history and "not_started" not in history

@@ -1,7 +1,12 @@
-"""Confidence that the best FAQ match is the right answer: a logistic model over the fused score of the top hit
-(log-odds), its margin to the best other entry, the share of the hits' probability mass its entry holds and how
-much of the question its text covers; learned on UIT-ViCoV19QA train questions with the FAQ index's own pipeline
-(``bench/answers_retrieval.py --learn-confidence``) and shipped in ``data/confidence.json``."""
+"""Confidence that the best FAQ match is the right answer, and the threshold from which a chat answers.
+
+A logistic model per pipeline ("lexical", "hybrid" with e5) over the fused score of the top hit (log-odds), its
+margin to the best other entry, the share of the hits' probability mass its entry holds and how much of the
+question its text covers, learned on UIT-ViCoV19QA train questions with the FAQ index's own pipeline
+(``bench/answers_retrieval.py --learn-confidence``); its chat threshold is the lowest where the answers judged to
+serve the train questions (``bench/data/answers_served.csv``) and the starter FAQ's held-out phrasings reach the
+chat's precision while the chat answers fewer of those phrasings than the page. Both are shipped in
+``data/confidence.json``."""
 
 from __future__ import annotations
 
@@ -18,9 +23,25 @@ from loa.search import Hit
 DATA = Path(__file__).with_name("data") / "confidence.json"
 HITS = 20  # the best hits of a search the share is taken over
 # the top hit's fusion features (loa.search.rank.NAMES) the model reads; the stages' agreement (ranks), e5
-# similarity and associations added nothing on the train questions
+# similarity, associations and the learned long-answer fusion's view of the hits added nothing that held on the
+# starter FAQ
 STAGES = ("syl_cov", "word_cov")
 NAMES = ("logit", "logit_margin", "share") + STAGES
+PRECISION = 0.85  # a chat's answers must serve the askers this often
+LEAST = 10  # questions a threshold must answer for its precision to count
+
+
+def chosen(*curves: list[list], most: int | None = None) -> float | None:
+    """The chat threshold the bench chooses from curves of ``[threshold, questions answered, share of them served]``
+    over the same thresholds (ascending): the lowest where every curve answers at least :data:`LEAST` questions and
+    serves at least :data:`PRECISION` of them, and the last answers fewer than ``most`` (a page answers those: a chat
+    is the stricter channel)."""
+    for points in zip(*curves):
+        if all(n >= LEAST and p is not None and p >= PRECISION for _, n, p in points) and (
+            most is None or points[-1][1] < most
+        ):
+            return points[0][0]
+    return None
 
 
 def _logit(p: np.ndarray) -> np.ndarray:
@@ -42,22 +63,25 @@ def features(top: dict[str, float], scores: Sequence[float], mine: Sequence[bool
 
 @dataclass
 class Model:
-    """Logistic regression over :data:`NAMES` for one pipeline ("lexical" or "hybrid")."""
+    """Logistic regression over :data:`NAMES` for one pipeline ("lexical" or "hybrid"), and the confidence from
+    which a chat answers with it."""
 
     weights: np.ndarray
     bias: float
+    threshold: float
 
     @classmethod
     def from_dict(cls, entry: dict) -> Model:
         if list(entry["names"]) != list(NAMES):
             raise ValueError(f"confidence weights name {entry['names']}, expected {list(NAMES)}")
-        return cls(np.array(entry["weights"], dtype=np.float64), float(entry["bias"]))
+        return cls(np.array(entry["weights"], dtype=np.float64), float(entry["bias"]), float(entry["threshold"]))
 
     def as_dict(self) -> dict:
         return {
             "names": list(NAMES),
             "weights": [round(float(v), 5) for v in self.weights],
             "bias": round(self.bias, 5),
+            "threshold": self.threshold,
         }
 
     def predict(self, x) -> np.ndarray:
@@ -77,12 +101,18 @@ def models() -> dict[str, Model]:
     return load()
 
 
-def of(hits: list[Hit], entry: Callable[[Hit], object], semantic: bool) -> float:
-    """Probability that the first of ``hits`` (a search's results, best first) is the right answer; ``entry``
-    gives a hit's entry (several hits may be one entry's phrasings); ``semantic``: the index has the e5 stage."""
+def threshold(semantic: bool) -> float:
+    """The confidence at or above which a chat answers, for the pipeline with (``semantic``) or without e5."""
+    return models()["hybrid" if semantic else "lexical"].threshold
+
+
+def of(hits: list[Hit], entry: Callable[[Hit], object], semantic: bool, model: Model | None = None) -> float:
+    """Probability that the first of ``hits`` (a search's results, best first) is the right answer; ``entry`` gives a
+    hit's entry (several hits may be one entry's phrasings); ``semantic``: the index has the e5 stage; ``model``:
+    another than the shipped one of that pipeline."""
     if not hits:
         return 0.0
     hits = hits[:HITS]
     first = entry(hits[0])
     row = features(hits[0].features, [h.score for h in hits], [entry(h) == first for h in hits])
-    return float(models()["hybrid" if semantic else "lexical"].predict(row)[0])
+    return float((model or models()["hybrid" if semantic else "lexical"]).predict(row)[0])

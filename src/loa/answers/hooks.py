@@ -3,12 +3,12 @@ scrubbed again when the scrubber learns more."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from loa.answers import service
+from loa.answers import figures, service
 from loa.answers.models import FaqEntry, QuestionGroup, UnansweredQuestion
 from loa.auth.models import User
 from loa.hooks import impl
@@ -39,3 +39,8 @@ def public_texts_rescrubbed(db: Session) -> dict[str, list[int]]:
     """Citizens' queued questions and their groups' texts, scrubbed again."""
     counts = [rescrub_column(db, model, "text") for model in (UnansweredQuestion, QuestionGroup)]
     return {"Câu hỏi của người dân": [sum(r for r, _c in counts), sum(len(c) for _r, c in counts)]}
+
+
+@impl
+def period_figures(db: Session, start: date, end: date) -> dict | None:
+    return figures.period_figures(db, start, end)

@@ -47,6 +47,7 @@ class QuestionGroup(IdMixin, TimestampMixin, Base):
     count: Mapped[int] = mapped_column(Integer, default=1)
     status: Mapped[str] = mapped_column(String(10), default="open", index=True)
     last_asked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)  # answered or dismissed
     entry_id: Mapped[int | None] = mapped_column(ForeignKey("faq_entries.id"), nullable=True)
     entry: Mapped[FaqEntry | None] = relationship(foreign_keys=[entry_id])
     # an approved entry written apart that may answer the group, offered to staff to confirm
@@ -65,3 +66,15 @@ class UnansweredQuestion(IdMixin, Base):
     asked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     channel: Mapped[str] = mapped_column(String(20), default="web")
     group: Mapped[QuestionGroup] = relationship(back_populates="questions")
+
+
+class FaqHit(IdMixin, Base):
+    """A question an approved entry answered at once: when, where it was asked and which entry; neither its text
+    nor anything about the asker (the situation room counts questions answered from the FAQ)."""
+
+    __tablename__ = "answer_faq_hits"
+    __audit__ = False
+
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    channel: Mapped[str] = mapped_column(String(20), default="web")
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("faq_entries.id", ondelete="SET NULL"), nullable=True)

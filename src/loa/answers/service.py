@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from loa import hooks, text
 from loa.answers import confidence
-from loa.answers.models import STATUSES, FaqEntry, QuestionGroup, UnansweredQuestion
+from loa.answers.models import STATUSES, FaqEntry, FaqHit, QuestionGroup, UnansweredQuestion
 from loa.auth.models import User
 from loa.clock import utcnow
 from loa.config import Settings
@@ -24,8 +24,6 @@ from loa.search import Index, embed, store
 
 ANSWER_THRESHOLD = 0.5  # calibrated score at or above which an approved entry answers
 SUGGEST_THRESHOLD = 0.35  # other entries shown as "you may mean" above this score
-CHAT_THRESHOLD = 0.75  # confidence (loa.answers.confidence) at or above which a chat answers: chosen on the
-# UIT-ViCoV19QA train questions, cross-fitted, for a precision of 0.85 or more (bench/answers_retrieval.py)
 PAGE_CHANNELS = frozenset({"web", "widget", "api", "cli"})  # the asker sees the score and the alternatives; any
 # other channel is a chat (zalo, telegram, messenger, sms...) where the one answer sent is all the person sees
 GROUP_SIMILARITY = 0.6  # Dice overlap of content syllables for two questions to share a group
@@ -130,7 +128,7 @@ def approve(db: Session, entry: FaqEntry, reviewer: User | None) -> FaqEntry:
     entry.reviewer_id = reviewer.id if reviewer else None
     entry.reviewed_at = utcnow()
     for group in db.scalars(select(QuestionGroup).where(QuestionGroup.entry_id == entry.id)):
-        group.status = "answered"
+        group.status, group.closed_at = "answered", group.closed_at or entry.reviewed_at
         hooks.call().question_answered(db=db, group_id=group.id, entry_id=entry.id)  # the askers are told
     offer_to_waiting_groups(db, entry)
     db.flush()
@@ -215,7 +213,8 @@ def warm(settings: Settings) -> None:
 
 def match(db: Session, question: str, *, index_dir: Path | None = None, k: int = 5) -> list[dict]:
     """Approved entries for ``question``, best first: ``{"entry_id", "score", "negated"}`` (one per entry); the
-    first also has ``confidence``, the probability that it is the right answer (:mod:`loa.answers.confidence`)."""
+    first also has ``confidence``, the probability that it is the right answer, and ``chat_threshold``, the confidence
+    a chat answers from with this index's pipeline (:mod:`loa.answers.confidence`)."""
     index = faq_index(db, index_dir)
     hits = index.search(question, k=max(k * 4, confidence.HITS))
     best: dict[int, dict] = {}
@@ -230,6 +229,7 @@ def match(db: Session, question: str, *, index_dir: Path | None = None, k: int =
     ranked = sorted(best.values(), key=lambda m: -m["score"])[:k]
     if ranked:
         ranked[0]["confidence"] = round(confidence.of(hits, lambda h: h.meta["entry"], index.semantic), 3)
+        ranked[0]["chat_threshold"] = confidence.threshold(index.semantic)
     return ranked
 
 
@@ -241,9 +241,10 @@ def ask(
 
     Returns ``answered``, ``entry_id``, ``score``, ``answer``, ``source`` (+ ``source_url``, ``source_date``,
     ``reviewed_at``, ``question``), ``alternatives`` (other close entries: id, question, score), ``confidence``
-    (that the best entry is right) and ``confident`` (its confidence reaches :data:`CHAT_THRESHOLD` and it does
-    not contradict the question). A page (``channel`` in :data:`PAGE_CHANNELS`) answers from a score of
-    :data:`ANSWER_THRESHOLD` and shows alternatives; a chat (any other channel) answers only when confident."""
+    (that the best entry is right) and ``confident`` (its confidence reaches the pipeline's chat threshold,
+    :func:`loa.answers.confidence.threshold`, and it does not contradict the question). A page (``channel`` in
+    :data:`PAGE_CHANNELS`) answers from a score of :data:`ANSWER_THRESHOLD` and shows alternatives; a chat (any
+    other channel) answers only when confident."""
     question = text.normalize(question or "")
     if not question:
         raise UserError("Vui lòng nhập câu hỏi.", "Please type a question.", 422)
@@ -254,7 +255,7 @@ def ask(
     matches = match(db, question, index_dir=index_dir)
     best = matches[0] if matches and not matches[0]["negated"] else None
     certainty = matches[0]["confidence"] if matches else 0.0
-    confident = best is not None and certainty >= CHAT_THRESHOLD
+    confident = best is not None and certainty >= best["chat_threshold"]
     if channel in PAGE_CHANNELS:
         top = best if best is not None and best["score"] >= ANSWER_THRESHOLD else None
     else:
@@ -279,6 +280,8 @@ def ask(
     }
     if top:
         entry = db.get(FaqEntry, top["entry_id"])
+        if record:
+            db.add(FaqHit(channel=channel[:20], entry_id=entry.id))
         result.update(
             entry_id=entry.id,
             answer=entry.answer,
@@ -392,6 +395,7 @@ def confirm_offer(db: Session, group: QuestionGroup) -> QuestionGroup:
             "Mục hỏi đáp được đề xuất không còn được duyệt.", "The offered FAQ entry is no longer approved.", 409
         )
     group.entry_id, group.offered_entry_id, group.status = entry.id, None, "answered"
+    group.closed_at = utcnow()
     hooks.call().question_answered(db=db, group_id=group.id, entry_id=entry.id)
     db.flush()
     return group
@@ -415,7 +419,7 @@ def dismiss_group(db: Session, group: QuestionGroup) -> QuestionGroup:
     """Close a group that needs no answer (off-topic, spam)."""
     if group.status == "answered":
         raise UserError("Nhóm câu hỏi này đã được trả lời.", "This question group is already answered.", 409)
-    group.status = "dismissed"
+    group.status, group.closed_at = "dismissed", utcnow()
     db.flush()
     return group
 

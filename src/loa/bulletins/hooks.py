@@ -1,17 +1,20 @@
-"""Home dashboard panel (the latest figures of the instance's province), and the latest approved bulletin of a
-district for the tiplines' subscribers."""
+"""Home dashboard panel (the latest figures of the instance's province), the latest approved bulletin of a
+district for the tiplines' subscribers, and the province's districts as places when no commune register answers."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from datetime import date
+
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from loa.auth.models import Province
-from loa.bulletins import service
+from loa.bulletins import figures, service
 from loa.bulletins.config import BulletinsSettings
 from loa.bulletins.gazetteer import gazetteer
-from loa.bulletins.models import Bulletin, StatPoint
+from loa.bulletins.models import Bulletin
 from loa.clock import today_local
+from loa.config import get_settings
 from loa.content.models import ContentItem
 from loa.hooks import impl
 from loa.i18n import N_
@@ -26,14 +29,7 @@ def dashboard_panel(db: Session, user) -> dict | None:
     day = service.latest_day(db, unit.code) if unit else None
     if day is None:
         return None
-    vaccination = db.scalar(
-        select(func.max(StatPoint.day)).where(
-            StatPoint.unit_code == unit.code,
-            StatPoint.metric == "vaccinated_1",
-            StatPoint.day <= day,
-            StatPoint.total.is_not(None),
-        )
-    )
+    vaccination = service.latest_vaccination_day(db, unit.code, day)
     limit, today = BulletinsSettings().stale_days, today_local()
     days = {"cases": day, "vaccination": vaccination}
     return {
@@ -75,3 +71,19 @@ def latest_bulletin(db: Session, district: str) -> dict | None:
                 "text": item.body,
             }
     return None
+
+
+@impl(trylast=True)
+def place_register(db: Session) -> dict | None:
+    """The gazetteer's districts of the instance's province (its record, else ``LOA_PROVINCE``), without
+    communes (asked after the channels' commune register)."""
+    name = db.scalar(select(Province.name).order_by(Province.id).limit(1)) or get_settings().province
+    unit = service.home_unit(name) if name else None
+    if unit is None or unit.level != "province":
+        return None
+    return {"province": unit.name, "districts": [(d.full_name, []) for d in gazetteer().districts(unit.code)]}
+
+
+@impl
+def period_figures(db: Session, start: date, end: date) -> dict | None:
+    return figures.period_figures(db, start, end)

@@ -209,6 +209,18 @@ def latest_day(db: Session, unit: str) -> date | None:
     return db.scalar(select(func.max(StatPoint.day)).where(StatPoint.unit_code == unit, StatPoint.metric == "cases"))
 
 
+def latest_vaccination_day(db: Session, unit: str, day: date) -> date | None:
+    """The last day up to ``day`` with a first-dose vaccination total for the unit (it may lag the cases)."""
+    return db.scalar(
+        select(func.max(StatPoint.day)).where(
+            StatPoint.unit_code == unit,
+            StatPoint.metric == "vaccinated_1",
+            StatPoint.day <= day,
+            StatPoint.total.is_not(None),
+        )
+    )
+
+
 # ---- bulletin figures -----------------------------------------------------------------------------------
 
 
@@ -278,8 +290,9 @@ def week_cases(db: Session, unit: str, day: date) -> int | None:
     return None if avg is None else round(avg * WINDOW)
 
 
-def figures(db: Session, unit: Unit, day: date) -> Figures:
-    """The bulletin's figures for ``unit`` on ``day``; 404 when no case count is stored for that day."""
+def figures(db: Session, unit: Unit, day: date, compare: bool = True) -> Figures:
+    """The bulletin's figures for ``unit`` on ``day`` (with ``compare``, against its region and the country);
+    404 when no case count is stored for that day."""
     today = _point(db, unit.code, "cases", day)
     if today is None:
         raise UserError(
@@ -307,7 +320,8 @@ def figures(db: Session, unit: Unit, day: date) -> Figures:
     if unit.population:
         f.dose1_pct = None if f.dose1_total is None else f.dose1_total * 100 / unit.population
         f.dose2_pct = None if f.dose2_total is None else f.dose2_total * 100 / unit.population
-    _compare(db, f)
+    if compare:
+        _compare(db, f)
     return f
 
 

@@ -1,12 +1,17 @@
-"""Home dashboard panel: today's loudspeaker broadcasts and Khmer versions still waiting for a recording."""
+"""Home dashboard panel: today's loudspeaker broadcasts and Khmer versions still waiting for a recording; the
+commune register as the province's places (listening finds them in public texts)."""
 
 from __future__ import annotations
 
+from datetime import date
+
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from loa.auth.models import User
-from loa.channels import service
+from loa.auth.models import Province, User
+from loa.channels import figures, service
 from loa.clock import today_local
+from loa.config import get_settings
 from loa.hooks import impl
 
 
@@ -29,3 +34,21 @@ def dashboard_panel(db: Session, user: User) -> dict | None:
         "item_count": len(items),
         "missing": len(missing),
     }
+
+
+@impl
+def place_register(db: Session) -> dict | None:
+    """The districts of the commune register (in order) and their communes; None while it is empty."""
+    districts: dict[str, list[str]] = {}
+    for commune in service.list_communes(db, active_only=False):
+        if commune.district:
+            districts.setdefault(commune.district, []).append(commune.name)
+    if not districts:
+        return None
+    province = db.scalar(select(Province.name).order_by(Province.id).limit(1)) or get_settings().province
+    return {"province": province, "districts": list(districts.items())}
+
+
+@impl
+def period_figures(db: Session, start: date, end: date) -> dict | None:
+    return figures.period_figures(db, start, end)

@@ -144,7 +144,7 @@ class Play(IdMixin, Base):
     device_id: Mapped[int] = mapped_column(ForeignKey("channels_devices.id", ondelete="CASCADE"), index=True)
     commune_id: Mapped[int] = mapped_column(ForeignKey("channels_communes.id", ondelete="CASCADE"), index=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("content_items.id", ondelete="CASCADE"), index=True)
-    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     ended_at: Mapped[datetime] = mapped_column(UTCDateTime)
     complete: Mapped[bool] = mapped_column(Boolean, default=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -3,11 +3,13 @@ and its stored public texts scrubbed again when the scrubber learns more."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from loa.auth.models import User
-from loa.claims import service
+from loa.claims import figures, service
 from loa.claims.config import ClaimsSettings
 from loa.claims.models import ClaimAppearance, TriageItem
 from loa.hooks import impl
@@ -55,3 +57,8 @@ def public_texts_rescrubbed(db: Session) -> dict[str, list[int]]:
         if db.scalar(select(TriageItem.id).where(TriageItem.text_hash == digest, TriageItem.id != item_id)) is None:
             db.execute(update(TriageItem).where(TriageItem.id == item_id).values(text_hash=digest))
     return {"Tin đồn ghi nhận": [seen, len(seen_changed)], "Tin chờ phân loại": [queued, len(queued_changed)]}
+
+
+@impl
+def period_figures(db: Session, start: date, end: date) -> dict | None:
+    return figures.period_figures(db, start, end)

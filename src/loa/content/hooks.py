@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy.orm import Session
 
 from loa.auth.models import User
 from loa.clock import today_local
-from loa.content import service
+from loa.content import figures, service
 from loa.hooks import impl
 from loa.i18n import N_
 
@@ -42,3 +44,8 @@ def fact_check_published(db: Session, title: str, body: str, author: User, sourc
         source=source[:500],
     )
     return item.id
+
+
+@impl
+def period_figures(db: Session, start: date, end: date) -> dict | None:
+    return figures.period_figures(db, start, end)

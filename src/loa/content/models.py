@@ -261,7 +261,7 @@ class Schedule(IdMixin, TimestampMixin, Base):
     channel_id: Mapped[int] = mapped_column(ForeignKey("content_channels.id"), index=True)
     planned_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     status: Mapped[str] = mapped_column(String(10), default="planned")
-    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
     missed_reason: Mapped[str] = mapped_column(Text, default="")
 
     item: Mapped[ContentItem] = relationship(back_populates="schedules")

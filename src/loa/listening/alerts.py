@@ -8,6 +8,9 @@ rest scaled back up as for chi-square values). Today is rising when a
 negative binomial with that mean and dispersion makes today's count or more rarer than ``alert_p_value``. As in
 the CDC's EARS C-methods, the baseline skips the ``alert_guard_days`` just before today, so that the first days of
 a rise do not hide the next ones.
+
+The same test runs on each district's series of each topic (the stories naming the district): a district where a
+topic rises gets its own alert, naming it, even while the province's total stays within its expectation.
 """
 
 from __future__ import annotations
@@ -22,9 +25,9 @@ from sqlalchemy.orm import Session
 
 from loa.errors import UserError
 from loa.listening.config import ListeningSettings
-from loa.listening.models import CIVIL_UNREST, Alert, Item
+from loa.listening.models import CIVIL_UNREST, Alert, DailyCount, Item
 from loa.listening.topics import topics
-from loa.listening.trends import daily_counts, days_between, has_topic
+from loa.listening.trends import daily_counts, days_between, has_topic, names_district
 
 MIN_BASELINE_DAYS = 7
 WEEKDAY_PRIOR = 2  # a weekday's factor counts as this many average days, so that four Mondays do not decide alone
@@ -94,63 +97,77 @@ def rising(history: list[tuple[date, int]], day: date, today: int, settings: Lis
 
 
 def detect(db: Session, day: date, settings: ListeningSettings | None = None) -> list[Alert]:
-    """Raise (or refresh) an alert for every alert-enabled subcategory rising on ``day``. Topic 37 never alerts."""
+    """Raise (or refresh) an alert for every alert-enabled subcategory rising on ``day``, in the province and in
+    each district. Topic 37 never alerts."""
     settings = settings or ListeningSettings()
     start = day - timedelta(days=settings.baseline_days + settings.alert_guard_days)
     counts = daily_counts(db, start, day)
     window = [d for d in days_between(start, day - timedelta(days=1)) if (d, 0) in counts]  # days listening ran
     if len(window) < MIN_BASELINE_DAYS:
         return []
+    by_district: dict[str, dict[tuple[date, int], int]] = {"": {k: c.items for k, c in counts.items()}}
+    for d, n, district, items in db.execute(
+        select(DailyCount.day, DailyCount.topic, DailyCount.district, DailyCount.items).where(
+            DailyCount.day >= start, DailyCount.day <= day, DailyCount.district != "", DailyCount.language == ""
+        )
+    ):
+        by_district.setdefault(district, {})[(d, n)] = items
     raised = []
     for n, topic in topics(db).items():
         if not topic.alerts or n == CIVIL_UNREST:
             continue
-        today = counts[(day, n)].items if (day, n) in counts else 0
-        history = [(d, counts[(d, n)].items if (d, n) in counts else 0) for d in window]
-        result = rising(history, day, today, settings)
-        if result is None:
-            continue
-        examples = list(
-            db.scalars(
-                select(Item.id)
-                .where(Item.day == day, has_topic(n))
-                .order_by((Item.copies + Item.engagement).desc(), Item.id)
-                .limit(3)
-            )
-        )
-        evidence = {
-            **result,
-            "test": "negative_binomial_weekday",
-            "series": [{"day": d.isoformat(), "count": c} for d, c in history],
-            "examples": examples,
-        }
-        alert = db.scalar(select(Alert).where(Alert.topic == n, Alert.day == day))
-        if alert is None:
-            alert = Alert(
-                topic=n,
-                day=day,
-                count=today,
-                baseline=result["baseline_mean"],
-                p_value=result["p_value"],
-                evidence=evidence,
-            )
-            db.add(alert)
-        elif alert.count != today:
-            alert.count, alert.baseline, alert.p_value, alert.evidence = (
-                today,
-                result["baseline_mean"],
-                result["p_value"],
-                evidence,
-            )
-        raised.append(alert)
+        for district, series in by_district.items():
+            today = series.get((day, n), 0)
+            history = [(d, series.get((d, n), 0)) for d in window]
+            result = rising(history, day, today, settings)
+            if result is not None:
+                raised.append(_raise(db, n, day, district, history, result))
     db.flush()
     return raised
 
 
-def alerts(db: Session, status: str | None = "open", limit: int = 50) -> list[Alert]:
+def _raise(db: Session, n: int, day: date, district: str, history: list, result: dict) -> Alert:
+    """The alert of topic ``n`` on ``day`` (in ``district``, "" = the province), created or refreshed."""
+    q = select(Item.id).where(Item.day == day, has_topic(n))
+    if district:
+        q = q.where(names_district(district))
+    examples = list(db.scalars(q.order_by((Item.copies + Item.engagement).desc(), Item.id).limit(3)))
+    evidence = {
+        **result,
+        "test": "negative_binomial_weekday",
+        "series": [{"day": d.isoformat(), "count": c} for d, c in history],
+        "examples": examples,
+    }
+    today = result["count"]
+    alert = db.scalar(select(Alert).where(Alert.topic == n, Alert.day == day, Alert.district == district))
+    if alert is None:
+        alert = Alert(
+            topic=n,
+            day=day,
+            district=district,
+            count=today,
+            baseline=result["baseline_mean"],
+            p_value=result["p_value"],
+            evidence=evidence,
+        )
+        db.add(alert)
+    elif alert.count != today:
+        alert.count, alert.baseline, alert.p_value, alert.evidence = (
+            today,
+            result["baseline_mean"],
+            result["p_value"],
+            evidence,
+        )
+    return alert
+
+
+def alerts(db: Session, status: str | None = "open", limit: int = 50, district: str | None = None) -> list[Alert]:
+    """Alerts, newest day first; ``district``: only the province's ("") or one district's (None: all)."""
     q = select(Alert).order_by(Alert.day.desc(), Alert.p_value)
     if status:
         q = q.where(Alert.status == status)
+    if district is not None:
+        q = q.where(Alert.district == district)
     return list(db.scalars(q.limit(limit)))
 
 

@@ -25,6 +25,7 @@ from loa.listening.classify import Prediction
 from loa.listening.imports import import_posts
 from loa.listening.models import ImportChunk, ImportJob
 from loa.listening.pipeline import Post, Processed, minhash_bytes, minhash_from, process
+from loa.text.language import detect
 
 
 def prepare_posts(posts: list[Post]) -> list[Processed | None]:
@@ -66,6 +67,7 @@ def decode(data: bytes) -> list[Processed | None]:
             minhash=minhash_from(base64.b64decode(r[3])),
             sylls=([], []),
             prediction=Prediction(*r[4:9]),
+            language=detect(r[0]).code,
         )
         for r in json.loads(zlib.decompress(data))
     ]

@@ -1,9 +1,10 @@
 """The EARS classifier: multi-label subcategories, concern and sentiment from a small logistic model, and a
 rule for questions.
 
-Features are the segmented words (``loa.text.words``), syllable bigrams and diacritic-free syllables (posts
-are often typed without tone marks). The weights ship in ``data/classifier.json``; ``loa.listening.train``
-produces them from the committed labels (joined to the vicov19qa texts at training time) and the seed posts.
+Features are the segmented words (``loa.text.words``) and, on the diacritics-free text with teencode expanded
+("ko" → "khong", "vx" → "vac xin"; posts are often typed without tone marks), syllables, syllable bigrams and
+character 3- and 4-grams of each syllable. The weights ship in ``data/classifier.json``; ``loa.listening.train``
+produces them from the committed labels (joined to the vicov19qa texts at training time) and the written posts.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from pathlib import Path
 import numpy as np
 
 from loa.listening.taxonomy import category_of
-from loa.text import fold, normalize, syllables, words
+from loa.text import fold, normalize, strip_diacritics, syllables, words
+from loa.text.abbreviations import dictionary
 
 DATA = Path(__file__).parent / "data"
 MODEL_FILE = DATA / "classifier.json"
@@ -41,16 +43,32 @@ def is_question(text: str) -> bool:
     return bool(_QUESTION.search(text))
 
 
+@lru_cache(maxsize=1)
+def _teencode() -> dict[str, list[str]]:
+    """Diacritics-free one-syllable short forms → their diacritics-free full forms ("dc" → ["duoc"])."""
+    out: dict[str, list[str]] = {}
+    for short, full in dictionary().items():
+        key = strip_diacritics(short)
+        if " " not in key:
+            out.setdefault(key, strip_diacritics(full.lower()).split())
+    return out
+
+
 def features(
     text: str, segmented: list[str] | None = None, sylls: tuple[list[str], list[str]] | None = None
 ) -> list[str]:
     """The feature strings of a text; ``segmented`` (``loa.text.words``) and ``sylls`` (syllables and their
     folded forms) reuse what the pipeline already computed."""
     ws = segmented if segmented is not None else words(text)
-    sy, folded = sylls if sylls is not None else (syllables(text), fold(" ".join(syllables(text))).split())
+    folded = sylls[1] if sylls is not None else fold(" ".join(syllables(text))).split()
+    teen = _teencode()
+    expanded = [f for t in folded for f in teen.get(t, (t,))]
     out = ["w:" + w for w in ws]
-    out += ["b:" + a + "_" + b for a, b in zip(sy, sy[1:])]
-    out += ["f:" + f for f in folded]
+    out += ["f:" + f for f in expanded]
+    out += ["g:" + a + "_" + b for a, b in zip(expanded, expanded[1:])]
+    for t in set(expanded):
+        padded = "<" + t + ">"
+        out += ["c:" + padded[i : i + n] for n in (3, 4) for i in range(len(padded) - n + 1)]
     return out
 
 
@@ -77,11 +95,15 @@ class Prediction:
 
 
 class Model:
-    """Weights ``W`` (features × outputs), bias ``b``, the feature vocabulary and per-topic thresholds."""
+    """Weights ``W`` (features × outputs), bias ``b``, the feature vocabulary and thresholds: one per topic
+    (probability for a secondary subcategory) and, when present, a 42nd for concern (probability, chosen by
+    ``loa.listening.train`` without the test split; 0.5 otherwise)."""
 
     def __init__(self, vocab: list[str], W: np.ndarray, b: np.ndarray, thresholds: np.ndarray):
         self.vocab = {f: i for i, f in enumerate(vocab)}
-        self.W, self.b, self.thresholds = W.astype(np.float32), b.astype(np.float32), thresholds
+        self.W, self.b, self.thresholds = W.astype(np.float32), b.astype(np.float32), np.asarray(thresholds)
+        p = float(self.thresholds[N_TOPICS]) if len(self.thresholds) > N_TOPICS else 0.5
+        self.concern_logit = float(np.log(p / (1 - p)))
 
     @classmethod
     def load(cls, path: Path = MODEL_FILE) -> Model:
@@ -127,7 +149,7 @@ class Model:
             subcategories=subs,
             scores=[round(float(topic[s - 1]), 3) for s in subs],
             is_question=is_question(text),
-            is_concern=bool(z[CONCERN] > 0),
+            is_concern=bool(z[CONCERN] > self.concern_logit),
             sentiment=SENTIMENTS[int(np.argmax(sent))],
         )
 

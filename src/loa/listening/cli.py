@@ -33,7 +33,9 @@ def classify_cmd(
     file: Path | None = typer.Option(None, "--file"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Classify TEXT, or every line of --file (one JSON object per line, in order). Nothing is stored."""
+    """Classify TEXT, or every line of --file (one JSON object per line, in order), with its language and the
+    province's places it names (the commune register, else the gazetteer's districts). Nothing is stored."""
+    from loa.listening import places
     from loa.listening.classify import classify
 
     if file is None and text is None:
@@ -43,9 +45,15 @@ def classify_cmd(
         if file is not None
         else [text]
     )
+    with cli_session() as db:
+        register = places.load(db)
     for line in lines:
         language = detect(line).code
-        result = {"language": language, **(classify(line) if language != "km" else UNCLASSIFIED)}
+        result = {
+            "language": language,
+            **(classify(line) if language != "km" else UNCLASSIFIED),
+            "places": [{"district": d, "commune": c} for d, c in register.find(line)],
+        }
         if as_json:
             echo_json(result)
         else:
@@ -53,6 +61,7 @@ def classify_cmd(
             typer.echo(
                 f"{result['language']:5} {result['category'] or '-':14} {topics:12} q={int(result['is_question'])} "
                 f"c={int(result['is_concern'])} {result['sentiment'] or '-':8} {line[:60]}"
+                + "".join(f" [{p['commune'] + ', ' if p['commune'] else ''}{p['district']}]" for p in result["places"])
             )
 
 

@@ -1,6 +1,7 @@
-"""Demo data: four weeks of synthetic public posts (written for Loa) about health topics in Trà Vinh, with
-vaccine-access complaints rising over the last three days (raising an alert), two feed sources (one failing,
-backing off), and a misinformation rumour."""
+"""Demo data: four weeks of synthetic public posts (written for Loa) about health topics in Trà Vinh, naming its
+districts and communes, with vaccine-access complaints rising over the last three days (raising an alert, and one
+for Huyện Trà Cú where most of them come from), a few posts in Khmer each day (counted, left to a Khmer-reading
+officer), two feed sources (one failing, backing off), and a misinformation rumour."""
 
 from __future__ import annotations
 
@@ -29,7 +30,29 @@ CONTEXTS = [
     "em là sinh viên về quê học trực tuyến",
     "bà con dân tộc Khmer ở Châu Thành cũng thắc mắc",
     "mấy chú ở quán cà phê đầu ấp nói với nhau",
+    "bà con ở huyện Cầu Ngang hỏi nhiều lắm",
+    "dân TX Duyên Hải đang chờ thông báo",
+    "phường 4 TP Trà Vinh cũng vậy",
+    "ở H. Càng Long mọi người lo lắm",
 ]
+# where the vaccine-access complaints of the last three days mostly come from (a district alert)
+RISING_CONTEXTS = [
+    "người dân xã Ngãi Xuyên, huyện Trà Cú phản ánh với cán bộ ấp",
+    "ở thị trấn Trà Cú nhiều người chờ từ tuần trước tới giờ",
+    "bà con Khmer ở huyện Trà Cú hỏi mãi mà chưa ai trả lời",
+    "nhóm zalo của xã Tập Sơn, huyện Trà Cú bàn tán suốt buổi sáng",
+    "các cụ ở chùa Khmer gần xã Phước Hưng, huyện Trà Cú cũng than",
+]
+# Posts in Khmer written for Loa (a child's vaccine, fever in the village, where to get vaccinated, a test,
+# vaccination at home), some naming a district in Vietnamese: kept and counted, not classified by topic.
+KHMER = [
+    "តើកូនខ្ញុំអាចចាក់វ៉ាក់សាំងបានទេ?",
+    "នៅភូមិខ្ញុំមានមនុស្សគ្រុនក្តៅច្រើន។",
+    "សូមប្រាប់ពីកន្លែងចាក់វ៉ាក់សាំង។",
+    "ខ្ញុំឈឺក្បាល និងក្អក តើត្រូវធ្វើតេស្តទេ?",
+    "ម្តាយខ្ញុំចាស់ហើយ ចង់ចាក់វ៉ាក់សាំងនៅផ្ទះ។",
+]
+KHMER_PLACES = ["ở huyện Trà Cú", "ở xã Long Hiệp, huyện Trà Cú", "ở Châu Thành", "ở huyện Cầu Ngang", ""]
 ACCESS = [
     "Đăng ký tiêm từ tháng trước mà đến giờ vẫn chưa tới lượt",
     "Xã bên đã tiêm hết mà ấp tôi chưa có lịch tiêm vắc xin",
@@ -74,7 +97,9 @@ def posts(days: int = 28, seed: int = 2021) -> list[Post]:
         by_topic.setdefault(ex.subcategories[0], []).append(ex.text.rstrip(".?!"))
     today = local_day_start(today_local())
     rising = [f"{a}, {c}." for a in ACCESS for c in CONTEXTS]
+    rising_here = [f"{a}, {c}." for a in ACCESS for c in RISING_CONTEXTS]
     rng.shuffle(rising)
+    rng.shuffle(rising_here)
     out = []
     for back in range(days, -1, -1):
         day = today - timedelta(days=back)
@@ -83,11 +108,10 @@ def posts(days: int = 28, seed: int = 2021) -> list[Post]:
             if topic == 23 and back <= 2:
                 n = (3 - back) * 9  # vaccine access complaints rise over the last three days
             for _ in range(n):
-                text = (
-                    rising.pop()
-                    if topic == 23 and back <= 2
-                    else f"{rng.choice(by_topic[topic])}, {rng.choice(CONTEXTS)}."
-                )
+                if topic == 23 and back <= 2:
+                    text = (rising_here if rng.random() < 0.6 and rising_here else rising).pop()
+                else:
+                    text = f"{rng.choice(by_topic[topic])}, {rng.choice(CONTEXTS)}."
                 when = day + timedelta(hours=rng.randint(6, 22), minutes=rng.randint(0, 59))
                 out.append(
                     Post(
@@ -97,6 +121,11 @@ def posts(days: int = 28, seed: int = 2021) -> list[Post]:
                         engagement=rng.randint(0, 40),
                     )
                 )
+        for _ in range(rng.randint(1, 3)):
+            when = day + timedelta(hours=rng.randint(6, 22), minutes=rng.randint(0, 59))
+            first, second = rng.sample(KHMER, 2)
+            text = f"{first} {second} {rng.choice(KHMER_PLACES)}".strip()
+            out.append(Post(text, when.astimezone(UTC), platform="facebook"))
     return out
 
 

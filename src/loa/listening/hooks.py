@@ -3,11 +3,13 @@ scrubbed again when the scrubber learns more."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from loa.hooks import impl
-from loa.listening import pipeline, service
+from loa.listening import figures, pipeline, service
 from loa.listening.models import CIVIL_UNREST, DailyCount, Item
 from loa.text.stored import rescrub_column
 
@@ -56,3 +58,8 @@ def public_texts_rescrubbed(db: Session) -> dict[str, list[int]]:
             minhash = pipeline.minhash_bytes(pipeline.minhash(folded))
             db.execute(update(Item).where(Item.id == item_id).values(exact_hash=key, minhash=minhash))
     return {"Tin lắng nghe": [read, len(changed)]}
+
+
+@impl
+def period_figures(db: Session, start: date, end: date) -> dict | None:
+    return figures.period_figures(db, start, end)

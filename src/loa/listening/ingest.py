@@ -25,6 +25,8 @@ from loa.listening.pipeline import (
     minhash_from,
     prepare,
 )
+from loa.listening.places import Places, districts_of
+from loa.listening.places import load as load_places
 from loa.listening.retention import horizon
 
 
@@ -47,9 +49,18 @@ class IngestStats:
         }
 
 
+CountKey = tuple[date, int, str, str]  # day, topic (0 = all), district ("" = all), language ("" = all)
+
+
+def count_keys(day: date, subcategories: list[int], districts: list[str], language: str) -> list[CountKey]:
+    """The aggregates a story adds to: each of its topics and all (0), in each district it names and in all
+    (""), in its language and in all ("")."""
+    return [(day, t, d, lang) for t in [0, *subcategories] for d in ["", *districts] for lang in ("", language)]
+
+
 @dataclass
 class DayCounts:
-    """Increments of one (day, topic) aggregate; the fields are ``DailyCount``'s columns."""
+    """Increments of one (day, topic, district, language) aggregate; the fields are ``DailyCount``'s columns."""
 
     items: int = 0
     reach: int = 0
@@ -82,12 +93,13 @@ class _Batch:
     """One flush's work: what the database holds already, and what the batch will write."""
 
     seen: set[str]  # post keys stored, or met earlier in the batch
-    stored: dict[str, tuple[int, list[int]]]  # exact hash → (item id, subcategories) of a stored story
+    stored: dict[str, tuple[int, list[int], list[str], str]]  # exact hash → (item id, subcategories, districts,
+    # language) of a stored story
     new_rows: list[dict] = field(default_factory=list)
     new_by_hash: dict[str, dict] = field(default_factory=dict)  # exact hash → its row in new_rows
     repeats: dict[int, Repeats] = field(default_factory=lambda: defaultdict(Repeats))  # by stored item id
     seen_rows: list[dict] = field(default_factory=list)
-    counts: dict[tuple[date, int], DayCounts] = field(default_factory=lambda: defaultdict(DayCounts))
+    counts: dict[CountKey, DayCounts] = field(default_factory=lambda: defaultdict(DayCounts))
 
 
 class Ingestor:
@@ -104,6 +116,7 @@ class Ingestor:
         settings: ListeningSettings | None = None,
         check_claims: bool = True,
         index: NearDuplicates | None = None,
+        places: Places | None = None,
     ):
         self.db, self.source_id = db, source_id
         self.settings = settings or ListeningSettings()
@@ -113,6 +126,7 @@ class Ingestor:
         self.index = index or load_index(db, self.settings)
         self.batch: dict = {}  # what the misinformation desk reads once for all the stories
         self.horizon = horizon(db)
+        self.places = places or load_places(db)
 
     def too_old(self, post: Post) -> bool:
         """A post published before what retention deleted is never ingested (it would be counted again)."""
@@ -162,8 +176,10 @@ class Ingestor:
         if self.check_claims:
             for row in batch.new_rows:
                 if self._claim(row):
-                    for t in [0, *row["subcategories"]]:
-                        batch.counts[(row["day"], t)].claims += 1
+                    for key in count_keys(
+                        row["day"], row["subcategories"], districts_of(row["places"]), row["language"]
+                    ):
+                        batch.counts[key].claims += 1
         add_counts(self.db, batch.counts)
 
     def _look_up(self, queued: list[tuple[Post, Processed]]) -> _Batch:
@@ -173,9 +189,11 @@ class Ingestor:
         return _Batch(
             seen=set(self.db.scalars(select(SeenPost.key).where(SeenPost.key.in_(keys)))),
             stored={
-                h: (i, subs)
-                for i, h, subs in self.db.execute(
-                    select(Item.id, Item.exact_hash, Item.subcategories).where(Item.exact_hash.in_(hashes))
+                h: (i, subs, districts_of(places), language)
+                for i, h, subs, places, language in self.db.execute(
+                    select(Item.id, Item.exact_hash, Item.subcategories, Item.places, Item.language).where(
+                        Item.exact_hash.in_(hashes)
+                    )
                 )
             },
         )
@@ -199,7 +217,7 @@ class Ingestor:
         engagement = max(0, post.engagement)
         for key in (p.exact_hash, p.near):
             if key in batch.stored:
-                item_id, subs = batch.stored[key]
+                item_id, subs, districts, language = batch.stored[key]
                 batch.repeats[item_id].copies += 1
                 batch.repeats[item_id].engagement += engagement
                 break
@@ -207,17 +225,18 @@ class Ingestor:
                 row = batch.new_by_hash[key]
                 row["copies"] += 1
                 row["engagement"] += engagement
-                subs = row["subcategories"]
+                subs, districts, language = row["subcategories"], districts_of(row["places"]), row["language"]
                 break
         else:
             return False
         self.stats.reposts += 1
-        for t in [0, *subs]:
-            batch.counts[(day, t)].reach += reach
+        for k in count_keys(day, subs, districts, language):
+            batch.counts[k].reach += reach
         return True
 
     def _new_story(self, batch: _Batch, post: Post, p: Processed, day: date, reach: int) -> None:
         pred = p.prediction or classify_prepared(p).prediction
+        places = self.places.find(p.text, normalized=True)
         row = {
             "source_id": self.source_id,
             "source_type": post.source_type,
@@ -230,18 +249,20 @@ class Ingestor:
             "minhash": minhash_bytes(p.minhash),
             "copies": 1,
             "engagement": max(0, post.engagement),
-            "category": pred.category,
+            "category": pred.category if pred.subcategories else "",
             "subcategories": pred.subcategories,
             "is_question": pred.is_question,
             "is_concern": pred.is_concern,
             "sentiment": pred.sentiment,
+            "language": p.language,
+            "places": places,
             "created_at": utcnow(),
         }
         batch.new_by_hash[p.exact_hash] = row
         self.index.add(p.exact_hash, p.minhash)
         batch.new_rows.append(row)
-        for t in [0, *pred.subcategories]:
-            batch.counts[(day, t)].add_story(pred, reach)
+        for k in count_keys(day, pred.subcategories, districts_of(places), p.language):
+            batch.counts[k].add_story(pred, reach)
 
     def _write(self, batch: _Batch) -> None:
         """Insert the new stories (with their ids when the claims desk needs them), add the repeats to the
@@ -311,24 +332,26 @@ def load_index(db: Session, settings: ListeningSettings) -> NearDuplicates:
     return index
 
 
-def add_counts(db: Session, counts: dict[tuple[date, int], DayCounts]) -> None:
-    """Add per-(day, topic) increments to the daily aggregates."""
+def add_counts(db: Session, counts: dict[CountKey, DayCounts]) -> None:
+    """Add per-(day, topic, district, language) increments to the daily aggregates."""
     if not counts:
         return
-    days = {d for d, _t in counts}
+    days = {key[0] for key in counts}
+    c = DailyCount
     existing = {
-        (d, t): i
-        for i, d, t in db.execute(
-            select(DailyCount.id, DailyCount.day, DailyCount.topic).where(DailyCount.day.in_(days))
+        (d, t, dist, lang): i
+        for i, d, t, dist, lang in db.execute(
+            select(c.id, c.day, c.topic, c.district, c.language).where(c.day.in_(days))
         )
     }
     updates, inserts = [], []
-    for (d, t), c in counts.items():
-        values = asdict(c)
-        if (d, t) in existing:
-            updates.append({"cid": existing[(d, t)], **{"d_" + k: v for k, v in values.items()}})
+    for key, increments in counts.items():
+        values = asdict(increments)
+        if key in existing:
+            updates.append({"cid": existing[key], **{"d_" + k: v for k, v in values.items()}})
         else:
-            inserts.append({"day": d, "topic": t, **values})
+            d, t, dist, lang = key
+            inserts.append({"day": d, "topic": t, "district": dist, "language": lang, **values})
     if updates:
         t = DailyCount.__table__
         db.execute(

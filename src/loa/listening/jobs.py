@@ -4,6 +4,7 @@ and the periodic poll, retention and alert detection."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
 from sqlalchemy import select
 
@@ -154,17 +155,21 @@ def poll_sources(ctx: JobContext, source_id: int | None = None, force: bool = Fa
 
 
 @task("listening.report", "Báo cáo lắng nghe dư luận", "Listening insights report")
-def render_report(ctx: JobContext, start: str, end: str, format: str) -> dict:
-    """The insights report for [start, end] as PDF or DOCX, downloaded from the job page. Reads only."""
+def render_report(ctx: JobContext, start: str, end: str, format: str, district: str = "", language: str = "") -> dict:
+    """The insights report for [start, end] (in a district, a language) as PDF or DOCX, downloaded from the job
+    page. Reads only."""
     first, last = date.fromisoformat(start), date.fromisoformat(end)
     ctx.progress(0.1, "Đang lập báo cáo…", force=True)
     with ctx.session() as db:
-        data = insights.build(db, first, last)
+        data = insights.build(db, first, last, district=district, language=language)
     body = insights.render(data, format, ctx.settings.province)
     ctx.output(insights.filename(first, last, format), insights.MEDIA[format], body)
+    query = urlencode(
+        {k: v for k, v in (("start", start), ("end", end), ("district", district), ("language", language)) if v}
+    )
     return {
         "message": f"Đã lập báo cáo {format.upper()} ({len(body) // 1024 + 1} KB): bấm “Tải tệp kết quả”.",
-        "url": f"/listening/report?start={start}&end={end}",
+        "url": f"/listening/report?{query}",
     }
 
 

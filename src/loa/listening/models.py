@@ -85,6 +85,9 @@ class Item(IdMixin, Base):
     is_question: Mapped[bool] = mapped_column(Boolean, default=False)
     is_concern: Mapped[bool] = mapped_column(Boolean, default=False)
     sentiment: Mapped[str] = mapped_column(String(8), default="neutral")
+    language: Mapped[str] = mapped_column(String(5), default="vi")  # vi | km | other (loa.text.language)
+    # places named in the text, [[district, commune or null], ...] (official names, loa.text.places)
+    places: Mapped[list] = mapped_column(JSON, default=list)
     claim: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # match from the misinformation desk
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -107,14 +110,17 @@ class Topic(TimestampMixin, Base):
 
 
 class DailyCount(IdMixin, Base):
-    """Aggregates per local day and topic (topic 0 = all items); they outlive the retention of texts."""
+    """Aggregates per local day, topic (0 = all items), district named ("" = all, whether placed or not) and
+    language ("" = all); they outlive the retention of texts. A story naming two districts counts in both."""
 
     __tablename__ = "listening_daily"
     __audit__ = False
-    __table_args__ = (UniqueConstraint("day", "topic"),)
+    __table_args__ = (UniqueConstraint("day", "topic", "district", "language"),)
 
     day: Mapped[date] = mapped_column(Date, index=True)
     topic: Mapped[int] = mapped_column(Integer)
+    district: Mapped[str] = mapped_column(String(120), default="")
+    language: Mapped[str] = mapped_column(String(5), default="")
     items: Mapped[int] = mapped_column(Integer, default=0)
     reach: Mapped[int] = mapped_column(Integer, default=0)
     questions: Mapped[int] = mapped_column(Integer, default=0)
@@ -124,13 +130,15 @@ class DailyCount(IdMixin, Base):
 
 
 class Alert(IdMixin, TimestampMixin, Base):
-    """A rising topic on a day, with the test's evidence (counts, baseline, p-value, example item ids)."""
+    """A rising topic on a day, in the whole province or in one district (``district``, "" = the province),
+    with the test's evidence (counts, baseline, p-value, example item ids)."""
 
     __tablename__ = "listening_alerts"
-    __table_args__ = (UniqueConstraint("topic", "day"),)
+    __table_args__ = (UniqueConstraint("topic", "day", "district"),)
 
     topic: Mapped[int] = mapped_column(Integer)
     day: Mapped[date] = mapped_column(Date, index=True)
+    district: Mapped[str] = mapped_column(String(120), default="")
     count: Mapped[int] = mapped_column(Integer)
     baseline: Mapped[float] = mapped_column(Float)
     p_value: Mapped[float] = mapped_column(Float)

@@ -17,10 +17,13 @@ from datasketch import MinHash, MinHashLSH
 
 from loa.listening.classify import Prediction, model
 from loa.text import normalize, scrub, strip_diacritics, words
+from loa.text.language import KHMER, detect
 
 NUM_PERM = 64
 _URL = re.compile(r"(https?://|www\.)\S+", re.IGNORECASE)
 _HANDLE = re.compile(r"(?<![\w.])@[\w.]{2,}", re.UNICODE)
+# In Khmer text (whose names the scrubber cannot see) every number of three digits or more goes, in either script.
+_NUMBER = re.compile(r"\d(?:[\d .,\-]*\d){2,}")
 _TAG_LINE = re.compile(r"^\s*(người đăng|tác giả|đăng bởi|posted by|author|by)\s*:.*$", re.IGNORECASE | re.MULTILINE)
 
 
@@ -44,6 +47,7 @@ class Processed:
     minhash: MinHash
     sylls: tuple[list[str], list[str]]
     prediction: Prediction | None = None
+    language: str = "vi"  # vi | km | other: Khmer is kept and counted, never classified by topic
     near: str | None = None  # exact hash of the story this post repeats, when known before segmentation
 
 
@@ -55,7 +59,10 @@ def private(text: str) -> str:
         text = _URL.sub("[LIÊN KẾT]", text)
     if "@" in text:
         text = _HANDLE.sub("[TÀI KHOẢN]", text)
-    return normalize(scrub(text)).strip()
+    text = scrub(text)
+    if KHMER.search(text):
+        text = _NUMBER.sub("[SỐ]", text)
+    return normalize(text).strip()
 
 
 _SYLLABLE = re.compile(r"[^\W_]+")
@@ -122,12 +129,18 @@ def prepare(post: Post) -> Processed | None:
         post_key=post_key(post, text),
         minhash=minhash(folded),
         sylls=(sy, folded),
+        language=detect(text).code,
     )
 
 
+def unclassified() -> Prediction:
+    """What a Khmer story gets: no topic, left to a Khmer-reading officer."""
+    return Prediction(subcategories=[], scores=[], is_question=False, is_concern=False, sentiment="neutral")
+
+
 def classify_prepared(p: Processed) -> Processed:
-    """Segment (``loa.text.words``) and classify a prepared post."""
-    p.prediction = model().predict(p.text, words(p.text), p.sylls)
+    """Segment (``loa.text.words``) and classify a prepared post (a Khmer one is not classified)."""
+    p.prediction = unclassified() if p.language == "km" else model().predict(p.text, words(p.text), p.sylls)
     return p
 
 

@@ -29,7 +29,9 @@ from loa.documents import NATIONAL_HEADER, Bullets, Document, Heading, Paragraph
 from loa.errors import UserError
 from loa.listening import service
 from loa.listening.models import CIVIL_UNREST, Alert, Item
+from loa.listening.places import LANGUAGES
 from loa.listening.taxonomy import CATEGORY_NAMES
+from loa.listening.trends import names_district
 
 MEDIA = {"pdf": "application/pdf", "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 # verdicts that make a matched claim misinformation in the report (a true one spreads too, listed apart)
@@ -68,31 +70,33 @@ def risk(spread: str, harm: str) -> str:
     return MATRIX[(spread, harm)]
 
 
-def _sum(db: Session, start: date, end: date) -> dict[int, dict]:
+def _sum(db: Session, start: date, end: date, district: str = "", language: str = "") -> dict[int, dict]:
     out: dict[int, dict] = defaultdict(lambda: defaultdict(int))
-    for (_d, t), c in service.daily_counts(db, start, end).items():
+    for (_d, t), c in service.daily_counts(db, start, end, None, district, language).items():
         for k in ("items", "reach", "questions", "concerns", "negative", "claims"):
             out[t][k] += getattr(c, k)
     return out
 
 
-def build(db: Session, start: date, end: date, limit: int = 10) -> dict:
-    """Everything the report shows for ``start``..``end`` (inclusive), compared with the previous period."""
+def build(db: Session, start: date, end: date, limit: int = 10, district: str = "", language: str = "") -> dict:
+    """Everything the report shows for ``start``..``end`` (inclusive), compared with the previous period; in the
+    whole province or the stories naming ``district``, in all languages or ``language`` (its alerts: the
+    district's own, or the province's)."""
     check_period(start, end)
     length = (end - start).days + 1
     prev_start, prev_end = start - timedelta(days=length), start - timedelta(days=1)
-    now, before = _sum(db, start, end), _sum(db, prev_start, prev_end)
+    now, before = _sum(db, start, end, district, language), _sum(db, prev_start, prev_end, district, language)
     topics = service.topics(db)
     total = now.get(0, {})
     alerts = list(
         db.scalars(
             select(Alert)
-            .where(Alert.day >= start, Alert.day <= end, Alert.topic != CIVIL_UNREST)
+            .where(Alert.day >= start, Alert.day <= end, Alert.topic != CIVIL_UNREST, Alert.district == district)
             .order_by(Alert.p_value)
         )
     )
     alerted = {a.topic for a in alerts}
-    claims, true_claims, unchecked_claims = split_claims(matched_claims(db, start, end))
+    claims, true_claims, unchecked_claims = split_claims(matched_claims(db, start, end, district, language))
     rows = []
     for n, c in now.items():
         if n == 0 or not c["items"]:
@@ -138,11 +142,13 @@ def build(db: Session, start: date, end: date, limit: int = 10) -> dict:
     unanswered = top_unanswered(db, start, end)
     series_topics = [r["topic"] for r in top[:5]]
     days = service.days_between(start, end)
-    counts = service.daily_counts(db, start, end, series_topics)
+    counts = service.daily_counts(db, start, end, series_topics, district, language)
     series = {n: [counts[(d, n)].items if (d, n) in counts else 0 for d in days] for n in series_topics}
     return {
         "start": start,
         "end": end,
+        "district": district,
+        "language": language,
         "previous": (prev_start, prev_end),
         "total": {k: total.get(k, 0) for k in ("items", "reach", "questions", "concerns", "negative", "claims")},
         "total_previous": before.get(0, {}).get("items", 0),
@@ -164,11 +170,17 @@ def check_period(start: date, end: date) -> None:
         raise UserError("Ngày kết thúc phải sau ngày bắt đầu.", "The end date must follow the start date.", 422)
 
 
-def matched_claims(db: Session, start: date, end: date) -> list[dict]:
-    """Stories in the period that the misinformation desk matched to a known claim, per claim, with the claim's
-    ``verdict``; a story that only asks about a claim is not a sighting of it and is left out."""
+def matched_claims(db: Session, start: date, end: date, district: str = "", language: str = "") -> list[dict]:
+    """Stories in the period (naming ``district``, in ``language``) that the misinformation desk matched to a known
+    claim, per claim, with the claim's ``verdict``; a story that only asks about a claim is not a sighting of it
+    and is left out."""
     found: dict[int, dict] = {}
-    for item in db.scalars(select(Item).where(Item.day >= start, Item.day <= end, Item.claim.is_not(None))):
+    q = select(Item).where(Item.day >= start, Item.day <= end, Item.claim.is_not(None))
+    if district:
+        q = q.where(names_district(district))
+    if language:
+        q = q.where(Item.language == language)
+    for item in db.scalars(q):
         cid = (item.claim or {}).get("claim_id")
         if cid is None or item.claim.get("kind") == "question":
             continue
@@ -251,12 +263,19 @@ COLORS = ("#b3261e", "#0b5cad", "#1b7f3b", "#a15c00", "#6b3fa0")
 
 
 def svg_lines(
-    days: list[date], series: dict[int, list[int]], names: dict[int, str], width: int = 640, height: int = 220
+    days: list[date],
+    series: dict,
+    names: dict,
+    width: int = 640,
+    height: int = 220,
+    top: int | None = None,
+    numbered: bool = True,
 ) -> str:
-    """Daily counts of the top topics over the period."""
+    """Daily counts of the top topics over the period (``top``: the scale's maximum, shared by small multiples;
+    ``numbered``: the legend shows the series' keys, topic numbers)."""
     if not series or len(days) < 2:
         return ""
-    top = max(max(v) for v in series.values()) or 1
+    top = top or max(max(v) for v in series.values()) or 1
     left, bottom = 30, 20
     step = (width - left - 10) / (len(days) - 1)
     parts = [
@@ -272,14 +291,24 @@ def svg_lines(
         color = COLORS[k % len(COLORS)]
         parts.append(
             f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{pts}"></polyline>'
-            f'<text x="{left}" y="{height + 14 + 20 * k}" font-size="12" fill="{color}">■ {n}. '
-            f"{escape(names[n][:50])}</text>"
+            f'<text x="{left}" y="{height + 14 + 20 * k}" font-size="12" fill="{color}">■ '
+            f"{f'{n}. ' if numbered else ''}{escape(names[n][:50])}</text>"
         )
     parts.append(
         f'<text x="{left}" y="{height - 4}" font-size="11">{formats.vn_date(days[0])}</text>'
         f'<text x="{width - 70}" y="{height - 4}" font-size="11">{formats.vn_date(days[-1])}</text></svg>'
     )
     return "".join(parts)
+
+
+def small_multiples(days: list[date], rows: list[dict]) -> list[tuple[str, str]]:
+    """One small line chart per district (``rows`` of ``trends.district_table``), all on the same scale:
+    [(district, svg)]."""
+    top = max((max(r["series"]) for r in rows if r["series"]), default=0) or 1
+    return [
+        (r["district"], svg_lines(days, {0: r["series"]}, {0: r["district"]}, 320, 120, top, numbered=False))
+        for r in rows
+    ]
 
 
 # ---- PDF / DOCX ---------------------------------------------------------------------------------------------
@@ -371,7 +400,9 @@ def document(data: dict, province: str):
         header=NATIONAL_HEADER,
         place=province,
         date=data["end"],
-        subtitle=f"Từ {formats.vn_date(data['start'])} đến {formats.vn_date(data['end'])}",
+        subtitle=f"Từ {formats.vn_date(data['start'])} đến {formats.vn_date(data['end'])}"
+        + (f" — {data['district']}" if data.get("district") else "")
+        + (f" — {LANGUAGES[data['language']][0]}" if data.get("language") else ""),
         blocks=blocks,
         recipients=["Ban Chỉ đạo phòng, chống dịch tỉnh", "Lưu: VT"],
     )

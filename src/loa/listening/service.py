@@ -21,7 +21,17 @@ from loa.listening.sources import (
     upload_source,
 )
 from loa.listening.topics import topics, update_topic
-from loa.listening.trends import change_pct, daily_counts, days_between, overview, recent_items
+from loa.listening.trends import (
+    change_pct,
+    daily_counts,
+    days_between,
+    district_series,
+    district_table,
+    district_totals,
+    language_totals,
+    overview,
+    recent_items,
+)
 from loa.listening.uploads import (
     COUNT_FIELDS,
     FIELD_LABELS,
@@ -61,6 +71,9 @@ __all__ = [
     "create_source",
     "daily_counts",
     "days_between",
+    "district_series",
+    "district_table",
+    "district_totals",
     "detect",
     "due_sources",
     "example_items",
@@ -73,6 +86,7 @@ __all__ = [
     "import_key",
     "import_posts",
     "ingest",
+    "language_totals",
     "list_imports",
     "list_sources",
     "load_index",

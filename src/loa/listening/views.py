@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -21,7 +22,7 @@ from loa.i18n import translator
 from loa.jobs import service as jobs
 from loa.jobs.models import STATUSES as JOB_STATUSES
 from loa.jobs.models import Job
-from loa.listening import report, service
+from loa.listening import exports, places, report, service
 from loa.listening.classify import classify
 from loa.listening.models import CIVIL_UNREST, DailyCount
 from loa.listening.schemas import ClassifyIn, SourceIn
@@ -43,6 +44,27 @@ def period(db: Session, start: str | None, end: str | None) -> tuple[date, date]
     return parse_day(start, last - timedelta(days=6)), last
 
 
+def filter_context(
+    db: Session, district: str, language: str, start: date | None = None, end: date | None = None
+) -> dict:
+    """The district and language filters' choices and values, for a page's form; with a period, the query of its
+    trends download (``listening/_downloads.html``)."""
+    out = {
+        "district": district,
+        "language": language,
+        "district_options": [(d, d) for d in places.known_districts(db)],
+        "language_options": [(code, names[0]) for code, names in places.LANGUAGES.items()],
+    }
+    if start is not None and end is not None:
+        query = {"start": start.isoformat(), "end": end.isoformat(), "district": district, "language": language}
+        out |= {
+            "export_start": start,
+            "export_end": end,
+            "export_query": urlencode({k: v for k, v in query.items() if v}),
+        }
+    return out
+
+
 # ---- pages ------------------------------------------------------------------------------------------------
 
 
@@ -56,6 +78,8 @@ def dashboard(request: Request, day: str = "", db: Session = DB, user: User = De
         "listening/index.html",
         {
             "day": chosen,
+            "languages": service.language_totals(db, chosen, chosen),
+            "language_names": places.LANGUAGES,
             "rows": service.overview(db, chosen),
             "total": total,
             "alerts": service.alerts(db, "open", 10),
@@ -69,14 +93,24 @@ def dashboard(request: Request, day: str = "", db: Session = DB, user: User = De
 
 
 @router.get("/listening/topics/{number}")
-def topic_page(request: Request, number: int, day: str = "", db: Session = DB, user: User = Depends(current_user)):
-    """A topic's 28 days up to the chosen day (the latest day with data by default) and its stories until then."""
+def topic_page(
+    request: Request,
+    number: int,
+    day: str = "",
+    district: str = "",
+    language: str = "",
+    db: Session = DB,
+    user: User = Depends(current_user),
+):
+    """A topic's 28 days up to the chosen day (the latest day with data by default) and its stories until then,
+    in the province or one district, in all languages or one."""
     topics = service.topics(db)
     if number not in topics:
         raise UserError("Không có nhóm chủ đề này.", "No such topic.", 404)
+    district, language = places.check_filters(db, district, language)
     end = parse_day(day, latest_day(db))
     days = service.days_between(end - timedelta(days=27), end)
-    counts = service.daily_counts(db, days[0], end, [number])
+    counts = service.daily_counts(db, days[0], end, [number], district, language)
     series = {number: [counts[(d, number)].items if (d, number) in counts else 0 for d in days]}
     return render(
         request,
@@ -85,10 +119,92 @@ def topic_page(request: Request, number: int, day: str = "", db: Session = DB, u
             "topic": topics[number],
             "chart": report.svg_lines(days, series, {number: topics[number].name_vi}),
             "rows": [(d, counts.get((d, number))) for d in reversed(days)],
-            "items": service.recent_items(db, number, 20, until=end),
+            "items": service.recent_items(db, number, 20, until=end, district=district, language=language),
             "day": end,
             "civil_unrest": number == CIVIL_UNREST,
+            **filter_context(db, district, language, days[0], end),
         },
+    )
+
+
+@router.get("/listening/districts")
+def districts_page(
+    request: Request,
+    start: str = "",
+    end: str = "",
+    topic: int = 0,
+    language: str = "",
+    db: Session = DB,
+    user: User = Depends(current_user),
+):
+    """Stories per district over a period (28 days by default): a table, one small chart per district on the same
+    scale, and the districts' open alerts. Counts only."""
+    topics = service.topics(db)
+    if topic and (topic not in topics or topic == CIVIL_UNREST):
+        raise UserError("Không có nhóm chủ đề này.", "No such topic.", 404)
+    _, language = places.check_filters(db, "", language)
+    last = parse_day(end, latest_day(db))
+    first = parse_day(start, last - timedelta(days=27))
+    report.check_period(first, last)
+    days = service.days_between(first, last)
+    rows = service.district_table(db, first, last, places.load(db).districts, topic, language)
+    return render(
+        request,
+        "listening/districts.html",
+        {
+            "start": first,
+            "end": last,
+            "topic": topic,
+            "topic_options": [(n, f"{n}. {t.label('vi')}") for n, t in topics.items() if n != CIVIL_UNREST],
+            "rows": rows,
+            "charts": report.small_multiples(days, rows) if len(days) > 1 else [],
+            "alerts": [a for a in service.alerts(db, "open", 200) if a.district],
+            "topics": topics,
+            **filter_context(db, "", language, first, last),
+        },
+    )
+
+
+@router.get("/listening/khmer")
+def khmer_page(request: Request, day: str = "", db: Session = DB, user: User = Depends(current_user)):
+    """Stories in Khmer: kept (scrubbed), counted, never classified by topic; listed for a Khmer-reading officer."""
+    end = parse_day(day, latest_day(db))
+    start = end - timedelta(days=27)
+    return render(
+        request,
+        "listening/khmer.html",
+        {
+            "start": start,
+            "end": end,
+            "languages": service.language_totals(db, start, end),
+            "language_names": places.LANGUAGES,
+            "items": service.recent_items(db, None, 50, until=end, language="km"),
+        },
+    )
+
+
+@router.get("/listening/trends.{fmt}")
+def trends_download(
+    fmt: str,
+    start: str = "",
+    end: str = "",
+    district: str = "",
+    language: str = "",
+    db: Session = DB,
+    user: User = Depends(current_user),
+):
+    """The daily trends of a period per topic (in a district, a language) as CSV or XLSX."""
+    return trends_response(db, fmt, start, end, district, language)
+
+
+def trends_response(db: Session, fmt: str, start: str, end: str, district: str, language: str) -> Response:
+    exports.check_format(fmt)
+    district, language = places.check_filters(db, district, language)
+    first, last = exports.export_period(start, end, latest_day(db))
+    body = exports.trends_file(db, first, last, fmt, district, language)
+    name = exports.filename(first, last, fmt, district, language)
+    return Response(
+        body, media_type=exports.FORMATS[fmt], headers={"Content-Disposition": f'attachment; filename="{name}"'}
     )
 
 
@@ -280,10 +396,23 @@ def retention_run(db: Session = DB, user: User = Depends(require("admin"))):
 
 
 @router.get("/listening/report")
-def report_page(request: Request, start: str = "", end: str = "", db: Session = DB, user: User = Depends(current_user)):
+def report_page(
+    request: Request,
+    start: str = "",
+    end: str = "",
+    district: str = "",
+    language: str = "",
+    db: Session = DB,
+    user: User = Depends(current_user),
+):
+    district, language = places.check_filters(db, district, language)
     first, last = period(db, start, end)
-    data = report.build(db, first, last)
-    return render(request, "listening/report.html", report_context(data))
+    data = report.build(db, first, last, district=district, language=language)
+    return render(
+        request,
+        "listening/report.html",
+        {**report_context(data), **filter_context(db, district, language, first, last)},
+    )
 
 
 def report_context(data: dict) -> dict:
@@ -304,22 +433,30 @@ def report_file(
     user: User = Depends(current_user),
 ):
     """Queue the report as PDF or DOCX for the period shown; its job page offers the file."""
-    job = submit_report(db, settings, user, fmt, str(form.get("start", "")), str(form.get("end", "")))
+    job = submit_report(
+        db,
+        settings,
+        user,
+        fmt,
+        str(form.get("start", "")),
+        str(form.get("end", "")),
+        str(form.get("district", "")),
+        str(form.get("language", "")),
+    )
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
-def submit_report(db: Session, settings: Settings, user: User, fmt: str, start: str, end: str) -> Job:
+def submit_report(
+    db: Session, settings: Settings, user: User, fmt: str, start: str, end: str, district: str = "", language: str = ""
+) -> Job:
     if fmt not in report.MEDIA:
         raise UserError("Định dạng phải là pdf hoặc docx.", "Format must be pdf or docx.", 404)
+    district, language = places.check_filters(db, district, language)
     first, last = period(db, start, end)
     report.check_period(first, last)
-    return jobs.submit(
-        db,
-        settings,
-        "listening.report",
-        user=user,
-        params={"start": first.isoformat(), "end": last.isoformat(), "format": fmt},
-    )
+    params = {"start": first.isoformat(), "end": last.isoformat(), "format": fmt}
+    params.update({k: v for k, v in (("district", district), ("language", language)) if v})
+    return jobs.submit(db, settings, "listening.report", user=user, params=params)
 
 
 @router.get("/listening/classify")
@@ -340,19 +477,49 @@ def api_classify(body: ClassifyIn, user: User = Depends(current_user)):
     return classify(body.text)
 
 
-@api.get("/listening/trends")
-def api_trends(day: str = "", db: Session = DB, user: User = Depends(current_user)):
-    """Per subcategory on a day: count, % change on the previous day, share of the day, questions, concerns."""
+@api.get("/listening/trends", response_model=None)
+def api_trends(
+    day: str = "",
+    start: str = Query("", alias="from"),
+    end: str = Query("", alias="to"),
+    district: str = "",
+    language: str = "",
+    format: str = "json",
+    db: Session = DB,
+    user: User = Depends(current_user),
+) -> dict | Response:
+    """Per subcategory on a day: count, % change on the previous day, share of the day, questions, concerns; in
+    the province or one ``district`` (official name, e.g. "Huyện Cầu Kè"), in all languages or one (``vi``,
+    ``km``, ``other``). ``format=csv|xlsx`` (or ``from``/``to`` with JSON, as ``rows``): the daily counts per
+    topic over ``from``..``to`` (default: the 28 days up to the latest day with data)."""
+    if format != "json":
+        return trends_response(db, format, start, end, district, language)
+    district, language = places.check_filters(db, district, language)
     chosen = parse_day(day, latest_day(db))
-    return {"day": chosen.isoformat(), "topics": service.overview(db, chosen)}
+    out = {
+        "day": chosen.isoformat(),
+        "district": district,
+        "language": language,
+        "topics": service.overview(db, chosen, district, language),
+    }
+    if start or end:
+        first, last = exports.export_period(start, end, latest_day(db))
+        keys = ("day", "topic", "name", "district", "language", *exports.COLUMNS)
+        out["rows"] = [dict(zip(keys, r)) for r in exports.rows(db, first, last, district, language)]
+        out["from"], out["to"] = first.isoformat(), last.isoformat()
+    return out
 
 
 @api.get("/listening/alerts")
-def api_alerts(status: str = "open", db: Session = DB, user: User = Depends(current_user)):
+def api_alerts(status: str = "open", district: str | None = None, db: Session = DB, user: User = Depends(current_user)):
+    """Alerts, newest first; ``district``: one district's ("" for the province's own; all when left out)."""
+    if district:
+        district, _ = places.check_filters(db, district, "")
     return [
         {
             "id": a.id,
             "topic": a.topic,
+            "district": a.district or None,
             "day": a.day.isoformat(),
             "count": a.count,
             "baseline": a.baseline,
@@ -360,7 +527,7 @@ def api_alerts(status: str = "open", db: Session = DB, user: User = Depends(curr
             "status": a.status,
             "evidence": a.evidence,
         }
-        for a in service.alerts(db, status or None, 200)
+        for a in service.alerts(db, status or None, 200, district)
     ]
 
 
@@ -439,7 +606,13 @@ def job_ref(job: Job) -> dict:
 
 @api.get("/listening/report")
 def api_report(
-    start: str = "", end: str = "", format: str = "json", db: Session = DB, user: User = Depends(current_user)
+    start: str = "",
+    end: str = "",
+    format: str = "json",
+    district: str = "",
+    language: str = "",
+    db: Session = DB,
+    user: User = Depends(current_user),
 ):
     """The insights report as JSON (or ``format=html``). PDF and DOCX are made in the background: see
     ``POST /listening/report``."""
@@ -451,8 +624,9 @@ def api_report(
             "/api/v1/listening/report?format=pdf, then download /jobs/{id}/file.",
             405,
         )
+    district, language = places.check_filters(db, district, language)
     first, last = period(db, start, end)
-    data = report.build(db, first, last)
+    data = report.build(db, first, last, district=district, language=language)
     if format == "html":
         return HTMLResponse(standalone_html(data))
     return json.loads(json.dumps(data, default=str))
@@ -463,6 +637,8 @@ def api_report_file(
     start: str = "",
     end: str = "",
     format: str = "pdf",
+    district: str = "",
+    language: str = "",
     db: Session = DB,
     settings: Settings = Depends(get_settings),
     user: User = Depends(current_user),
@@ -470,7 +646,7 @@ def api_report_file(
     """Queue the report as a PDF or DOCX file (``format``) for ``start``..``end`` (default: the last 7 days with
     data). Answers ``202`` with the job; follow it at ``GET /api/v1/jobs/{id}`` until ``status`` is ``done``,
     then download the file at ``GET /jobs/{id}/file`` (``file_url``), as the same user."""
-    return {"job": job_ref(submit_report(db, settings, user, format, start, end))}
+    return {"job": job_ref(submit_report(db, settings, user, format, start, end, district, language))}
 
 
 def standalone_html(data: dict) -> str:

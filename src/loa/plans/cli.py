@@ -7,10 +7,12 @@ from pathlib import Path
 
 import typer
 
+from loa.auth import service as auth
 from loa.clitools import cli_session, echo_json, fail, settings
 from loa.clock import parse_day, today_local
 from loa.errors import UserError
-from loa.plans import service
+from loa.formats import vn_percent
+from loa.plans import districts, service
 from loa.plans.parser import parse_bytes
 
 plan_app = typer.Typer(help="Kế hoạch / plans.", no_args_is_help=True)
@@ -57,11 +59,13 @@ def import_cmd(
                 db, settings(), parsed, None, source_name=file.name, create_unknown=create_agencies
             )
             unassigned = sum(1 for t in plan.tasks if not t.agencies)
+            undated = len(service.undated_tasks(plan))
     except UserError as exc:
         fail(f"{exc.message}\n{exc.message_en}")
     typer.echo(
         f"Đã nhập kế hoạch #{plan.id} / imported plan #{plan.id}: {len(plan.tasks)} nhiệm vụ / tasks"
-        + (f", {unassigned} chưa giao cơ quan / unassigned" if unassigned else ""),
+        + (f", {unassigned} chưa giao cơ quan / unassigned" if unassigned else "")
+        + (f", {undated} chưa có hạn / undated (/plans/{plan.id}/dating)" if undated else ""),
         err=as_json,
     )
 
@@ -116,3 +120,46 @@ def digest_cmd() -> None:
         typer.echo(f"{words[d.status]}: {d.agency} <{d.address}>" + (f" — {d.error}" if d.error else ""))
     if any(d.status == "failed" for d in deliveries):
         fail("Một số thư chưa gửi được; chạy lại để gửi phần còn lại / some digests failed; run again to send them.")
+
+
+@plan_app.command("district")
+def district_cmd(
+    plan: int,
+    agency: str = typer.Option(..., "--agency", help="The agency's name as in the registry (e.g. Huyện ủy Cầu Kè)"),
+) -> None:
+    """Make an agency's own plan from a provincial plan: the duties addressed to it become its tasks."""
+    try:
+        with cli_session() as db:
+            found = [a for a in auth.list_agencies(db) if a.name.casefold() == agency.strip().casefold()]
+            if not found:
+                fail(f"Không có cơ quan / no such agency: {agency}")
+            own = districts.create_district_plan(db, service.get_plan(db, plan), found[0], None)
+            line = f"Đã lập kế hoạch #{own.id} / made plan #{own.id}: {len(own.tasks)} nhiệm vụ / tasks — {own.title}"
+    except UserError as exc:
+        fail(f"{exc.message}\n{exc.message_en}")
+    typer.echo(line)
+
+
+@plan_app.command("districts")
+def districts_cmd(
+    plan: int,
+    date_from: str = typer.Option("", "--from", help="YYYY-MM-DD (default: the first of the month of --to)"),
+    date_to: str = typer.Option("", "--to", help="YYYY-MM-DD (default: today)"),
+    as_json: bool = typer.Option(False, "--json", help="Print the rows as JSON"),
+) -> None:
+    """Completion of each agency's own plan made from PLAN, as it stood at the end of the period."""
+    end = _day(date_to, "--to") if date_to else today_local()
+    start = _day(date_from, "--from") if date_from else end.replace(day=1)
+    try:
+        with cli_session() as db:
+            service.get_plan(db, plan)
+            rows = districts.per_district(db, plan, start, end)
+    except UserError as exc:
+        fail(f"{exc.message}\n{exc.message_en}")
+    if as_json:
+        echo_json(rows)
+        return
+    for r in rows:
+        typer.echo(
+            f"{r['district']:<40} {r['done']:>3}/{r['tasks']:<3} {vn_percent(r['completion_pct']):>7}  #{r['plan_id']}"
+        )

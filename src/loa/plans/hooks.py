@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from loa.auth.models import User
 from loa.hooks import impl
 from loa.i18n import N_
-from loa.plans import service
+from loa.plans import figures, service
 from loa.plans.models import Plan
 
 
@@ -24,5 +26,10 @@ def reports_offered(db: Session, user: User) -> list[dict]:
     """The report upward ("Báo cáo kết quả thực hiện Kế hoạch") of each plan."""
     return [
         {"title": N_("Báo cáo kết quả thực hiện kế hoạch"), "url": f"/plans/{p.id}#report", "note": p.title}
-        for p in service.list_plans(db)
+        for p in service.list_plans(db, user)
     ]
+
+
+@impl
+def period_figures(db: Session, start: date, end: date) -> dict | None:
+    return figures.period_figures(db, start, end)

@@ -17,6 +17,7 @@ from loa.clock import parse_date, today_local
 from loa.config import Settings
 from loa.content import service as content
 from loa.errors import UserError
+from loa.plans.dating import Dating, read_dating
 from loa.plans.models import AgencyGroup, Plan, PlanItem, Task, TaskEvent
 from loa.plans.parser import ParsedPlan, fold, parse_bytes
 from loa.plans.tasks import need_coordinator
@@ -162,6 +163,7 @@ def import_plan(
     themes = [PlanItem(kind="theme", position=i + 1, text=text) for i, text in enumerate(parsed.themes)]
     plan.items.extend(themes)
     start = today or today_local()
+    reference = dating_reference(plan.issued_on, plan.cited_documents, start)
     position = 0
     for g, parsed_group in enumerate(parsed.agency_groups):
         group = AgencyGroup(position=g + 1, name=parsed_group.name, bodies=parsed_group.bodies)
@@ -169,24 +171,41 @@ def import_plan(
         agencies = list({a.id: a for body in parsed_group.bodies for a in resolved.get(_key(body), [])}.values())
         for duty in parsed_group.duties:
             position += 1
+            dated = read_dating(duty, reference)
             task = Task(
                 group=group,
                 position=position,
                 text=duty,
-                start_on=start,
+                start_on=min(start, dated.due_on) if dated.due_on else start,  # an old plan's dates have passed
                 agencies=agencies,
                 theme=closest_theme(duty, themes),
                 status="not_started",
                 priority="normal",
-                recurrence="",
+                due_on=dated.due_on,
+                recurrence=dated.recurrence,
             )
-            task.events.append(TaskEvent(user_id=user.id if user else None, kind="created", detail={}))
+            detail = {"from_plan": dated.phrase} if dated else {}
+            task.events.append(TaskEvent(user_id=user.id if user else None, kind="created", detail=detail))
             plan.tasks.append(task)
     db.add(plan)
     db.flush()
     for theme in themes:  # the plan's themes become content themes, so messages can be filed under them
         content.ensure_theme(db, f"{plan.title[:60]} · {theme.position}. {theme.label}"[:200], source=f"plan:{plan.id}")
     return plan
+
+
+def dating_reference(issued_on: date | None, cited_documents: list[dict], today: date) -> date:
+    """The day a duty's "trước 30/9" or "trong tháng 9" counts from: the plan's date, else its latest cited
+    document's, else the import's."""
+    cited = [parse_date(c["date"]) for c in cited_documents if c.get("date")]
+    return issued_on or max((d for d in cited if d), default=today)
+
+
+def duty_datings(parsed: ParsedPlan, today: date | None = None) -> list[list[Dating]]:
+    """Per agency group, what each duty's words say of its due date and repetition (the import preview shows it)."""
+    issued_on = parse_date(parsed.date) if parsed.date else None
+    reference = dating_reference(issued_on, [c.__dict__ for c in parsed.cited_documents], today or today_local())
+    return [[read_dating(duty, reference) for duty in group.duties] for group in parsed.agency_groups]
 
 
 def _words(text: str) -> set[str]:

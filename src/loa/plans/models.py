@@ -18,10 +18,13 @@ STATUSES = {
     "paused": ("Tạm dừng", "Paused"),
 }
 PRIORITIES = {"high": ("Cao", "High"), "normal": ("Bình thường", "Normal"), "low": ("Thấp", "Low")}
-RECURRENCES = {
+RECURRENCES = {  # "ongoing": the plan says "thường xuyên" or "liên tục"; it has no next due date
     "": ("Không lặp lại", "Once"),
+    "daily": ("Hằng ngày", "Daily"),
     "weekly": ("Hằng tuần", "Weekly"),
     "monthly": ("Hằng tháng", "Monthly"),
+    "quarterly": ("Hằng quý", "Quarterly"),
+    "ongoing": ("Thường xuyên", "Ongoing"),
 }
 
 
@@ -38,7 +41,14 @@ class Plan(IdMixin, TimestampMixin, Base):
     signer: Mapped[dict] = mapped_column(JSON, default=dict)
     source_name: Mapped[str] = mapped_column(String(255), default="")
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # a district's (or any agency's) own plan, made from the provincial one (``districts.create_district_plan``)
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plans.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), nullable=True, index=True)
 
+    agency: Mapped[Agency | None] = relationship()
+    parent: Mapped[Plan | None] = relationship(remote_side="Plan.id")
     items: Mapped[list[PlanItem]] = relationship(
         back_populates="plan", cascade="all, delete-orphan", order_by="PlanItem.position"
     )
@@ -112,8 +122,14 @@ class Task(IdMixin, TimestampMixin, Base):
     due_on: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
     recurrence: Mapped[str] = mapped_column(String(10), default="")
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # in a district plan: the provincial task it carries out, and the communes or local bodies doing it (names)
+    source_task_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plan_tasks.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    units: Mapped[list] = mapped_column(JSON, default=list)
 
     plan: Mapped[Plan] = relationship(back_populates="tasks")
+    source_task: Mapped[Task | None] = relationship(remote_side="Task.id")
     group: Mapped[AgencyGroup] = relationship(back_populates="tasks")
     theme: Mapped[PlanItem | None] = relationship()
     agencies: Mapped[list[Agency]] = relationship(secondary="plan_task_agencies", order_by="Agency.name")

@@ -14,6 +14,7 @@ from loa.auth.models import User
 from loa.clock import today_local
 from loa.config import Settings
 from loa.formats import vn_date
+from loa.plans.access import can_see_task
 from loa.plans.models import STATUSES, DigestSend, Plan, Task
 from loa.plans.tasks import tasks_of_agency
 from loa.text import sort_by
@@ -21,11 +22,16 @@ from loa.text import sort_by
 DUE_SOON_DAYS = 3
 
 
+CHART_LINE_CHARS = 36  # what fits the label column of the plan page's chart (font size 11, 245 of 600 units)
+CHART_LINES = 3
+
+
 @dataclass
 class Progress:
     label: str
     counts: dict[str, int] = field(default_factory=lambda: {s: 0 for s in STATUSES})
     overdue: int = 0
+    full: str = ""  # the whole text when ``label`` is shortened (a theme's opening words)
 
     @property
     def total(self) -> int:
@@ -41,7 +47,7 @@ class Progress:
 
 
 def overview(plan: Plan, today: date | None = None) -> dict:
-    """Progress of a plan overall, by agency and by theme, and its overdue tasks."""
+    """Progress of a plan overall, by agency (and its chart laid out) and by theme, and its overdue tasks."""
     today = today or today_local()
     total, by_agency, by_theme = Progress("all"), {}, {}
     for task in plan.tasks:
@@ -50,13 +56,42 @@ def overview(plan: Plan, today: date | None = None) -> dict:
             name = agency.name if agency else "—"
             by_agency.setdefault(name, Progress(name)).add(task, today)
         label = task.theme.label if task.theme else "—"
-        by_theme.setdefault(label, Progress(label)).add(task, today)
+        by_theme.setdefault(label, Progress(label, full=task.theme.text if task.theme else "")).add(task, today)
+    agencies = sorted(by_agency.values(), key=lambda p: p.label)
     return {
         "total": total,
-        "by_agency": sorted(by_agency.values(), key=lambda p: p.label),
+        "by_agency": agencies,
+        "chart": chart_rows(agencies),
         "by_theme": list(by_theme.values()),
         "overdue": [t for t in plan.tasks if t.overdue(today)],
     }
+
+
+def wrap_label(text: str, width: int = CHART_LINE_CHARS, most: int = CHART_LINES) -> list[str]:
+    """A chart label broken between words into lines of at most ``width`` characters (a longer word keeps a line
+    of its own); past ``most`` lines the last one ends in "…" after a whole word. Never cut inside a word."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    if len(lines) > most:
+        lines = lines[:most]
+        lines[-1] += " …"
+    return lines
+
+
+def chart_rows(rows: list[Progress], line_height: int = 13, gap: int = 10) -> dict:
+    """The plan page's bar chart laid out: per row its label's lines, top ``y`` and height ``h`` (a two-line label
+    makes a taller row); ``height`` is where the legend goes."""
+    out, y = [], 0
+    for p in rows:
+        lines = wrap_label(p.label)
+        h = max(26, len(lines) * line_height + gap)
+        out.append({"p": p, "lines": lines, "y": y, "h": h, "cut": " ".join(lines) != " ".join(p.label.split())})
+        y += h
+    return {"rows": out, "height": y}
 
 
 def reminders(db: Session, user: User, today: date | None = None, days: int = DUE_SOON_DAYS) -> dict:
@@ -68,6 +103,7 @@ def reminders(db: Session, user: User, today: date | None = None, days: int = DU
         tasks = [t for t in tasks_of_agency(db, user.agency_id) if t.status != "done" and t.due_on]
     else:
         tasks = []
+    tasks = [t for t in tasks if can_see_task(user, t)]  # not another district's own plan
     tasks.sort(key=lambda t: t.due_on)
     return {
         "overdue": [t for t in tasks if t.due_on < today],

@@ -13,6 +13,7 @@ from loa.plans.importing import (
     BodyChoice,
     body_choices,
     closest_theme,
+    duty_datings,
     find_by_hash,
     guess_kind,
     import_plan,
@@ -41,6 +42,7 @@ from loa.plans.tasks import (
     attachment_path,
     can_work_on,
     check_attachment,
+    date_tasks,
     get_attachment,
     get_plan,
     get_task,
@@ -48,6 +50,7 @@ from loa.plans.tasks import (
     need_coordinator,
     next_due,
     tasks_of_agency,
+    undated_tasks,
     update_task,
 )
 
@@ -72,9 +75,11 @@ __all__ = [
     "check_attachment",
     "check_report",
     "closest_theme",
+    "date_tasks",
     "digest_message",
     "digest_text",
     "digests",
+    "duty_datings",
     "export_csv",
     "export_rows",
     "export_xlsx",
@@ -98,5 +103,6 @@ __all__ = [
     "report_filename",
     "send_digests",
     "tasks_of_agency",
+    "undated_tasks",
     "update_task",
 ]

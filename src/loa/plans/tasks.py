@@ -11,12 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from loa.auth.models import Agency, User
-from loa.clock import utcnow
+from loa.clock import parse_date, utcnow
 from loa.config import Settings
 from loa.db import get_or_404
 from loa.errors import UserError
 from loa.formats import parse_number
 from loa.links import is_http_url
+from loa.plans.access import can_edit_plan, can_see_plan, check_plan, check_task
 from loa.plans.models import (
     PRIORITIES,
     RECURRENCES,
@@ -69,16 +70,21 @@ def need_coordinator(user: User) -> None:
 # ---- reading ------------------------------------------------------------------------------------------------
 
 
-def list_plans(db: Session) -> list[Plan]:
-    return list(db.scalars(select(Plan).order_by(Plan.id.desc())))
+def list_plans(db: Session, user: User | None = None) -> list[Plan]:
+    """Every plan, or those ``user`` may see (another district's own plan is left out)."""
+    plans = db.scalars(select(Plan).order_by(Plan.id.desc()))
+    return [p for p in plans if user is None or can_see_plan(user, p)]
 
 
-def get_plan(db: Session, plan_id: int) -> Plan:
-    return get_or_404(db, Plan, plan_id, "Không tìm thấy kế hoạch.", "No such plan.")
+def get_plan(db: Session, plan_id: int, user: User | None = None) -> Plan:
+    """The plan; with ``user``, a 404 when they may not see it."""
+    plan = get_or_404(db, Plan, plan_id, "Không tìm thấy kế hoạch.", "No such plan.")
+    return check_plan(user, plan) if user is not None else plan
 
 
-def get_task(db: Session, task_id: int) -> Task:
-    return get_or_404(db, Task, task_id, "Không tìm thấy nhiệm vụ.", "No such task.")
+def get_task(db: Session, task_id: int, user: User | None = None) -> Task:
+    task = get_or_404(db, Task, task_id, "Không tìm thấy nhiệm vụ.", "No such task.")
+    return check_task(user, task) if user is not None else task
 
 
 def tasks_of_agency(db: Session, agency_id: int) -> list[Task]:
@@ -90,11 +96,16 @@ def tasks_of_agency(db: Session, agency_id: int) -> list[Task]:
 
 
 def can_work_on(user: User, task: Task) -> bool:
-    """Coordinators work on every task; agency members on their own agency's tasks."""
-    return user.has_role("coordinator") or (
-        "agency_member" in user.roles
-        and user.agency_id is not None
-        and any(a.id == user.agency_id for a in task.agencies)
+    """Coordinators work on every task; agency members on their own agency's tasks and on every task of their
+    agency's own plan."""
+    return (
+        user.has_role("coordinator")
+        or can_edit_plan(user, task.plan)
+        or (
+            "agency_member" in user.roles
+            and user.agency_id is not None
+            and any(a.id == user.agency_id for a in task.agencies)
+        )
     )
 
 
@@ -106,9 +117,11 @@ def _event(task: Task, user: User | None, kind: str, detail: dict) -> None:
 
 
 def next_due(due: date, recurrence: str) -> date:
-    if recurrence == "weekly":
-        return due + timedelta(days=7)
-    year, month = (due.year + 1, 1) if due.month == 12 else (due.year, due.month + 1)
+    """The due date after ``due`` of a task repeated daily, weekly, monthly or quarterly."""
+    if recurrence in ("daily", "weekly"):
+        return due + timedelta(days=1 if recurrence == "daily" else 7)
+    months = due.month + (3 if recurrence == "quarterly" else 1)
+    year, month = due.year + (months - 1) // 12, (months - 1) % 12 + 1
     return date(year, month, min(due.day, monthrange(year, month)[1]))
 
 
@@ -120,7 +133,7 @@ def update_task(db: Session, task: Task, user: User, changes: TaskChanges) -> Ta
             "Bạn chỉ cập nhật được nhiệm vụ của cơ quan mình.", "You may only update your agency's tasks.", 403
         )
     values = changes.model_dump(exclude_none=True)
-    if set(values) - {"status"}:
+    if set(values) - {"status"} and not can_edit_plan(user, task.plan):
         need_coordinator(user)
     if "status" in values and values["status"] not in STATUSES:
         raise UserError("Trạng thái không hợp lệ.", "Unknown status.", 422)
@@ -151,7 +164,7 @@ def update_task(db: Session, task: Task, user: User, changes: TaskChanges) -> Ta
             diff[name] = [_plain(old), _plain(value)]
             setattr(task, name, value)
     if task.status == "done" and "status" in diff:
-        if task.recurrence and task.due_on:
+        if task.recurrence and task.recurrence != "ongoing" and task.due_on:
             task.due_on = next_due(task.due_on, task.recurrence)
             task.status = "in_progress"
             diff["due_on"] = [diff.get("due_on", [_plain(due)])[0], _plain(task.due_on)]
@@ -164,6 +177,48 @@ def update_task(db: Session, task: Task, user: User, changes: TaskChanges) -> Ta
         _event(task, user, "changed", diff)
     db.flush()
     return task
+
+
+def undated_tasks(plan: Plan) -> list[Task]:
+    """The plan's tasks with neither a due date nor a repetition, left for the coordinator to date."""
+    return [t for t in plan.tasks if t.due_on is None and not t.recurrence]
+
+
+def date_tasks(db: Session, plan: Plan, user: User, rows: dict[int, tuple[str, str]]) -> dict[int, UserError]:
+    """Date the plan's undated tasks in one go: ``rows`` maps a task id to (due date as typed, recurrence key); a row
+    left empty is skipped. All or nothing: when any row is wrong, nothing changes and the problems are returned by
+    task id; else every row is applied (each in its task's history) and ``{}`` returned."""
+    need_coordinator(user)
+    undated = {t.id: t for t in undated_tasks(plan)}
+    problems: dict[int, UserError] = {}
+    changes: dict[int, TaskChanges] = {}
+    for task_id, (typed, recurrence) in rows.items():
+        typed, recurrence = typed.strip(), recurrence.strip()
+        if not typed and not recurrence:
+            continue
+        task, due = undated.get(task_id), parse_date(typed) if typed else None
+        if task is None:
+            problems[task_id] = UserError(
+                "Nhiệm vụ này không thuộc kế hoạch hoặc đã có hạn.", "This task is not in the plan or already dated."
+            )
+        elif typed and due is None:
+            problems[task_id] = UserError(
+                f"Ngày không hợp lệ: {typed} (dạng dd/mm/yyyy).", f"Invalid date: {typed} (dd/mm/yyyy)."
+            )
+        elif recurrence not in RECURRENCES:
+            problems[task_id] = UserError("Chu kỳ lặp lại không hợp lệ.", "Unknown recurrence.")
+        elif due and task.start_on and due < task.start_on:
+            problems[task_id] = UserError(
+                f"Hạn phải từ ngày bắt đầu ({task.start_on:%d/%m/%Y}) trở đi.",
+                f"The due date must not precede the start ({task.start_on:%d/%m/%Y}).",
+            )
+        else:
+            changes[task_id] = TaskChanges(due_on=due, recurrence=recurrence or None)
+    if problems:
+        return problems
+    for task_id, change in changes.items():
+        update_task(db, undated[task_id], user, change)
+    return {}
 
 
 def _plain(value):

@@ -8,21 +8,21 @@ import time
 from datetime import date
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from loa.auth import service as auth
-from loa.auth.models import User
+from loa.auth.models import Agency, User
 from loa.clock import parse_day, today_local
 from loa.config import Settings
 from loa.errors import UserError
 from loa.jobs import service as jobs
-from loa.plans import service
+from loa.plans import districts, service
 from loa.plans.models import PRIORITIES, RECURRENCES, STATUSES, Plan, Task
 from loa.plans.parser import ParsedPlan
-from loa.plans.schemas import PlanOut, ReportIn, TaskChanges, TaskOut
+from loa.plans.schemas import AgencyPlanIn, LocalTaskIn, PlanOut, ReportIn, TaskChanges, TaskOut, UnitsIn
 from loa.web.deps import DB, FORM, current_user, get_settings, render, require
 
 router = APIRouter()
@@ -55,7 +55,7 @@ def _attachment(filename: str, ext: str) -> dict:
 
 @router.get("/plans")
 def plans_page(request: Request, db: Session = DB, user: User = Depends(current_user)):
-    plans = service.list_plans(db)
+    plans = service.list_plans(db, user)
     today = today_local()
     return render(
         request,
@@ -94,6 +94,8 @@ def _preview(request: Request, db: Session, parsed: ParsedPlan, digest: str, fil
             "choices": service.body_choices(db, parsed),
             "agencies": auth.list_agencies(db),
             "existing": service.find_by_hash(db, parsed),
+            "datings": service.duty_datings(parsed),
+            "recurrences": RECURRENCES,
         },
     )
 
@@ -156,30 +158,75 @@ def reminders_page(
 
 @router.get("/plans/{plan_id}")
 def plan_page(request: Request, plan_id: int, db: Session = DB, user: User = Depends(current_user)):
-    plan = service.get_plan(db, plan_id)
+    plan = service.get_plan(db, plan_id, user)
     today = today_local()
     return render(
         request,
         "plans/plan.html",
         {
             "plan": plan,
+            "own": districts.plan_view(db, plan, user),
             "info": service.overview(plan, today),
             "today": today,
             "statuses": STATUSES,
             "month_start": today.replace(day=1),
+            "undated": len(service.undated_tasks(plan)),
+            "can_date": user.has_role("coordinator"),
         },
     )
 
 
+@router.get("/plans/{plan_id}/dating")
+def dating_page(request: Request, plan_id: int, db: Session = DB, user: User = Depends(require("coordinator"))):
+    plan = service.get_plan(db, plan_id)
+    saved = request.query_params.get("saved", "")
+    return _dating(request, plan, saved=int(saved) if saved.isdecimal() else None)
+
+
+def _dating(request: Request, plan: Plan, typed: dict | None = None, problems: dict | None = None, saved=None):
+    return render(
+        request,
+        "plans/dating.html",
+        {
+            "plan": plan,
+            "tasks": service.undated_tasks(plan),
+            "recurrences": RECURRENCES,
+            "typed": typed or {},
+            "problems": problems or {},
+            "saved": saved,
+        },
+        status=422 if problems else 200,
+    )
+
+
+@router.post("/plans/{plan_id}/dating")
+def dating_save(
+    request: Request,
+    plan_id: int,
+    form: FormData = FORM,
+    db: Session = DB,
+    user: User = Depends(require("coordinator")),
+):
+    """Save every row of the dating screen at once; on any wrong row nothing is saved and the page says which."""
+    plan = service.get_plan(db, plan_id)
+    ids = {int(k.split("_", 1)[1]) for k in form if re.fullmatch(r"(due|recurrence)_\d{1,9}", k)}
+    rows = {i: (str(form.get(f"due_{i}", "")), str(form.get(f"recurrence_{i}", ""))) for i in ids}
+    problems = service.date_tasks(db, plan, user, rows)
+    if problems:
+        return _dating(request, plan, rows, problems)
+    dated = sum(1 for due, recurrence in rows.values() if due.strip() or recurrence.strip())
+    return RedirectResponse(f"/plans/{plan.id}/dating?saved={dated}", status_code=303)
+
+
 @router.get("/plans/{plan_id}/tasks.csv")
 def export_csv(plan_id: int, db: Session = DB, user: User = Depends(current_user)):
-    data = service.export_csv(service.get_plan(db, plan_id))
+    data = service.export_csv(service.get_plan(db, plan_id, user))
     return Response(data, media_type="text/csv; charset=utf-8", headers=_attachment(f"ke-hoach-{plan_id}", "csv"))
 
 
 @router.get("/plans/{plan_id}/tasks.xlsx")
 def export_xlsx(plan_id: int, db: Session = DB, user: User = Depends(current_user)):
-    data = service.export_xlsx(service.get_plan(db, plan_id))
+    data = service.export_xlsx(service.get_plan(db, plan_id, user))
     return Response(data, media_type=XLSX, headers=_attachment(f"ke-hoach-{plan_id}", "xlsx"))
 
 
@@ -192,7 +239,7 @@ def report(
     user: User = Depends(current_user),
 ):
     """Queue the report upward for the chosen period and format; its job page offers the file."""
-    plan = service.get_plan(db, plan_id)
+    plan = service.get_plan(db, plan_id, user)
     today = today_local()
     first = parse_day(str(form.get("start", "")), today.replace(day=1))
     last = parse_day(str(form.get("end", "")), today)
@@ -210,7 +257,7 @@ def report(
 
 @router.get("/plans/tasks/{task_id}")
 def task_page(request: Request, task_id: int, db: Session = DB, user: User = Depends(current_user)):
-    task = service.get_task(db, task_id)
+    task = service.get_task(db, task_id, user)
     users = {u.id: u for u in auth.list_users(db)}
     return render(
         request,
@@ -219,7 +266,8 @@ def task_page(request: Request, task_id: int, db: Session = DB, user: User = Dep
             "task": task,
             "today": today_local(),
             "can_work": service.can_work_on(user, task),
-            "can_edit": user.has_role("coordinator"),
+            "can_edit": districts.can_edit_plan(user, task.plan),
+            "rollup": districts.task_rollup(db, task, user),
             "statuses": STATUSES,
             "priorities": PRIORITIES,
             "recurrences": RECURRENCES,
@@ -231,9 +279,9 @@ def task_page(request: Request, task_id: int, db: Session = DB, user: User = Dep
 
 @router.post("/plans/tasks/{task_id}")
 def task_update(task_id: int, form: FormData = FORM, db: Session = DB, user: User = Depends(current_user)):
-    task = service.get_task(db, task_id)
+    task = service.get_task(db, task_id, user)
     changes = {"status": form.get("status") or None}
-    if user.has_role("coordinator"):
+    if districts.can_edit_plan(user, task.plan):
         changes.update(
             priority=form.get("priority") or None,
             recurrence=form.get("recurrence"),
@@ -255,7 +303,7 @@ def report_create(
     user: User = Depends(current_user),
     settings: Settings = Depends(get_settings),
 ):
-    task = service.get_task(db, task_id)
+    task = service.get_task(db, task_id, user)
     if not service.can_work_on(user, task):
         raise UserError(
             "Bạn chỉ báo cáo được nhiệm vụ của cơ quan mình.", "You may only report on your agency's tasks.", 403
@@ -285,12 +333,61 @@ def attachment(
     attachment_id: int, db: Session = DB, settings: Settings = Depends(get_settings), user: User = Depends(current_user)
 ):
     att = service.get_attachment(db, attachment_id)
+    districts.check_task(user, att.report.task)
     data = service.attachment_path(settings, att).read_bytes()
     return Response(
         data,
         media_type=att.content_type,
         headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(att.filename)}"},
     )
+
+
+# ---- an agency's own plan (district plans) ------------------------------------------------------------------
+
+
+def _agency_for(db: Session, user: User, agency_id) -> Agency:
+    """The agency a plan is made for: the one chosen (coordinators), else the user's own."""
+    if agency_id in (None, ""):
+        agency = user.agency
+    else:
+        agency = db.get(Agency, int(agency_id)) if str(agency_id).isdecimal() and len(str(agency_id)) < 19 else None
+    if agency is None:
+        raise UserError("Chưa chọn cơ quan hoặc cơ quan không tồn tại.", "No agency chosen, or no such agency.", 422)
+    return agency
+
+
+@router.post("/plans/{plan_id}/agency-plan")
+def agency_plan_create(plan_id: int, form: FormData = FORM, db: Session = DB, user: User = Depends(current_user)):
+    parent = service.get_plan(db, plan_id, user)
+    agency = _agency_for(db, user, form.get("agency_id"))
+    plan = districts.create_district_plan(db, parent, agency, user, title=str(form.get("title", "")))
+    return RedirectResponse(f"/plans/{plan.id}", status_code=303)
+
+
+@router.post("/plans/{plan_id}/tasks")
+def local_task_create(plan_id: int, form: FormData = FORM, db: Session = DB, user: User = Depends(current_user)):
+    plan = service.get_plan(db, plan_id, user)
+    source = str(form.get("source_task_id", ""))
+    districts.add_task(
+        db,
+        plan,
+        user,
+        str(form.get("text", "")),
+        source_task_id=int(source) if source.isdecimal() else None,
+        agency_ids=[int(i) for i in form.getlist("agency_ids") if str(i).isdecimal()] or None,
+        units=str(form.get("units", "")).replace(";", "\n").splitlines(),
+        start_on=_day(str(form.get("start_on", ""))),
+        due_on=_day(str(form.get("due_on", ""))),
+        priority=str(form.get("priority", "normal")),
+    )
+    return RedirectResponse(f"/plans/{plan.id}", status_code=303)
+
+
+@router.post("/plans/tasks/{task_id}/units")
+def units_update(task_id: int, form: FormData = FORM, db: Session = DB, user: User = Depends(current_user)):
+    task = service.get_task(db, task_id, user)
+    districts.set_units(db, task, user, str(form.get("units", "")).replace(";", "\n").splitlines())
+    return RedirectResponse(f"/plans/tasks/{task.id}", status_code=303)
 
 
 # ---- JSON API -----------------------------------------------------------------------------------------------
@@ -309,6 +406,8 @@ def task_out(t: Task) -> TaskOut:
         theme_id=t.theme_id,
         agencies=[a.name for a in t.agencies],
         reports=len(t.reports),
+        source_task_id=t.source_task_id,
+        units=list(t.units or []),
     )
 
 
@@ -321,12 +420,14 @@ def plan_out(p: Plan, with_tasks: bool = False) -> PlanOut:
         purposes=[i.text for i in p.purposes],
         themes=[i.text for i in p.themes],
         tasks=[task_out(t) for t in p.tasks] if with_tasks else [],
+        parent_id=p.parent_id,
+        agency=p.agency.name if p.agency else None,
     )
 
 
 @api.get("", response_model=list[PlanOut])
 def api_plans(db: Session = DB, user: User = Depends(current_user)):
-    return [plan_out(p) for p in service.list_plans(db)]
+    return [plan_out(p) for p in service.list_plans(db, user)]
 
 
 @api.post("/parse")
@@ -360,12 +461,12 @@ def api_import(
 
 @api.get("/{plan_id}", response_model=PlanOut)
 def api_plan(plan_id: int, db: Session = DB, user: User = Depends(current_user)):
-    return plan_out(service.get_plan(db, plan_id), with_tasks=True)
+    return plan_out(service.get_plan(db, plan_id, user), with_tasks=True)
 
 
 @api.patch("/tasks/{task_id}", response_model=TaskOut)
 def api_task_update(task_id: int, body: TaskChanges, db: Session = DB, user: User = Depends(current_user)):
-    task = service.get_task(db, task_id)
+    task = service.get_task(db, task_id, user)
     return task_out(service.update_task(db, task, user, body))
 
 
@@ -377,8 +478,48 @@ def api_report(
     settings: Settings = Depends(get_settings),
     user: User = Depends(current_user),
 ):
-    task = service.get_task(db, task_id)
+    task = service.get_task(db, task_id, user)
     report = service.add_report(
         db, settings, task, user, body.text, figures=body.figures, links=body.links, status=body.status
     )
     return {"id": report.id, "task_id": task.id, "status": task.status}
+
+
+@api.post("/{plan_id}/agency-plans", response_model=PlanOut, status_code=201)
+def api_agency_plan(plan_id: int, body: AgencyPlanIn, db: Session = DB, user: User = Depends(current_user)):
+    """Make an agency's own plan from this provincial plan: the duties addressed to it become its tasks."""
+    parent = service.get_plan(db, plan_id, user)
+    agency = _agency_for(db, user, body.agency_id)
+    return plan_out(districts.create_district_plan(db, parent, agency, user, title=body.title), with_tasks=True)
+
+
+@api.post("/{plan_id}/tasks", response_model=TaskOut, status_code=201)
+def api_local_task(plan_id: int, body: LocalTaskIn, db: Session = DB, user: User = Depends(current_user)):
+    """Add a task of the agency's own to its plan."""
+    plan = service.get_plan(db, plan_id, user)
+    fields = body.model_dump(exclude={"text"})
+    return task_out(districts.add_task(db, plan, user, body.text, **fields))
+
+
+@api.put("/tasks/{task_id}/units", response_model=TaskOut)
+def api_units(task_id: int, body: UnitsIn, db: Session = DB, user: User = Depends(current_user)):
+    """The communes and local bodies carrying out a task of an agency's own plan."""
+    return task_out(districts.set_units(db, service.get_task(db, task_id, user), user, body.units))
+
+
+@api.get("/{plan_id}/districts")
+def api_districts(
+    plan_id: int,
+    date_from: date | None = Query(None, alias="from"),
+    date_to: date | None = Query(None, alias="to"),
+    db: Session = DB,
+    user: User = Depends(current_user),
+):
+    """Completion of each agency's own plan made from this plan, as it stood at the end of ``to`` (default
+    today; ``from`` default: the first of that month), with the progress reports filed in the period."""
+    service.get_plan(db, plan_id, user)
+    end = date_to or today_local()
+    start = date_from or end.replace(day=1)
+    service.check_report(start, end)
+    visible = {p.id for p in service.list_plans(db, user)}
+    return [row for row in districts.per_district(db, plan_id, start, end) if row["plan_id"] in visible]

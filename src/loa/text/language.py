@@ -42,27 +42,51 @@ class Language:
     diacritics: bool = False  # Vietnamese written with its marks
 
 
-def _marked(word: str) -> bool:
-    if any(c in _VIETNAMESE_LETTERS for c in word):
-        return True
-    return any(m in _TONE_MARKS for m in unicodedata.normalize("NFD", word))
+# Letters that mark a word as written with Vietnamese diacritics: its own letters and every precomposed letter whose
+# decomposition carries a tone mark (one look-up per character, no NFD per word; the text is NFC, and a tone mark
+# left alone is no letter, so never inside a word).
+_MARKED = re.compile(
+    "["
+    + re.escape(
+        "".join(
+            sorted(
+                _VIETNAMESE_LETTERS
+                | {
+                    chr(i)
+                    for i in range(0xC0, 0x2000)
+                    if not unicodedata.combining(chr(i)) and _TONE_MARKS & set(unicodedata.normalize("NFD", chr(i)))
+                }
+            )
+        )
+    )
+    + "]"
+)
+_MARKED_WORD = re.compile(rf"[^\W\d_]*{_MARKED.pattern}[^\W\d_]*")  # a word holding a marked letter
 
 
 def detect(text: str) -> Language:
     """Khmer when at least a third of the letters are Khmer; Vietnamese when a third of the words carry its marks,
     or, unmarked, when nearly every word is a Vietnamese syllable and some are among its frequent words (and
     fewer are frequent English words); otherwise other (also for text without letters)."""
-    letters = _LETTERS.findall(text or "")
+    text = unicodedata.normalize("NFC", text or "")
+    letters = len(_LETTERS.findall(text))
     if not letters:
         return Language("other")
-    if len(KHMER.findall(text)) * 3 >= len(letters):
+    khmer = len(KHMER.findall(text))
+    if khmer * 3 >= letters:
         return Language("km")
-    words = [w for w in _WORD.findall(text) if not KHMER.search(w)]
+    if khmer:
+        words = [w for w in _WORD.findall(text) if not KHMER.search(w)]
+        marked = sum(1 for w in words if _MARKED.search(w))
+    else:  # one pass each: the words, and the words holding a marked letter
+        words, marked = _WORD.findall(text), len(_MARKED_WORD.findall(text))
     if not words:
         return Language("other")
-    if sum(map(_marked, words)) * 3 >= len(words):
+    if marked * 3 >= len(words):
         return Language("vi", diacritics=True)
-    folded = [fold(w) for w in words]
+    folded = fold(" ".join(words)).split()
+    if len(folded) != len(words):
+        folded = [fold(w) for w in words]
     syllables = sum(1 for w in folded if _SYLLABLE.fullmatch(w))
     common = sum(1 for w in folded if w in _COMMON)
     english = sum(1 for w in folded if w in _ENGLISH)

@@ -105,7 +105,9 @@ _ADDRESS_STREET = re.compile(rf"(?<![\w/.,])(?P<address>\d{{1,4}}[A-Za-z]?,?{_SP
 
 
 def _digits(text: str) -> str:
-    return re.sub(r"[^\dxX*]", "", text).lower().replace("*", "x")
+    """The digits of a number as ASCII (Khmer "០៩១…" too), with "x" for a masked one."""
+    digits = re.sub(r"[^\dxX*]", "", text).lower().replace("*", "x")
+    return digits if digits.isascii() else "".join(str(unicodedata.digit(c, c)) for c in digits)
 
 
 def _phone(digits: str) -> bool:

@@ -50,9 +50,15 @@ def _fold_char(c: str) -> str:
     return (strip_diacritics(c).lower() or c)[:1]
 
 
+@lru_cache(maxsize=1)
+def _fold_table() -> dict[int, str]:
+    """What ``_fold_char`` changes among the letters Latin-script text uses (up to U+1FFF), for ``str.translate``."""
+    return {i: f for i in range(0x41, 0x2000) if (f := _fold_char(chr(i))) != chr(i)}
+
+
 def _fold(s: str) -> str:
     """Lower-case without diacritics, one character for one (positions match the normalised text)."""
-    return "".join(map(_fold_char, s))
+    return s.translate(_fold_table())
 
 
 def _split(name: str, default: str) -> tuple[str, str]:
@@ -70,9 +76,11 @@ class Register:
     def __init__(self, districts: Iterable[tuple[str, Iterable[str]]], province: str = ""):
         # folded base name → [(level, official prefix, official name, its district)]
         self.names: dict[str, list[tuple[str, str, str, str]]] = {}
+        self.districts: list[str] = []  # official names with their unit type, in the register's order
         for name, communes in districts:
             prefix, base = _split(name, "Huyện")
             district = f"{prefix} {base}"
+            self.districts.append(district)
             self.names.setdefault(_fold(base), []).append(("district", prefix, district, district))
             for commune in communes:
                 c_prefix, c_base = _split(commune, "Xã")
@@ -89,10 +97,10 @@ class Register:
             return None
         return districts[0][2]
 
-    def find(self, text: str) -> list[Place]:
+    def find(self, text: str, normalized: bool = False) -> list[Place]:
         """The places ``text`` names, in order of first mention, each once; a commune's district is not listed
-        again on its own."""
-        original = normalize(text or "")
+        again on its own. ``normalized``: ``text`` is ``loa.text.normalize``'s output already (a stored story)."""
+        original = (text or "") if normalized else normalize(text or "")
         folded = _fold(original)
         marked = folded != original.lower()
         districts: dict[str, int] = {}
