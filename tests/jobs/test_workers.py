@@ -285,4 +285,7 @@ def test_a_slot_due_a_minute_ago_is_published_by_the_worker(settings, db, people
         90,
         what="the slot to be published",
     )
-    assert db.get(PeriodicRun, "content.publish_due").last_message == "Đã đăng 1 lượt, bỏ lỡ 0 lượt."
+    # the run's outcome is recorded after the handler's own commit: wait for it too
+    last = select(PeriodicRun.last_message).where(PeriodicRun.name == "content.publish_due")
+    wait_for(lambda: db.scalar(last.execution_options(populate_existing=True)), 30, what="the run's outcome")
+    assert db.scalar(last) == "Đã đăng 1 lượt, bỏ lỡ 0 lượt."
