@@ -4,12 +4,15 @@ its thread pool), except the dependencies that only await the parsing of the req
 from __future__ import annotations
 
 import csv
+import faulthandler
 import functools
 import inspect
 import io
 import random
+import tempfile
 import threading
 import time
+import warnings
 
 import httpx
 from fastapi import APIRouter, Depends, FastAPI
@@ -174,8 +177,9 @@ def test_health_answers_while_an_upload_is_processed(live_server, db, people):
     def items() -> int:
         return db.scalar(select(func.count()).select_from(Item))
 
-    def probe_during_upload(first: int, n: int) -> tuple[float, list[float]]:
-        """Upload ``n`` posts while asking ``/healthz`` again and again: the upload's seconds, each answer's wait."""
+    def probe_during_upload(first: int, n: int, dump) -> tuple[float, list[float]]:
+        """Upload ``n`` posts while asking ``/healthz`` again and again: the upload's seconds, each answer's wait.
+        An answer slower than 2 s writes every thread's stack to ``dump`` (faulthandler needs no interpreter lock)."""
         before, result, waits = items(), {}, []
         worker = threading.Thread(target=lambda: result.update(response=upload(first, n), done=time.monotonic()))
         with httpx.Client(base_url=live_server, timeout=120) as client:
@@ -183,7 +187,9 @@ def test_health_answers_while_an_upload_is_processed(live_server, db, people):
             worker.start()
             while worker.is_alive():
                 sent = time.monotonic()
+                faulthandler.dump_traceback_later(2, file=dump)
                 health = client.get("/healthz")
+                faulthandler.cancel_dump_traceback_later()
                 assert health.status_code == 200 and health.json()["status"] == "ok"
                 waits.append(time.monotonic() - sent)
                 time.sleep(0.05)
@@ -192,14 +198,27 @@ def test_health_answers_while_an_upload_is_processed(live_server, db, people):
         assert items() > before  # the work was done in the request (jobs run as they are submitted in the tests)
         return result["done"] - started, waits
 
+    def answered_throughout(seconds: float, waits: list[float]) -> bool:
+        # A blocked loop answers no /healthz until the upload is over: one or two answers, one of them waiting about
+        # the whole upload. Here the tests run the job inside the web process (immediate mode), so on a busy machine
+        # the job's thread also competes for the interpreter lock and an answer can wait up to a second: the bounds
+        # are relative.
+        return len(waits) >= 5 and max(waits) < 0.6 * seconds
+
     assert upload(0, 3).status_code in (200, 202)  # loads what the first import loads once per process
     first, n = 3, 250
-    seconds, waits = probe_during_upload(first, n)
-    while seconds < 2 and n < 4000:  # a fast machine: more posts, so that a blocked loop would show
-        first, n = first + n, n * 2
-        seconds, waits = probe_during_upload(first, n)
-    assert seconds >= 2
-    # A blocked loop answers no /healthz until the upload is over: one or two answers, one of them waiting about the
-    # whole upload. Here the tests run the job inside the web process (immediate mode), so on a busy machine the job's
-    # thread also competes for the interpreter lock and an answer can wait up to a second: the bounds are relative.
-    assert len(waits) >= 5 and max(waits) < 0.6 * seconds, waits
+    with tempfile.TemporaryFile("w+") as dump:
+        seconds, waits = probe_during_upload(first, n, dump)
+        while seconds < 2 and n < 4000:  # a fast machine: more posts, so that a blocked loop would show
+            first, n = first + n, n * 2
+            seconds, waits = probe_during_upload(first, n, dump)
+        assert seconds >= 2
+        if not answered_throughout(seconds, waits):
+            # Once, in a clean CI run, one answer waited 10 s of a 13 s upload on a loaded two-core machine: a
+            # stall of the whole process, not of the loop. A blocked loop stalls every upload, so a second one is
+            # probed; the first stall's stacks are reported as a warning for whoever looks into it.
+            dump.seek(0)
+            stall = f"/healthz waited {max(waits):.1f} s of a {seconds:.1f} s upload"
+            warnings.warn(f"{stall}; stacks:\n{dump.read()}", stacklevel=1)
+            seconds, waits = probe_during_upload(first + n, n, dump)
+    assert answered_throughout(seconds, waits), waits
