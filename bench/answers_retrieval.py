@@ -179,7 +179,7 @@ def evaluate(
             top = faq_cand[int(np.argmax(faq_probs))]
             chosen.append(
                 (
-                    float(model.predict(confidence_inputs(faq_feats, faq_probs))[0]),
+                    float(model.confidence(confidence_inputs(faq_feats, faq_probs), top_cos(faq_feats, faq_probs))[0]),
                     top == gold,
                     f"{split}:{row['id']}",
                     index.ids[top],
@@ -217,6 +217,11 @@ def confidence_inputs(feats: np.ndarray, probs: np.ndarray) -> list[float]:
     order = np.argsort(-probs, kind="stable")[: confidence.HITS]
     mine = [True] + [False] * (len(order) - 1)
     return confidence.features(dict(zip(rank.NAMES, feats[order[0]])), probs[order], mine)
+
+
+def top_cos(feats: np.ndarray, probs: np.ndarray) -> float:
+    """The e5 similarity of the top candidate (0 without the e5 stage)."""
+    return float(feats[int(np.argmax(probs)), rank.NAMES.index("sem_cos")])
 
 
 def selective(conf: np.ndarray, right: np.ndarray, threshold: float, served: np.ndarray | None = None) -> dict:
@@ -320,7 +325,7 @@ def learn_confidence(pool: list[Path], train: Path, semantic: bool, reuse: bool 
     if not (reuse and dump.exists()):
         index, doc_of, _ = build(pool, semantic)
         position_of_id = {d: i for i, d in enumerate(index.ids)}
-        data: dict[str, list] = {f"{k}_{v}": [] for k in kinds for v in ("x", "right", "answer")}
+        data: dict[str, list] = {f"{k}_{v}": [] for k in kinds for v in ("x", "right", "answer", "cos")}
         for row in rows:
             gold = position_of_id[doc_of[row["Answer_1"].strip()]]
             scores = index.stage_scores(row["Question"])
@@ -333,6 +338,7 @@ def learn_confidence(pool: list[Path], train: Path, semantic: bool, reuse: bool 
                 )  # no candidate: never answered
                 data[f"{kind}_right"].append(top == gold)
                 data[f"{kind}_answer"].append(index.ids[top] if cand else "")
+                data[f"{kind}_cos"].append(top_cos(feats, probs) if cand else 0.0)
         BENCH_CACHE.mkdir(parents=True, exist_ok=True)
         np.savez(dump, **{k: np.array(v, dtype=str if k.endswith("answer") else float) for k, v in data.items()})
     out = json.loads(confidence.DATA.read_text()) if confidence.DATA.exists() else {}
@@ -349,7 +355,11 @@ def learn_confidence(pool: list[Path], train: Path, semantic: bool, reuse: bool 
             for f in range(CONFIDENCE_FOLDS):
                 learned = fit_confidence(x[some & (fold != f)], right[some & (fold != f)])
                 conf[some & (fold == f)] = learned.predict(x[some & (fold == f)])
-            curve, model = served_curve(conf, served), fit_confidence(x[some], right[some])
+            model = fit_confidence(x[some], right[some])
+            if kind == "hybrid":  # second stage on the judged answers, over the cross-fitted first stage
+                conf, model.calibration = calibrate(conf, data[f"{kind}_cos"], served, fold)
+                conf[~some] = 0.0  # no candidate: never answered
+            curve = served_curve(conf, served)
             starter, page = starter_curve(model, kind == "hybrid")
             model.threshold = confidence.chosen(curve, starter, most=page)
             report[kind] = {
@@ -370,6 +380,27 @@ def learn_confidence(pool: list[Path], train: Path, semantic: bool, reuse: bool 
                 }
     confidence.DATA.write_text(json.dumps(out, indent=1) + "\n")
     return report
+
+
+def calibrate(
+    first: np.ndarray, cos: np.ndarray, served: np.ndarray, fold: np.ndarray
+) -> tuple[np.ndarray, confidence.Calibration]:
+    """The second stage (:class:`loa.answers.confidence.Calibration`) fitted on the judged answers (``served`` ≥ 0)
+    from the first stage's cross-fitted ``first`` and the top answers' e5 similarity ``cos``: the calibrated
+    confidence of every question (cross-fitted by ``fold`` on the judged ones) and the stage fitted on all of them."""
+    judged = served >= 0
+    x = np.column_stack([confidence._logit(first), cos])
+    mean, scale = x[judged].mean(axis=0), x[judged].std(axis=0)
+
+    def fit(rows: np.ndarray) -> confidence.Calibration:
+        fitted = rank.Ranker.fit((x[rows] - mean) / scale, served[rows] == 1)
+        return confidence.Calibration(mean, scale, fitted.weights, fitted.bias)
+
+    out = np.zeros(len(first))
+    on_answer = np.ones(len(first), dtype=bool)
+    for f in np.unique(fold):
+        out[fold == f] = fit(judged & (fold != f)).predict(first[fold == f], cos[fold == f], on_answer[fold == f])
+    return out, fit(judged)
 
 
 STUDY_INPUTS = (  # name, columns of study_inputs

@@ -68,6 +68,29 @@ def test_models_are_read_from_the_data_file(tmp_path):
         confidence.load(tmp_path / "confidence.json")
 
 
+def test_the_hybrid_confidence_is_calibrated_on_the_answers_e5_similarity(tmp_path):
+    """The hybrid model's second stage reads the e5 similarity of the top hit when it is an answer; a hit on a
+    question phrasing counts at the judged answers' mean similarity. Saved and read back, it gives the same."""
+    hybrid = confidence.load()["hybrid"]
+    assert hybrid.calibration is not None and confidence.load()["lexical"].calibration is None
+
+    def of(cos: float, kind: str, model=hybrid) -> float:
+        hits = _hits(0.9, 0.4, 0.3)
+        hits[0].features = {**hits[0].features, "sem_cos": cos}
+        hits[0].meta["kind"] = kind
+        return confidence.of(hits, lambda h: h.meta["entry"], True, model)
+
+    assert of(0.95, "answer") > of(0.9, "answer") > of(0.85, "answer")
+    assert of(0.99, "question") == of(0.8, "question") == pytest.approx(of(float(hybrid.calibration.mean[1]), "answer"))
+    again = confidence.Model.from_dict(json.loads(json.dumps(hybrid.as_dict())))
+    assert of(0.93, "answer", again) == pytest.approx(of(0.93, "answer"), abs=1e-4)
+    data = json.loads(confidence.DATA.read_text())
+    data["hybrid"]["calibration"]["names"] = ["logit", "gone"]
+    (tmp_path / "confidence.json").write_text(json.dumps(data))
+    with pytest.raises(ValueError):
+        confidence.load(tmp_path / "confidence.json")
+
+
 def test_the_shipped_threshold_is_the_one_the_bench_chose(db, settings, starter):
     """``bench/answers_retrieval.py --learn-confidence`` stores with the lexical model the curves it chose its chat
     threshold on (the judged train questions, cross-fitted, and the starter FAQ's held-out phrasings, with how many
@@ -77,10 +100,11 @@ def test_the_shipped_threshold_is_the_one_the_bench_chose(db, settings, starter)
     chosen_on = data["lexical"]["chosen_on"]
     assert chosen_on["judged"] == 300 and [p[0] for p in chosen_on["curve"]] == [p[0] for p in chosen_on["starter"]]
     assert confidence.threshold(False) == data["lexical"]["threshold"]
-    assert (
-        confidence.chosen(chosen_on["curve"], chosen_on["starter"], most=chosen_on["starter_page_answered"])
-        == data["lexical"]["threshold"]
-    )
+    for kind in ("lexical", "hybrid"):
+        on = data[kind]["chosen_on"]
+        assert (
+            confidence.chosen(on["curve"], on["starter"], most=on["starter_page_answered"]) == data[kind]["threshold"]
+        )
     assert confidence.chosen([[0.3, 40, 0.8], [0.35, 9, 1.0], [0.4, 12, 0.84], [0.5, 11, 0.85]]) == 0.5
     both = [[0.3, 40, 0.9], [0.5, 11, 0.85], [0.6, 10, 0.9]], [[0.3, 40, 0.8], [0.5, 30, 0.9], [0.6, 20, 0.9]]
     assert confidence.chosen(*both) == 0.5 and confidence.chosen(*both, most=25) == 0.6
