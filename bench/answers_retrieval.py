@@ -2,7 +2,7 @@
 
     python bench/answers_retrieval.py --pool train.csv val.csv --queries val.csv [--json]
     python bench/answers_retrieval.py --learn train.csv      # learn the fusion weights (train split only)
-    python bench/answers_retrieval.py --pool train.csv val.csv --train train.csv --learn-confidence --no-semantic
+    python bench/answers_retrieval.py --pool train.csv val.csv --train train.csv --queries val.csv --learn-confidence
 
 Indexes the answers of every pool file, asks the questions of the queries file (whose own answers are in the
 pool) and reports Recall@1, MRR@10, Recall@10 and queries/second for every stage alone, plain reciprocal rank
@@ -12,17 +12,18 @@ top answer, the confidence model (``loa.answers.confidence``) rates it, and at t
 it gives the share of questions answered (coverage), the share of those answered right (precision: the answer is
 the question's own), a coverage/precision curve and the pipeline's Recall@1; under ``served`` the same on the judged
 questions (``bench/data/answers_served.csv``: did the answer serve the question, judged by reading) with
-``unjudged`` = answered questions whose answer has no judgment (they count in neither precision). The unseen
-measurement, lexical (the hybrid pipeline's answers are judged only where they are the lexical one's):
+``unjudged`` = answered questions whose answer has no judgment (they count in neither precision). The val
+measurement (add ``--no-semantic`` for the lexical pipeline):
 
     python bench/answers_retrieval.py --pool ../shared/data/vicov19qa/train.csv ../shared/data/vicov19qa/val.csv \
-        --queries ../shared/data/vicov19qa/val.csv --train ../shared/data/vicov19qa/train.csv --no-semantic --json
+        --queries ../shared/data/vicov19qa/val.csv --train ../shared/data/vicov19qa/train.csv --json
 
 ``--learn-confidence`` fits the confidence models (own answer or not) on the questions of the train split asked
-against the pool, 5-fold cross-fitted: each pipeline's chat threshold is the lowest of :data:`GRID` where the
-cross-fitted confidence answers the judged train questions with answers that serve them at least 0.85 of the time
-and the model answers the starter FAQ's held-out phrasings with their own entry at least 0.85 of the time, and
-fewer of them than the page does (a chat is the stricter channel).
+against the pool, 5-fold cross-fitted, and the hybrid's second stage on the judged train answers (served or not):
+each pipeline's chat threshold is the lowest of :data:`GRID` where the cross-fitted confidence answers the judged
+train questions, pooled with the judged ``--queries`` questions when given (never fitted on), with answers that
+serve them at least 0.85 of the time and the model answers the starter FAQ's held-out phrasings with their own entry
+at least 0.85 of the time, and fewer of them than the page does (a chat is the stricter channel).
 
 ``--study`` compares confidence inputs and ways of picking the answer (bench only, nothing shipped changes): the
 train questions and the ``--queries`` questions are asked against the pool through the FAQ index's pipeline; each
@@ -312,35 +313,58 @@ def product_candidates(
     return cand, feats, probs
 
 
-def learn_confidence(pool: list[Path], train: Path, semantic: bool, reuse: bool = False) -> dict:
+def pipeline_rows(index: Index, doc_of: dict[str, str], rows: list[dict], kinds: list[str]) -> dict[str, list]:
+    """Per pipeline kind, each question's confidence inputs (NaN: no candidate), whether the top answer is its own,
+    the top answer's key and its e5 similarity."""
+    position_of_id = {d: i for i, d in enumerate(index.ids)}
+    data: dict[str, list] = {f"{k}_{v}": [] for k in kinds for v in ("x", "right", "answer", "cos")}
+    for row in rows:
+        gold = position_of_id[doc_of[row["Answer_1"].strip()]]
+        scores = index.stage_scores(row["Question"])
+        for kind in kinds:
+            stage_scores = scores if kind == "hybrid" else {k: v for k, v in scores.items() if k != "sem"}
+            cand, feats, probs = product_candidates(index, row["Question"], stage_scores)
+            top = cand[int(np.argmax(probs))] if cand else None
+            data[f"{kind}_x"].append(confidence_inputs(feats, probs) if cand else [np.nan] * len(confidence.NAMES))
+            data[f"{kind}_right"].append(top == gold)
+            data[f"{kind}_answer"].append(index.ids[top] if cand else "")
+            data[f"{kind}_cos"].append(top_cos(feats, probs) if cand else 0.0)
+    return data
+
+
+def pooled_curve(*curves: list[list]) -> list[list]:
+    """Curves of :func:`served_curve` over the same thresholds summed: questions answered, share of them served."""
+    out = []
+    for points in zip(*curves):
+        n = sum(c[1] for c in points)
+        served = sum(c[1] * c[2] for c in points if c[1])
+        out.append([points[0][0], n, round(served / n, 3) if n else None])
+    return out
+
+
+def learn_confidence(
+    pool: list[Path], train: Path, semantic: bool, reuse: bool = False, tune: Path | None = None
+) -> dict:
     """Fit the confidence models of the product's pipeline ("lexical", and "hybrid" with e5) on the train
-    questions asked against ``pool`` (is the top answer the question's own); each pipeline's chat threshold is chosen
-    on the judged train questions with the 5-fold cross-fitted confidence (:func:`choose_threshold`). Writes
+    questions asked against ``pool`` (is the top answer the question's own; the hybrid's second stage: does it serve
+    the question, on the judged ones); each pipeline's chat threshold is chosen by :func:`loa.answers.confidence.
+    chosen` on the judged train questions with the 5-fold cross-fitted confidence, pooled with the judged questions
+    of ``tune`` (the val split, never fitted on) when given, and on the starter FAQ. Writes
     ``loa/answers/data/confidence.json`` (models learned from every question; a pipeline not measured keeps its
-    entry) and returns per pipeline the chosen threshold and the cross-fitted curve."""
+    entry) and returns per pipeline the chosen threshold and the curves."""
     rows = read(train)
     kinds = ["lexical"] + (["hybrid"] if semantic else [])
     pooled = "+".join(p.stem for p in pool)
     dump = BENCH_CACHE / f"confidence-{train.stem}-in-{pooled}-{'-'.join(kinds)}.npz"
-    if not (reuse and dump.exists()):
+    tuning_rows = read(tune) if tune else []
+    tuning: dict[str, list] = {}
+    if not (reuse and dump.exists()) or tune:
         index, doc_of, _ = build(pool, semantic)
-        position_of_id = {d: i for i, d in enumerate(index.ids)}
-        data: dict[str, list] = {f"{k}_{v}": [] for k in kinds for v in ("x", "right", "answer", "cos")}
-        for row in rows:
-            gold = position_of_id[doc_of[row["Answer_1"].strip()]]
-            scores = index.stage_scores(row["Question"])
-            for kind in kinds:
-                stage_scores = scores if kind == "hybrid" else {k: v for k, v in scores.items() if k != "sem"}
-                cand, feats, probs = product_candidates(index, row["Question"], stage_scores)
-                top = cand[int(np.argmax(probs))] if cand else None
-                data[f"{kind}_x"].append(
-                    confidence_inputs(feats, probs) if cand else [np.nan] * len(confidence.NAMES)
-                )  # no candidate: never answered
-                data[f"{kind}_right"].append(top == gold)
-                data[f"{kind}_answer"].append(index.ids[top] if cand else "")
-                data[f"{kind}_cos"].append(top_cos(feats, probs) if cand else 0.0)
-        BENCH_CACHE.mkdir(parents=True, exist_ok=True)
-        np.savez(dump, **{k: np.array(v, dtype=str if k.endswith("answer") else float) for k, v in data.items()})
+        if not (reuse and dump.exists()):
+            data = pipeline_rows(index, doc_of, rows, kinds)
+            BENCH_CACHE.mkdir(parents=True, exist_ok=True)
+            np.savez(dump, **{k: np.array(v, dtype=str if k.endswith("answer") else float) for k, v in data.items()})
+        tuning = pipeline_rows(index, doc_of, tuning_rows, kinds)
     out = json.loads(confidence.DATA.read_text()) if confidence.DATA.exists() else {}
     labels = served_labels()
     questions = [f"{train.stem}:{r['id']}" for r in rows]
@@ -359,11 +383,21 @@ def learn_confidence(pool: list[Path], train: Path, semantic: bool, reuse: bool 
             if kind == "hybrid":  # second stage on the judged answers, over the cross-fitted first stage
                 conf, model.calibration = calibrate(conf, data[f"{kind}_cos"], served, fold)
                 conf[~some] = 0.0  # no candidate: never answered
-            curve = served_curve(conf, served)
+            curves, judged = {"train": served_curve(conf, served)}, int((served > -2).sum())
+            if tune:
+                tx = np.array(tuning[f"{kind}_x"], dtype=float)
+                tsome = ~np.isnan(tx).any(axis=1)
+                tconf = np.zeros(len(tx))
+                tconf[tsome] = model.confidence(tx[tsome], np.array(tuning[f"{kind}_cos"])[tsome])
+                tkeys = [f"{tune.stem}:{r['id']}" for r in tuning_rows]
+                tserved = served_codes(tkeys, tuning[f"{kind}_answer"], labels)
+                curves[tune.stem], judged = served_curve(tconf, tserved), judged + int((tserved > -2).sum())
+            curve = pooled_curve(*curves.values())
             starter, page = starter_curve(model, kind == "hybrid")
             model.threshold = confidence.chosen(curve, starter, most=page)
             report[kind] = {
                 "chosen_threshold": model.threshold,
+                "curves": curves,
                 "starter_curve": starter,
                 "starter_page_answered": page,
                 **selective(conf, right, model.threshold or 1.0, served),
@@ -372,8 +406,9 @@ def learn_confidence(pool: list[Path], train: Path, semantic: bool, reuse: bool 
                 out[kind] = {
                     **model.as_dict(),
                     "chosen_on": {
-                        "judged": int((served > -2).sum()),
+                        "judged": judged,
                         "curve": curve,
+                        "curves": curves,
                         "starter": starter,
                         "starter_page_answered": page,
                     },
@@ -613,7 +648,7 @@ def main() -> None:
     if args.learn_confidence:
         if not args.pool or not args.train:
             parser.error("--learn-confidence needs --pool and --train")
-        print(json.dumps(learn_confidence(args.pool, args.train, semantic, args.reuse), indent=1))
+        print(json.dumps(learn_confidence(args.pool, args.train, semantic, args.reuse, args.queries), indent=1))
         return
     if args.study:
         if not args.pool or not args.train or not args.queries:

@@ -92,13 +92,17 @@ def test_the_hybrid_confidence_is_calibrated_on_the_answers_e5_similarity(tmp_pa
 
 
 def test_the_shipped_threshold_is_the_one_the_bench_chose(db, settings, starter):
-    """``bench/answers_retrieval.py --learn-confidence`` stores with the lexical model the curves it chose its chat
-    threshold on (the judged train questions, cross-fitted, and the starter FAQ's held-out phrasings, with how many
-    of those a page answers): the shipped threshold is their lowest common point answering at least 0.85 right
-    where the chat answers fewer phrasings than the page, and a chat answers from it."""
+    """``bench/answers_retrieval.py --learn-confidence`` stores with each model the curves it chose its chat threshold
+    on (the judged train questions, cross-fitted, pooled with the judged val questions, and the starter FAQ's
+    held-out phrasings, with how many of those a page answers): the shipped threshold is their lowest common point
+    answering at least 0.85 right where the chat answers fewer phrasings than the page, and a chat answers from it."""
     data = json.loads(confidence.DATA.read_text())
-    chosen_on = data["lexical"]["chosen_on"]
-    assert chosen_on["judged"] == 300 and [p[0] for p in chosen_on["curve"]] == [p[0] for p in chosen_on["starter"]]
+    for kind in ("lexical", "hybrid"):
+        on = data[kind]["chosen_on"]
+        assert on["judged"] == 600 and set(on["curves"]) == {"train", "val"}
+        assert [p[0] for p in on["curve"]] == [p[0] for p in on["starter"]] == [p[0] for p in on["curves"]["val"]]
+        for pooled, train, val in zip(on["curve"], on["curves"]["train"], on["curves"]["val"]):
+            assert pooled[1] == train[1] + val[1]
     assert confidence.threshold(False) == data["lexical"]["threshold"]
     for kind in ("lexical", "hybrid"):
         on = data[kind]["chosen_on"]

@@ -4,10 +4,10 @@ A logistic model per pipeline ("lexical", "hybrid" with e5) over the fused score
 margin to the best other entry, the share of the hits' probability mass its entry holds and how much of the
 question its text covers, learned on UIT-ViCoV19QA train questions with the FAQ index's own pipeline
 (``bench/answers_retrieval.py --learn-confidence``); its chat threshold is the lowest where the answers judged to
-serve the train questions (``bench/data/answers_served.csv``) and the starter FAQ's held-out phrasings reach the
-chat's precision while the chat answers fewer of those phrasings than the page. The hybrid model has a second
-stage (:class:`Calibration`) fitted on those judgments: it reads the first model's log-odds with the e5 similarity
-of the top answer. Both are shipped in ``data/confidence.json``."""
+serve the train and val questions (``bench/data/answers_served.csv``) and the starter FAQ's held-out phrasings
+reach the chat's precision while the chat answers fewer of those phrasings than the page. The hybrid model has a
+second stage (:class:`Calibration`) fitted on the train judgments: it reads the first model's log-odds with the e5
+similarity of the top answer. Both are shipped in ``data/confidence.json``."""
 
 from __future__ import annotations
 
