@@ -24,13 +24,17 @@ from tests.listening.conftest import days_ago
 
 CAU_KE, TIEU_CAN = "Huyện Cầu Kè", "Huyện Tiểu Cần"
 KHMER = "តើកូនខ្ញុំអាចចាក់វ៉ាក់សាំងបានទេ? ទូរស័ព្ទ ០៩១២៣៤៥៦៧៨ sokha@mail.com @sokha ở huyện Trà Cú"
-POSTS = [
-    Post("Ở xã Hiếu Tử, huyện Tiểu Cần nhiều người sốt cao, có phải dịch không?", days_ago(1)),
-    Post("Điểm tiêm ở Cầu Kè hết vắc xin, bà con chờ từ sáng", days_ago(1)),
-    Post("H. Cầu Kè và huyện Tiểu Cần chưa có lịch tiêm mũi nhắc lại", days_ago(1)),
-    Post("Con tôi sốt hai ngày rồi, có cần đi xét nghiệm không?", days_ago(1)),
-    Post(KHMER, days_ago(1)),
-]
+
+
+def posts() -> list[Post]:
+    """Yesterday's posts, dated when a test runs (not when the module is collected: a run may cross midnight)."""
+    return [
+        Post("Ở xã Hiếu Tử, huyện Tiểu Cần nhiều người sốt cao, có phải dịch không?", days_ago(1)),
+        Post("Điểm tiêm ở Cầu Kè hết vắc xin, bà con chờ từ sáng", days_ago(1)),
+        Post("H. Cầu Kè và huyện Tiểu Cần chưa có lịch tiêm mũi nhắc lại", days_ago(1)),
+        Post("Con tôi sốt hai ngày rồi, có cần đi xét nghiệm không?", days_ago(1)),
+        Post(KHMER, days_ago(1)),
+    ]
 
 
 def counts(db, **where) -> dict:
@@ -43,7 +47,7 @@ def test_ingest_stores_language_places_and_counts_per_district_and_language(db, 
     channels.seed_register(db, people["admin"], "Trà Vinh")  # the register comes from channels' communes
     districts = places.load(db).districts  # official names with the unit type
     assert len(districts) == 9 and "Huyện Càng Long" in districts and "Thị xã Duyên Hải" in districts
-    service.ingest(db, POSTS, check_claims=False)
+    service.ingest(db, posts(), check_claims=False)
     items = {i.text[:20]: i for i in db.scalars(select(Item))}
     first = next(i for t, i in items.items() if t.startswith("Ở xã Hiếu Tử"))
     assert first.language == "vi" and first.places == [[TIEU_CAN, "Xã Hiếu Tử"]]
@@ -68,7 +72,7 @@ def test_register_falls_back_to_the_gazetteer_districts_without_channels_commune
 
 
 def test_khmer_story_is_kept_scrubbed_counted_and_not_classified(db, people, login):
-    service.ingest(db, [POSTS[-1], Post(KHMER.replace("០៩", "០៨"), days_ago(1))], check_claims=False)
+    service.ingest(db, [posts()[-1], Post(KHMER.replace("០៩", "០៨"), days_ago(1))], check_claims=False)
     item = db.scalar(select(Item))
     assert item.language == "km"
     assert item.subcategories == [] and item.category == "" and not item.is_question
@@ -119,7 +123,7 @@ def test_a_district_rise_raises_an_alert_naming_it_and_a_flat_series_none(db):
 
 def _ingested(db, people):
     channels.seed_register(db, people["admin"], "Trà Vinh")
-    service.ingest(db, POSTS, check_claims=False)
+    service.ingest(db, posts(), check_claims=False)
     db.commit()
     return local_day(days_ago(1))
 
