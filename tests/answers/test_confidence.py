@@ -103,12 +103,10 @@ def test_the_shipped_threshold_is_the_one_the_bench_chose(db, settings, starter)
         assert [p[0] for p in on["curve"]] == [p[0] for p in on["starter"]] == [p[0] for p in on["curves"]["val"]]
         for pooled, train, val in zip(on["curve"], on["curves"]["train"], on["curves"]["val"]):
             assert pooled[1] == train[1] + val[1]
-    assert confidence.threshold(False) == data["lexical"]["threshold"]
-    for kind in ("lexical", "hybrid"):
-        on = data[kind]["chosen_on"]
         assert (
             confidence.chosen(on["curve"], on["starter"], most=on["starter_page_answered"]) == data[kind]["threshold"]
         )
+    assert confidence.threshold(False) == data["lexical"]["threshold"]
     assert confidence.chosen([[0.3, 40, 0.8], [0.35, 9, 1.0], [0.4, 12, 0.84], [0.5, 11, 0.85]]) == 0.5
     both = [[0.3, 40, 0.9], [0.5, 11, 0.85], [0.6, 10, 0.9]], [[0.3, 40, 0.8], [0.5, 30, 0.9], [0.6, 20, 0.9]]
     assert confidence.chosen(*both) == 0.5 and confidence.chosen(*both, most=25) == 0.6

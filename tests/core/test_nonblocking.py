@@ -214,9 +214,9 @@ def test_health_answers_while_an_upload_is_processed(live_server, db, people):
             seconds, waits = probe_during_upload(first, n, dump)
         assert seconds >= 2
         if not answered_throughout(seconds, waits):
-            # Once, in a clean CI run, one answer waited 10 s of a 13 s upload on a loaded two-core machine: a
-            # stall of the whole process, not of the loop. A blocked loop stalls every upload, so a second one is
-            # probed; the first stall's stacks are reported as a warning for whoever looks into it.
+            # Once, in a clean CI run, one answer waited 10 s of a 13 s upload on a loaded two-core machine (cause
+            # not found). A blocked loop stalls every upload, so a second one is probed; the first stall's stacks
+            # are reported as a warning for whoever looks into it.
             dump.seek(0)
             stall = f"/healthz waited {max(waits):.1f} s of a {seconds:.1f} s upload"
             warnings.warn(f"{stall}; stacks:\n{dump.read()}", stacklevel=1)
