@@ -12,8 +12,9 @@ top answer, the confidence model (``loa.answers.confidence``) rates it, and at t
 it gives the share of questions answered (coverage), the share of those answered right (precision: the answer is
 the question's own), a coverage/precision curve and the pipeline's Recall@1; under ``served`` the same on the judged
 questions (``bench/data/answers_served.csv``: did the answer serve the question, judged by reading) with
-``unjudged`` = answered questions whose answer has no judgment (they count in neither precision). The val
-measurement (add ``--no-semantic`` for the lexical pipeline):
+``unjudged`` = answered questions whose answer has no judgment (they count in neither precision); ``held_out`` the
+same on ``bench/data/answers_served_heldout.csv`` (200 val questions outside that sample, read only here, never
+fitted on or used to choose a threshold). The val measurement (add ``--no-semantic`` for the lexical pipeline):
 
     python bench/answers_retrieval.py --pool ../shared/data/vicov19qa/train.csv ../shared/data/vicov19qa/val.csv \
         --queries ../shared/data/vicov19qa/val.csv --train ../shared/data/vicov19qa/train.csv --json
@@ -58,6 +59,7 @@ CACHE = ROOT / ".cache" / "loa-embeddings"
 BENCH_CACHE = ROOT / ".cache" / "loa-bench"  # tokenised pools, so a re-run skips segmentation
 FOLDS = 2
 SERVED = ROOT / "bench" / "data" / "answers_served.csv"  # judged (question, answer) pairs: does the answer serve it
+HELD_OUT = ROOT / "bench" / "data" / "answers_served_heldout.csv"  # the same, for reporting only: never fitted on
 PRODUCT_STAGES = (*rank.LEXICAL, "sem")  # the stages of the product's FAQ index (loa.answers.service.faq_index)
 TARGET_PRECISION = confidence.PRECISION  # a chat's answers must serve this often (the chat threshold's rule)
 CURVE = (0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.9)  # thresholds of the coverage/precision curve
@@ -207,9 +209,11 @@ def evaluate(
     conf = np.array([c[0] for c in chosen] + [0.0] * (n - len(chosen)))  # no candidate: never answered
     right = np.array([c[1] for c in chosen] + [False] * (n - len(chosen)))
     questions = [c[2] for c in chosen] + [f"{split}:{r['id']}" for r in queries[len(chosen) :]]
-    served = served_codes(questions, [c[3] for c in chosen] + [""] * (n - len(chosen)), served_labels())
-    report = selective(conf, right, model.threshold, served)
-    return methods, timings, {**report, "recall_at_1": round(float(right.mean()), 3)}
+    answers = [c[3] for c in chosen] + [""] * (n - len(chosen))
+    report = selective(conf, right, model.threshold, served_codes(questions, answers, served_labels()))
+    held = selective(conf, right, model.threshold, served_codes(questions, answers, served_labels(HELD_OUT)))
+    held_out = [{"threshold": p["threshold"], **p["served"]} for p in [held, *held["curve"]] if "served" in p]
+    return methods, timings, {**report, "recall_at_1": round(float(right.mean()), 3), "held_out": held_out}
 
 
 def confidence_inputs(feats: np.ndarray, probs: np.ndarray) -> list[float]:
@@ -716,6 +720,12 @@ def main() -> None:
             f"| {p['threshold']} | {p['coverage']:.3f} | {precision} | {judged.get('coverage', '–')} | "
             f"{served}{unjudged} |"
         )
+    if chat["held_out"]:
+        print(f"\nheld out ({HELD_OUT.name}, never fitted on; served precision)")
+        print("| threshold | questions | coverage | precision (served) |\n|---|---|---|---|")
+        for p in chat["held_out"]:
+            unjudged = f" ({p['unjudged']} unjudged)" if p["unjudged"] else ""
+            print(f"| {p['threshold']} | {p['questions']} | {p['coverage']} | {p['precision']}{unjudged} |")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,6 @@
+import csv
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -117,6 +119,21 @@ def test_the_shipped_threshold_is_the_one_the_bench_chose(db, settings, starter)
     )
     result = ask(db, settings, question, channel="zalo", record=False)
     assert result["confident"] == (result["confidence"] >= data["lexical"]["threshold"])
+
+
+def test_the_held_out_judgments_never_chose_a_threshold():
+    """The held-out check (``bench/data/answers_served_heldout.csv``) judges val questions outside the sample the
+    thresholds were chosen on (``answers_served.csv``, 600 questions: ``chosen_on.judged``), one pair each."""
+    bench = Path(__file__).parents[2] / "bench" / "data"
+
+    def questions(name: str) -> list[str]:
+        with open(bench / name, encoding="utf-8", newline="") as fh:
+            return [r["question"] for r in csv.DictReader(line for line in fh if not line.startswith("#"))]
+
+    chosen_on, held_out = questions("answers_served.csv"), questions("answers_served_heldout.csv")
+    assert len(set(chosen_on)) == json.loads(confidence.DATA.read_text())["hybrid"]["chosen_on"]["judged"] == 600
+    assert len(held_out) == len(set(held_out)) == 200 and all(q.startswith("val:") for q in held_out)
+    assert not set(held_out) & set(chosen_on)
 
 
 def test_a_clear_question_is_answered_in_a_chat(db, settings, starter):
