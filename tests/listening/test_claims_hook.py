@@ -30,6 +30,8 @@ def test_matching_story_is_flagged_and_reported(db, people):
     data = report.build(db, when.date(), when.date())
     assert data["claims"][0]["claim_id"] == claim.id and data["claims"][0]["items"] == 1
     assert any("kiểm chứng" in a for a in data["actions"])
+    rows = {r["topic"]: r for r in data["topics"]}
+    assert flagged[0].subcategories and all(rows[t]["harm"] == "high" for t in flagged[0].subcategories)
 
 
 def test_report_lists_only_misinformation_as_such(db, people):
@@ -57,6 +59,10 @@ def test_report_lists_only_misinformation_as_such(db, people):
     data = report.build(db, when.date(), when.date())
     assert data["claims"] == []
     assert [c["claim_id"] for c in data["true_claims"]] == [true.id]
+    spreading = next(i for i in db.scalars(select(Item)) if i.claim and i.claim["claim_id"] == true.id)
+    assert spreading.subcategories
+    for row in (r for r in data["topics"] if r["topic"] in spreading.subcategories):  # a true claim raises no harm
+        assert row["harm"] == report.harm_level(row["count"], row["concerns"], row["negative"], 0) != "high"
     assert not any("kiểm chứng" in a for a in data["actions"])
     blocks = report.document(data, "Trà Vinh").blocks
     texts = [getattr(b, "text", None) or " ".join(getattr(b, "items", [])) for b in blocks]

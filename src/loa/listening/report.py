@@ -5,7 +5,8 @@ narrative; as data for the web page (with SVG charts), and as PDF and DOCX throu
 Risk matrix (per subcategory). *Spread*: low when the period's count grew < 25 % on the previous period of the
 same length, medium for 25–100 %, high above 100 % or when the topic raised an alert. *Harm*: the share of its
 items voicing a concern or a negative sentiment — low < 20 %, medium 20–50 %, high > 50 % — raised to high
-when any item matched a known false claim.
+when any of its items in the period matched a claim whose verdict is now misinformation (false, partly false,
+misleading, unproven; a true or unchecked claim does not raise it).
 
 | spread \\ harm | low    | medium | high   |
 |---------------|--------|--------|--------|
@@ -16,7 +17,7 @@ when any item matched a known false claim.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date, timedelta
 from html import escape
 
@@ -59,8 +60,8 @@ def spread_level(change: float | None, alerted: bool) -> str:
     return "medium" if change >= 25 else "low"
 
 
-def harm_level(items: int, concerns: int, negative: int, claims: int) -> str:
-    if claims:
+def harm_level(items: int, concerns: int, negative: int, misinformation: int) -> str:
+    if misinformation:
         return "high"
     share = 100 * max(concerns, negative) / items if items else 0
     return "high" if share > 50 else "medium" if share >= 20 else "low"
@@ -97,6 +98,7 @@ def build(db: Session, start: date, end: date, limit: int = 10, district: str = 
     )
     alerted = {a.topic for a in alerts}
     claims, true_claims, unchecked_claims = split_claims(matched_claims(db, start, end, district, language))
+    misinformed = Counter(t for c in claims for t in c["topics"])  # sightings of misinformation per topic
     rows = []
     for n, c in now.items():
         if n == 0 or not c["items"]:
@@ -122,7 +124,7 @@ def build(db: Session, start: date, end: date, limit: int = 10, district: str = 
         }
         if n != CIVIL_UNREST:
             row["spread"] = spread_level(change, n in alerted)
-            row["harm"] = harm_level(c["items"], c["concerns"], c["negative"], c["claims"])
+            row["harm"] = harm_level(c["items"], c["concerns"], c["negative"], misinformed.get(n, 0))
             row["risk"] = risk(row["spread"], row["harm"])
         rows.append(row)
     rows.sort(key=lambda r: (-r["count"], r["topic"]))
@@ -172,8 +174,8 @@ def check_period(start: date, end: date) -> None:
 
 def matched_claims(db: Session, start: date, end: date, district: str = "", language: str = "") -> list[dict]:
     """Stories in the period (naming ``district``, in ``language``) that the misinformation desk matched to a known
-    claim, per claim, with the claim's ``verdict``; a story that only asks about a claim is not a sighting of it
-    and is left out."""
+    claim, per claim, with the claim's ``verdict`` and the ``topics`` of its sightings; a story that only asks about
+    a claim is not a sighting of it and is left out."""
     found: dict[int, dict] = {}
     q = select(Item).where(Item.day >= start, Item.day <= end, Item.claim.is_not(None))
     if district:
@@ -184,8 +186,11 @@ def matched_claims(db: Session, start: date, end: date, district: str = "", lang
         cid = (item.claim or {}).get("claim_id")
         if cid is None or item.claim.get("kind") == "question":
             continue
-        entry = found.setdefault(cid, {"claim_id": cid, "title": f"#{cid}", "items": 0, "reach": 0, "verdict": None})
+        entry = found.setdefault(
+            cid, {"claim_id": cid, "title": f"#{cid}", "items": 0, "reach": 0, "verdict": None, "topics": []}
+        )
         entry["items"] += 1
+        entry["topics"] += item.subcategories or []
         entry["reach"] += item.copies + item.engagement
     ids = list(found)
     titles = hooks.call().claim_titles(db=db, ids=ids) or {} if found else {}
