@@ -3,15 +3,17 @@ the API, permissions, periodic claims and timings."""
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from loa.db import utcnow
 from loa.errors import UserError
 from loa.jobs import queue, registry, runner, service
-from loa.jobs.models import Job, PeriodicRun
+from loa.jobs.models import Job, PeriodicRun, WorkerBeat
 
 CALLS: list = []
 
@@ -148,6 +150,23 @@ def test_periodic_job_is_claimed_once_and_records_its_run(db, settings):
     assert row.next_run_at - row.last_started_at == timedelta(minutes=1)
     assert not runner.claim_periodic(settings, "test.tick", utcnow())  # not due again yet
     assert runner.claim_periodic(settings, "test.tick", utcnow() + timedelta(minutes=2))
+
+
+def test_worker_threads_starting_together_each_tick_without_error(db, settings):
+    """Every thread of a worker ticks at start (heartbeat, periodic rows, claims) at the same instant: the rows are
+    made once, one thread wins each due job and none fails."""
+    now, gate = utcnow(), threading.Barrier(8)
+
+    def first_tick(_: int) -> list[str]:
+        gate.wait()
+        runner.beat(settings, "vm:1")
+        return [name for name in ("test.tick",) if runner.claim_periodic(settings, name, now)]
+
+    with ThreadPoolExecutor(8) as pool:
+        won = [name for names in pool.map(first_tick, range(8)) for name in names]
+    assert won == ["test.tick"]
+    assert db.scalar(select(func.count()).select_from(WorkerBeat)) == 1
+    assert db.scalar(select(func.count()).select_from(PeriodicRun)) == len(registry.PERIODIC)
 
 
 def test_timings():

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from loa.clock import utcnow
@@ -214,22 +215,29 @@ def recover(settings: Settings) -> list[int]:
 
 
 def beat(settings: Settings, worker: str = WORKER) -> None:
+    """This worker's heartbeat; its threads all beat at start, so the row may appear under one's feet."""
     with session_scope(settings.db_url) as db:
-        row = db.get(WorkerBeat, worker)
-        if row is None:
-            db.add(WorkerBeat(worker=worker, started_at=utcnow(), beat_at=utcnow()))
-        else:
-            row.beat_at = utcnow()
+        if db.execute(update(WorkerBeat).where(WorkerBeat.worker == worker).values(beat_at=utcnow())).rowcount:
+            return
+        try:
+            with db.begin_nested():
+                db.add(WorkerBeat(worker=worker, started_at=utcnow(), beat_at=utcnow()))
+        except IntegrityError:
+            pass  # another thread's beat, this instant
 
 
 def _ensure_rows(db: Session, settings: Settings, now: datetime) -> None:
-    """A row per periodic job: interval jobs are due at once, daily ones at their next hour."""
+    """A row per periodic job: interval jobs are due at once, daily ones at their next hour. Every worker thread
+    ticks at start, so another may add the same row at the same moment: its row stands."""
     known = set(db.scalars(select(PeriodicRun.name)))
     for name in PERIODIC:
         if name not in known:
             first = now if timing(settings, name).startswith("every") else next_run(timing(settings, name), now)
-            db.add(PeriodicRun(name=name, next_run_at=first))
-    db.flush()
+            try:
+                with db.begin_nested():
+                    db.add(PeriodicRun(name=name, next_run_at=first))
+            except IntegrityError:
+                pass
 
 
 def claim_periodic(settings: Settings, name: str, now: datetime, due_only: bool = True) -> bool:
