@@ -52,3 +52,23 @@ def test_post_keys_outlive_the_texts(db):
     assert result["items_deleted"] == 2 and result["keys_deleted"] == 0
     assert db.scalar(select(func.count()).select_from(SeenPost)) == 2
     assert service.ingest(db, [Post("Tin mới hôm nay về lịch tiêm", days_ago(1))]).added == 1
+
+
+def test_an_upload_says_how_many_rows_it_skipped_as_past_retention(db, login):
+    old = [Post(text, days_ago(100, hour=8 + n)) for n, text in enumerate(FEED[:2])]
+    with clock.frozen(clock.utcnow() - timedelta(days=20)):
+        service.ingest(db, old)
+    service.apply_retention(db)
+    db.commit()
+    rows = [(p.text, p.published_at.isoformat()) for p in old] + [(FEED[3], days_ago(1).isoformat())]
+    data = "text,time\n" + "".join(f"{text},{when}\n" for text, when in rows)
+    c = login("agency_member")
+    r = c.post(
+        "/api/v1/listening/import",
+        files={"file": ("export.csv", data.encode(), "text/csv")},
+        data={"mapping": '{"text": "text", "time": "time"}'},
+    )
+    job = c.get(r.json()["job"]["url"]).json()
+    assert job["status"] == "done", job
+    assert (job["result"]["added"], job["result"]["skipped"]) == (1, 2)
+    assert "2 bỏ qua" in job["result"]["message"]

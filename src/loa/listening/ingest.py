@@ -46,6 +46,7 @@ class IngestStats:
             "already_seen": self.seen,
             "empty": self.empty,
             "too_old": self.too_old,
+            "skipped": self.empty + self.too_old,
         }
 
 

@@ -26,6 +26,7 @@ LABELS = {
     "added": ("Bài mới", "New stories"),
     "reposts": ("Bài đăng lại", "Reposts"),
     "already_seen": ("Đã có từ trước", "Already stored"),
+    "skipped": ("Bỏ qua (không còn chữ, hoặc cũ hơn thời hạn lưu giữ)", "Skipped (no text left, or past retention)"),
 }
 
 
@@ -80,13 +81,15 @@ def _import_file(ctx: JobContext, filename: str, mapping: dict | None, platform:
             ) from None
         chunks.forget(db, imp.id)
         db.commit()
-        ctx.progress(1.0, force=True, **_counts(imp, total))
+        counts = _counts(imp, total)
+        ctx.progress(1.0, force=True, **counts)
+        skipped = f", {n} bỏ qua (không còn chữ, hoặc cũ hơn thời hạn lưu giữ)" if (n := counts["skipped"]) else ""
         return {
             "message": f"Đã nhập {imp.position} dòng: {imp.added} bài mới, {imp.reposts} bài đăng lại, "
-            f"{imp.duplicates} đã có từ trước.",
+            f"{imp.duplicates} đã có từ trước{skipped}.",
             "url": f"/listening/sources?job={imp.id}",
             "import_id": imp.id,
-            **_counts(imp, total),
+            **counts,
         }
 
 
@@ -97,6 +100,7 @@ def _counts(job: ImportJob, total: int) -> dict:
         "added": job.added,
         "reposts": job.reposts,
         "already_seen": job.duplicates,
+        "skipped": job.position - job.added - job.reposts - job.duplicates,  # rows no story came of
     }
 
 
