@@ -13,8 +13,9 @@ submitted it, holding its database connection: not for a server under load).
 
 Reported: messages per second (unique messages / wall time), p50/p95 from the webhook's POST to the reply's arrival
 at the fake platform, replies lost (a message whose reply never came, must be 0), duplicates (replies beyond one
-per unique message, must be 0). Platform rates are set to 1000/s so that the pipeline, not the configured limits,
-is measured.
+per unique message, must be 0), HTTP errors, and connection resends (a delivery sent again on a connection error,
+as a platform retries; the server answers a resent message once). Platform rates are set to 1000/s so that the
+pipeline, not the configured limits, is measured.
 """
 
 from __future__ import annotations
@@ -276,13 +277,21 @@ def drive(args, base: str, platform: Platform) -> dict:
     conversations = max(1, args.messages // per_conversation)
     rng = random.Random(7)
     latencies: dict[str, list[float]] = {p: [] for p in PLATFORMS}
-    lost, errors, posted = [0], [0], [0]
+    lost, errors, posted, resent = [0], [0], [0], [0]
     expected: dict[str, int] = {}
     lock = threading.Lock()
     client = httpx.Client(timeout=120, limits=httpx.Limits(max_connections=args.concurrency * 2))
 
     def post(name: str, body: bytes, headers: dict) -> bool:
-        r = client.post(f"{base}/hooks/{name}", content=body, headers=headers)
+        for attempt in range(3):  # a connection the server closed as it was reused: the platform delivers again
+            try:
+                r = client.post(f"{base}/hooks/{name}", content=body, headers=headers)
+                break
+            except httpx.TransportError:
+                with lock:
+                    resent[0] += 1
+                if attempt == 2:
+                    raise
         with lock:
             posted[0] += 1
             if r.status_code != 200:
@@ -336,6 +345,7 @@ def drive(args, base: str, platform: Platform) -> dict:
         "replies_lost": lost[0],
         "duplicates": duplicates,
         "http_errors": errors[0],
+        "connection_resends": resent[0],
     }
 
 
