@@ -33,6 +33,7 @@ from loa.auth import service as auth
 from loa.config import Settings
 from loa.db import Base, dispose_engines, session_factory, upgrade
 from loa.modules import load_models
+from tests.mailserver import MailServer
 
 BACKEND = os.environ.get("LOA_TEST_BACKEND", "sqlite")
 PASSWORD = "test-password-1"
@@ -598,3 +599,10 @@ def count(db, model) -> int:
     """Rows of ``model`` as the database has them now."""
     db.expire_all()
     return db.scalar(select(func.count()).select_from(model))
+
+
+@pytest.fixture
+def mail():
+    """A real SMTP server on 127.0.0.1 (``mail.port``); ``mail.messages`` holds what it received."""
+    with MailServer() as server:
+        yield server

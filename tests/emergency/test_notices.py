@@ -1,15 +1,19 @@
 """Emergency notices: two approvals by distinct leaders or health reviewers, one-click links, the dispatch job
 (playlists, portal, feeds, subscribers, agencies, quick report), the banner, and ending."""
 
+import re
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
+from loa import clock
 from loa.channels import service as channels
 from loa.clock import utcnow
 from loa.emergency import service
 from loa.emergency.models import AgencyNotice, EmergencyNotice, NoticeApproval
 from loa.errors import UserError
+from loa.jobs import service as jobs
 from tests.conftest import audit_count, count, login_client
 
 
@@ -142,3 +146,40 @@ def test_bad_notices_are_refused(db, people, setup):
         service.create_notice(db, people["viewer"], title="T", body="x", expires_at=utcnow() + timedelta(hours=1))
     assert e.value.status == 403
     assert count(db, EmergencyNotice) == 0
+
+
+def test_each_approver_gets_their_own_link_by_e_mail(db, settings, people, setup, client, mail):
+    settings.smtp_host, settings.smtp_port = "127.0.0.1", mail.port
+    people["leader"].email, people["reviewer"].email = "lanhdao@travinh.example", "duyet@travinh.example"
+    mail.refuse.add("duyet@travinh.example")
+    db.commit()
+    editor = login_client(client.app, people["editor"].username)
+    expires = (clock.now_local() + timedelta(hours=6)).strftime("%Y-%m-%dT%H:%M")
+    r = editor.post(
+        "/emergency",
+        data={
+            "title": "Khẩn: triều cường",
+            "body": "Bà con ven sông di dời.",
+            "scope": "province",
+            "expires_at": expires,
+            "repeat_minutes": "30",
+        },
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    notice = db.scalar(select(EmergencyNotice).order_by(EmergencyNotice.id.desc()))
+    [sent] = mail.messages  # the reviewer's server refused it; approvers without an address get none
+    assert sent["To"] == "lanhdao@travinh.example" and "Khẩn: triều cường" in sent["Subject"]
+    link = re.search(r"http://testserver(/emergency/a/\S+)", sent.get_content()).group(1)
+    db.expire_all()
+    mailed = db.get(EmergencyNotice, notice.id).outputs["approval_mail"]
+    assert mailed["emailed"] == 1 and mailed["failed"] == 1 and mailed["approvers"] - 2 == mailed["no_address"]
+    assert 'data-testid="approval-mail"' in editor.get(f"/emergency/{notice.id}").text
+    again = jobs.submit(db, settings, "emergency.ask_approval", params={"notice_id": notice.id, "base_url": "x"})
+    db.commit()  # immediate mode: runs now
+    db.refresh(again)
+    assert again.status == "done" and len(mail.messages) == 1  # a retried job sends nothing again
+    leader = login_client(client.app, people["leader"].username)
+    assert leader.post(link, follow_redirects=False).status_code == 303
+    db.expire_all()
+    assert [a.via for a in db.get(EmergencyNotice, notice.id).approvals] == ["link"]

@@ -1,14 +1,11 @@
 """Plans fixtures: the demo agencies registry and the seed plan imported."""
 
-import pytest
-
 from loa.auth import service as auth
 from loa.demo import AGENCIES
 from loa.plans import service
 from loa.plans.parser import parse_bytes
 from tests.conftest import state
 from tests.plans.encoders import seed_bytes
-from tests.plans.mailserver import MailServer
 
 
 @state()
@@ -28,10 +25,3 @@ def seed_plan(db, settings, people, registry):
     plan = service.import_plan(db, settings, parse_bytes(seed_bytes()), people["coordinator"], source_name="seed.txt")
     db.commit()
     return plan
-
-
-@pytest.fixture
-def mail():
-    """A real SMTP server on 127.0.0.1 (``mail.port``); ``mail.messages`` holds what it received."""
-    with MailServer() as server:
-        yield server

@@ -8,7 +8,6 @@ import io
 import subprocess
 from datetime import date, timedelta
 
-import pytest
 from docx import Document as Docx
 from sqlalchemy import select
 
@@ -21,7 +20,6 @@ from loa.situation import report, service, summary
 from loa.situation.models import ReportDraft
 from loa.situation.schemas import PeriodicReport
 from tests.conftest import login_client
-from tests.plans.mailserver import MailServer
 
 SECTIONS = (
     "I. TÌNH HÌNH",
@@ -129,12 +127,6 @@ def test_the_json_for_the_level_above_follows_its_documented_schema(app, demo_pr
     bad = c.get("/api/v1/reports/periodic?from=2026-11-30&to=2026-11-01")
     assert bad.status_code == 422 and "detail" in bad.json()
     c.close()
-
-
-@pytest.fixture
-def mail():
-    with MailServer() as server:
-        yield server
 
 
 def test_the_weekly_job_drafts_and_mails_last_weeks_report_once(db, settings, demo_province, mail):

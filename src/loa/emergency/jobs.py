@@ -59,6 +59,28 @@ def dispatch(ctx: JobContext, notice_id: int, base_url: str) -> dict:
     }
 
 
+@task(
+    "emergency.ask_approval",
+    "Gửi thư xin duyệt thông báo khẩn",
+    "Emergency approval requests",
+    {"emailed": ("Người duyệt đã nhận thư", "Approvers e-mailed")},
+)
+def ask_approval(ctx: JobContext, notice_id: int, base_url: str) -> dict:
+    """E-mail each approver their own one-click link, once (a retried job sends nothing again)."""
+    url = f"/emergency/{notice_id}"
+    with ctx.session() as db:
+        notice = service.get_notice(db, notice_id)
+        if notice.state != "pending":
+            return {"message": "Thông báo không còn chờ duyệt.", "url": url}
+        done = (notice.outputs or {}).get("approval_mail") or service.mail_approvers(db, ctx.settings, notice, base_url)
+    return {
+        "message": f"Đã gửi thư xin duyệt tới {done['emailed']} trong {done['approvers']} người duyệt"
+        f" ({done['no_address']} người chưa có địa chỉ thư, {done['failed']} thư không gửi được).",
+        "url": url,
+        **done,
+    }
+
+
 @periodic("emergency.expire", "every 1m", "Kết thúc thông báo khẩn hết hiệu lực", "End expired emergency notices")
 def expire(settings: Settings) -> str:
     """Playlists and the banner already ignore an expired notice; this records its end."""

@@ -7,14 +7,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import smtplib
 from datetime import datetime, timedelta
-from email.message import EmailMessage
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from loa import documents, hooks
+from loa import documents, hooks, mail
 from loa.auth.models import Agency, User
 from loa.channels import service as channels
 from loa.clock import LOCAL, local_day, utcnow
@@ -156,6 +154,37 @@ def approval_link(db: Session, settings: Settings, notice: EmergencyNotice, user
     db.add(link)
     db.flush()
     return f"/emergency/a/{link.id}.{link.nonce}.{_signature(settings, link)}"
+
+
+def mail_approvers(db: Session, settings: Settings, notice: EmergencyNotice, base_url: str) -> dict:
+    """Each approver with an e-mail address gets their own one-click link by e-mail (SMTP set); the counts are
+    kept in ``notice.outputs["approval_mail"]`` for the notice page."""
+    people = approvers(db, notice)
+    to = [u for u in people if u.email]
+    sent = 0
+    title = notice.item.title
+    if to and settings.smtp_host:
+        try:
+            with mail.connect(settings) as server:
+                for user in to:
+                    link = base_url.rstrip("/") + approval_link(db, settings, notice, user)
+                    text = (
+                        f"Kính gửi {user.full_name or user.username},\n\nThông báo khẩn “{title}” đang chờ duyệt "
+                        f"(cần 2 người duyệt; hết hiệu lực lúc {vn_datetime(notice.expires_at.astimezone(LOCAL))})"
+                        f".\n\n{notice.item.body}\n\nDuyệt bằng liên kết của riêng anh/chị (đăng nhập Loa, dùng "
+                        f"một lần):\n{link}\n\nXin không chuyển tiếp thư này."
+                    )
+                    try:
+                        server.send_message(mail.message(settings, user.email, f"[Loa] Cần duyệt gấp: {title}", text))
+                        sent += 1
+                    except mail.ERRORS:
+                        continue
+        except mail.ERRORS:
+            pass  # the server cannot be reached: counted as not sent, the links page still works
+    result = {"approvers": len(people), "emailed": sent, "failed": len(to) - sent, "no_address": len(people) - len(to)}
+    notice.outputs = {**(notice.outputs or {}), "approval_mail": result}
+    db.flush()
+    return result
 
 
 def link_for(db: Session, settings: Settings, token: str, user: User) -> tuple[EmergencyNotice, ApprovalLink]:
@@ -333,25 +362,21 @@ def tell_agencies(db: Session, settings: Settings, notice: EmergencyNotice, base
         row = AgencyNotice(notice_id=notice.id, agency_id=agency.id)
         if settings.smtp_host and agency.email:
             try:
-                _mail(settings, agency.email, notice, base_url)
+                with mail.connect(settings) as server:
+                    server.send_message(
+                        mail.message(
+                            settings,
+                            agency.email,
+                            f"[Loa] THÔNG BÁO KHẨN: {notice.item.title}",
+                            f"{notice.item.title}\n\n{notice.item.body}\n\n{base_url.rstrip('/')}{public_path(notice)}",
+                        )
+                    )
                 row.emailed, emailed = True, emailed + 1
-            except (smtplib.SMTPException, OSError) as exc:
+            except mail.ERRORS as exc:
                 row.error = str(exc)[:500]
         db.add(row)
     db.flush()
     return {"agencies": len(agencies), "emailed": emailed}
-
-
-def _mail(settings: Settings, to: str, notice: EmergencyNotice, base_url: str) -> None:
-    msg = EmailMessage()
-    msg["Subject"] = f"[Loa] THÔNG BÁO KHẨN: {notice.item.title}"
-    msg["From"], msg["To"] = settings.smtp_from, to
-    msg.set_content(f"{notice.item.title}\n\n{notice.item.body}\n\n{base_url.rstrip('/')}{public_path(notice)}")
-    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=30) as smtp:
-        if settings.smtp_user:
-            smtp.starttls()
-            smtp.login(settings.smtp_user, settings.smtp_password)
-        smtp.send_message(msg)
 
 
 def quick_report(db: Session, notice: EmergencyNotice, province: str) -> documents.Document:

@@ -66,7 +66,13 @@ def notices_page(request: Request, db: Session = DB, user: User = Depends(curren
 
 
 @router.post("/emergency")
-def notice_create(form: FormData = FORM, db: Session = DB, user: User = Depends(require(*service.WRITERS))):
+def notice_create(
+    request: Request,
+    form: FormData = FORM,
+    db: Session = DB,
+    user: User = Depends(require(*service.WRITERS)),
+    settings: Settings = Depends(get_settings),
+):
     item_ref = str(form.get("item_id", "")).strip()
     repeat = str(form.get("repeat_minutes", "30")).strip()
     if not repeat.isdecimal():
@@ -83,6 +89,15 @@ def notice_create(form: FormData = FORM, db: Session = DB, user: User = Depends(
         expires_at=clock.parse_local(str(form.get("expires_at", ""))),
         repeat_minutes=int(repeat),
     )
+    if settings.smtp_host:  # each approver gets their own link by e-mail at once
+        jobs.submit(
+            db,
+            settings,
+            "emergency.ask_approval",
+            params={"notice_id": notice.id, "base_url": base_url(request)},
+            user=user,
+            title=f"Xin duyệt thông báo khẩn: {notice.item.title}"[:200],
+        )
     return RedirectResponse(f"/emergency/{notice.id}", status_code=303)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import smtplib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from email.message import EmailMessage
@@ -10,6 +9,7 @@ from email.message import EmailMessage
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from loa import mail
 from loa.auth.models import User
 from loa.clock import today_local
 from loa.config import Settings
@@ -160,10 +160,7 @@ def send_digests(db: Session, settings: Settings, today: date | None = None) -> 
     todo = [e for e in entries if e["agency"].id not in done]
     if not todo:
         return out
-    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=30) as smtp:
-        if settings.smtp_user:
-            smtp.starttls()
-            smtp.login(settings.smtp_user, settings.smtp_password)
+    with mail.connect(settings) as smtp:
         for entry in todo:
             agency = entry["agency"]
             try:
@@ -171,7 +168,7 @@ def send_digests(db: Session, settings: Settings, today: date | None = None) -> 
                     db.add(DigestSend(day=today, agency_id=agency.id, address=agency.email))
                     db.flush()
                     smtp.send_message(digest_message(settings, entry, today))
-            except (smtplib.SMTPException, OSError) as exc:
+            except mail.ERRORS as exc:
                 out.append(Delivery(agency.name, agency.email, "failed", str(exc)[:300]))
             else:
                 out.append(Delivery(agency.name, agency.email, "sent"))
@@ -179,8 +176,6 @@ def send_digests(db: Session, settings: Settings, today: date | None = None) -> 
 
 
 def digest_message(settings: Settings, entry: dict, today: date) -> EmailMessage:
-    msg = EmailMessage()
-    msg["Subject"] = f"[Loa] Nhắc việc kế hoạch ngày {vn_date(today)}"
-    msg["From"], msg["To"] = settings.smtp_from, entry["agency"].email
-    msg.set_content(digest_text(entry, today))
-    return msg
+    return mail.message(
+        settings, entry["agency"].email, f"[Loa] Nhắc việc kế hoạch ngày {vn_date(today)}", digest_text(entry, today)
+    )

@@ -5,15 +5,13 @@ them (``summary.draft``) as the coordinator edited them (``ReportDraft``); as DO
 
 from __future__ import annotations
 
-import smtplib
 from datetime import date, timedelta
-from email.message import EmailMessage
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from loa import documents as docs
-from loa import formats
+from loa import formats, mail
 from loa.auth.models import AGENCY_KINDS, Agency
 from loa.clock import today_local, utcnow, week_start
 from loa.config import Settings
@@ -476,22 +474,19 @@ def send_weekly(db: Session, settings: Settings, today: date | None = None) -> s
     if not to:
         return f"Đã lập báo cáo {name}; kế hoạch chưa có nơi nhận có địa chỉ thư điện tử."
     doc = document(db, data, texts, trends(db, data))
-    msg = EmailMessage()
-    msg["Subject"] = f"[Loa] {TITLE} {name}"
-    msg["From"], msg["To"] = settings.smtp_from, ", ".join(to)
     figures = "\n".join(f"- {summary.changed_text(r)}" for r in summary.headline(data))
-    msg.set_content(
+    msg = mail.message(
+        settings,
+        ", ".join(to),
+        f"[Loa] {TITLE} {name}",
         f"Kính gửi các cơ quan, đơn vị,\n\nLoa gửi {TITLE.lower()} {name} của tỉnh {data['province']} "
         f"(tệp PDF và DOCX đính kèm). Các chỉ số chính:\n\n{figures}\n\n"
-        "Xem và sửa bản thảo trên Loa: Điều hành → Báo cáo kỳ này.\n"
+        "Xem và sửa bản thảo trên Loa: Điều hành → Báo cáo kỳ này.\n",
     )
     for fmt, render_as in (("pdf", docs.to_pdf), ("docx", docs.to_docx)):
         maintype, subtype = MEDIA[fmt].split("/")
         msg.add_attachment(render_as(doc), maintype=maintype, subtype=subtype, filename=filename(start, end, fmt))
-    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=30) as smtp:
-        if settings.smtp_user:
-            smtp.starttls()
-            smtp.login(settings.smtp_user, settings.smtp_password)
+    with mail.connect(settings) as smtp:
         smtp.send_message(msg)
     row.mailed_at = utcnow()
     return f"Đã gửi báo cáo {name} tới {len(to)} địa chỉ."
