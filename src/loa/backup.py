@@ -14,6 +14,7 @@ import shutil
 import sqlite3
 import tempfile
 import zipfile
+import zlib
 from datetime import date, datetime
 from pathlib import Path
 
@@ -188,6 +189,7 @@ def restore(settings: Settings, source: Path, force: bool = False) -> dict:
             "Bản sao lưu thuộc phiên bản cơ sở dữ liệu khác; hãy khôi phục bằng đúng phiên bản Loa đã tạo ra nó.",
             "The backup was made with another database version; restore it with the Loa version that made it.",
         )
+    _check_contents(zf, source)
     upgrade(url)
     if not is_empty(settings):
         if not force:
@@ -223,6 +225,31 @@ def restore(settings: Settings, source: Path, force: bool = False) -> dict:
             with zf.open(f"data/{rel}") as src, dest.open("wb") as out:
                 shutil.copyfileobj(src, out)
     return manifest
+
+
+def _check_contents(zf: zipfile.ZipFile, source: Path) -> None:
+    """Read the whole archive once before anything is changed (``--force`` wipes first): every entry's checksum
+    and every table's rows, so a damaged or incomplete backup is refused with the instance as it was."""
+    damaged: str | None = "ZIP"
+    try:
+        damaged = zf.testzip()
+        if damaged is None:
+            for table in _tables():
+                damaged = f"db/{table.name}.jsonl"
+                with zf.open(damaged) as fh:
+                    for line in fh:
+                        if not isinstance(json.loads(line), dict):
+                            raise ValueError(line[:80])
+                damaged = None
+    except (KeyError, ValueError, EOFError, OSError, zipfile.BadZipFile, zlib.error):
+        pass
+    if damaged is not None:
+        raise UserError(
+            f"Tệp sao lưu {source.name} bị hỏng hoặc thiếu phần ({damaged[:200]}); không khôi phục, dữ liệu hiện có "
+            "giữ nguyên.",
+            f"The backup {source.name} is damaged or incomplete ({damaged[:200]}); nothing was restored and the data "
+            "here is unchanged.",
+        )
 
 
 def _file_targets(data_dir: Path, files: object, zf: zipfile.ZipFile) -> list[tuple[str, Path]]:

@@ -129,3 +129,28 @@ def test_restore_compares_the_migrations_applied_not_the_heads_listed(settings, 
     else:
         with pytest.raises(UserError, match="phiên bản cơ sở dữ liệu khác"):
             restore(settings, edited, force=True)
+
+
+@pytest.mark.parametrize("damage", ["flipped byte", "table missing", "not a row"])
+def test_a_damaged_backup_is_refused_before_force_wipes_anything(settings, people, tmp_path, db, damage):
+    archive = tmp_path / "b.zip"
+    backup(settings, archive)
+    broken = tmp_path / "broken.zip"
+    with zipfile.ZipFile(archive) as src, zipfile.ZipFile(broken, "w", zipfile.ZIP_STORED) as dst:
+        for name in src.namelist():
+            data = src.read(name)
+            if name == "db/users.jsonl":
+                if damage == "table missing":
+                    continue
+                data = b"[1, 2]\n" + data if damage == "not a row" else data
+            dst.writestr(name, data)
+    if damage == "flipped byte":  # stored, so the byte is the row's own: only the checksum can tell
+        raw = bytearray(broken.read_bytes())
+        at = raw.index(b'"username"') + 3
+        raw[at] ^= 0x20
+        broken.write_bytes(bytes(raw))
+    before = _dump(settings.db_url)
+    with pytest.raises(UserError, match="bị hỏng hoặc thiếu phần"):
+        restore(settings, broken, force=True)
+    dispose_engines()
+    assert _dump(settings.db_url) == before
