@@ -31,19 +31,17 @@ def base_url(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
+def _submit(db: Session, settings: Settings, request: Request, user: User, kind: str, notice, doing: str):
+    """A job of ``kind`` for ``notice`` (it needs the site's address for the links it sends)."""
+    params = {"notice_id": notice.id, "base_url": base_url(request)}
+    return jobs.submit(db, settings, kind, params=params, user=user, title=f"{doing}: {notice.item.title}"[:200])
+
+
 def _approve(db: Session, settings: Settings, notice, user: User, request: Request, via: str = "web", link=None):
     """Record ``user``'s approval; the second one starts the dispatch job."""
     if not service.approve(db, notice, user, via, link):
         return
-    job = jobs.submit(
-        db,
-        settings,
-        "emergency.dispatch",
-        params={"notice_id": notice.id, "base_url": base_url(request)},
-        user=user,
-        title=f"Phát thông báo khẩn: {notice.item.title}"[:200],
-    )
-    notice.job_id = job.id
+    notice.job_id = _submit(db, settings, request, user, "emergency.dispatch", notice, "Phát thông báo khẩn").id
 
 
 @router.get("/emergency")
@@ -90,14 +88,7 @@ def notice_create(
         repeat_minutes=int(repeat),
     )
     if settings.smtp_host:  # each approver gets their own link by e-mail at once
-        jobs.submit(
-            db,
-            settings,
-            "emergency.ask_approval",
-            params={"notice_id": notice.id, "base_url": base_url(request)},
-            user=user,
-            title=f"Xin duyệt thông báo khẩn: {notice.item.title}"[:200],
-        )
+        _submit(db, settings, request, user, "emergency.ask_approval", notice, "Xin duyệt thông báo khẩn")
     return RedirectResponse(f"/emergency/{notice.id}", status_code=303)
 
 
